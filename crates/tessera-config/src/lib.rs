@@ -1,0 +1,24 @@
+//! Tessera's configuration: the original OpenMetadata server's env vars (same names, defaults and
+//! YAML-fragment syntax), an optional `openmetadata.yaml`-style file, validation that reports every
+//! problem at once, and the env-file linter behind `tessera check-env`.
+
+pub mod envfile;
+mod fernet_key;
+pub mod lint;
+mod load;
+mod load_auth;
+mod load_database;
+pub mod model;
+pub mod placeholder;
+pub mod problem;
+mod reader;
+pub mod settings;
+pub mod show;
+pub mod source;
+pub mod value;
+
+pub use fernet_key::decode as decode_fernet_key;
+pub use load::{load, Loaded, SYSTEM_BOTS};
+pub use model::*;
+pub use problem::{Problem, Severity};
+pub use source::Sources;

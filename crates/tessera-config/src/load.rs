@@ -1,0 +1,218 @@
+//! Turns sources into a validated [`Config`], reporting every problem at once.
+
+use crate::load_auth::{read_authentication, read_oidc};
+use crate::load_database::read_database;
+use crate::model::*;
+use crate::problem::Problem;
+use crate::reader::Reader;
+use crate::settings::{closest_known, is_known, STRICT_PREFIXES};
+use crate::source::Sources;
+use std::path::PathBuf;
+
+/// The outcome of a load: the configuration when there was no error, and every problem found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Option<Config>,
+    pub problems: Vec<Problem>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+}
+
+/// Well-known bot accounts of the original; none of them may be an admin principal.
+pub const SYSTEM_BOTS: &[&str] = &[
+    "ingestion-bot",
+    "profiler-bot",
+    "lineage-bot",
+    "usage-bot",
+    "testsuite-bot",
+    "quality-bot",
+    "autoclassification-bot",
+];
+
+const SECURITY: &str = "org.openmetadata.service.security.";
+
+pub fn load(sources: &Sources) -> Loaded {
+    let mut r = Reader::new(sources);
+    let server = read_server(&mut r);
+    let log = read_log(&mut r);
+    let data_dir = PathBuf::from(r.text("TESSERA_DATA_DIR"));
+    if data_dir.as_os_str().is_empty() {
+        r.error("TESSERA_DATA_DIR", "the data directory is empty", "set TESSERA_DATA_DIR to a writable folder, e.g. ./data");
+    }
+    let cluster_name = r.text("OPENMETADATA_CLUSTER_NAME");
+    let authorizer = read_authorizer(&mut r);
+    let authentication = read_authentication(&mut r);
+    let oidc = read_oidc(&mut r, authentication.client_type);
+    let jwt = read_jwt(&mut r);
+    let database = read_database(&mut r, &data_dir);
+    let fernet_key = read_fernet(&mut r);
+    warn_unknown_vars(&mut r, sources);
+
+    let problems = r.problems;
+    let config = (!problems.iter().any(Problem::is_error)).then_some(Config {
+        server,
+        log,
+        data_dir,
+        cluster_name,
+        authorizer,
+        authentication,
+        oidc,
+        jwt,
+        database,
+        fernet_key,
+    });
+    Loaded { config, problems }
+}
+
+fn read_server(r: &mut Reader) -> ServerConfig {
+    let host = r.text("SERVER_HOST");
+    if host.is_empty() || host.contains(['/', ' ']) {
+        r.error("SERVER_HOST", format!("{host:?} is not an address to listen on"), "use 0.0.0.0 (all interfaces), 127.0.0.1 or a host name");
+    }
+    let port = r.port("SERVER_PORT");
+    let admin_port = r.port("SERVER_ADMIN_PORT");
+    if port == admin_port {
+        r.error("SERVER_ADMIN_PORT", format!("the API and admin ports are both {port}"), "give SERVER_ADMIN_PORT another port, e.g. 8586");
+    }
+    ServerConfig { host, port, admin_port }
+}
+
+fn read_log(r: &mut Reader) -> LogConfig {
+    let level = match r.one_of("LOG_LEVEL", &["OFF", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL"]) {
+        "OFF" => LogLevel::Off,
+        "ERROR" => LogLevel::Error,
+        "WARN" => LogLevel::Warn,
+        "DEBUG" => LogLevel::Debug,
+        "TRACE" | "ALL" => LogLevel::Trace,
+        _ => LogLevel::Info,
+    };
+    let format = match r.one_of("TESSERA_LOG_FORMAT", &["text", "json"]) {
+        "json" => LogFormat::Json,
+        _ => LogFormat::Text,
+    };
+    LogConfig { level, format }
+}
+
+/// Accepts the original's class names, with or without the package.
+fn class_name(r: &mut Reader, env: &str, choices: &[&'static str]) -> &'static str {
+    let given = r.text(env);
+    let short = given.strip_prefix(SECURITY).unwrap_or(&given);
+    if let Some(found) = choices.iter().find(|c| **c == short) {
+        return found;
+    }
+    let full: Vec<String> = choices.iter().map(|c| format!("{SECURITY}{c}")).collect();
+    r.error(env, format!("unsupported class {given:?}"), format!("use one of: {}", full.join(", ")));
+    choices[0]
+}
+
+fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
+    let kind = match class_name(r, "AUTHORIZER_CLASS_NAME", &["DefaultAuthorizer", "NoopAuthorizer"]) {
+        "NoopAuthorizer" => AuthorizerKind::Noop,
+        _ => AuthorizerKind::Default,
+    };
+    let request_filter = match class_name(r, "AUTHORIZER_REQUEST_FILTER", &["JwtFilter", "NoopFilter"]) {
+        "NoopFilter" => RequestFilter::Noop,
+        _ => RequestFilter::Jwt,
+    };
+    let admin_principals: Vec<String> = r.list("AUTHORIZER_ADMIN_PRINCIPALS").iter().map(|p| p.to_lowercase()).collect();
+    let bot_principals = r.list("AUTHORIZER_INGESTION_PRINCIPALS");
+    for admin in &admin_principals {
+        let is_bot = SYSTEM_BOTS.contains(&admin.as_str()) || bot_principals.iter().any(|b| b.eq_ignore_ascii_case(admin));
+        if is_bot {
+            r.error(
+                "AUTHORIZER_ADMIN_PRINCIPALS",
+                format!("{admin:?} is a bot; bots cannot be admins"),
+                format!("remove {admin} from AUTHORIZER_ADMIN_PRINCIPALS and give the bot a role instead"),
+            );
+        } else if admin.contains('@') {
+            r.error(
+                "AUTHORIZER_ADMIN_PRINCIPALS",
+                format!("{admin:?} is an email address; admin principals are user names"),
+                format!("write the part before the @: {}", admin.split('@').next().unwrap_or_default()),
+            );
+        }
+    }
+    let principal_domain = r.text("AUTHORIZER_PRINCIPAL_DOMAIN").to_lowercase();
+    if principal_domain.is_empty() || principal_domain.contains(['@', '/', ' ']) {
+        r.error("AUTHORIZER_PRINCIPAL_DOMAIN", format!("{principal_domain:?} is not an email domain"), "use your users' email domain, e.g. example.com");
+    }
+    let config = AuthorizerConfig {
+        kind,
+        request_filter,
+        admin_principals,
+        allowed_registration_domains: r.list("AUTHORIZER_ALLOWED_REGISTRATION_DOMAIN"),
+        bot_principals,
+        principal_domain,
+        enforce_principal_domain: r.boolean("AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN"),
+        allowed_domains: r.list("AUTHORIZER_ALLOWED_DOMAINS").iter().map(|d| d.to_lowercase()).collect(),
+        enable_secure_socket: r.boolean("AUTHORIZER_ENABLE_SECURE_SOCKET"),
+        use_roles_from_provider: r.boolean("AUTHORIZER_USE_ROLES_FROM_PROVIDER"),
+    };
+    if config.request_filter == RequestFilter::Noop {
+        r.warn("AUTHORIZER_REQUEST_FILTER", "NoopFilter turns authentication off: anyone who can reach the port is treated as a user", "use org.openmetadata.service.security.JwtFilter outside local experiments");
+    }
+    if config.kind == AuthorizerKind::Noop {
+        r.warn("AUTHORIZER_CLASS_NAME", "NoopAuthorizer allows every operation to every authenticated caller", "use org.openmetadata.service.security.DefaultAuthorizer outside local experiments");
+    }
+    config
+}
+
+fn read_jwt(r: &mut Reader) -> JwtConfig {
+    let private_key = r.text("RSA_PRIVATE_KEY_FILE_PATH");
+    let public_key = r.text("RSA_PUBLIC_KEY_FILE_PATH");
+    let key_files = match (private_key.is_empty(), public_key.is_empty()) {
+        (true, true) => None,
+        (false, false) => Some(KeyFiles { private_key: private_key.into(), public_key: public_key.into() }),
+        (true, false) => {
+            r.error("RSA_PRIVATE_KEY_FILE_PATH", "only the public key file is set", "set both RSA_PRIVATE_KEY_FILE_PATH and RSA_PUBLIC_KEY_FILE_PATH, or neither to let Tessera generate a key pair");
+            None
+        }
+        (false, true) => {
+            r.error("RSA_PUBLIC_KEY_FILE_PATH", "only the private key file is set", "set both RSA_PRIVATE_KEY_FILE_PATH and RSA_PUBLIC_KEY_FILE_PATH, or neither to let Tessera generate a key pair");
+            None
+        }
+    };
+    let issuer = r.text("JWT_ISSUER");
+    if issuer.is_empty() {
+        r.error("JWT_ISSUER", "the issuer of Tessera's own tokens is empty", "set JWT_ISSUER to your domain, e.g. open-metadata.org");
+    }
+    let key_id = r.text("JWT_KEY_ID");
+    if key_id.is_empty() {
+        r.error("JWT_KEY_ID", "the key id of Tessera's signing key is empty", "set JWT_KEY_ID to a UUID generated once and kept");
+    }
+    JwtConfig { key_files, issuer, key_id }
+}
+
+fn read_fernet(r: &mut Reader) -> Option<Secret> {
+    let key = r.text("FERNET_KEY");
+    if key.is_empty() {
+        return None;
+    }
+    if crate::fernet_key::decode(&key).is_none() {
+        r.error("FERNET_KEY", "not a Fernet key (32 bytes in base64)", "generate one with: openssl rand -base64 32");
+    } else if key == crate::settings::setting("FERNET_KEY").and_then(|s| s.original_default).unwrap_or_default() {
+        r.warn("FERNET_KEY", "this is the key published in OpenMetadata's sample configuration: anyone can decrypt secrets stored with it", "generate your own with: openssl rand -base64 32");
+    }
+    Some(Secret::new(key))
+}
+
+fn warn_unknown_vars(r: &mut Reader, sources: &Sources) {
+    for name in sources.vars().keys() {
+        if !STRICT_PREFIXES.iter().any(|p| name.starts_with(p)) || is_known(name) {
+            continue;
+        }
+        let fix = match closest_known(name) {
+            Some(known) => format!("did you mean {known}?"),
+            None => "remove it; see docs/configuration.md for the variables Tessera reads".to_string(),
+        };
+        r.warn(name, "unknown variable: neither Tessera nor OpenMetadata reads it", fix);
+    }
+}

@@ -1,0 +1,221 @@
+//! The typed, validated configuration every other crate reads.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A secret value: never printed by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the code that uses it (never for logs).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"********\"" })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub log: LogConfig,
+    pub data_dir: PathBuf,
+    pub cluster_name: String,
+    pub authorizer: AuthorizerConfig,
+    pub authentication: AuthenticationConfig,
+    pub oidc: OidcConfig,
+    pub jwt: JwtConfig,
+    pub database: DatabaseConfig,
+    pub fernet_key: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    pub admin_port: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Off,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    /// The `tracing` filter directive for this level.
+    pub fn directive(self) -> &'static str {
+        match self {
+            LogLevel::Off => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogConfig {
+    pub level: LogLevel,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorizerKind {
+    /// `org.openmetadata.service.security.DefaultAuthorizer`: roles and policies decide.
+    Default,
+    /// `org.openmetadata.service.security.NoopAuthorizer`: everything is allowed.
+    Noop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestFilter {
+    /// `org.openmetadata.service.security.JwtFilter`: every API request carries a verified token.
+    Jwt,
+    /// `org.openmetadata.service.security.NoopFilter`: no authentication at all.
+    Noop,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthorizerConfig {
+    pub kind: AuthorizerKind,
+    pub request_filter: RequestFilter,
+    pub admin_principals: Vec<String>,
+    pub allowed_registration_domains: Vec<String>,
+    pub bot_principals: Vec<String>,
+    pub principal_domain: String,
+    pub enforce_principal_domain: bool,
+    pub allowed_domains: Vec<String>,
+    pub enable_secure_socket: bool,
+    pub use_roles_from_provider: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientType {
+    Public,
+    Confidential,
+}
+
+impl ClientType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientType::Public => "public",
+            ClientType::Confidential => "confidential",
+        }
+    }
+}
+
+/// `jwtPrincipalClaimsMapping`: which claims give the user name and the email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsMapping {
+    pub username: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthenticationConfig {
+    pub provider: String,
+    pub provider_name: String,
+    pub client_type: ClientType,
+    pub response_type: String,
+    pub public_key_urls: Vec<String>,
+    pub token_validation_algorithm: String,
+    pub authority: String,
+    pub client_id: String,
+    pub callback_url: String,
+    pub jwt_principal_claims: Vec<String>,
+    /// The mapping entries as written (`username:claim`), echoed by `/system/config/auth`.
+    pub jwt_principal_claims_mapping_raw: Vec<String>,
+    pub jwt_principal_claims_mapping: Option<ClaimsMapping>,
+    pub enable_self_signup: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub client_id: String,
+    pub oidc_type: String,
+    pub client_secret: Secret,
+    pub scope: String,
+    pub discovery_uri: String,
+    pub use_nonce: bool,
+    pub preferred_jws_algorithm: String,
+    pub response_type: String,
+    pub disable_pkce: bool,
+    pub callback_url: String,
+    pub server_url: String,
+    pub client_auth_method: String,
+    pub tenant: String,
+    pub max_clock_skew_seconds: Option<u64>,
+    pub token_validity_seconds: u64,
+    pub custom_params: BTreeMap<String, String>,
+    pub max_age_seconds: Option<u64>,
+    pub prompt: String,
+    pub session_expiry_seconds: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct JwtConfig {
+    /// Both paths, or neither (then Tessera keeps a generated pair in the data directory).
+    pub key_files: Option<KeyFiles>,
+    pub issuer: String,
+    pub key_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFiles {
+    pub private_key: PathBuf,
+    pub public_key: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub enum DatabaseConfig {
+    /// The embedded database, `tessera.db` in the data directory.
+    Sqlite { path: PathBuf },
+    /// A PostgreSQL server.
+    Postgres(PostgresConfig),
+}
+
+#[derive(Debug, Clone)]
+pub struct PostgresConfig {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub password: Secret,
+    pub database: String,
+    /// libpq-style parameters passed on (`sslmode`, `application_name`, ...).
+    pub params: BTreeMap<String, String>,
+    pub max_connections: u32,
+}
+
+impl PostgresConfig {
+    /// The connection target without the password, for messages and logs.
+    pub fn describe(&self) -> String {
+        format!("postgresql://{}@{}:{}/{}", self.user, self.host, self.port, self.database)
+    }
+}

@@ -1,0 +1,156 @@
+use std::collections::BTreeMap;
+use tessera_config::{load, ClientType, DatabaseConfig, RequestFilter, Sources};
+
+fn vars(pairs: &[(&str, &str)]) -> Sources {
+    Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>())
+}
+
+fn error_vars(pairs: &[(&str, &str)]) -> Vec<String> {
+    load(&vars(pairs)).errors().map(|p| p.var.clone()).collect()
+}
+
+#[test]
+fn defaults_load_cleanly_with_sqlite_in_the_data_dir() {
+    let loaded = load(&vars(&[]));
+    let config = loaded.config.expect("defaults must be valid");
+    assert_eq!((config.server.port, config.server.admin_port), (8585, 8586));
+    assert_eq!(config.authorizer.admin_principals, vec!["admin"]);
+    assert_eq!(config.authorizer.principal_domain, "open-metadata.org");
+    assert_eq!(config.authentication.jwt_principal_claims, vec!["email", "preferred_username", "sub"]);
+    assert_eq!(config.authentication.public_key_urls, vec!["http://localhost:8585/api/v1/system/config/jwks"]);
+    assert_eq!(config.jwt.key_id, "Gb389a-9f76-gdjs-a92j-0242bk94356");
+    assert!(config.jwt.key_files.is_none(), "no shipped key: Tessera generates one");
+    assert!(matches!(config.database, DatabaseConfig::Sqlite { ref path } if path.ends_with("data/tessera.db")));
+    // The default provider is basic, which Tessera does not offer: a warning, not an error.
+    assert!(loaded.problems.iter().any(|p| p.var == "AUTHENTICATION_PROVIDER" && !p.is_error()));
+}
+
+#[test]
+fn the_seed_documents_values_as_compose_passes_them() {
+    let loaded = load(&vars(&[
+        ("AUTHORIZER_CLASS_NAME", "org.openmetadata.service.security.DefaultAuthorizer"),
+        ("AUTHORIZER_REQUEST_FILTER", "org.openmetadata.service.security.JwtFilter"),
+        ("AUTHORIZER_ADMIN_PRINCIPALS", "[admin, john.doe]"),
+        ("AUTHORIZER_PRINCIPAL_DOMAIN", "example.com"),
+        ("AUTHENTICATION_PROVIDER", "auth0"),
+        ("AUTHENTICATION_PUBLIC_KEYS", "[https://dev-x.us.auth0.com/.well-known/jwks.json, https://om.example.com/api/v1/system/config/jwks]"),
+        ("AUTHENTICATION_AUTHORITY", "https://dev-x.us.auth0.com"),
+        ("AUTHENTICATION_CLIENT_ID", "abc123"),
+        ("AUTHENTICATION_CALLBACK_URL", "http://localhost:8585/callback"),
+        ("AUTHENTICATION_CLIENT_TYPE", " public"),
+    ]));
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let config = loaded.config.unwrap();
+    assert_eq!(config.authentication.client_type, ClientType::Public);
+    assert_eq!(config.authorizer.admin_principals, vec!["admin", "john.doe"]);
+    assert_eq!(config.authentication.public_key_urls.len(), 2);
+    assert_eq!(config.authorizer.request_filter, RequestFilter::Jwt);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_naming_its_variable() {
+    let errors = error_vars(&[
+        ("SERVER_PORT", "eighty"),
+        ("SERVER_ADMIN_PORT", "70000"),
+        ("AUTHORIZER_CLASS_NAME", "com.example.MyAuthorizer"),
+        ("AUTHENTICATION_CLIENT_TYPE", "secret"),
+        ("AUTHENTICATION_ENABLE_SELF_SIGNUP", "maybe"),
+        ("AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", "none"),
+        ("AUTHENTICATION_PUBLIC_KEYS", "[not-a-url]"),
+        ("AUTHORIZER_ADMIN_PRINCIPALS", "[ingestion-bot]"),
+        ("RSA_PRIVATE_KEY_FILE_PATH", "/keys/private.der"),
+        ("FERNET_KEY", "short"),
+        ("LOG_LEVEL", "LOUD"),
+    ]);
+    for var in [
+        "SERVER_PORT",
+        "SERVER_ADMIN_PORT",
+        "AUTHORIZER_CLASS_NAME",
+        "AUTHENTICATION_CLIENT_TYPE",
+        "AUTHENTICATION_ENABLE_SELF_SIGNUP",
+        "AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM",
+        "AUTHENTICATION_PUBLIC_KEYS",
+        "AUTHORIZER_ADMIN_PRINCIPALS",
+        "RSA_PUBLIC_KEY_FILE_PATH",
+        "FERNET_KEY",
+        "LOG_LEVEL",
+    ] {
+        assert!(errors.contains(&var.to_string()), "{var} missing from {errors:?}");
+    }
+}
+
+#[test]
+fn unsupported_authorizer_message_lists_the_choices() {
+    let loaded = load(&vars(&[("AUTHORIZER_CLASS_NAME", "org.example.Custom")]));
+    let problem = loaded.errors().next().unwrap();
+    assert!(problem.fix.contains("org.openmetadata.service.security.DefaultAuthorizer"), "{problem}");
+    assert!(problem.fix.contains("org.openmetadata.service.security.NoopAuthorizer"), "{problem}");
+}
+
+#[test]
+fn unknown_auth_variables_warn_with_the_closest_name() {
+    let loaded = load(&vars(&[("AUTHENTICATION_CALBACK_URL", "http://localhost:8585/callback")]));
+    let warning = loaded.warnings().find(|p| p.var == "AUTHENTICATION_CALBACK_URL").expect("warning");
+    assert!(warning.fix.contains("AUTHENTICATION_CALLBACK_URL"), "{warning}");
+    assert!(loaded.config.is_some(), "a warning does not stop the server");
+}
+
+#[test]
+fn confidential_clients_need_their_oidc_settings() {
+    let errors = error_vars(&[
+        ("AUTHENTICATION_PROVIDER", "auth0"),
+        ("AUTHENTICATION_AUTHORITY", "https://t.auth0.com"),
+        ("AUTHENTICATION_CLIENT_ID", "abc"),
+        ("AUTHENTICATION_CLIENT_TYPE", "confidential"),
+    ]);
+    assert!(errors.contains(&"OIDC_CLIENT_ID".to_string()), "{errors:?}");
+    assert!(errors.contains(&"OIDC_DISCOVERY_URI".to_string()), "{errors:?}");
+}
+
+#[test]
+fn claims_mapping_needs_both_keys() {
+    let loaded = load(&vars(&[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:preferred_username]")]));
+    let problem = loaded.errors().next().expect("error");
+    assert!(problem.message.contains("Both username and email should be present"), "{problem}");
+    let ok = load(&vars(&[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:preferred_username, email:email]")]));
+    let mapping = ok.config.unwrap().authentication.jwt_principal_claims_mapping.unwrap();
+    assert_eq!((mapping.username.as_str(), mapping.email.as_str()), ("preferred_username", "email"));
+}
+
+#[test]
+fn postgres_from_db_settings_or_url_and_mysql_refused() {
+    let config = load(&vars(&[
+        ("DB_SCHEME", "postgresql"),
+        ("DB_DRIVER_CLASS", "org.postgresql.Driver"),
+        ("DB_HOST", "postgresql"),
+        ("DB_PARAMS", "allowPublicKeyRetrieval=true&useSSL=false&serverTimezone=UTC"),
+    ]))
+    .config
+    .unwrap();
+    let DatabaseConfig::Postgres(pg) = config.database else { panic!("expected PostgreSQL") };
+    assert_eq!((pg.host.as_str(), pg.port, pg.database.as_str(), pg.user.as_str()), ("postgresql", 5432, "openmetadata_db", "openmetadata_user"));
+    assert!(pg.params.is_empty(), "JDBC-only parameters are dropped: {:?}", pg.params);
+
+    let config = load(&vars(&[("DATABASE_URL", "postgresql://me:p%40ss@db.internal:6543/cat?sslmode=require")])).config.unwrap();
+    let DatabaseConfig::Postgres(pg) = config.database else { panic!("expected PostgreSQL") };
+    assert_eq!((pg.password.expose(), pg.port, pg.params["sslmode"].as_str()), ("p@ss", 6543, "require"));
+    assert!(!format!("{pg:?}").contains("p@ss"), "Debug must not show the password");
+
+    assert_eq!(error_vars(&[("DB_SCHEME", "mysql")]), vec!["DB_SCHEME"]);
+}
+
+#[test]
+fn config_file_with_placeholders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openmetadata.yaml");
+    std::fs::write(
+        &path,
+        "server:\n  applicationConnectors:\n    - type: http\n      port: ${SERVER_PORT:-8585}\n  adminConnectors:\n    - type: http\n      port: ${SERVER_ADMIN_PORT:-8586}\n\
+         authenticationConfiguration:\n  provider: ${AUTHENTICATION_PROVIDER:-basic}\n  publicKeyUrls: ${AUTHENTICATION_PUBLIC_KEYS:-[http://localhost:8585/api/v1/system/config/jwks]}\n",
+    )
+    .unwrap();
+    let sources = Sources::from_vars(BTreeMap::from([("SERVER_PORT".to_string(), "9585".to_string())])).with_file(&path).unwrap();
+    let config = load(&sources).config.unwrap();
+    assert_eq!((config.server.port, config.server.admin_port), (9585, 8586));
+    assert_eq!(config.authentication.public_key_urls.len(), 1);
+}
