@@ -1,1 +1,90 @@
-//! placeholder
+//! Persistence for Tessera: the embedded SQLite database by default, PostgreSQL in production, one
+//! API over both. Migrations are kept per backend and applied in order; a database whose schema is
+//! newer than this build is refused rather than touched.
+
+mod connect;
+mod error;
+mod migrate;
+mod settings;
+
+pub use error::StoreError;
+pub use migrate::{MigrationReport, LATEST_SCHEMA_VERSION};
+
+use sqlx::{PgPool, SqlitePool};
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database; cheap to clone (it wraps a connection pool).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    /// Where the store points, without secrets (for messages).
+    target: String,
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Store {
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The database location without credentials.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// A cheap round-trip, for the health check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let result = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Pool::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        };
+        result.map_err(|e| self.unavailable(e))
+    }
+
+    /// Waits for in-flight queries and closes every connection.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    fn unavailable(&self, source: sqlx::Error) -> StoreError {
+        StoreError::from_sqlx(&self.target, source)
+    }
+}
+
+impl Store {
+    /// Runs SQL as given; for tests and administrative commands, never with user input.
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, sql: &str) -> Result<(), StoreError> {
+        let result = match &self.pool {
+            Pool::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.map(drop),
+            Pool::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(pool).await.map(drop),
+        };
+        result.map_err(|e| self.unavailable(e))
+    }
+
+    /// The value of an SQLite pragma (`None` on PostgreSQL).
+    #[doc(hidden)]
+    pub async fn pragma(&self, name: &str) -> Option<String> {
+        let Pool::Sqlite(pool) = &self.pool else { return None };
+        let value: sqlx::Result<sqlx::sqlite::SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}"))).fetch_one(pool).await;
+        use sqlx::Row;
+        value.ok().and_then(|row| row.try_get::<String, _>(0).ok().or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string())))
+    }
+}

@@ -1,0 +1,172 @@
+//! Schema migrations, one list per backend, applied in order inside transactions. Several replicas
+//! may start at once: PostgreSQL serialises them with an advisory lock, SQLite with its write lock.
+
+use crate::{Pool, Store, StoreError};
+use sqlx::Connection;
+
+struct Migration {
+    version: i64,
+    description: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "settings",
+    sqlite: include_str!("../migrations/sqlite/0001_settings.sql"),
+    postgres: include_str!("../migrations/postgres/0001_settings.sql"),
+}];
+
+/// The schema version this build creates and understands.
+pub const LATEST_SCHEMA_VERSION: i64 = 1;
+
+/// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
+const PG_MIGRATION_LOCK: i64 = 0x7465_7373_6572_61;
+
+const CREATE_TABLE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS tessera_schema_migrations (
+    version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL, tessera_version TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))";
+const CREATE_TABLE_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS tessera_schema_migrations (
+    version BIGINT PRIMARY KEY NOT NULL, description TEXT NOT NULL, tessera_version TEXT NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+
+/// What a migration run did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    pub from_version: i64,
+    pub to_version: i64,
+}
+
+impl MigrationReport {
+    pub fn applied(&self) -> i64 {
+        self.to_version - self.from_version
+    }
+}
+
+impl Store {
+    /// The schema version recorded in the database (0 for an empty one).
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let result: Result<Option<i64>, sqlx::Error> = match &self.pool {
+            Pool::Sqlite(pool) => {
+                let exists: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tessera_schema_migrations'")
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(|e| self.unavailable(e))?;
+                if exists.is_none() {
+                    return Ok(0);
+                }
+                sqlx::query_scalar("SELECT MAX(version) FROM tessera_schema_migrations").fetch_one(pool).await
+            }
+            Pool::Postgres(pool) => {
+                let exists: Option<String> = sqlx::query_scalar("SELECT to_regclass('tessera_schema_migrations')::text")
+                    .fetch_one(pool)
+                    .await
+                    .map_err(|e| self.unavailable(e))?;
+                if exists.is_none() {
+                    return Ok(0);
+                }
+                sqlx::query_scalar("SELECT MAX(version) FROM tessera_schema_migrations").fetch_one(pool).await
+            }
+        };
+        Ok(result.map_err(|e| self.unavailable(e))?.unwrap_or(0))
+    }
+
+    /// Refuses a database whose schema is newer than this build, without changing it.
+    pub async fn check_schema_not_newer(&self) -> Result<i64, StoreError> {
+        let found = self.schema_version().await?;
+        if found > LATEST_SCHEMA_VERSION {
+            return Err(StoreError::NewerSchema { target: self.target.clone(), found, supported: LATEST_SCHEMA_VERSION });
+        }
+        Ok(found)
+    }
+
+    /// Brings the schema to [`LATEST_SCHEMA_VERSION`].
+    pub async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        let from_version = self.check_schema_not_newer().await?;
+        match &self.pool {
+            Pool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await.map_err(|e| self.unavailable(e))?;
+                sqlx::query(CREATE_TABLE_SQLITE).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
+                for m in MIGRATIONS {
+                    // BEGIN IMMEDIATE takes the write lock first, so a concurrent start waits, then sees the row.
+                    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(|e| self.unavailable(e))?;
+                    let done: Option<i64> = sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = ?")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| self.unavailable(e))?;
+                    if done.is_none() {
+                        sqlx::raw_sql(m.sqlite).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
+                        sqlx::query("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES (?, ?, ?)")
+                            .bind(m.version)
+                            .bind(m.description)
+                            .bind(env!("CARGO_PKG_VERSION"))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| self.failed(m, e))?;
+                    }
+                    tx.commit().await.map_err(|e| self.failed(m, e))?;
+                }
+            }
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await.map_err(|e| self.unavailable(e))?;
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
+                let outcome = self.migrate_postgres(&mut conn).await;
+                let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await;
+                outcome?;
+                unlock.map_err(|e| self.unavailable(e))?;
+            }
+        }
+        Ok(MigrationReport { from_version, to_version: LATEST_SCHEMA_VERSION })
+    }
+
+    async fn migrate_postgres(&self, conn: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+        sqlx::query(CREATE_TABLE_POSTGRES).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
+        for m in MIGRATIONS {
+            let mut tx = conn.begin().await.map_err(|e| self.unavailable(e))?;
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| self.unavailable(e))?;
+            if done.is_none() {
+                sqlx::raw_sql(m.postgres).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
+                sqlx::query("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.description)
+                    .bind(env!("CARGO_PKG_VERSION"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.failed(m, e))?;
+            }
+            tx.commit().await.map_err(|e| self.failed(m, e))?;
+        }
+        Ok(())
+    }
+
+    fn failed(&self, m: &Migration, e: sqlx::Error) -> StoreError {
+        match StoreError::from_sqlx(&self.target, e) {
+            unavailable @ StoreError::Unavailable { .. } => unavailable,
+            other => StoreError::Migration {
+                target: self.target.clone(),
+                version: m.version,
+                description: m.description,
+                reason: other.to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_and_latest_is_last() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "migration {} is out of order", m.description);
+        }
+        assert_eq!(MIGRATIONS.last().unwrap().version, LATEST_SCHEMA_VERSION);
+    }
+}

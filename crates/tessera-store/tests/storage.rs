@@ -1,0 +1,125 @@
+//! One storage suite, run against SQLite (a temp file) and PostgreSQL (the server the test command
+//! starts; `TESSERA_TEST_POSTGRES_URL`). Each PostgreSQL test works in a database of its own.
+
+use std::collections::BTreeMap;
+use tessera_config::{load, DatabaseConfig, Sources};
+use tessera_store::{Backend, Store, StoreError, LATEST_SCHEMA_VERSION};
+
+struct TestDb {
+    config: DatabaseConfig,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    TestDb { config: DatabaseConfig::Sqlite { path: dir.path().join("nested/tessera.db") }, _dir: Some(dir) }
+}
+
+fn database_config(url: &str) -> DatabaseConfig {
+    let vars = BTreeMap::from([("DATABASE_URL".to_string(), url.to_string())]);
+    load(&Sources::from_vars(vars)).config.expect("valid DATABASE_URL").database
+}
+
+/// A fresh PostgreSQL database, or `None` (with a notice) when no server was provided. The test
+/// command sets TESSERA_REQUIRE_POSTGRES=1, which turns a missing server into a failure.
+async fn postgres() -> Option<TestDb> {
+    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
+        assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not");
+        eprintln!("PostgreSQL tests skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
+        return None;
+    };
+    let admin = Store::connect(&database_config(&url)).await.expect("the test PostgreSQL server answers");
+    let name = format!("t_{}", std::process::id()) + &format!("_{}", rand_suffix());
+    admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+    let base = url.rsplit_once('/').unwrap().0;
+    Some(TestDb { config: database_config(&format!("{base}/{name}")), _dir: None })
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{nanos}_{}", COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+async fn both() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite()];
+    dbs.extend(postgres().await);
+    dbs
+}
+
+#[tokio::test]
+async fn migrate_from_empty_then_idempotent() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        assert_eq!(store.schema_version().await.unwrap(), 0);
+        let report = store.migrate().await.unwrap();
+        assert_eq!((report.from_version, report.to_version), (0, LATEST_SCHEMA_VERSION));
+        let again = store.migrate().await.unwrap();
+        assert_eq!(again.applied(), 0, "{:?}", store.backend());
+        store.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn concurrent_migrations_apply_once() {
+    for db in both().await {
+        let a = Store::connect(&db.config).await.unwrap();
+        let b = Store::connect(&db.config).await.unwrap();
+        let (ra, rb) = tokio::join!(a.migrate(), b.migrate());
+        ra.unwrap();
+        rb.unwrap();
+        assert_eq!(a.schema_version().await.unwrap(), LATEST_SCHEMA_VERSION);
+    }
+}
+
+#[tokio::test]
+async fn newer_schema_is_refused_untouched() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        store.migrate().await.unwrap();
+        store
+            .execute_raw("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES (999, 'from the future', '9.9.9')")
+            .await
+            .unwrap();
+        let err = store.migrate().await.unwrap_err();
+        assert!(matches!(err, StoreError::NewerSchema { found: 999, .. }), "{err}");
+        assert!(err.to_string().contains("newer than this Tessera build supports"), "{err}");
+        assert_eq!(store.schema_version().await.unwrap(), 999, "nothing was changed");
+    }
+}
+
+#[tokio::test]
+async fn settings_round_trip() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(store.setting("missing").await.unwrap(), None);
+        store.put_setting("greeting", "héllo 🌍 'quoted'").await.unwrap();
+        store.put_setting("greeting", "second").await.unwrap();
+        assert_eq!(store.setting("greeting").await.unwrap().as_deref(), Some("second"));
+        assert_eq!(store.setting_or_insert("id", "first").await.unwrap(), "first");
+        assert_eq!(store.setting_or_insert("id", "other").await.unwrap(), "first", "the first value stays");
+    }
+}
+
+#[tokio::test]
+async fn sqlite_uses_wal_and_foreign_keys() {
+    let db = sqlite();
+    let store = Store::connect(&db.config).await.unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    assert_eq!(store.pragma("journal_mode").await.unwrap(), "wal");
+    assert_eq!(store.pragma("foreign_keys").await.unwrap(), "1");
+}
+
+#[tokio::test]
+async fn unreachable_postgres_is_a_clear_unavailable_error() {
+    // A port nobody listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = database_config(&format!("postgresql://tessera:secret-pw@127.0.0.1:{port}/tessera"));
+    let err = Store::connect(&config).await.unwrap_err();
+    assert!(err.is_unavailable(), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains(&format!("postgresql://tessera@127.0.0.1:{port}/tessera is unavailable")), "{text}");
+    assert!(!text.contains("secret-pw"), "the password must not appear: {text}");
+}
