@@ -1,1 +1,77 @@
-//! placeholder
+//! Tessera's HTTP side: the API router (port 8585) and the admin router (port 8586), the error
+//! contract, and the layers every request passes (request id, log, metrics, authentication).
+
+pub mod admin;
+mod authn_gate;
+pub mod error;
+pub mod observe;
+pub mod public_paths;
+pub mod system;
+
+use axum::body::Bytes;
+use axum::http::{HeaderName, Request};
+use axum::response::IntoResponse;
+use axum::{middleware, Router};
+use std::sync::Arc;
+use tessera_auth::SigningKeys;
+use tessera_config::Config;
+use tessera_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use error::ApiError;
+
+/// What every handler may read. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub keys: Arc<SigningKeys>,
+    /// `/api/v1/system/config/jwks`, serialised once.
+    pub jwks_json: Bytes,
+}
+
+impl AppState {
+    pub fn new(config: Config, store: Store, keys: SigningKeys) -> Self {
+        observe::metrics_handle(); // install the recorder before the first request is counted
+        let jwks_json = Bytes::from(serde_json::to_vec(&keys.jwks()).expect("a JWKS always serialises"));
+        Self { config: Arc::new(config), store, keys: Arc::new(keys), jwks_json }
+    }
+}
+
+/// The API port: `/api/...` behind the authentication layer, a JSON 404 elsewhere.
+pub fn api_router(state: AppState) -> Router {
+    let router = Router::new()
+        .merge(system::routes())
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", error::messages::METHOD_NOT_ALLOWED)
+        })
+        // Outermost of the routing: it sees every path, matched or not.
+        .layer(middleware::from_fn(authn_gate::require_authentication))
+        .with_state(state);
+    with_common_layers(router)
+}
+
+/// The admin port's router, with the same request ids and logs.
+pub fn admin_router(state: AppState) -> Router {
+    with_common_layers(admin::router(state))
+}
+
+fn with_common_layers(router: Router) -> Router {
+    let request_id = HeaderName::from_static(observe::REQUEST_ID_HEADER);
+    router
+        .layer(middleware::from_fn(observe::log_and_count))
+        .layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            tracing::error!("a handler panicked");
+            ApiError::internal("(see the preceding log line)").into_response()
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// For tests: a request with the given method and path.
+#[doc(hidden)]
+pub fn request(method: &str, path: &str) -> Request<axum::body::Body> {
+    Request::builder().method(method).uri(path).body(axum::body::Body::empty()).expect("valid request")
+}

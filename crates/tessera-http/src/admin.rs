@@ -1,0 +1,33 @@
+//! The admin port (8586): health and metrics, unauthenticated and meant to stay internal.
+
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthcheck", get(healthcheck))
+        .route("/prometheus", get(prometheus))
+        .route("/ping", get(|| async { "pong\n" }))
+        .fallback(|| async { crate::error::ApiError::not_found() })
+        .with_state(state)
+}
+
+/// Dropwizard's shape: one entry per check. 503 when the database does not answer.
+async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "database": { "healthy": true } }))),
+        Err(error) => {
+            tracing::warn!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "database": { "healthy": false, "message": error.to_string() } })))
+        }
+    }
+}
+
+async fn prometheus() -> impl IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::observe::metrics_handle().render())
+}
