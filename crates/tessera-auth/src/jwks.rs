@@ -43,6 +43,9 @@ mod tests {
     fn shape_matches_the_original() {
         let jwks = super::Jwks::single_rsa("Gb389a", &[0xc3, 0x01], &[1, 0, 1]);
         let json = serde_json::to_value(&jwks).unwrap();
-        assert_eq!(json, serde_json::json!({"keys": [{"kty": "RSA", "kid": "Gb389a", "n": "wwE", "e": "AQAB", "alg": "RS256", "use": "sig"}]}));
+        assert_eq!(
+            json,
+            serde_json::json!({"keys": [{"kty": "RSA", "kid": "Gb389a", "n": "wwE", "e": "AQAB", "alg": "RS256", "use": "sig"}]})
+        );
     }
 }

@@ -19,7 +19,9 @@ pub enum KeyError {
     Unreadable { var: &'static str, path: PathBuf, source: std::io::Error },
     #[error("{var}={} is not {expected}; convert it with: {hint}", path.display())]
     Malformed { var: &'static str, path: PathBuf, expected: &'static str, hint: &'static str },
-    #[error("RSA_PRIVATE_KEY_FILE_PATH and RSA_PUBLIC_KEY_FILE_PATH hold keys of two different pairs; point both at the same pair")]
+    #[error(
+        "RSA_PRIVATE_KEY_FILE_PATH and RSA_PUBLIC_KEY_FILE_PATH hold keys of two different pairs; point both at the same pair"
+    )]
     Mismatch,
     #[error("the RSA key is {bits} bits; use a key of at least 2048 bits (openssl genrsa -out private_key.pem 2048)")]
     TooShort { bits: usize },
@@ -45,7 +47,10 @@ pub struct SigningKeys {
 
 impl std::fmt::Debug for SigningKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKeys").field("key_id", &self.key_id).field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("SigningKeys")
+            .field("key_id", &self.key_id)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,7 +83,11 @@ impl SigningKeys {
     /// The public half as the JWKS served at `/api/v1/system/config/jwks`.
     pub fn jwks(&self) -> crate::Jwks {
         let public = self.key_pair.public_key();
-        crate::Jwks::single_rsa(&self.key_id, public.modulus().big_endian_without_leading_zero(), public.exponent().big_endian_without_leading_zero())
+        crate::Jwks::single_rsa(
+            &self.key_id,
+            public.modulus().big_endian_without_leading_zero(),
+            public.exponent().big_endian_without_leading_zero(),
+        )
     }
 }
 
@@ -169,7 +178,10 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         SigningKeys::load_or_generate(&config(None), other.path()).unwrap();
         let mismatched = KeyFiles { public_key: other.path().join(PUBLIC_FILE), ..files.clone() };
-        assert!(matches!(SigningKeys::load_or_generate(&config(Some(mismatched)), dir.path()), Err(KeyError::Mismatch)));
+        assert!(matches!(
+            SigningKeys::load_or_generate(&config(Some(mismatched)), dir.path()),
+            Err(KeyError::Mismatch)
+        ));
 
         let missing = KeyFiles { private_key: dir.path().join("nope.der"), ..files.clone() };
         let err = SigningKeys::load_or_generate(&config(Some(missing)), dir.path()).unwrap_err().to_string();
@@ -179,6 +191,9 @@ mod tests {
         std::fs::write(&garbage, b"-----BEGIN PRIVATE KEY-----").unwrap();
         let pem = KeyFiles { private_key: garbage, ..files };
         let err = SigningKeys::load_or_generate(&config(Some(pem)), dir.path()).unwrap_err().to_string();
-        assert!(err.contains("is not an unencrypted PKCS#8 DER RSA private key; convert it with: openssl pkcs8"), "{err}");
+        assert!(
+            err.contains("is not an unencrypted PKCS#8 DER RSA private key; convert it with: openssl pkcs8"),
+            "{err}"
+        );
     }
 }

@@ -70,14 +70,18 @@ fn parse_assignment(body: &str, earlier: &BTreeMap<String, String>) -> Result<(S
             "variable names are letters, digits and `_`, e.g. AUTHENTICATION_CLIENT_ID=...".into(),
         ));
     }
-    let value = parse_value(rest.trim_start(), earlier).map_err(|reason| (reason, format!("write {key}=\"...\" with matching quotes")))?;
+    let value = parse_value(rest.trim_start(), earlier)
+        .map_err(|reason| (reason, format!("write {key}=\"...\" with matching quotes")))?;
     Ok((key.to_string(), value))
 }
 
 fn no_equals(body: &str) -> (String, String) {
     match body.split_once(':') {
         Some((key, _)) if is_var_name(key.trim()) => colon_form(key.trim(), body),
-        _ => ("not a KEY=value assignment".into(), "write KEY=value, or start the line with # to make it a comment".into()),
+        _ => (
+            "not a KEY=value assignment".into(),
+            "write KEY=value, or start the line with # to make it a comment".into(),
+        ),
     }
 }
 
@@ -155,7 +159,9 @@ mod tests {
 
     #[test]
     fn colon_lines_are_reported_with_the_intended_assignment() {
-        let file = EnvFile::parse("OIDC_DISCOVERY_URI: http://x/.well-known/openid-configuration\nOIDC_CALLBACK: ${OIDC_CALLBACK:-\"http://localhost:8585/callback\"}\nnonsense\n");
+        let file = EnvFile::parse(
+            "OIDC_DISCOVERY_URI: http://x/.well-known/openid-configuration\nOIDC_CALLBACK: ${OIDC_CALLBACK:-\"http://localhost:8585/callback\"}\nnonsense\n",
+        );
         assert_eq!(file.entries.len(), 0);
         let bad = &file.bad_lines;
         assert_eq!(bad.len(), 3);

@@ -18,7 +18,7 @@ pub mod source;
 pub mod value;
 
 pub use fernet_key::decode as decode_fernet_key;
-pub use load::{load, Loaded, SYSTEM_BOTS};
+pub use load::{Loaded, SYSTEM_BOTS, load};
 pub use model::*;
 pub use problem::{Problem, Severity};
 pub use source::Sources;

@@ -7,7 +7,7 @@ use crate::envfile::EnvFile;
 use crate::load::load;
 use crate::load_auth::is_oidc_provider;
 use crate::problem::{Problem, Severity};
-use crate::settings::{closest_known, is_known, STRICT_PREFIXES};
+use crate::settings::{STRICT_PREFIXES, closest_known, is_known};
 use crate::source::Sources;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,7 +95,11 @@ fn duplicates(file: &EnvFile, out: &mut Vec<Finding>) {
         if let Some(earlier) = first.insert(&entry.key, entry.line) {
             out.push(Finding {
                 line: Some(entry.line),
-                problem: Problem::warning(&entry.key, format!("also set on line {earlier}; this later value wins"), "keep one definition"),
+                problem: Problem::warning(
+                    &entry.key,
+                    format!("also set on line {earlier}; this later value wins"),
+                    "keep one definition",
+                ),
             });
         }
     }
@@ -110,7 +114,8 @@ fn placeholders(line: usize, key: &str, value: &str, out: &mut Vec<Finding>) {
         let Some(len) = rest[start..].find('}') else { break };
         let name = &rest[start + 1..start + len];
         let is_interpolation = absolute > 0 && value.as_bytes()[absolute - 1] == b'$';
-        let looks_like_words = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '_' || c == '-');
+        let looks_like_words =
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '_' || c == '-');
         if !is_interpolation && looks_like_words {
             out.push(Finding {
                 line: Some(line),
@@ -124,10 +129,16 @@ fn placeholders(line: usize, key: &str, value: &str, out: &mut Vec<Finding>) {
 
 fn placeholder_fix(name: &str) -> String {
     match name.to_lowercase().as_str() {
-        "domain" => "replace {Domain} with your Auth0 domain including https://, e.g. https://dev-abc123.us.auth0.com".into(),
-        "your domain" => "replace {your domain} with the address where Tessera is reachable, e.g. metadata.example.com".into(),
+        "domain" => {
+            "replace {Domain} with your Auth0 domain including https://, e.g. https://dev-abc123.us.auth0.com".into()
+        }
+        "your domain" => {
+            "replace {your domain} with the address where Tessera is reachable, e.g. metadata.example.com".into()
+        }
         "client id" => "replace {Client ID} with the Client ID on your Auth0 application's Settings tab".into(),
-        "client secret" => "replace {Client Secret} with the Client Secret on your Auth0 application's Settings tab".into(),
+        "client secret" => {
+            "replace {Client Secret} with the Client Secret on your Auth0 application's Settings tab".into()
+        }
         _ => format!("replace {{{name}}} with the real value"),
     }
 }
@@ -140,7 +151,11 @@ fn loose_list(value: &str) -> Vec<String> {
 
 fn is_local_host(url: &str) -> bool {
     let host = url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or_default();
-    host == "localhost" || host.starts_with("127.") || host == "[::1]" || host == "host.docker.internal" || !host.contains('.')
+    host == "localhost"
+        || host.starts_with("127.")
+        || host == "[::1]"
+        || host == "host.docker.internal"
+        || !host.contains('.')
 }
 
 fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, out: &mut Vec<Finding>) {
@@ -153,7 +168,11 @@ fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, 
         } else if hosted && url.starts_with("http://") && !is_local_host(url) {
             out.push(Finding {
                 line,
-                problem: Problem::error(key, format!("{url:?} uses http://, but {provider} serves only https"), format!("write {}", url.replacen("http://", "https://", 1))),
+                problem: Problem::error(
+                    key,
+                    format!("{url:?} uses http://, but {provider} serves only https"),
+                    format!("write {}", url.replacen("http://", "https://", 1)),
+                ),
             });
         }
     };
@@ -172,7 +191,8 @@ fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, 
 
 fn own_jwks(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, out: &mut Vec<Finding>) {
     let Some(keys) = vars.get("AUTHENTICATION_PUBLIC_KEYS") else { return };
-    if is_oidc_provider(provider) && !loose_list(keys).iter().any(|u| u.trim_end_matches('/').ends_with(OWN_JWKS_PATH)) {
+    if is_oidc_provider(provider) && !loose_list(keys).iter().any(|u| u.trim_end_matches('/').ends_with(OWN_JWKS_PATH))
+    {
         out.push(Finding {
             line: file.line_of("AUTHENTICATION_PUBLIC_KEYS"),
             problem: Problem::warning(
@@ -196,7 +216,11 @@ fn confidential_checks(file: &EnvFile, vars: &BTreeMap<String, String>, provider
             let message = format!("OIDC_CALLBACK ({effective_oidc}) and AUTHENTICATION_CALLBACK_URL ({app}) disagree");
             let fix = format!("set both to the same URL, e.g. OIDC_CALLBACK={app}");
             let line = file.line_of("OIDC_CALLBACK").or(file.line_of("AUTHENTICATION_CALLBACK_URL"));
-            let problem = if confidential { Problem::error("OIDC_CALLBACK", message, fix) } else { Problem::warning("OIDC_CALLBACK", message, fix) };
+            let problem = if confidential {
+                Problem::error("OIDC_CALLBACK", message, fix)
+            } else {
+                Problem::warning("OIDC_CALLBACK", message, fix)
+            };
             out.push(Finding { line, problem });
         }
     }
@@ -222,6 +246,9 @@ fn unknown_keys(file: &EnvFile, out: &mut Vec<Finding>) {
             continue; // strict prefixes are reported by the server's validation
         }
         let fix = closest_known(&entry.key).map(|k| format!("did you mean {k}?")).unwrap_or_else(|| "remove it".into());
-        out.push(Finding { line: Some(entry.line), problem: Problem::warning(&entry.key, "unknown variable: neither Tessera nor OpenMetadata reads it", fix) });
+        out.push(Finding {
+            line: Some(entry.line),
+            problem: Problem::warning(&entry.key, "unknown variable: neither Tessera nor OpenMetadata reads it", fix),
+        });
     }
 }

@@ -5,7 +5,7 @@ use crate::load_database::read_database;
 use crate::model::*;
 use crate::problem::Problem;
 use crate::reader::Reader;
-use crate::settings::{closest_known, is_known, STRICT_PREFIXES};
+use crate::settings::{STRICT_PREFIXES, closest_known, is_known};
 use crate::source::Sources;
 use std::path::PathBuf;
 
@@ -45,7 +45,11 @@ pub fn load(sources: &Sources) -> Loaded {
     let log = read_log(&mut r);
     let data_dir = PathBuf::from(r.text("TESSERA_DATA_DIR"));
     if data_dir.as_os_str().is_empty() {
-        r.error("TESSERA_DATA_DIR", "the data directory is empty", "set TESSERA_DATA_DIR to a writable folder, e.g. ./data");
+        r.error(
+            "TESSERA_DATA_DIR",
+            "the data directory is empty",
+            "set TESSERA_DATA_DIR to a writable folder, e.g. ./data",
+        );
     }
     let cluster_name = r.text("OPENMETADATA_CLUSTER_NAME");
     let authorizer = read_authorizer(&mut r);
@@ -75,12 +79,20 @@ pub fn load(sources: &Sources) -> Loaded {
 fn read_server(r: &mut Reader) -> ServerConfig {
     let host = r.text("SERVER_HOST");
     if host.is_empty() || host.contains(['/', ' ']) {
-        r.error("SERVER_HOST", format!("{host:?} is not an address to listen on"), "use 0.0.0.0 (all interfaces), 127.0.0.1 or a host name");
+        r.error(
+            "SERVER_HOST",
+            format!("{host:?} is not an address to listen on"),
+            "use 0.0.0.0 (all interfaces), 127.0.0.1 or a host name",
+        );
     }
     let port = r.port("SERVER_PORT");
     let admin_port = r.port("SERVER_ADMIN_PORT");
     if port == admin_port {
-        r.error("SERVER_ADMIN_PORT", format!("the API and admin ports are both {port}"), "give SERVER_ADMIN_PORT another port, e.g. 8586");
+        r.error(
+            "SERVER_ADMIN_PORT",
+            format!("the API and admin ports are both {port}"),
+            "give SERVER_ADMIN_PORT another port, e.g. 8586",
+        );
     }
     ServerConfig { host, port, admin_port }
 }
@@ -122,10 +134,12 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         "NoopFilter" => RequestFilter::Noop,
         _ => RequestFilter::Jwt,
     };
-    let admin_principals: Vec<String> = r.list("AUTHORIZER_ADMIN_PRINCIPALS").iter().map(|p| p.to_lowercase()).collect();
+    let admin_principals: Vec<String> =
+        r.list("AUTHORIZER_ADMIN_PRINCIPALS").iter().map(|p| p.to_lowercase()).collect();
     let bot_principals = r.list("AUTHORIZER_INGESTION_PRINCIPALS");
     for admin in &admin_principals {
-        let is_bot = SYSTEM_BOTS.contains(&admin.as_str()) || bot_principals.iter().any(|b| b.eq_ignore_ascii_case(admin));
+        let is_bot =
+            SYSTEM_BOTS.contains(&admin.as_str()) || bot_principals.iter().any(|b| b.eq_ignore_ascii_case(admin));
         if is_bot {
             r.error(
                 "AUTHORIZER_ADMIN_PRINCIPALS",
@@ -142,7 +156,11 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
     }
     let principal_domain = r.text("AUTHORIZER_PRINCIPAL_DOMAIN").to_lowercase();
     if principal_domain.is_empty() || principal_domain.contains(['@', '/', ' ']) {
-        r.error("AUTHORIZER_PRINCIPAL_DOMAIN", format!("{principal_domain:?} is not an email domain"), "use your users' email domain, e.g. example.com");
+        r.error(
+            "AUTHORIZER_PRINCIPAL_DOMAIN",
+            format!("{principal_domain:?} is not an email domain"),
+            "use your users' email domain, e.g. example.com",
+        );
     }
     let config = AuthorizerConfig {
         kind,
@@ -157,10 +175,18 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         use_roles_from_provider: r.boolean("AUTHORIZER_USE_ROLES_FROM_PROVIDER"),
     };
     if config.request_filter == RequestFilter::Noop {
-        r.warn("AUTHORIZER_REQUEST_FILTER", "NoopFilter turns authentication off: anyone who can reach the port is treated as a user", "use org.openmetadata.service.security.JwtFilter outside local experiments");
+        r.warn(
+            "AUTHORIZER_REQUEST_FILTER",
+            "NoopFilter turns authentication off: anyone who can reach the port is treated as a user",
+            "use org.openmetadata.service.security.JwtFilter outside local experiments",
+        );
     }
     if config.kind == AuthorizerKind::Noop {
-        r.warn("AUTHORIZER_CLASS_NAME", "NoopAuthorizer allows every operation to every authenticated caller", "use org.openmetadata.service.security.DefaultAuthorizer outside local experiments");
+        r.warn(
+            "AUTHORIZER_CLASS_NAME",
+            "NoopAuthorizer allows every operation to every authenticated caller",
+            "use org.openmetadata.service.security.DefaultAuthorizer outside local experiments",
+        );
     }
     config
 }
@@ -182,11 +208,19 @@ fn read_jwt(r: &mut Reader) -> JwtConfig {
     };
     let issuer = r.text("JWT_ISSUER");
     if issuer.is_empty() {
-        r.error("JWT_ISSUER", "the issuer of Tessera's own tokens is empty", "set JWT_ISSUER to your domain, e.g. open-metadata.org");
+        r.error(
+            "JWT_ISSUER",
+            "the issuer of Tessera's own tokens is empty",
+            "set JWT_ISSUER to your domain, e.g. open-metadata.org",
+        );
     }
     let key_id = r.text("JWT_KEY_ID");
     if key_id.is_empty() {
-        r.error("JWT_KEY_ID", "the key id of Tessera's signing key is empty", "set JWT_KEY_ID to a UUID generated once and kept");
+        r.error(
+            "JWT_KEY_ID",
+            "the key id of Tessera's signing key is empty",
+            "set JWT_KEY_ID to a UUID generated once and kept",
+        );
     }
     JwtConfig { key_files, issuer, key_id }
 }

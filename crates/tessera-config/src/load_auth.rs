@@ -3,11 +3,11 @@
 use crate::model::*;
 use crate::reader::Reader;
 
-const PROVIDERS: &[&str] = &[
-    "basic", "auth0", "okta", "azure", "google", "aws-cognito", "custom-oidc", "openmetadata", "ldap", "saml",
-];
+const PROVIDERS: &[&str] =
+    &["basic", "auth0", "okta", "azure", "google", "aws-cognito", "custom-oidc", "openmetadata", "ldap", "saml"];
 const ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
-const CLIENT_AUTH_METHODS: &[&str] = &["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
+const CLIENT_AUTH_METHODS: &[&str] =
+    &["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
 
 /// Providers whose users sign in through an OpenID Connect identity provider.
 pub fn is_oidc_provider(provider: &str) -> bool {
@@ -43,12 +43,20 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
     let client_id = r.text("AUTHENTICATION_CLIENT_ID");
     if is_oidc_provider(&provider) {
         if authority.is_empty() {
-            r.error("AUTHENTICATION_AUTHORITY", "empty", "set it to your identity provider's URL, e.g. https://dev-abc123.us.auth0.com");
+            r.error(
+                "AUTHENTICATION_AUTHORITY",
+                "empty",
+                "set it to your identity provider's URL, e.g. https://dev-abc123.us.auth0.com",
+            );
         } else {
             check_url(r, "AUTHENTICATION_AUTHORITY", &authority);
         }
         if client_id.is_empty() {
-            r.error("AUTHENTICATION_CLIENT_ID", "empty: the sign-in page and the token audience check need it", "copy the Client ID from your application's settings at the identity provider");
+            r.error(
+                "AUTHENTICATION_CLIENT_ID",
+                "empty: the sign-in page and the token audience check need it",
+                "copy the Client ID from your application's settings at the identity provider",
+            );
         }
     }
     let callback_url = r.text("AUTHENTICATION_CALLBACK_URL");
@@ -57,7 +65,11 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
     }
     let jwt_principal_claims = r.list("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS");
     if jwt_principal_claims.is_empty() {
-        r.error("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS", "empty: no claim could name the user", "use the default [email,preferred_username,sub]");
+        r.error(
+            "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS",
+            "empty: no claim could name the user",
+            "use the default [email,preferred_username,sub]",
+        );
     }
     let jwt_principal_claims_mapping_raw = r.list("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING");
     let jwt_principal_claims_mapping = claims_mapping(r, &jwt_principal_claims_mapping_raw);
@@ -89,13 +101,21 @@ fn claims_mapping(r: &mut Reader, entries: &[String]) -> Option<ClaimsMapping> {
         match entry.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
             Some(("username", claim)) if !claim.is_empty() => username = Some(claim.to_string()),
             Some(("email", claim)) if !claim.is_empty() => email = Some(claim.to_string()),
-            _ => r.error(VAR, format!("{entry:?} is not `username:<claim>` or `email:<claim>`"), "write e.g. [username:preferred_username,email:email]"),
+            _ => r.error(
+                VAR,
+                format!("{entry:?} is not `username:<claim>` or `email:<claim>`"),
+                "write e.g. [username:preferred_username,email:email]",
+            ),
         }
     }
     match (username, email) {
         (Some(username), Some(email)) => Some(ClaimsMapping { username, email }),
         _ => {
-            r.error(VAR, "Invalid JWT Principal Claims Mapping. Both username and email should be present", "give both, e.g. [username:preferred_username,email:email]");
+            r.error(
+                VAR,
+                "Invalid JWT Principal Claims Mapping. Both username and email should be present",
+                "give both, e.g. [username:preferred_username,email:email]",
+            );
             None
         }
     }
@@ -125,7 +145,11 @@ pub fn read_oidc(r: &mut Reader, client_type: ClientType) -> OidcConfig {
         session_expiry_seconds: r.seconds("OIDC_SESSION_EXPIRY").unwrap_or(604_800),
     };
     if config.session_expiry_seconds < 3600 {
-        r.error("OIDC_SESSION_EXPIRY", format!("{} seconds is below the minimum of 3600", config.session_expiry_seconds), "use 3600 or more (the default is 604800, one week)");
+        r.error(
+            "OIDC_SESSION_EXPIRY",
+            format!("{} seconds is below the minimum of 3600", config.session_expiry_seconds),
+            "use 3600 or more (the default is 604800, one week)",
+        );
     }
     for key in config.custom_params.keys() {
         let honoured = (1..=5).any(|i| *key == format!("customParamKey{i}") || *key == format!("customParamValue{i}"));
@@ -145,7 +169,11 @@ fn check_confidential(r: &mut Reader, config: &OidcConfig) {
         r.error(var, "Client ID and Client Secret is required to create OidcClient", "set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET from your application's settings, or use AUTHENTICATION_CLIENT_TYPE=public");
     }
     if config.discovery_uri.is_empty() {
-        r.error("OIDC_DISCOVERY_URI", "a confidential client needs the provider's discovery document", "set OIDC_DISCOVERY_URI=https://<your-tenant>/.well-known/openid-configuration");
+        r.error(
+            "OIDC_DISCOVERY_URI",
+            "a confidential client needs the provider's discovery document",
+            "set OIDC_DISCOVERY_URI=https://<your-tenant>/.well-known/openid-configuration",
+        );
     } else {
         check_url(r, "OIDC_DISCOVERY_URI", &config.discovery_uri);
     }
@@ -156,13 +184,25 @@ fn check_confidential(r: &mut Reader, config: &OidcConfig) {
         check_url(r, "OIDC_SERVER_URL", &config.server_url);
     }
     if matches!(config.client_auth_method.as_str(), "client_secret_jwt" | "private_key_jwt") {
-        r.error("OIDC_CLIENT_AUTH_METHOD", format!("{} is not supported yet", config.client_auth_method), "use client_secret_post or client_secret_basic");
+        r.error(
+            "OIDC_CLIENT_AUTH_METHOD",
+            format!("{} is not supported yet", config.client_auth_method),
+            "use client_secret_post or client_secret_basic",
+        );
     }
     if config.response_type != "code" {
-        r.error("OIDC_RESPONSE_TYPE", format!("{:?} is not supported for the server-side flow", config.response_type), "use code");
+        r.error(
+            "OIDC_RESPONSE_TYPE",
+            format!("{:?} is not supported for the server-side flow", config.response_type),
+            "use code",
+        );
     }
     if !config.scope.split_whitespace().any(|s| s == "openid") {
-        r.error("OIDC_SCOPE", "the scope lacks openid, so no ID token would be issued", "add openid, e.g. \"openid email profile offline_access\"");
+        r.error(
+            "OIDC_SCOPE",
+            "the scope lacks openid, so no ID token would be issued",
+            "add openid, e.g. \"openid email profile offline_access\"",
+        );
     }
 }
 

@@ -27,17 +27,29 @@ pub fn read_database(r: &mut Reader, data_dir: &Path) -> DatabaseConfig {
             "use PostgreSQL (DB_SCHEME=postgresql, DB_DRIVER_CLASS=org.postgresql.Driver), or unset the DB_* variables for the embedded SQLite database",
         );
     } else if !scheme.is_empty() && !wants_postgres {
-        r.error("DB_SCHEME", format!("unsupported database {scheme:?}"), "use postgresql, or unset DB_SCHEME for the embedded SQLite database");
+        r.error(
+            "DB_SCHEME",
+            format!("unsupported database {scheme:?}"),
+            "use postgresql, or unset DB_SCHEME for the embedded SQLite database",
+        );
     }
     if !wants_postgres {
         if r.is_set("DB_HOST") && !wants_mysql {
-            r.warn("DB_HOST", "set, but DB_SCHEME is not postgresql, so the embedded SQLite database is used", "set DB_SCHEME=postgresql to use the PostgreSQL server at DB_HOST");
+            r.warn(
+                "DB_HOST",
+                "set, but DB_SCHEME is not postgresql, so the embedded SQLite database is used",
+                "set DB_SCHEME=postgresql to use the PostgreSQL server at DB_HOST",
+            );
         }
         return DatabaseConfig::Sqlite { path: data_dir.join("tessera.db") };
     }
     let host = r.text("DB_HOST");
     if host.is_empty() {
-        r.error("DB_HOST", "PostgreSQL is selected but DB_HOST is empty", "set DB_HOST to the PostgreSQL server's host name");
+        r.error(
+            "DB_HOST",
+            "PostgreSQL is selected but DB_HOST is empty",
+            "set DB_HOST to the PostgreSQL server's host name",
+        );
     }
     let port = if r.is_set("DB_PORT") { r.port("DB_PORT") } else { 5432 };
     let (params, use_ssl) = (r.text("DB_PARAMS"), r.boolean("DB_USE_SSL"));
@@ -76,7 +88,11 @@ fn parse_params(r: &mut Reader, text: &str) -> BTreeMap<String, String> {
         if PG_PARAMS.contains(&key) {
             out.insert(key.to_string(), value.to_string());
         } else {
-            r.warn("DB_PARAMS", format!("parameter {key:?} is ignored"), format!("PostgreSQL parameters Tessera passes on: {}", PG_PARAMS.join(", ")));
+            r.warn(
+                "DB_PARAMS",
+                format!("parameter {key:?} is ignored"),
+                format!("PostgreSQL parameters Tessera passes on: {}", PG_PARAMS.join(", ")),
+            );
         }
     }
     out
@@ -89,7 +105,11 @@ fn from_url(r: &mut Reader, text: &str) -> DatabaseConfig {
         return fallback();
     };
     if !matches!(url.scheme(), "postgres" | "postgresql") {
-        r.error("DATABASE_URL", format!("unsupported scheme {:?}", url.scheme()), "write postgresql://user:password@host:5432/database, or unset it for the embedded SQLite database");
+        r.error(
+            "DATABASE_URL",
+            format!("unsupported scheme {:?}", url.scheme()),
+            "write postgresql://user:password@host:5432/database, or unset it for the embedded SQLite database",
+        );
         return fallback();
     }
     let mut params = BTreeMap::new();

@@ -19,9 +19,8 @@ pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<Substit
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after
-            .find('}')
-            .ok_or_else(|| format!("unterminated placeholder starting at `{}`", &rest[start..]))?;
+        let end =
+            after.find('}').ok_or_else(|| format!("unterminated placeholder starting at `{}`", &rest[start..]))?;
         let inner = &after[..end];
         let (name, default) = match inner.split_once(":-") {
             Some((name, default)) => (name.trim(), Some(default)),

@@ -48,7 +48,7 @@ impl fmt::Display for Problem {
 /// Renders a list of problems, errors first, with a closing count.
 pub fn render_all(problems: &[Problem]) -> String {
     let mut sorted: Vec<&Problem> = problems.iter().collect();
-    sorted.sort_by(|a, b| b.severity.cmp(&a.severity));
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.severity));
     let mut out: String = sorted.iter().map(|p| format!("{p}\n")).collect();
     let errors = problems.iter().filter(|p| p.is_error()).count();
     out.push_str(&format!("{errors} error(s), {} warning(s)\n", problems.len() - errors));

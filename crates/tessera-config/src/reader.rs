@@ -2,7 +2,7 @@
 //! falling back to the default so the rest of the configuration can still be checked.
 
 use crate::problem::Problem;
-use crate::settings::{setting, Setting};
+use crate::settings::{Setting, setting};
 use crate::source::{Origin, Sources};
 use crate::value;
 use serde_yaml_ng::Value;
@@ -73,7 +73,11 @@ impl<'a> Reader<'a> {
     pub fn list(&mut self, env: &str) -> Vec<String> {
         let (items, was_scalar) = self.typed(env, value::list);
         if was_scalar {
-            self.warn(env, "a single value was given where a list is expected", format!("write it as {env}=[{}]", items.join(", ")));
+            self.warn(
+                env,
+                "a single value was given where a list is expected",
+                format!("write it as {env}=[{}]", items.join(", ")),
+            );
         }
         items
     }

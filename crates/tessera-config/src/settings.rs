@@ -25,15 +25,9 @@ const fn secret(env: &'static str, path: &'static str, default: &'static str) ->
     Setting { env, path, default, secret: true, original_default: None }
 }
 
-const fn differs(
-    env: &'static str,
-    path: &'static str,
-    default: &'static str,
-    original: &'static str,
-) -> Setting {
+const fn differs(env: &'static str, path: &'static str, default: &'static str, original: &'static str) -> Setting {
     Setting { env, path, default, secret: false, original_default: Some(original) }
 }
-
 
 /// Every setting Tessera reads.
 pub const SETTINGS: &[Setting] = &[
@@ -44,8 +38,16 @@ pub const SETTINGS: &[Setting] = &[
     s("LOG_LEVEL", "logging.level", "INFO"),
     s("OPENMETADATA_CLUSTER_NAME", "clusterName", "openmetadata"),
     // Authorizer.
-    s("AUTHORIZER_CLASS_NAME", "authorizerConfiguration.className", "org.openmetadata.service.security.DefaultAuthorizer"),
-    s("AUTHORIZER_REQUEST_FILTER", "authorizerConfiguration.containerRequestFilter", "org.openmetadata.service.security.JwtFilter"),
+    s(
+        "AUTHORIZER_CLASS_NAME",
+        "authorizerConfiguration.className",
+        "org.openmetadata.service.security.DefaultAuthorizer",
+    ),
+    s(
+        "AUTHORIZER_REQUEST_FILTER",
+        "authorizerConfiguration.containerRequestFilter",
+        "org.openmetadata.service.security.JwtFilter",
+    ),
     s("AUTHORIZER_ADMIN_PRINCIPALS", "authorizerConfiguration.adminPrincipals", "[admin]"),
     s("AUTHORIZER_ALLOWED_REGISTRATION_DOMAIN", "authorizerConfiguration.allowedEmailRegistrationDomains", "[\"all\"]"),
     s("AUTHORIZER_INGESTION_PRINCIPALS", "authorizerConfiguration.botPrincipals", "[ingestion-bot]"),
@@ -58,12 +60,20 @@ pub const SETTINGS: &[Setting] = &[
     s("AUTHENTICATION_PROVIDER", "authenticationConfiguration.provider", "basic"),
     s("AUTHENTICATION_RESPONSE_TYPE", "authenticationConfiguration.responseType", "id_token"),
     s("CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", "authenticationConfiguration.providerName", "\"\""),
-    s("AUTHENTICATION_PUBLIC_KEYS", "authenticationConfiguration.publicKeyUrls", "[http://localhost:8585/api/v1/system/config/jwks]"),
+    s(
+        "AUTHENTICATION_PUBLIC_KEYS",
+        "authenticationConfiguration.publicKeyUrls",
+        "[http://localhost:8585/api/v1/system/config/jwks]",
+    ),
     s("AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", "authenticationConfiguration.tokenValidationAlgorithm", "\"RS256\""),
     s("AUTHENTICATION_AUTHORITY", "authenticationConfiguration.authority", "https://accounts.google.com"),
     s("AUTHENTICATION_CLIENT_ID", "authenticationConfiguration.clientId", "\"\""),
     s("AUTHENTICATION_CALLBACK_URL", "authenticationConfiguration.callbackUrl", "\"\""),
-    s("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS", "authenticationConfiguration.jwtPrincipalClaims", "[email,preferred_username,sub]"),
+    s(
+        "AUTHENTICATION_JWT_PRINCIPAL_CLAIMS",
+        "authenticationConfiguration.jwtPrincipalClaims",
+        "[email,preferred_username,sub]",
+    ),
     s("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "authenticationConfiguration.jwtPrincipalClaimsMapping", "[]"),
     s("AUTHENTICATION_ENABLE_SELF_SIGNUP", "authenticationConfiguration.enableSelfSignup", "true"),
     s("AUTHENTICATION_CLIENT_TYPE", "authenticationConfiguration.clientType", "public"),
@@ -77,9 +87,17 @@ pub const SETTINGS: &[Setting] = &[
     s("OIDC_PREFERRED_JWS", "authenticationConfiguration.oidcConfiguration.preferredJwsAlgorithm", "\"RS256\""),
     s("OIDC_RESPONSE_TYPE", "authenticationConfiguration.oidcConfiguration.responseType", "\"code\""),
     differs("OIDC_DISABLE_PKCE", "authenticationConfiguration.oidcConfiguration.disablePkce", "false", "true"),
-    s("OIDC_CALLBACK", "authenticationConfiguration.oidcConfiguration.callbackUrl", "\"http://localhost:8585/callback\""),
+    s(
+        "OIDC_CALLBACK",
+        "authenticationConfiguration.oidcConfiguration.callbackUrl",
+        "\"http://localhost:8585/callback\"",
+    ),
     s("OIDC_SERVER_URL", "authenticationConfiguration.oidcConfiguration.serverUrl", "\"http://localhost:8585\""),
-    s("OIDC_CLIENT_AUTH_METHOD", "authenticationConfiguration.oidcConfiguration.clientAuthenticationMethod", "\"client_secret_post\""),
+    s(
+        "OIDC_CLIENT_AUTH_METHOD",
+        "authenticationConfiguration.oidcConfiguration.clientAuthenticationMethod",
+        "\"client_secret_post\"",
+    ),
     s("OIDC_TENANT", "authenticationConfiguration.oidcConfiguration.tenant", "\"\""),
     s("OIDC_MAX_CLOCK_SKEW", "authenticationConfiguration.oidcConfiguration.maxClockSkew", "\"\""),
     s("OIDC_OM_REFRESH_TOKEN_VALIDITY", "authenticationConfiguration.oidcConfiguration.tokenValidity", "\"3600\""),
@@ -89,7 +107,12 @@ pub const SETTINGS: &[Setting] = &[
     s("OIDC_SESSION_EXPIRY", "authenticationConfiguration.oidcConfiguration.sessionExpiry", "604800"),
     // Tessera's own signing keys for bot and personal access tokens.
     differs("RSA_PUBLIC_KEY_FILE_PATH", "jwtTokenConfiguration.rsapublicKeyFilePath", "\"\"", "./conf/public_key.der"),
-    differs("RSA_PRIVATE_KEY_FILE_PATH", "jwtTokenConfiguration.rsaprivateKeyFilePath", "\"\"", "./conf/private_key.der"),
+    differs(
+        "RSA_PRIVATE_KEY_FILE_PATH",
+        "jwtTokenConfiguration.rsaprivateKeyFilePath",
+        "\"\"",
+        "./conf/private_key.der",
+    ),
     s("JWT_ISSUER", "jwtTokenConfiguration.jwtissuer", "\"open-metadata.org\""),
     s("JWT_KEY_ID", "jwtTokenConfiguration.keyId", "\"Gb389a-9f76-gdjs-a92j-0242bk94356\""),
     // Database. Unset DB_* means the embedded SQLite database in TESSERA_DATA_DIR.
@@ -208,9 +231,7 @@ pub fn setting(env: &str) -> Option<&'static Setting> {
 
 /// True when Tessera reads or knowingly ignores this variable.
 pub fn is_known(env: &str) -> bool {
-    setting(env).is_some()
-        || IGNORED.contains(&env)
-        || IGNORED_PREFIXES.iter().any(|p| env.starts_with(p))
+    setting(env).is_some() || IGNORED.contains(&env) || IGNORED_PREFIXES.iter().any(|p| env.starts_with(p))
 }
 
 /// The known variable closest to a misspelt one, if any is close enough to be a likely typo.

@@ -27,13 +27,13 @@ pub fn effective(sources: &Sources) -> String {
 
 /// Secrets become `********`; a database URL keeps everything but its password.
 fn redact(env: &str, text: &str) -> String {
-    if env == "DATABASE_URL" {
-        if let Ok(mut url) = url::Url::parse(text) {
-            if url.password().is_some() {
-                let _ = url.set_password(Some("********"));
-            }
-            return url.to_string();
+    if env == "DATABASE_URL"
+        && let Ok(mut url) = url::Url::parse(text)
+    {
+        if url.password().is_some() {
+            let _ = url.set_password(Some("********"));
         }
+        return url.to_string();
     }
     "********".into()
 }
@@ -53,7 +53,10 @@ mod tests {
         let shown = effective(&Sources::from_vars(vars));
         assert!(!shown.contains("s3cr3t-value") && !shown.contains("pw-value"), "{shown}");
         assert!(shown.contains("postgresql://u:********@db:5432/x"), "{shown}");
-        assert!(shown.lines().any(|l| l.starts_with("SERVER_PORT") && l.contains("= 9000") && l.ends_with("(env)")), "{shown}");
+        assert!(
+            shown.lines().any(|l| l.starts_with("SERVER_PORT") && l.contains("= 9000") && l.ends_with("(env)")),
+            "{shown}"
+        );
         assert!(shown.lines().any(|l| l.starts_with("SERVER_ADMIN_PORT") && l.ends_with("(default)")), "{shown}");
     }
 }

@@ -72,10 +72,8 @@ impl Sources {
     /// The raw value of a setting. With a file, the file decides (as in the original, where only
     /// the placeholders in the YAML read the environment); without one, the env var or the default.
     pub fn raw(&self, setting: &Setting) -> Result<RawValue, String> {
-        if let Some((_, doc)) = &self.file {
-            if let Some(found) = lookup(doc, setting.path) {
-                return self.from_file_value(found);
-            }
+        if let Some(found) = self.file.as_ref().and_then(|(_, doc)| lookup(doc, setting.path)) {
+            return self.resolve_file_value(found);
         }
         match self.vars.get(setting.env).filter(|v| !v.trim().is_empty()) {
             Some(text) => Ok(RawValue { value: parse_fragment(text)?, origin: Origin::Env }),
@@ -83,7 +81,7 @@ impl Sources {
         }
     }
 
-    fn from_file_value(&self, found: &Value) -> Result<RawValue, String> {
+    fn resolve_file_value(&self, found: &Value) -> Result<RawValue, String> {
         match found {
             Value::String(s) if s.contains("${") => {
                 let substituted = substitute(s, &self.vars)?;

@@ -50,11 +50,7 @@ pub fn integer(value: &Value) -> Result<Option<i64>, String> {
         Value::Null => Ok(None),
         Value::Number(n) => n.as_i64().map(Some).ok_or_else(|| format!("expected a whole number, got `{n}`")),
         Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("expected a whole number, got `{s}`")),
+        Value::String(s) => s.trim().parse().map(Some).map_err(|_| format!("expected a whole number, got `{s}`")),
         other => Err(format!("expected a whole number, got `{}`", render(other))),
     }
 }
@@ -124,8 +120,12 @@ mod tests {
 
     #[test]
     fn flow_lists_with_spaces_quotes_and_comments() {
-        let v = parse_fragment("[https://x/.well-known/jwks.json, http://localhost:8585/api/v1/system/config/jwks]").unwrap();
-        assert_eq!(list(&v).unwrap().0, vec!["https://x/.well-known/jwks.json", "http://localhost:8585/api/v1/system/config/jwks"]);
+        let v = parse_fragment("[https://x/.well-known/jwks.json, http://localhost:8585/api/v1/system/config/jwks]")
+            .unwrap();
+        assert_eq!(
+            list(&v).unwrap().0,
+            vec!["https://x/.well-known/jwks.json", "http://localhost:8585/api/v1/system/config/jwks"]
+        );
         let v = parse_fragment(r#"  ["all", 'b' ]   # a comment docker compose would strip"#).unwrap();
         assert_eq!(list(&v).unwrap(), (vec!["all".to_string(), "b".to_string()], false));
         let v = parse_fragment("[admin]                 # john.doe from john.doe@example.com").unwrap();
@@ -136,8 +136,14 @@ mod tests {
     fn scalars_trim_and_unquote() {
         assert_eq!(text(&parse_fragment(" public").unwrap()).unwrap(), "public");
         assert_eq!(text(&parse_fragment("\"open-metadata.org\"").unwrap()).unwrap(), "open-metadata.org");
-        assert_eq!(text(&parse_fragment("open-metadata.org       # Update with your Domain").unwrap()).unwrap(), "open-metadata.org");
-        assert_eq!(text(&parse_fragment("http://localhost:8585/callback#frag").unwrap()).unwrap(), "http://localhost:8585/callback#frag");
+        assert_eq!(
+            text(&parse_fragment("open-metadata.org       # Update with your Domain").unwrap()).unwrap(),
+            "open-metadata.org"
+        );
+        assert_eq!(
+            text(&parse_fragment("http://localhost:8585/callback#frag").unwrap()).unwrap(),
+            "http://localhost:8585/callback#frag"
+        );
         assert_eq!(text(&parse_fragment("").unwrap()).unwrap(), "");
     }
 

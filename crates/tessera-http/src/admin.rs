@@ -23,7 +23,10 @@ async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(json!({ "database": { "healthy": true } }))),
         Err(error) => {
             tracing::warn!(%error, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "database": { "healthy": false, "message": error.to_string() } })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "database": { "healthy": false, "message": error.to_string() } })),
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The authentication layer in front of every `/api` route. Until token verification exists, a
 //! request to anything but the public list is refused with the original's 401 — never let through.
 
-use crate::error::{messages, ApiError};
+use crate::error::{ApiError, messages};
 use crate::public_paths::is_public;
 use axum::extract::Request;
 use axum::http::header::AUTHORIZATION;
@@ -31,7 +31,8 @@ pub async fn require_authentication(request: Request, next: Next) -> Response {
 /// web UI's.
 fn is_api_path(path: &str) -> bool {
     let trimmed = path.trim_start_matches('/');
-    trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("api")) && matches!(trimmed.as_bytes().get(3), None | Some(b'/' | b';' | b'%'))
+    trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("api"))
+        && matches!(trimmed.as_bytes().get(3), None | Some(b'/' | b';' | b'%'))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The one error contract: every failure becomes `{"code", "message", "reason"}` with the original's
 //! status codes and messages, plus a stable machine-readable `reason`.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -67,7 +67,11 @@ impl From<tessera_store::StoreError> for ApiError {
             ApiError::unavailable("The database is unavailable; try again shortly")
         } else {
             tracing::error!(%error, "database error");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal server error; see the server log")
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Internal server error; see the server log",
+            )
         }
     }
 }
@@ -90,7 +94,9 @@ mod tests {
 
     #[test]
     fn statuses_map_to_the_original_header_rule() {
-        for (status, header_expected) in [(401, true), (403, true), (404, true), (409, true), (412, true), (400, false), (503, false), (500, false)] {
+        for (status, header_expected) in
+            [(401, true), (403, true), (404, true), (409, true), (412, true), (400, false), (503, false), (500, false)]
+        {
             let error = ApiError::new(StatusCode::from_u16(status).unwrap(), "x", "m");
             let response = error.into_response();
             assert_eq!(response.status().as_u16(), status);

@@ -11,7 +11,7 @@ pub mod system;
 use axum::body::Bytes;
 use axum::http::{HeaderName, Request};
 use axum::response::IntoResponse;
-use axum::{middleware, Router};
+use axum::{Router, middleware};
 use std::sync::Arc;
 use tessera_auth::SigningKeys;
 use tessera_config::Config;
@@ -45,7 +45,11 @@ pub fn api_router(state: AppState) -> Router {
         .merge(system::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", error::messages::METHOD_NOT_ALLOWED)
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                error::messages::METHOD_NOT_ALLOWED,
+            )
         })
         // Outermost of the routing: it sees every path, matched or not.
         .layer(middleware::from_fn(authn_gate::require_authentication))

@@ -32,13 +32,15 @@ pub async fn log_and_count(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route =
+        request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let id = request_id(&request);
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     metrics::counter!("http_requests_total", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string()).increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method.to_string(), "route" => route).record(elapsed.as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", "method" => method.to_string(), "route" => route)
+        .record(elapsed.as_secs_f64());
     tracing::info!(request_id = %id, %method, %path, status, micros = elapsed.as_micros() as u64, "request");
     response
 }

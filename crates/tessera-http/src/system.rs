@@ -6,7 +6,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tessera_config::Config;
 
 /// The OpenMetadata version Tessera is compatible with. The official 1.7 client requires the same
@@ -24,8 +24,7 @@ pub fn routes() -> Router<AppState> {
 async fn version() -> Json<Value> {
     Json(json!({
         "version": COMPATIBLE_OPENMETADATA_VERSION,
-        "revision": env!("CARGO_PKG_VERSION"),
-        "timestamp": 0,
+        "revision": concat!("tessera-", env!("CARGO_PKG_VERSION")),
         "tesseraVersion": env!("CARGO_PKG_VERSION"),
     }))
 }

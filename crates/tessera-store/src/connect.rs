@@ -57,7 +57,9 @@ async fn open_postgres(config: &PostgresConfig) -> Result<Store, StoreError> {
     if let Some(mode) = config.params.get("sslmode") {
         let mode = PgSslMode::from_str(mode).map_err(|_| StoreError::Unavailable {
             target: target.clone(),
-            reason: format!("sslmode={mode} is not one of disable, allow, prefer, require, verify-ca, verify-full (DB_PARAMS)"),
+            reason: format!(
+                "sslmode={mode} is not one of disable, allow, prefer, require, verify-ca, verify-full (DB_PARAMS)"
+            ),
         })?;
         options = options.ssl_mode(mode);
     }

@@ -8,7 +8,7 @@ mod migrate;
 mod settings;
 
 pub use error::StoreError;
-pub use migrate::{MigrationReport, LATEST_SCHEMA_VERSION};
+pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 
 use sqlx::{PgPool, SqlitePool};
 
@@ -83,8 +83,11 @@ impl Store {
     #[doc(hidden)]
     pub async fn pragma(&self, name: &str) -> Option<String> {
         let Pool::Sqlite(pool) = &self.pool else { return None };
-        let value: sqlx::Result<sqlx::sqlite::SqliteRow> = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}"))).fetch_one(pool).await;
+        let value: sqlx::Result<sqlx::sqlite::SqliteRow> =
+            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {name}"))).fetch_one(pool).await;
         use sqlx::Row;
-        value.ok().and_then(|row| row.try_get::<String, _>(0).ok().or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string())))
+        value.ok().and_then(|row| {
+            row.try_get::<String, _>(0).ok().or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string()))
+        })
     }
 }

@@ -22,7 +22,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
 pub const LATEST_SCHEMA_VERSION: i64 = 1;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
-const PG_MIGRATION_LOCK: i64 = 0x7465_7373_6572_61;
+const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII
 
 const CREATE_TABLE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS tessera_schema_migrations (
     version INTEGER PRIMARY KEY NOT NULL, description TEXT NOT NULL, tessera_version TEXT NOT NULL,
@@ -49,20 +49,23 @@ impl Store {
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         let result: Result<Option<i64>, sqlx::Error> = match &self.pool {
             Pool::Sqlite(pool) => {
-                let exists: Option<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tessera_schema_migrations'")
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(|e| self.unavailable(e))?;
+                let exists: Option<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tessera_schema_migrations'",
+                )
+                .fetch_optional(pool)
+                .await
+                .map_err(|e| self.unavailable(e))?;
                 if exists.is_none() {
                     return Ok(0);
                 }
                 sqlx::query_scalar("SELECT MAX(version) FROM tessera_schema_migrations").fetch_one(pool).await
             }
             Pool::Postgres(pool) => {
-                let exists: Option<String> = sqlx::query_scalar("SELECT to_regclass('tessera_schema_migrations')::text")
-                    .fetch_one(pool)
-                    .await
-                    .map_err(|e| self.unavailable(e))?;
+                let exists: Option<String> =
+                    sqlx::query_scalar("SELECT to_regclass('tessera_schema_migrations')::text")
+                        .fetch_one(pool)
+                        .await
+                        .map_err(|e| self.unavailable(e))?;
                 if exists.is_none() {
                     return Ok(0);
                 }
@@ -76,7 +79,11 @@ impl Store {
     pub async fn check_schema_not_newer(&self) -> Result<i64, StoreError> {
         let found = self.schema_version().await?;
         if found > LATEST_SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema { target: self.target.clone(), found, supported: LATEST_SCHEMA_VERSION });
+            return Err(StoreError::NewerSchema {
+                target: self.target.clone(),
+                found,
+                supported: LATEST_SCHEMA_VERSION,
+            });
         }
         Ok(found)
     }
@@ -91,11 +98,12 @@ impl Store {
                 for m in MIGRATIONS {
                     // BEGIN IMMEDIATE takes the write lock first, so a concurrent start waits, then sees the row.
                     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(|e| self.unavailable(e))?;
-                    let done: Option<i64> = sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = ?")
-                        .bind(m.version)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(|e| self.unavailable(e))?;
+                    let done: Option<i64> =
+                        sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = ?")
+                            .bind(m.version)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(|e| self.unavailable(e))?;
                     if done.is_none() {
                         sqlx::raw_sql(m.sqlite).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
                         sqlx::query("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES (?, ?, ?)")
@@ -111,9 +119,14 @@ impl Store {
             }
             Pool::Postgres(pool) => {
                 let mut conn = pool.acquire().await.map_err(|e| self.unavailable(e))?;
-                sqlx::query("SELECT pg_advisory_lock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(PG_MIGRATION_LOCK)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| self.unavailable(e))?;
                 let outcome = self.migrate_postgres(&mut conn).await;
-                let unlock = sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await;
+                let unlock =
+                    sqlx::query("SELECT pg_advisory_unlock($1)").bind(PG_MIGRATION_LOCK).execute(&mut *conn).await;
                 outcome?;
                 unlock.map_err(|e| self.unavailable(e))?;
             }
@@ -125,20 +138,23 @@ impl Store {
         sqlx::query(CREATE_TABLE_POSTGRES).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
         for m in MIGRATIONS {
             let mut tx = conn.begin().await.map_err(|e| self.unavailable(e))?;
-            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = $1")
-                .bind(m.version)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| self.unavailable(e))?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = $1")
+                    .bind(m.version)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| self.unavailable(e))?;
             if done.is_none() {
                 sqlx::raw_sql(m.postgres).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
-                sqlx::query("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES ($1, $2, $3)")
-                    .bind(m.version)
-                    .bind(m.description)
-                    .bind(env!("CARGO_PKG_VERSION"))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.failed(m, e))?;
+                sqlx::query(
+                    "INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES ($1, $2, $3)",
+                )
+                .bind(m.version)
+                .bind(m.description)
+                .bind(env!("CARGO_PKG_VERSION"))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.failed(m, e))?;
             }
             tx.commit().await.map_err(|e| self.failed(m, e))?;
         }

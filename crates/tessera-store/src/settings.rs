@@ -7,10 +7,16 @@ impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         let result = match &self.pool {
             Pool::Sqlite(pool) => {
-                sqlx::query_scalar("SELECT value FROM tessera_settings WHERE key = ?").bind(key).fetch_optional(pool).await
+                sqlx::query_scalar("SELECT value FROM tessera_settings WHERE key = ?")
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await
             }
             Pool::Postgres(pool) => {
-                sqlx::query_scalar("SELECT value FROM tessera_settings WHERE key = $1").bind(key).fetch_optional(pool).await
+                sqlx::query_scalar("SELECT value FROM tessera_settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await
             }
         };
         result.map_err(|e| self.unavailable(e))

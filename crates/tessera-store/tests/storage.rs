@@ -2,8 +2,8 @@
 //! starts; `TESSERA_TEST_POSTGRES_URL`). Each PostgreSQL test works in a database of its own.
 
 use std::collections::BTreeMap;
-use tessera_config::{load, DatabaseConfig, Sources};
-use tessera_store::{Backend, Store, StoreError, LATEST_SCHEMA_VERSION};
+use tessera_config::{DatabaseConfig, Sources, load};
+use tessera_store::{Backend, LATEST_SCHEMA_VERSION, Store, StoreError};
 
 struct TestDb {
     config: DatabaseConfig,
@@ -24,7 +24,10 @@ fn database_config(url: &str) -> DatabaseConfig {
 /// command sets TESSERA_REQUIRE_POSTGRES=1, which turns a missing server into a failure.
 async fn postgres() -> Option<TestDb> {
     let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
-        assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not");
+        assert!(
+            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
+            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
+        );
         eprintln!("PostgreSQL tests skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
         return None;
     };

@@ -1,1 +1,21 @@
-fn main() {}
+//! The `tessera` binary: command-line parsing and wiring; the work lives in the library crates.
+
+mod cli;
+mod commands;
+mod logging;
+mod serve;
+mod shutdown;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tessera: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,5 +1,5 @@
 use std::path::PathBuf;
-use tessera_config::lint::{lint, Report};
+use tessera_config::lint::{Report, lint};
 
 /// The seed document ships beside the project, in `../shared/seed/`.
 fn seed_document() -> String {
@@ -20,7 +20,10 @@ fn seed_env(name: &str) -> String {
 
 fn has(report: &Report, line: usize, var: &str, needle: &str, error: bool) -> bool {
     report.findings.iter().any(|f| {
-        f.line == Some(line) && f.problem.var == var && f.problem.is_error() == error && f.problem.message.contains(needle)
+        f.line == Some(line)
+            && f.problem.var == var
+            && f.problem.is_error() == error
+            && f.problem.message.contains(needle)
     })
 }
 
@@ -55,11 +58,25 @@ fn seed_authcode_env_file() {
     assert!(has(&report, 16, "OIDC_DISCOVERY_URI", "uses a colon", true), "{shown}");
     assert!(has(&report, 17, "OIDC_CALLBACK", "uses a colon", true), "{shown}");
     assert!(shown.contains("fix: write OIDC_CALLBACK=http://localhost:8585/callback\n"), "{shown}");
-    assert!(shown.contains("fix: write OIDC_DISCOVERY_URI=http://{Domain}/.well-known/openid-configuration\n"), "{shown}");
+    assert!(
+        shown.contains("fix: write OIDC_DISCOVERY_URI=http://{Domain}/.well-known/openid-configuration\n"),
+        "{shown}"
+    );
     // Because compose skips line 16, the confidential client has no discovery URI at all.
-    assert!(report.findings.iter().any(|f| f.problem.var == "OIDC_DISCOVERY_URI" && f.problem.message.contains("confidential client needs")), "{shown}");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.problem.var == "OIDC_DISCOVERY_URI" && f.problem.message.contains("confidential client needs")),
+        "{shown}"
+    );
     // Auth0 without offline_access: every refresh would log the user out.
-    assert!(report.findings.iter().any(|f| f.problem.var == "OIDC_SCOPE" && !f.problem.is_error() && f.problem.message.contains("offline_access")), "{shown}");
+    assert!(
+        report.findings.iter().any(|f| f.problem.var == "OIDC_SCOPE"
+            && !f.problem.is_error()
+            && f.problem.message.contains("offline_access")),
+        "{shown}"
+    );
     assert_eq!(report.exit_code(), 2);
 }
 
@@ -91,12 +108,22 @@ fn a_correct_file_is_clean() {
 #[test]
 fn each_mistake_is_caught_with_its_line() {
     let cases: &[(&str, &str, &str, bool)] = &[
-        ("AUTHENTICATION_PUBLIC_KEYS=[https://dev-abc.us.auth0.com/.well-known/jwks.json]", "AUTHENTICATION_PUBLIC_KEYS", "/api/v1/system/config/jwks is missing", false),
+        (
+            "AUTHENTICATION_PUBLIC_KEYS=[https://dev-abc.us.auth0.com/.well-known/jwks.json]",
+            "AUTHENTICATION_PUBLIC_KEYS",
+            "/api/v1/system/config/jwks is missing",
+            false,
+        ),
         ("AUTHENTICATION_AUTHORITY=http://dev-abc.us.auth0.com", "AUTHENTICATION_AUTHORITY", "serves only https", true),
         ("OIDC_CALLBACK=http://localhost:8585/other", "OIDC_CALLBACK", "disagree", true),
         ("OIDC_SCOPE=openid email profile", "OIDC_SCOPE", "lacks offline_access", false),
         ("AUTHORIZER_ADMIN_PRINCIPALS=[admin, ingestion-bot]", "AUTHORIZER_ADMIN_PRINCIPALS", "is a bot", true),
-        ("AUTHENTICATION_CALBACK_URL=http://localhost:8585/callback", "AUTHENTICATION_CALBACK_URL", "unknown variable", false),
+        (
+            "AUTHENTICATION_CALBACK_URL=http://localhost:8585/callback",
+            "AUTHENTICATION_CALBACK_URL",
+            "unknown variable",
+            false,
+        ),
         ("OIDC_CLIENT_SECRET=", "OIDC_CLIENT_SECRET", "Client Secret is required", true),
     ];
     for (replacement, var, needle, error) in cases {

@@ -1,5 +1,5 @@
 use std::collections::BTreeMap;
-use tessera_config::{load, ClientType, DatabaseConfig, RequestFilter, Sources};
+use tessera_config::{ClientType, DatabaseConfig, RequestFilter, Sources, load};
 
 fn vars(pairs: &[(&str, &str)]) -> Sources {
     Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>())
@@ -33,7 +33,10 @@ fn the_seed_documents_values_as_compose_passes_them() {
         ("AUTHORIZER_ADMIN_PRINCIPALS", "[admin, john.doe]"),
         ("AUTHORIZER_PRINCIPAL_DOMAIN", "example.com"),
         ("AUTHENTICATION_PROVIDER", "auth0"),
-        ("AUTHENTICATION_PUBLIC_KEYS", "[https://dev-x.us.auth0.com/.well-known/jwks.json, https://om.example.com/api/v1/system/config/jwks]"),
+        (
+            "AUTHENTICATION_PUBLIC_KEYS",
+            "[https://dev-x.us.auth0.com/.well-known/jwks.json, https://om.example.com/api/v1/system/config/jwks]",
+        ),
         ("AUTHENTICATION_AUTHORITY", "https://dev-x.us.auth0.com"),
         ("AUTHENTICATION_CLIENT_ID", "abc123"),
         ("AUTHENTICATION_CALLBACK_URL", "http://localhost:8585/callback"),
@@ -112,7 +115,8 @@ fn claims_mapping_needs_both_keys() {
     let loaded = load(&vars(&[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:preferred_username]")]));
     let problem = loaded.errors().next().expect("error");
     assert!(problem.message.contains("Both username and email should be present"), "{problem}");
-    let ok = load(&vars(&[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:preferred_username, email:email]")]));
+    let ok =
+        load(&vars(&[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:preferred_username, email:email]")]));
     let mapping = ok.config.unwrap().authentication.jwt_principal_claims_mapping.unwrap();
     assert_eq!((mapping.username.as_str(), mapping.email.as_str()), ("preferred_username", "email"));
 }
@@ -128,10 +132,14 @@ fn postgres_from_db_settings_or_url_and_mysql_refused() {
     .config
     .unwrap();
     let DatabaseConfig::Postgres(pg) = config.database else { panic!("expected PostgreSQL") };
-    assert_eq!((pg.host.as_str(), pg.port, pg.database.as_str(), pg.user.as_str()), ("postgresql", 5432, "openmetadata_db", "openmetadata_user"));
+    assert_eq!(
+        (pg.host.as_str(), pg.port, pg.database.as_str(), pg.user.as_str()),
+        ("postgresql", 5432, "openmetadata_db", "openmetadata_user")
+    );
     assert!(pg.params.is_empty(), "JDBC-only parameters are dropped: {:?}", pg.params);
 
-    let config = load(&vars(&[("DATABASE_URL", "postgresql://me:p%40ss@db.internal:6543/cat?sslmode=require")])).config.unwrap();
+    let config =
+        load(&vars(&[("DATABASE_URL", "postgresql://me:p%40ss@db.internal:6543/cat?sslmode=require")])).config.unwrap();
     let DatabaseConfig::Postgres(pg) = config.database else { panic!("expected PostgreSQL") };
     assert_eq!((pg.password.expose(), pg.port, pg.params["sslmode"].as_str()), ("p@ss", 6543, "require"));
     assert!(!format!("{pg:?}").contains("p@ss"), "Debug must not show the password");
@@ -149,7 +157,8 @@ fn config_file_with_placeholders() {
          authenticationConfiguration:\n  provider: ${AUTHENTICATION_PROVIDER:-basic}\n  publicKeyUrls: ${AUTHENTICATION_PUBLIC_KEYS:-[http://localhost:8585/api/v1/system/config/jwks]}\n",
     )
     .unwrap();
-    let sources = Sources::from_vars(BTreeMap::from([("SERVER_PORT".to_string(), "9585".to_string())])).with_file(&path).unwrap();
+    let sources =
+        Sources::from_vars(BTreeMap::from([("SERVER_PORT".to_string(), "9585".to_string())])).with_file(&path).unwrap();
     let config = load(&sources).config.unwrap();
     assert_eq!((config.server.port, config.server.admin_port), (9585, 8586));
     assert_eq!(config.authentication.public_key_urls.len(), 1);

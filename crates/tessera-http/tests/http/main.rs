@@ -1,13 +1,13 @@
 //! The routers without sockets (`Router::oneshot`), on a real SQLite database in a temp dir.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use tessera_auth::SigningKeys;
-use tessera_config::{load, Sources};
-use tessera_http::{admin_router, api_router, AppState};
+use tessera_config::{Sources, load};
+use tessera_http::{AppState, admin_router, api_router};
 use tessera_store::Store;
 use tower::ServiceExt;
 
@@ -91,7 +91,10 @@ async fn jwks_publishes_the_signing_key() {
     let (status, _, body) = call(&s.api, get("/api/v1/system/config/jwks")).await;
     assert_eq!(status, StatusCode::OK);
     let key = &body["keys"][0];
-    assert_eq!((key["kid"].as_str(), key["kty"].as_str(), key["alg"].as_str(), key["use"].as_str(), key["e"].as_str()), (Some("my-kid"), Some("RSA"), Some("RS256"), Some("sig"), Some("AQAB")));
+    assert_eq!(
+        (key["kid"].as_str(), key["kty"].as_str(), key["alg"].as_str(), key["use"].as_str(), key["e"].as_str()),
+        (Some("my-kid"), Some("RSA"), Some("RS256"), Some("sig"), Some("AQAB"))
+    );
     // 2048-bit modulus: 256 bytes = 342 base64url characters unpadded.
     assert_eq!(key["n"].as_str().unwrap().len(), 342);
 }
@@ -113,12 +116,20 @@ async fn every_other_api_path_is_401_never_200() {
     ] {
         let (status, headers, body) = call(&s.api, get(path)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
-        assert_eq!(body, serde_json::json!({"code": 401, "message": "Not Authorized! Token not present", "reason": "token_missing"}), "{path}");
+        assert_eq!(
+            body,
+            serde_json::json!({"code": 401, "message": "Not Authorized! Token not present", "reason": "token_missing"}),
+            "{path}"
+        );
         assert_eq!(headers.get(header::WWW_AUTHENTICATE).unwrap(), "om-auth");
     }
     for value in ["Bearer", "Bearer ", "Basic abc", "bearer abc"] {
         let (status, _, body) = call(&s.api, with_header("/api/v1/users", value)).await;
-        assert_eq!((status, body["message"].as_str()), (StatusCode::UNAUTHORIZED, Some("Not Authorized! Token not present")), "{value:?}");
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("Not Authorized! Token not present")),
+            "{value:?}"
+        );
     }
     let (status, _, body) = call(&s.api, with_header("/api/v1/users", "Bearer abc.def.ghi")).await;
     assert_eq!((status, body["message"].as_str()), (StatusCode::UNAUTHORIZED, Some("Not Authorized! Invalid token.")));

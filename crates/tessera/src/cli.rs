@@ -1,0 +1,44 @@
+//! Command-line interface.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "tessera", version, about = "A secure, OpenMetadata-compatible metadata catalog server")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArg {
+    /// An openmetadata.yaml-style file; its ${VAR:-default} placeholders read the environment.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (API on SERVER_PORT, admin on SERVER_ADMIN_PORT), migrating the database first.
+    Serve(ConfigArg),
+    /// Check an env file (as docker compose reads it) before deploying it. Exit 0 clean, 1 warnings, 2 errors.
+    CheckEnv {
+        /// The env file, e.g. ~/openmetadata_auth0.env
+        file: PathBuf,
+    },
+    /// Inspect the configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate(ConfigArg),
+    /// Print Tessera's version and the OpenMetadata version it is compatible with.
+    Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Every setting's effective value and where it came from (env, file, default); secrets redacted.
+    Show(ConfigArg),
+}

@@ -1,0 +1,75 @@
+//! One function per subcommand.
+
+use crate::cli::{Command, ConfigAction, ConfigArg};
+use anyhow::{Context, bail};
+use std::process::ExitCode;
+use tessera_config::{Config, Sources, lint, problem};
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(arg) => crate::serve::run(load_config(&arg)?),
+        Command::CheckEnv { file } => check_env(&file),
+        Command::Config { action: ConfigAction::Show(arg) } => {
+            print!("{}", tessera_config::show::effective(&sources(&arg)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate(arg) => migrate(load_config(&arg)?),
+        Command::Version => {
+            println!(
+                "tessera {} (OpenMetadata {} compatible)",
+                env!("CARGO_PKG_VERSION"),
+                tessera_http::system::COMPATIBLE_OPENMETADATA_VERSION
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn sources(arg: &ConfigArg) -> anyhow::Result<Sources> {
+    let sources = Sources::from_env();
+    match &arg.config {
+        Some(path) => sources.with_file(path).map_err(anyhow::Error::msg),
+        None => Ok(sources),
+    }
+}
+
+/// Loads and validates; prints warnings; on any error prints them all and fails.
+pub fn load_config(arg: &ConfigArg) -> anyhow::Result<Config> {
+    let mut loaded = tessera_config::load(&sources(arg)?);
+    match loaded.config.take() {
+        Some(config) => {
+            loaded.warnings().for_each(|warning| eprintln!("{warning}"));
+            Ok(config)
+        }
+        None => bail!(
+            "the configuration has problems; nothing was started or written\n{}",
+            problem::render_all(&loaded.problems)
+        ),
+    }
+}
+
+fn check_env(file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let report = lint::lint(&text);
+    print!("{}", report.render(&file.display().to_string()));
+    Ok(ExitCode::from(report.exit_code() as u8))
+}
+
+fn migrate(config: Config) -> anyhow::Result<ExitCode> {
+    crate::logging::init(&config.log);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    crate::serve::create_data_dir(&config.data_dir)?;
+    runtime.block_on(async {
+        let store = tessera_store::Store::connect(&config.database).await?;
+        let report = store.migrate().await?;
+        println!(
+            "{}: schema version {} -> {} ({} migration(s) applied)",
+            store.target(),
+            report.from_version,
+            report.to_version,
+            report.applied()
+        );
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,104 @@
+//! `tessera serve`: open the database, migrate, load the signing keys, serve both ports.
+
+use crate::shutdown::Shutdown;
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tessera_auth::{KeySource, SigningKeys};
+use tessera_config::Config;
+use tessera_http::{AppState, admin_router, api_router};
+use tessera_store::Store;
+use tokio::net::TcpListener;
+
+pub fn run(config: Config) -> anyhow::Result<ExitCode> {
+    crate::logging::init(&config.log);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    // Bind first: a port in use fails before anything is written.
+    let api_listener = bind(&config.server.host, config.server.port, "SERVER_PORT").await?;
+    let admin_listener = bind(&config.server.host, config.server.admin_port, "SERVER_ADMIN_PORT").await?;
+    // Configured key files are read before anything is created, so a bad key writes nothing.
+    let configured_keys = match config.jwt.key_files {
+        Some(_) => Some(SigningKeys::load_or_generate(&config.jwt, &config.data_dir).context("cannot start")?),
+        None => None,
+    };
+    create_data_dir(&config.data_dir)?;
+    let store = Store::connect(&config.database).await.context("cannot start")?;
+    let report = store.migrate().await.context("cannot start")?;
+    let keys = match configured_keys {
+        Some(keys) => keys,
+        None => SigningKeys::load_or_generate(&config.jwt, &config.data_dir).context("cannot start")?,
+    };
+    announce(&config, &store, &report, &keys);
+
+    let state = AppState::new(config, store.clone(), keys);
+    let shutdown = Shutdown::on_signals()?;
+    let api = axum::serve(api_listener, api_router(state.clone())).with_graceful_shutdown(shutdown.clone().wait());
+    let admin = axum::serve(admin_listener, admin_router(state)).with_graceful_shutdown(shutdown.wait());
+    let (api, admin) = tokio::join!(api, admin);
+    api.context("API server failed")?;
+    admin.context("admin server failed")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The data directory holds the signing key and the database: owner-only when Tessera creates it.
+pub fn create_data_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).with_context(|| {
+        format!(
+            "cannot create TESSERA_DATA_DIR={}; create it or point TESSERA_DATA_DIR at a writable folder",
+            dir.display()
+        )
+    })
+}
+
+async fn bind(host: &str, port: u16, var: &str) -> anyhow::Result<TcpListener> {
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .with_context(|| format!("SERVER_HOST={host} does not resolve to an address; use 0.0.0.0 or 127.0.0.1"))?
+        .collect();
+    let mut last_error = None;
+    for address in addresses {
+        match TcpListener::bind(address).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last_error = Some((address, e)),
+        }
+    }
+    let (address, error) = last_error.context("SERVER_HOST resolved to no address")?;
+    let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
+        format!("another process is listening there; stop it or set {var} to a free port")
+    } else {
+        format!("check SERVER_HOST and {var}")
+    };
+    anyhow::bail!("cannot listen on {address} ({var}): {error}; {hint}")
+}
+
+fn announce(config: &Config, store: &Store, report: &tessera_store::MigrationReport, keys: &SigningKeys) {
+    let key_source = match keys.source() {
+        KeySource::ConfiguredFiles => "RSA_PRIVATE_KEY_FILE_PATH / RSA_PUBLIC_KEY_FILE_PATH".to_string(),
+        KeySource::GeneratedNow(path) => format!("generated now, kept in {}", path.display()),
+        KeySource::KeptFromEarlierStart(path) => format!("generated earlier, kept in {}", path.display()),
+    };
+    tracing::info!(
+        database = store.target(),
+        schema_from = report.from_version,
+        schema_to = report.to_version,
+        "database ready"
+    );
+    tracing::info!(kid = keys.key_id(), source = %key_source, "signing key loaded");
+    tracing::info!(
+        api = %format!("{}:{}", config.server.host, config.server.port),
+        admin = %format!("{}:{}", config.server.host, config.server.admin_port),
+        version = env!("CARGO_PKG_VERSION"),
+        "Tessera is serving"
+    );
+}

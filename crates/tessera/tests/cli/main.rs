@@ -1,0 +1,6 @@
+//! The real `tessera` binary, as an operator runs it: processes, ports, files, exit codes.
+
+mod bad_input;
+mod check_env;
+mod serving;
+mod support;

@@ -1,0 +1,116 @@
+use crate::support::*;
+use serde_json::Value;
+
+#[test]
+fn serves_on_sqlite_and_keeps_its_key_across_restarts() {
+    let env = Env::new();
+    let server = env.serve();
+    let (status, body) = get(&format!("{}/api/v1/system/version", server.api)).unwrap();
+    assert_eq!(status, 200);
+    let version: Value = serde_json::from_str(&body).unwrap();
+    assert!(version["version"].as_str().unwrap().starts_with("1.7."));
+    let (_, jwks_before) = get(&format!("{}/api/v1/system/config/jwks", server.api)).unwrap();
+    let (status, body) = get(&format!("{}/api/v1/users", server.api)).unwrap();
+    assert_eq!(
+        (status, body.as_str()),
+        (401, r#"{"code":401,"message":"Not Authorized! Token not present","reason":"token_missing"}"#)
+    );
+    let (status, log) = server.stop();
+    assert!(status.success(), "SIGTERM must end with exit 0: {status}\n{log}");
+    assert!(log.contains("draining connections"), "{log}");
+
+    let key = env.data_dir().join("jwt_private_key.der");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(env.data_dir()).unwrap().permissions().mode() & 0o777, 0o700);
+
+    let server = env.serve();
+    let (_, jwks_after) = get(&format!("{}/api/v1/system/config/jwks", server.api)).unwrap();
+    assert_eq!(jwks_before, jwks_after, "the generated key must survive a restart");
+    let (status, metrics) = get(&format!("{}/prometheus", server.admin)).unwrap();
+    assert_eq!(status, 200);
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+}
+
+#[test]
+fn logs_never_contain_the_token() {
+    let env = Env::new();
+    let server = env.serve();
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtbWFya2VyIn0.c2lnbmF0dXJl";
+    let (status, _) =
+        get_with(&format!("{}/api/v1/users", server.api), &[("Authorization", &format!("Bearer {token}"))]).unwrap();
+    assert_eq!(status, 401);
+    let (_, log) = server.stop();
+    assert!(log.contains("/api/v1/users"), "the request is logged: {log}");
+    assert!(!log.contains(token) && !log.contains("c2lnbmF0dXJl"), "{log}");
+}
+
+#[test]
+fn json_logs_on_request() {
+    let env = Env::new().set("TESSERA_LOG_FORMAT", "json");
+    let server = env.serve();
+    let (_, log) = server.stop();
+    let line = log.lines().find(|l| l.contains("Tessera is serving")).expect(&log);
+    let json: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(json["level"], "INFO");
+}
+
+#[test]
+fn migrate_then_version_and_config_show() {
+    let env = Env::new().set("OIDC_CLIENT_SECRET", "hunter2-secret");
+    let output = env.run(&["migrate"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("schema version 0 -> 1"), "{}", stdout(&output));
+    let again = env.run(&["migrate"]);
+    assert!(stdout(&again).contains("schema version 1 -> 1 (0 migration(s) applied)"), "{}", stdout(&again));
+
+    let shown = env.run(&["config", "show"]);
+    let text = stdout(&shown);
+    assert!(!text.contains("hunter2-secret"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("OIDC_CLIENT_SECRET") && l.contains("********") && l.ends_with("(env)")),
+        "{text}"
+    );
+
+    let version = env.run(&["version"]);
+    assert!(stdout(&version).starts_with("tessera 0.1.0 (OpenMetadata 1.7."), "{}", stdout(&version));
+}
+
+#[test]
+fn config_file_is_read() {
+    let env = Env::new();
+    let file = env.dir.path().join("openmetadata.yaml");
+    std::fs::write(
+        &file,
+        "authorizerConfiguration:\n  principalDomain: ${AUTHORIZER_PRINCIPAL_DOMAIN:-\"from-file.example\"}\n",
+    )
+    .unwrap();
+    let output = env.command(&["config", "show", "--config", file.to_str().unwrap()]).output().unwrap();
+    let text = stdout(&output);
+    assert!(
+        text.lines().any(|l| l.starts_with("AUTHORIZER_PRINCIPAL_DOMAIN")
+            && l.contains("from-file.example")
+            && l.ends_with("(file)")),
+        "{text}"
+    );
+}
+
+#[test]
+fn serves_on_postgres_when_configured() {
+    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
+            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipped: TESSERA_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let env = Env::new().set("DATABASE_URL", &url);
+    let server = env.serve();
+    let (status, body) = get(&format!("{}/healthcheck", server.admin)).unwrap();
+    assert_eq!((status, body.as_str()), (200, r#"{"database":{"healthy":true}}"#));
+    let (status, log) = server.stop();
+    assert!(status.success(), "{log}");
+    assert!(log.contains("postgresql://"), "{log}");
+    assert!(!env.data_dir().join("tessera.db").exists(), "PostgreSQL, not SQLite, holds the data");
+}

@@ -1,0 +1,143 @@
+//! Starting and stopping the binary in a temp directory on free ports.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_tessera");
+
+/// A free TCP port (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A working directory with a data dir and two free ports.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub admin_port: u16,
+    pub vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (port, admin_port) = (free_port(), free_port());
+        let vars = BTreeMap::from([
+            ("SERVER_HOST".to_string(), "127.0.0.1".to_string()),
+            ("SERVER_PORT".to_string(), port.to_string()),
+            ("SERVER_ADMIN_PORT".to_string(), admin_port.to_string()),
+            ("TESSERA_DATA_DIR".to_string(), dir.path().join("data").display().to_string()),
+        ]);
+        Self { dir, port, admin_port, vars }
+    }
+
+    pub fn set(mut self, key: &str, value: &str) -> Self {
+        self.vars.insert(key.into(), value.into());
+        self
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .envs(&self.vars)
+            .current_dir(self.dir.path());
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Starts `tessera serve` and waits until the admin port answers healthy.
+    pub fn serve(&self) -> Server {
+        let child = self.command(&["serve"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut server = Server {
+            child: Some(child),
+            admin: format!("http://127.0.0.1:{}", self.admin_port),
+            api: format!("http://127.0.0.1:{}", self.port),
+        };
+        server.wait_healthy();
+        server
+    }
+}
+
+pub struct Server {
+    child: Option<Child>,
+    pub api: String,
+    pub admin: String,
+}
+
+impl Server {
+    fn wait_healthy(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                let output = self.child.take().unwrap().wait_with_output().unwrap();
+                panic!(
+                    "tessera exited with {status} before becoming healthy:\n{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+            }
+            if get(&format!("{}/healthcheck", self.admin)).is_some_and(|(status, _)| status == 200) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("tessera did not become healthy within 20 s");
+    }
+
+    /// SIGTERM, then the exit status and everything it logged.
+    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
+        let child = self.child.take().unwrap();
+        let pid = child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let output = child.wait_with_output().unwrap();
+        (output.status, String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A minimal HTTP/1.1 GET over loopback: status and body, or `None` if nothing answers.
+pub fn get(url: &str) -> Option<(u16, String)> {
+    get_with(url, &[])
+}
+
+pub fn get_with(url: &str, headers: &[(&str, &str)]) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://")?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = std::net::TcpStream::connect(host).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Some((status, body))
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
