@@ -19,8 +19,8 @@ pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<Substit
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end =
-            after.find('}').ok_or_else(|| format!("unterminated placeholder starting at `{}`", &rest[start..]))?;
+        let end = matching_brace(after)
+            .ok_or_else(|| format!("unterminated placeholder starting at `{}`", &rest[start..]))?;
         let inner = &after[..end];
         let (name, default) = match inner.split_once(":-") {
             Some((name, default)) => (name.trim(), Some(default)),
@@ -40,6 +40,20 @@ pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<Substit
     }
     out.push_str(rest);
     Ok(Substituted { text: out, vars_used })
+}
+
+/// The index of the `}` closing a placeholder body, counting nested braces (`${X:-{}}`).
+fn matching_brace(body: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// True for `[A-Za-z_][A-Za-z0-9_]*`.
@@ -69,6 +83,13 @@ mod tests {
     fn defaults_may_hold_yaml() {
         let out = substitute("${L:-[http://a/jwks, https://b]}", &vars(&[])).unwrap();
         assert_eq!(out.text, "[http://a/jwks, https://b]");
+    }
+
+    #[test]
+    fn defaults_may_hold_braces() {
+        let set = vars(&[("P", "{a: b}")]);
+        assert_eq!(substitute("${P:-{}}", &set).unwrap().text, "{a: b}");
+        assert_eq!(substitute("${Q:-{}} tail", &set).unwrap().text, "{} tail");
     }
 
     #[test]

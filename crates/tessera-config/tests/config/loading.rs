@@ -163,3 +163,21 @@ fn config_file_with_placeholders() {
     assert_eq!((config.server.port, config.server.admin_port), (9585, 8586));
     assert_eq!(config.authentication.public_key_urls.len(), 1);
 }
+
+/// deploy/openmetadata.yaml carries every setting as `${VAR:-default}`: with no variables it
+/// yields exactly the defaults, and each placeholder reads its own variable.
+#[test]
+fn the_shipped_yaml_matches_the_registry() {
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../deploy/openmetadata.yaml"));
+    let with_file = Sources::default().with_file(path).unwrap();
+    let without = Sources::default();
+    for setting in tessera_config::settings::SETTINGS {
+        let from_file = with_file.raw(setting).unwrap();
+        assert_eq!(from_file.origin, tessera_config::source::Origin::File, "{} is not in the file", setting.env);
+        assert_eq!(from_file.value, without.raw(setting).unwrap().value, "{}: the file's default differs", setting.env);
+        let vars = BTreeMap::from([(setting.env.to_string(), "sentinel-value".to_string())]);
+        let read = Sources::from_vars(vars).with_file(path).unwrap().raw(setting).unwrap();
+        assert_eq!(read.value.as_str(), Some("sentinel-value"), "{}'s placeholder reads another variable", setting.env);
+    }
+    assert!(load(&with_file).config.is_some());
+}

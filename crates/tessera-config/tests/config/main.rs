@@ -10,6 +10,10 @@ fn the_configuration_reference_lists_every_setting() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/configuration.md");
     let doc = std::fs::read_to_string(path).expect("docs/configuration.md");
     for setting in tessera_config::settings::SETTINGS {
-        assert!(doc.contains(&format!("| `{}` |", setting.env)), "{} is missing from docs/configuration.md", setting.env);
+        assert!(
+            doc.contains(&format!("| `{}` |", setting.env)),
+            "{} is missing from docs/configuration.md",
+            setting.env
+        );
     }
 }
