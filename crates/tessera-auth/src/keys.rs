@@ -41,6 +41,8 @@ pub enum KeySource {
 
 pub struct SigningKeys {
     key_pair: KeyPair,
+    /// The PKCS#1 form of the private key, which the JWT library signs with.
+    pkcs1_der: Vec<u8>,
     key_id: String,
     source: KeySource,
 }
@@ -65,7 +67,10 @@ impl SigningKeys {
         if bits < 2048 {
             return Err(KeyError::TooShort { bits });
         }
-        Ok(Self { key_pair, key_id: config.key_id.clone(), source })
+        let pkcs8_der = key_pair.as_der().map_err(|_| KeyError::Generation)?;
+        let pkcs1_der =
+            pkcs8::PrivateKeyInfo::try_from(pkcs8_der.as_ref()).map_err(|_| KeyError::Generation)?.private_key.to_vec();
+        Ok(Self { key_pair, pkcs1_der, key_id: config.key_id.clone(), source })
     }
 
     pub fn key_id(&self) -> &str {
@@ -78,6 +83,20 @@ impl SigningKeys {
 
     pub fn key_pair(&self) -> &KeyPair {
         &self.key_pair
+    }
+
+    /// The key that verifies Tessera's own tokens, in-process.
+    pub fn decoding_key(&self) -> jsonwebtoken::DecodingKey {
+        let public = self.key_pair.public_key();
+        jsonwebtoken::DecodingKey::from_rsa_raw_components(
+            public.modulus().big_endian_without_leading_zero(),
+            public.exponent().big_endian_without_leading_zero(),
+        )
+    }
+
+    /// The key that signs Tessera's own tokens.
+    pub fn encoding_key(&self) -> jsonwebtoken::EncodingKey {
+        jsonwebtoken::EncodingKey::from_rsa_der(&self.pkcs1_der)
     }
 
     /// The public half as the JWKS served at `/api/v1/system/config/jwks`.

@@ -1,9 +1,13 @@
-//! Tokens. For now: Tessera's own RSA signing keys (loaded from the original's DER files or
-//! generated once into the data directory) and their publication as a JWKS. Verification and
-//! issuing build on these.
+//! Tokens: Tessera's own RSA signing keys (loaded from the original's DER files or generated once
+//! into the data directory) and their JWKS, minting of bot and personal access tokens, and the
+//! verification of every bearer token.
 
 mod jwks;
 mod keys;
+mod mint;
+pub mod verify;
 
 pub use jwks::{Jwk, Jwks};
 pub use keys::{KeyError, KeySource, SigningKeys};
+pub use mint::{Expiry, Minted, Subject, TokenType};
+pub use verify::{AuthError, Principal, RevocationState, TokenHash, Verified, Verifier};

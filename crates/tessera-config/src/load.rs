@@ -58,6 +58,7 @@ pub fn load(sources: &Sources) -> Loaded {
     let jwt = read_jwt(&mut r);
     let database = read_database(&mut r, &data_dir);
     let fernet_key = read_fernet(&mut r);
+    let tokens = read_token_policy(&mut r);
     warn_unknown_vars(&mut r, sources);
 
     let problems = r.problems;
@@ -72,6 +73,7 @@ pub fn load(sources: &Sources) -> Loaded {
         jwt,
         database,
         fernet_key,
+        tokens,
     });
     Loaded { config, problems }
 }
@@ -236,6 +238,38 @@ fn read_fernet(r: &mut Reader) -> Option<Secret> {
         r.warn("FERNET_KEY", "this is the key published in OpenMetadata's sample configuration: anyone can decrypt secrets stored with it", "generate your own with: openssl rand -base64 32");
     }
     Some(Secret::new(key))
+}
+
+fn read_token_policy(r: &mut Reader) -> TokenPolicy {
+    let policy = TokenPolicy {
+        leeway_seconds: r.seconds("TESSERA_TOKEN_LEEWAY_SECONDS").unwrap_or(60),
+        api_audiences: r.list("TESSERA_API_AUDIENCES"),
+        insecure_skip_issuer_check: r.boolean("TESSERA_INSECURE_SKIP_ISSUER_CHECK"),
+        insecure_skip_audience_check: r.boolean("TESSERA_INSECURE_SKIP_AUDIENCE_CHECK"),
+        jwks_refresh_seconds: r.seconds("TESSERA_JWKS_REFRESH_SECONDS").unwrap_or(600).max(10),
+    };
+    if policy.insecure_skip_issuer_check {
+        r.warn(
+            "TESSERA_INSECURE_SKIP_ISSUER_CHECK",
+            "provider tokens are accepted whatever their issuer",
+            "leave it false unless you must match the original server",
+        );
+    }
+    if policy.insecure_skip_audience_check {
+        r.warn(
+            "TESSERA_INSECURE_SKIP_AUDIENCE_CHECK",
+            "tokens minted for any application of your identity provider are accepted",
+            "leave it false; add your API's audience to TESSERA_API_AUDIENCES instead",
+        );
+    }
+    if policy.leeway_seconds > 600 {
+        r.warn(
+            "TESSERA_TOKEN_LEEWAY_SECONDS",
+            format!("{} seconds of clock skew is a lot: expired tokens stay valid that long", policy.leeway_seconds),
+            "use 60 or less and keep clocks in sync (NTP)",
+        );
+    }
+    policy
 }
 
 fn warn_unknown_vars(r: &mut Reader, sources: &Sources) {

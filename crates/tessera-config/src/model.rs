@@ -41,6 +41,22 @@ pub struct Config {
     pub jwt: JwtConfig,
     pub database: DatabaseConfig,
     pub fernet_key: Option<Secret>,
+    pub tokens: TokenPolicy,
+}
+
+/// How bearer tokens are checked beyond their signature.
+#[derive(Debug, Clone)]
+pub struct TokenPolicy {
+    /// Seconds of clock skew accepted on `exp`, `nbf` and `iat`.
+    pub leeway_seconds: u64,
+    /// Audiences accepted besides the client id (an Auth0 API's identifier).
+    pub api_audiences: Vec<String>,
+    /// The original never checks `iss` of provider tokens; this restores that (unsafe).
+    pub insecure_skip_issuer_check: bool,
+    /// The original never checks `aud` of provider tokens; this restores that (unsafe).
+    pub insecure_skip_audience_check: bool,
+    /// How often provider JWKS are refreshed in the background.
+    pub jwks_refresh_seconds: u64,
 }
 
 #[derive(Debug, Clone)]

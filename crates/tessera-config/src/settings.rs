@@ -137,6 +137,12 @@ pub const SETTINGS: &[Setting] = &[
     },
     // Tessera's own.
     s("TESSERA_DATA_DIR", "tessera.dataDir", "./data"),
+    // Token verification: Tessera's stricter defaults and the switches back to the original.
+    differs("TESSERA_TOKEN_LEEWAY_SECONDS", "tessera.tokenLeewaySeconds", "60", "0"),
+    s("TESSERA_API_AUDIENCES", "tessera.apiAudiences", "[]"),
+    differs("TESSERA_INSECURE_SKIP_ISSUER_CHECK", "tessera.insecureSkipIssuerCheck", "false", "true"),
+    differs("TESSERA_INSECURE_SKIP_AUDIENCE_CHECK", "tessera.insecureSkipAudienceCheck", "false", "true"),
+    s("TESSERA_JWKS_REFRESH_SECONDS", "tessera.jwksRefreshSeconds", "600"),
     s("TESSERA_LOG_FORMAT", "tessera.logFormat", "text"),
 ];
 

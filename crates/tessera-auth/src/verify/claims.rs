@@ -1,0 +1,51 @@
+//! Token claims, looked up ignoring letter case as the original does (`EMAIL` finds `email`).
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Default)]
+pub struct Claims {
+    /// Lower-cased name → value.
+    by_name: Map<String, Value>,
+    /// The names as the token spelt them, for log lines (never the values).
+    names: Vec<String>,
+}
+
+impl Claims {
+    pub fn from_json(map: Map<String, Value>) -> Self {
+        let names = map.keys().cloned().collect();
+        let by_name = map.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+        Self { by_name, names }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.by_name.get(&name.to_lowercase())
+    }
+
+    /// A non-empty string claim; other types count as absent.
+    pub fn string(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// A numeric date claim in seconds.
+    pub fn seconds(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    }
+
+    /// `aud` as a list (it may be one string or an array).
+    pub fn audiences(&self) -> Vec<&str> {
+        match self.get("aud") {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn is_true(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Value::Bool(true)))
+    }
+
+    /// The claim names present, for diagnostics.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+}

@@ -1,0 +1,236 @@
+//! Bearer-token verification: Tessera's own tokens with its key in-process, provider tokens with
+//! the JWKS of `AUTHENTICATION_PUBLIC_KEYS`; algorithms pinned, `iss`/`aud`/`exp`/`nbf`/`iat`
+//! checked with a leeway, the principal derived, revocation consulted. Verified tokens are cached
+//! by a hash of the token, so a known token costs no signature check, no network and no database.
+
+mod claims;
+mod error;
+mod jwk;
+mod principal;
+mod provider_keys;
+mod revocation;
+
+pub use claims::Claims;
+pub use error::AuthError;
+pub use jwk::decode_b64url;
+pub use principal::Principal;
+pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
+pub use revocation::{RevocationState, TokenHash};
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Map, Value};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tessera_config::Config;
+
+/// What a verified token proves.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub principal: Principal,
+    /// Signed by Tessera's own key (bot, personal access or session token).
+    pub own: bool,
+    /// `tokenType` of Tessera's tokens: `BOT`, `PERSONAL_ACCESS`, `OM_USER`.
+    pub token_type: Option<String>,
+    pub expires_at: Option<i64>,
+    pub hash: TokenHash,
+    pub claims: Claims,
+}
+
+/// The verifier's fixed inputs, taken from the configuration once.
+struct Policy {
+    own_kid: String,
+    own_issuer: String,
+    own_key: DecodingKey,
+    algorithm: Algorithm,
+    leeway: i64,
+    expected_issuer: Option<String>,
+    audiences: Vec<String>,
+    client_ids: Vec<String>,
+    check_audience: bool,
+}
+
+pub struct Verifier {
+    policy: Policy,
+    config: Arc<Config>,
+    providers: ProviderKeys,
+    cache: moka::sync::Cache<TokenHash, Arc<Verified>>,
+    revocation: Arc<RevocationState>,
+    now: fn() -> i64,
+}
+
+/// Seconds since the epoch.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl Verifier {
+    pub fn new(config: Arc<Config>, keys: &crate::SigningKeys, revocation: Arc<RevocationState>) -> Self {
+        let authn = &config.authentication;
+        let tokens = &config.tokens;
+        let client_ids: Vec<String> =
+            [authn.client_id.clone(), config.oidc.client_id.clone()].into_iter().filter(|c| !c.is_empty()).collect();
+        let mut audiences = client_ids.clone();
+        audiences.extend(tokens.api_audiences.iter().cloned());
+        let policy = Policy {
+            own_kid: keys.key_id().to_string(),
+            own_issuer: config.jwt.issuer.clone(),
+            own_key: keys.decoding_key(),
+            algorithm: Algorithm::from_str(&authn.token_validation_algorithm).unwrap_or(Algorithm::RS256),
+            leeway: tokens.leeway_seconds as i64,
+            expected_issuer: (!tokens.insecure_skip_issuer_check).then(|| normalise_issuer(&authn.authority)),
+            audiences,
+            client_ids,
+            check_audience: !tokens.insecure_skip_audience_check,
+        };
+        let providers = ProviderKeys::new(&authn.public_key_urls);
+        let cache = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(600)).build();
+        Self { policy, config, providers, cache, revocation, now: unix_now }
+    }
+
+    /// Replaces the clock (tests).
+    pub fn with_clock(mut self, now: fn() -> i64) -> Self {
+        self.now = now;
+        self
+    }
+
+    pub fn providers(&self) -> &ProviderKeys {
+        &self.providers
+    }
+
+    pub fn revocation(&self) -> &Arc<RevocationState> {
+        &self.revocation
+    }
+
+    /// Verifies a bearer token (the part after `Bearer `).
+    pub async fn verify(&self, token: &str) -> Result<Arc<Verified>, AuthError> {
+        let hash = TokenHash::of(token);
+        let verified = match self.cache.get(&hash) {
+            Some(hit) => hit,
+            None => {
+                let fresh = Arc::new(self.verify_uncached(token, hash).await?);
+                self.cache.insert(hash, fresh.clone());
+                fresh
+            }
+        };
+        if verified.expires_at.is_some_and(|exp| exp + self.policy.leeway < (self.now)()) {
+            return Err(AuthError::Expired);
+        }
+        self.revocation.check(&verified)?;
+        Ok(verified)
+    }
+
+    async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
+        let (header, unverified) = split(token)?;
+        let alg = header.get("alg").and_then(Value::as_str).unwrap_or("none").to_string();
+        let kid = header.get("kid").and_then(Value::as_str);
+        let own = kid == Some(self.policy.own_kid.as_str());
+        let allowed = if own { Algorithm::RS256 } else { self.policy.algorithm };
+        if Algorithm::from_str(&alg).ok() != Some(allowed) {
+            return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
+        }
+        // As the original: expiry before the signature, so an old token says "Expired token!".
+        let now = (self.now)();
+        if Claims::from_json(unverified).seconds("exp").is_some_and(|exp| exp + self.policy.leeway < now) {
+            return Err(AuthError::Expired);
+        }
+        let claims = if own {
+            self.check_signature(token, &self.policy.own_key, allowed)?
+        } else {
+            let key = self.providers.resolve(kid).await?;
+            if key.alg.as_deref().is_some_and(|a| a != alg) {
+                return Err(AuthError::AlgorithmNotAllowed(alg));
+            }
+            self.check_signature(token, &key.key, allowed)?
+        };
+        self.check_times(&claims, now)?;
+        if own {
+            self.check_own_issuer(&claims)?;
+        } else {
+            self.check_provider_claims(&claims)?;
+        }
+        let principal = principal::derive(&claims, &self.config.authentication, &self.config.authorizer, own)?;
+        Ok(Verified {
+            principal,
+            own,
+            token_type: own.then(|| claims.string("tokenType").map(String::from)).flatten(),
+            expires_at: claims.seconds("exp"),
+            hash,
+            claims,
+        })
+    }
+
+    fn check_signature(&self, token: &str, key: &DecodingKey, alg: Algorithm) -> Result<Claims, AuthError> {
+        let mut validation = Validation::new(alg);
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        validation.validate_aud = false;
+        validation.required_spec_claims.clear();
+        match jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation) {
+            Ok(data) => Ok(Claims::from_json(data.claims)),
+            Err(e) => Err(AuthError::BadSignature(match e.kind() {
+                jsonwebtoken::errors::ErrorKind::InvalidSignature => "the signature does not match the key".into(),
+                other => format!("{other:?}"),
+            })),
+        }
+    }
+
+    fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
+        let future = |name| claims.seconds(name).is_some_and(|t| t > now + self.policy.leeway);
+        if future("nbf") || future("iat") {
+            return Err(AuthError::NotYetValid);
+        }
+        Ok(())
+    }
+
+    fn check_own_issuer(&self, claims: &Claims) -> Result<(), AuthError> {
+        let found = claims.string("iss").unwrap_or_default();
+        if found != self.policy.own_issuer {
+            return Err(AuthError::IssuerMismatch { found: found.into(), expected: self.policy.own_issuer.clone() });
+        }
+        Ok(())
+    }
+
+    fn check_provider_claims(&self, claims: &Claims) -> Result<(), AuthError> {
+        if let Some(expected) = &self.policy.expected_issuer {
+            let found = claims.string("iss").unwrap_or_default();
+            if normalise_issuer(found) != *expected {
+                return Err(AuthError::IssuerMismatch { found: found.into(), expected: expected.clone() });
+            }
+        }
+        if !self.policy.check_audience {
+            return Ok(());
+        }
+        let audiences = claims.audiences();
+        let expected = self.policy.audiences.join(", ");
+        if !audiences.iter().any(|a| self.policy.audiences.iter().any(|e| e == a)) {
+            return Err(AuthError::AudienceMismatch { found: audiences.join(", "), expected });
+        }
+        if let Some(azp) = claims.string("azp")
+            && !self.policy.client_ids.iter().any(|c| c == azp)
+        {
+            return Err(AuthError::AudienceMismatch { found: format!("azp {azp}"), expected });
+        }
+        Ok(())
+    }
+}
+
+/// `https://tenant/` and `https://tenant` name the same issuer.
+fn normalise_issuer(issuer: &str) -> String {
+    issuer.trim().trim_end_matches('/').to_string()
+}
+
+type JsonObject = Map<String, Value>;
+
+/// The header and the (not yet trusted) payload of a compact JWS.
+fn split(token: &str) -> Result<(JsonObject, JsonObject), AuthError> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(AuthError::Malformed);
+    };
+    let json = |segment: &str| -> Result<JsonObject, AuthError> {
+        let bytes = decode_b64url(segment).ok_or(AuthError::Malformed)?;
+        serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed)
+    };
+    Ok((json(header)?, json(payload)?))
+}

@@ -1,0 +1,66 @@
+//! Who a verified token speaks for (compat §2.5.1): the same rules for provider tokens and for
+//! Tessera's own, so a bot token and an SSO token of one user resolve to the same name.
+
+use super::claims::Claims;
+use super::error::AuthError;
+use tessera_config::{AuthenticationConfig, AuthorizerConfig};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Lower-cased user name (the part before `@`).
+    pub name: String,
+    /// Lower-cased email.
+    pub email: String,
+    pub is_bot: bool,
+}
+
+pub fn derive(
+    claims: &Claims,
+    authn: &AuthenticationConfig,
+    authz: &AuthorizerConfig,
+    own_token: bool,
+) -> Result<Principal, AuthError> {
+    let is_bot = own_token && claims.is_true("isBot");
+    let principal = match (&authn.jwt_principal_claims_mapping, is_bot) {
+        (Some(mapping), false) => {
+            let username = claims.string(&mapping.username).ok_or(AuthError::MappedUsernameMissing)?;
+            let email = claims.string(&mapping.email).unwrap_or_default();
+            if !email.contains('@') {
+                return Err(AuthError::MappedEmailInvalid(email.to_string()));
+            }
+            Principal { name: local_part(username), email: email.to_lowercase(), is_bot }
+        }
+        _ => {
+            let value = authn.jwt_principal_claims.iter().find_map(|c| claims.string(c)).ok_or_else(|| {
+                tracing::warn!(claims_present = ?claims.names(), expected = ?authn.jwt_principal_claims, "no principal claim in token");
+                AuthError::NoPrincipalClaim(authn.jwt_principal_claims.clone())
+            })?;
+            let email = if value.contains('@') {
+                value.to_lowercase()
+            } else {
+                format!("{}@{}", value.to_lowercase(), authz.principal_domain)
+            };
+            Principal { name: local_part(value), email, is_bot }
+        }
+    };
+    if authz.enforce_principal_domain && !is_bot {
+        enforce_domain(&principal, authz)?;
+    }
+    Ok(principal)
+}
+
+fn local_part(value: &str) -> String {
+    value.split('@').next().unwrap_or(value).to_lowercase()
+}
+
+fn enforce_domain(principal: &Principal, authz: &AuthorizerConfig) -> Result<(), AuthError> {
+    let domain = principal.email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+    if authz.allowed_domains.is_empty() {
+        if !domain.eq_ignore_ascii_case(&authz.principal_domain) {
+            return Err(AuthError::DomainMismatch(authz.principal_domain.clone()));
+        }
+    } else if !authz.allowed_domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
+        return Err(AuthError::DomainMismatch(domain.to_string()));
+    }
+    Ok(())
+}
