@@ -13,6 +13,8 @@ pub enum StoreError {
     Migration { target: String, version: i64, description: &'static str, reason: String },
     #[error("cannot open the SQLite database {path}: {reason}; check that TESSERA_DATA_DIR exists and is writable")]
     SqliteOpen { path: String, reason: String },
+    #[error("the entity already exists ({detail})")]
+    Conflict { detail: String },
     #[error("database query failed on {target}: {reason}")]
     Query { target: String, reason: String },
 }

@@ -2,11 +2,14 @@
 //! API over both. Migrations are kept per backend and applied in order; a database whose schema is
 //! newer than this build is refused rather than touched.
 
+mod accounts;
 mod connect;
 mod error;
 mod migrate;
+mod query;
 mod settings;
 
+pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 
@@ -65,6 +68,16 @@ impl Store {
 
     fn unavailable(&self, source: sqlx::Error) -> StoreError {
         StoreError::from_sqlx(&self.target, source)
+    }
+
+    /// Unique-constraint violations become [`StoreError::Conflict`]; the rest as `unavailable`.
+    fn classify(&self, source: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &source
+            && db.is_unique_violation()
+        {
+            return StoreError::Conflict { detail: db.message().to_string() };
+        }
+        self.unavailable(source)
     }
 }
 

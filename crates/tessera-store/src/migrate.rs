@@ -11,15 +11,23 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "settings",
-    sqlite: include_str!("../migrations/sqlite/0001_settings.sql"),
-    postgres: include_str!("../migrations/postgres/0001_settings.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "settings",
+        sqlite: include_str!("../migrations/sqlite/0001_settings.sql"),
+        postgres: include_str!("../migrations/postgres/0001_settings.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0002_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0002_accounts.sql"),
+    },
+];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 1;
+pub const LATEST_SCHEMA_VERSION: i64 = 2;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -126,3 +126,97 @@ async fn unreachable_postgres_is_a_clear_unavailable_error() {
     assert!(text.contains(&format!("postgresql://tessera@127.0.0.1:{port}/tessera is unavailable")), "{text}");
     assert!(!text.contains("secret-pw"), "the password must not appear: {text}");
 }
+
+fn user(id: &str, name: &str, is_bot: bool) -> tessera_store::UserRow {
+    tessera_store::UserRow {
+        id: id.into(),
+        name: name.into(),
+        email: format!("{name}@example.com"),
+        display_name: Some(format!("{name} 🌍")),
+        description: None,
+        is_admin: false,
+        is_bot,
+        is_email_verified: true,
+        deleted: false,
+        version: 0.1,
+        updated_at: 1,
+        updated_by: "admin".into(),
+        last_login_time: None,
+    }
+}
+
+#[tokio::test]
+async fn accounts_credentials_and_the_change_feed() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        store.migrate().await.unwrap();
+        let start = store.latest_change().await.unwrap();
+        store.insert_user(&user("u1", "alice", false)).await.unwrap();
+        store.insert_user(&user("u2", "ingestion-bot", true)).await.unwrap();
+        store.insert_user(&user("u3", "john.doe", false)).await.unwrap();
+        let dup = store.insert_user(&user("u4", "alice", false)).await.unwrap_err();
+        assert!(matches!(dup, StoreError::Conflict { .. }), "{dup:?}");
+        assert!(store.latest_change().await.unwrap() > start);
+
+        let (page, total) = store.list_users(2, None, None, false).await.unwrap();
+        assert_eq!(
+            (page.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), total),
+            (vec!["alice", "ingestion-bot"], 3)
+        );
+        let (page, _) = store.list_users(2, Some("ingestion-bot"), None, false).await.unwrap();
+        assert_eq!(page[0].name, "john.doe");
+        let (bots, total) = store.list_users(10, None, Some(true), false).await.unwrap();
+        assert_eq!((bots.len(), total), (1, 1));
+        assert_eq!(store.user_by_name("alice").await.unwrap().unwrap().display_name.as_deref(), Some("alice 🌍"));
+
+        store
+            .insert_bot(&tessera_store::BotRow {
+                id: "b1".into(),
+                name: "ingestion-bot".into(),
+                display_name: None,
+                description: None,
+                bot_user_id: "u2".into(),
+                provider: "system".into(),
+                deleted: false,
+                version: 0.1,
+                updated_at: 1,
+                updated_by: "admin".into(),
+            })
+            .await
+            .unwrap();
+        let credential = tessera_store::BotCredentialRow {
+            user_id: "u2".into(),
+            token_encrypted: "enc".into(),
+            token_hash: "h1".into(),
+            expiry: "Unlimited".into(),
+            expires_at_ms: None,
+            updated_at: 1,
+        };
+        store.set_bot_credential(&credential).await.unwrap();
+        store
+            .set_bot_credential(&tessera_store::BotCredentialRow { token_hash: "h2".into(), ..credential })
+            .await
+            .unwrap();
+        store
+            .insert_personal_token(&tessera_store::PersonalTokenRow {
+                id: "p1".into(),
+                user_id: "u1".into(),
+                name: "laptop".into(),
+                token_hash: "ph".into(),
+                expiry: "30".into(),
+                expires_at_ms: Some(5),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+        let snapshot = store.credential_snapshot().await.unwrap();
+        assert_eq!(snapshot.bot_tokens, vec![("ingestion-bot".to_string(), "h2".to_string())]);
+        assert_eq!(snapshot.personal_token_hashes, vec!["ph".to_string()]);
+        assert_eq!(snapshot.user_names.len(), 3);
+
+        assert!(store.delete_user("u2").await.unwrap());
+        assert!(store.bot_by_name("ingestion-bot").await.unwrap().is_none(), "the bot goes with its user");
+        assert!(store.credential_snapshot().await.unwrap().bot_tokens.is_empty());
+        assert_eq!(store.delete_personal_tokens("u1", None).await.unwrap(), 1);
+    }
+}
