@@ -99,6 +99,19 @@ impl SigningKeys {
         jsonwebtoken::EncodingKey::from_rsa_der(&self.pkcs1_der)
     }
 
+    /// 32 bytes derived from the private key for `purpose` (HKDF-SHA256): a secret every replica
+    /// sharing the key pair shares too, without storing another one.
+    pub fn derive_secret(&self, purpose: &str) -> [u8; 32] {
+        use aws_lc_rs::hkdf;
+        let pkcs8 = self.key_pair.as_der().expect("a loaded key serialises");
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"tessera").extract(pkcs8.as_ref());
+        let info = [purpose.as_bytes()];
+        let okm = prk.expand(&info, hkdf::HKDF_SHA256).expect("32 bytes is a valid HKDF length");
+        let mut out = [0u8; 32];
+        okm.fill(&mut out).expect("32 bytes");
+        out
+    }
+
     /// The public half as the JWKS served at `/api/v1/system/config/jwks`.
     pub fn jwks(&self) -> crate::Jwks {
         let public = self.key_pair.public_key();

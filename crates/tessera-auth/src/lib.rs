@@ -2,11 +2,13 @@
 //! into the data directory) and their JWKS, minting of bot and personal access tokens, and the
 //! verification of every bearer token.
 
+pub mod accounts;
 mod jwks;
 mod keys;
 mod mint;
 pub mod verify;
 
+pub use accounts::{AccountError, Accounts};
 pub use jwks::{Jwk, Jwks};
 pub use keys::{KeyError, KeySource, SigningKeys};
 pub use mint::{Expiry, Minted, Subject, TokenType};

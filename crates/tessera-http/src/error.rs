@@ -60,8 +60,31 @@ impl ApiError {
     }
 }
 
+impl From<tessera_auth::AuthError> for ApiError {
+    fn from(error: tessera_auth::AuthError) -> Self {
+        let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        Self::new(status, error.reason(), error.to_string())
+    }
+}
+
+impl From<tessera_auth::AccountError> for ApiError {
+    fn from(error: tessera_auth::AccountError) -> Self {
+        use tessera_auth::AccountError as E;
+        match error {
+            E::NotFound(message) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            E::Forbidden { message, reason } => Self::new(StatusCode::FORBIDDEN, reason, message),
+            E::BadRequest { message, reason } => Self::new(StatusCode::BAD_REQUEST, reason, message),
+            E::Conflict => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
+            E::Store(store) => store.into(),
+        }
+    }
+}
+
 impl From<tessera_store::StoreError> for ApiError {
     fn from(error: tessera_store::StoreError) -> Self {
+        if let tessera_store::StoreError::Conflict { .. } = error {
+            return ApiError::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists");
+        }
         if error.is_unavailable() {
             tracing::warn!(%error, "database unavailable");
             ApiError::unavailable("The database is unavailable; try again shortly")

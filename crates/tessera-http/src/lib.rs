@@ -2,18 +2,22 @@
 //! contract, and the layers every request passes (request id, log, metrics, authentication).
 
 pub mod admin;
-mod authn_gate;
+pub mod authn;
+mod bots;
+mod entities;
 pub mod error;
+mod extract;
 pub mod observe;
 pub mod public_paths;
 pub mod system;
+mod users;
 
 use axum::body::Bytes;
 use axum::http::{HeaderName, Request};
 use axum::response::IntoResponse;
 use axum::{Router, middleware};
 use std::sync::Arc;
-use tessera_auth::SigningKeys;
+use tessera_auth::{Accounts, SigningKeys, Verifier};
 use tessera_config::Config;
 use tessera_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -27,15 +31,40 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub keys: Arc<SigningKeys>,
+    pub verifier: Arc<Verifier>,
+    pub accounts: Arc<Accounts>,
     /// `/api/v1/system/config/jwks`, serialised once.
     pub jwks_json: Bytes,
+    /// Base of `href`s in entity JSON (`OIDC_SERVER_URL`).
+    pub base_url: String,
 }
 
 impl AppState {
+    /// Builds the shared state; call [`AppState::start_background`] inside the runtime.
     pub fn new(config: Config, store: Store, keys: SigningKeys) -> Self {
         observe::metrics_handle(); // install the recorder before the first request is counted
+        let config = Arc::new(config);
+        let keys = Arc::new(keys);
         let jwks_json = Bytes::from(serde_json::to_vec(&keys.jwks()).expect("a JWKS always serialises"));
-        Self { config: Arc::new(config), store, keys: Arc::new(keys), jwks_json }
+        let revocation = Arc::new(tessera_auth::RevocationState::default());
+        let verifier = Arc::new(Verifier::new(config.clone(), &keys, revocation.clone()));
+        let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
+        let base_url = config.oidc.server_url.trim_end_matches('/').to_string();
+        Self { config, store, keys, verifier, accounts, jwks_json, base_url }
+    }
+
+    /// Bootstraps accounts, then follows the change feed and refreshes provider keys in the
+    /// background. Returns the background tasks (abort them on shutdown).
+    pub async fn start(&self) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
+        self.accounts.bootstrap().await?;
+        let providers = self.verifier.providers().clone();
+        let first_fetch = tokio::spawn(async move { providers.refresh_all().await });
+        let period = std::time::Duration::from_secs(self.config.tokens.jwks_refresh_seconds);
+        Ok(vec![
+            first_fetch,
+            self.verifier.providers().spawn_background_refresh(period),
+            self.accounts.clone().follow_changes(),
+        ])
     }
 }
 
@@ -43,6 +72,8 @@ impl AppState {
 pub fn api_router(state: AppState) -> Router {
     let router = Router::new()
         .merge(system::routes())
+        .merge(users::routes())
+        .merge(bots::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -52,7 +83,7 @@ pub fn api_router(state: AppState) -> Router {
             )
         })
         // Outermost of the routing: it sees every path, matched or not.
-        .layer(middleware::from_fn(authn_gate::require_authentication))
+        .layer(middleware::from_fn_with_state(state.clone(), authn::authenticate))
         .with_state(state);
     with_common_layers(router)
 }

@@ -33,6 +33,11 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate(ConfigArg),
+    /// Print a token for scripting, e.g. `tessera token bot ingestion-bot` for an ingestion setup.
+    Token {
+        #[command(subcommand)]
+        kind: TokenKind,
+    },
     /// Print Tessera's version and the OpenMetadata version it is compatible with.
     Version,
 }
@@ -41,4 +46,15 @@ pub enum Command {
 pub enum ConfigAction {
     /// Every setting's effective value and where it came from (env, file, default); secrets redacted.
     Show(ConfigArg),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenKind {
+    /// The current token of a bot (read from the database this configuration points to).
+    Bot {
+        /// The bot's name, e.g. ingestion-bot
+        name: String,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
 }

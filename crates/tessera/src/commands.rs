@@ -1,6 +1,6 @@
 //! One function per subcommand.
 
-use crate::cli::{Command, ConfigAction, ConfigArg};
+use crate::cli::{Command, ConfigAction, ConfigArg, TokenKind};
 use anyhow::{Context, bail};
 use std::process::ExitCode;
 use tessera_config::{Config, Sources, lint, problem};
@@ -14,6 +14,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate(arg) => migrate(load_config(&arg)?),
+        Command::Token { kind: TokenKind::Bot { name, config } } => bot_token(load_config(&config)?, &name),
         Command::Version => {
             println!(
                 "tessera {} (OpenMetadata {} compatible)",
@@ -71,5 +72,30 @@ fn migrate(config: Config) -> anyhow::Result<ExitCode> {
         );
         store.close().await;
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Prints a bot's current token on stdout (nothing else), for `$(tessera token bot ingestion-bot)`.
+fn bot_token(config: Config, name: &str) -> anyhow::Result<ExitCode> {
+    crate::logging::init(&config.log);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let store = tessera_store::Store::connect(&config.database).await?;
+        store.check_schema_not_newer().await?;
+        if store.schema_version().await? < tessera_store::LATEST_SCHEMA_VERSION {
+            anyhow::bail!("the database has not been set up yet; start `tessera serve` (or run `tessera migrate`) first");
+        }
+        let keys = tessera_auth::SigningKeys::load_or_generate(&config.jwt, &config.data_dir)?;
+        let revocation = std::sync::Arc::new(tessera_auth::RevocationState::default());
+        let accounts = tessera_auth::Accounts::new(store.clone(), keys.into(), config.into(), revocation);
+        let token = accounts.bot_token_by_name(name).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        store.close().await;
+        match token {
+            Some(mechanism) => {
+                println!("{}", mechanism.token);
+                Ok(ExitCode::SUCCESS)
+            }
+            None => anyhow::bail!("{name} has no token (it was revoked); generate one in Settings → Bots or with PUT /api/v1/users/generateToken/<id>"),
+        }
     })
 }

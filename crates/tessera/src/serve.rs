@@ -36,10 +36,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     announce(&config, &store, &report, &keys);
 
     let state = AppState::new(config, store.clone(), keys);
+    let background = state.start().await.context("cannot start")?;
     let shutdown = Shutdown::on_signals()?;
     let api = axum::serve(api_listener, api_router(state.clone())).with_graceful_shutdown(shutdown.clone().wait());
     let admin = axum::serve(admin_listener, admin_router(state)).with_graceful_shutdown(shutdown.wait());
     let (api, admin) = tokio::join!(api, admin);
+    background.iter().for_each(|task| task.abort());
     api.context("API server failed")?;
     admin.context("admin server failed")?;
     store.close().await;

@@ -11,13 +11,16 @@ use tessera_http::{AppState, admin_router, api_router};
 use tessera_store::Store;
 use tower::ServiceExt;
 
-struct Server {
-    api: Router,
-    admin: Router,
+mod accounts;
+
+pub struct Server {
+    pub api: Router,
+    pub admin: Router,
+    pub state: AppState,
     _dir: tempfile::TempDir,
 }
 
-async fn server(vars: &[(&str, &str)]) -> Server {
+pub async fn server(vars: &[(&str, &str)]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let mut all: BTreeMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     all.insert("TESSERA_DATA_DIR".into(), dir.path().display().to_string());
@@ -26,10 +29,11 @@ async fn server(vars: &[(&str, &str)]) -> Server {
     store.migrate().await.unwrap();
     let keys = SigningKeys::load_or_generate(&config.jwt, &config.data_dir).unwrap();
     let state = AppState::new(config, store, keys);
-    Server { api: api_router(state.clone()), admin: admin_router(state), _dir: dir }
+    state.start().await.unwrap();
+    Server { api: api_router(state.clone()), admin: admin_router(state.clone()), state, _dir: dir }
 }
 
-async fn call(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+pub async fn call(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
     let response = router.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();

@@ -1,0 +1,87 @@
+//! Users, bots and the tokens Tessera issues to them (compat §5.1, §5.5, §6): the rules, with the
+//! store underneath and the HTTP layer on top. Every check that needs "is the caller an admin"
+//! lives here, so a handler cannot forget it.
+
+mod bootstrap;
+mod error;
+mod follow;
+mod secrets;
+mod tokens;
+mod users;
+
+pub use error::AccountError;
+pub use tokens::{AuthMechanism, PersonalToken};
+pub use users::{CreateUser, UserPage};
+
+use crate::{Principal, RevocationState, SigningKeys};
+use secrets::SecretBox;
+use std::sync::Arc;
+use tessera_config::{Config, RequestFilter};
+use tessera_store::{Store, UserRow};
+
+/// The bot every deployment has: ingestion uses its token.
+pub const INGESTION_BOT: &str = "ingestion-bot";
+
+pub struct Accounts {
+    store: Store,
+    keys: Arc<SigningKeys>,
+    config: Arc<Config>,
+    secrets: SecretBox,
+    revocation: Arc<RevocationState>,
+}
+
+pub(crate) fn now_ms() -> i64 {
+    crate::verify::unix_now() * 1000
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Accounts {
+    pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
+        let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
+        Self { store, keys, config, secrets, revocation }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// With `NoopFilter` there is no token: every request acts as this admin.
+    pub fn anonymous() -> Principal {
+        Principal { name: "anonymous".into(), email: "anonymous@localhost".into(), is_bot: false }
+    }
+
+    /// Admins: users flagged so, and anyone when authentication is off. Bots never.
+    pub async fn is_admin(&self, principal: &Principal) -> Result<bool, AccountError> {
+        if self.config.authorizer.request_filter == RequestFilter::Noop {
+            return Ok(true);
+        }
+        if principal.is_bot {
+            return Ok(false);
+        }
+        Ok(self.store.user_by_name(&principal.name).await?.is_some_and(|u| u.is_admin && !u.deleted))
+    }
+
+    pub async fn require_admin(&self, principal: &Principal) -> Result<(), AccountError> {
+        if self.is_admin(principal).await? { Ok(()) } else { Err(AccountError::not_admin(&principal.name)) }
+    }
+
+    /// A live user by id, or the original's 404.
+    pub async fn user_by_id(&self, id: &str) -> Result<UserRow, AccountError> {
+        self.store.user_by_id(id).await?.filter(|u| !u.deleted).ok_or_else(|| AccountError::user_not_found(id))
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<UserRow, AccountError> {
+        self.store
+            .user_by_name(&name.to_lowercase())
+            .await?
+            .filter(|u| !u.deleted)
+            .ok_or_else(|| AccountError::user_not_found(name))
+    }
+}

@@ -1,0 +1,186 @@
+//! Reading users, signing up (compat §5.5), creating, updating and deleting them.
+
+use super::bootstrap::new_user;
+use super::{AccountError, Accounts, now_ms};
+use crate::Principal;
+use serde::Deserialize;
+use tessera_config::SYSTEM_BOTS;
+use tessera_store::UserRow;
+
+/// The original's `CreateUser` body (fields Tessera uses; others are ignored).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUser {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub is_admin: Option<bool>,
+    #[serde(default)]
+    pub is_bot: Option<bool>,
+}
+
+pub struct UserPage {
+    pub users: Vec<UserRow>,
+    pub total: i64,
+}
+
+impl Accounts {
+    /// `GET /users/loggedInUser`: 404 `user instance for <name> not found` before sign-up.
+    pub async fn logged_in_user(&self, caller: &Principal) -> Result<UserRow, AccountError> {
+        self.user_by_name(&caller.name).await
+    }
+
+    pub async fn list_users(
+        &self,
+        limit: i64,
+        after: Option<&str>,
+        bots: Option<bool>,
+        include_deleted: bool,
+    ) -> Result<UserPage, AccountError> {
+        let (users, total) = self.store.list_users(limit, after, bots, include_deleted).await?;
+        Ok(UserPage { users, total })
+    }
+
+    /// `POST /users`: an admin creates anyone; anyone else may only sign themselves up.
+    pub async fn create_user(&self, caller: &Principal, request: CreateUser) -> Result<UserRow, AccountError> {
+        let request = normalise(request)?;
+        let caller_is_admin = self.is_admin(caller).await?;
+        if !caller_is_admin {
+            self.check_self_signup(caller, &request).await?;
+        }
+        if request.is_bot.unwrap_or(false) && !caller_is_admin {
+            return Err(AccountError::not_admin(&caller.name));
+        }
+        if self.store.user_by_email(&request.email).await?.is_some()
+            || self.store.user_by_name(&request.name).await?.is_some()
+        {
+            return Err(AccountError::Conflict);
+        }
+        let admin_principal = self.config.authorizer.admin_principals.contains(&request.name);
+        let is_admin = (caller_is_admin && request.is_admin.unwrap_or(false)) || admin_principal;
+        let mut user = new_user(&request.name, &request.email, is_admin, request.is_bot.unwrap_or(false));
+        user.display_name = request.display_name;
+        user.description = request.description;
+        user.updated_by = caller.name.clone();
+        if !caller_is_admin {
+            user.last_login_time = Some(now_ms());
+        }
+        self.store.insert_user(&user).await?;
+        self.sync_revocation().await?;
+        Ok(user)
+    }
+
+    async fn check_self_signup(&self, caller: &Principal, request: &CreateUser) -> Result<(), AccountError> {
+        if self.store.user_by_name(&caller.name).await?.is_some() {
+            // An existing non-admin creating someone else.
+            return Err(AccountError::not_admin(&caller.name));
+        }
+        if !self.config.authentication.enable_self_signup {
+            return Err(AccountError::forbidden(
+                "SELF_SIGNUP_NOT_ENABLED",
+                "Self Signup is not enabled. Please contact your Administrator for assistance with account creation",
+            ));
+        }
+        if caller.name != request.name || caller.is_bot {
+            return Err(AccountError::forbidden(
+                "OTHER_USER_SIGN_UP_ERROR",
+                "Self Signup can only create user for self. Only Admin can create other users.",
+            ));
+        }
+        if request.is_admin == Some(true) && !self.config.authorizer.admin_principals.contains(&request.name) {
+            return Err(AccountError::not_admin(&caller.name));
+        }
+        Ok(())
+    }
+
+    /// `PUT /users`: create, or update display name and description. Admins may also change
+    /// `isAdmin`; nobody turns a user into a bot or a bot into an admin here.
+    pub async fn create_or_update_user(
+        &self,
+        caller: &Principal,
+        request: CreateUser,
+    ) -> Result<(UserRow, bool), AccountError> {
+        let request = normalise(request)?;
+        let Some(existing) = self.store.user_by_name(&request.name).await?.filter(|u| !u.deleted) else {
+            return Ok((self.create_user(caller, request).await?, true));
+        };
+        let caller_is_admin = self.is_admin(caller).await?;
+        if existing.name != caller.name && !caller_is_admin {
+            return Err(AccountError::forbidden(
+                "not_allowed",
+                format!("Principal: CatalogPrincipal{{name='{}'}} operations [EditAll] not allowed", caller.name),
+            ));
+        }
+        let wants_admin = request.is_admin.unwrap_or(existing.is_admin);
+        if wants_admin != existing.is_admin && !caller_is_admin {
+            return Err(AccountError::not_admin(&caller.name));
+        }
+        if request.is_bot.is_some_and(|b| b != existing.is_bot) {
+            return Err(AccountError::bad_request("bot_flag_immutable", "isBot cannot be changed on an existing user"));
+        }
+        if wants_admin && existing.is_bot {
+            return Err(AccountError::bad_request("bot_cannot_be_admin", "A bot cannot be an admin"));
+        }
+        let updated = UserRow {
+            display_name: request.display_name.or(existing.display_name.clone()),
+            description: request.description.or(existing.description.clone()),
+            is_admin: wants_admin,
+            version: existing.version + 0.1,
+            updated_at: now_ms(),
+            updated_by: caller.name.clone(),
+            ..existing
+        };
+        self.store.update_user(&updated).await?;
+        Ok((updated, false))
+    }
+
+    /// `DELETE /users/{id}` (admin). Soft delete keeps the row; either way its tokens stop working.
+    pub async fn delete_user(&self, caller: &Principal, id: &str, hard: bool) -> Result<UserRow, AccountError> {
+        self.require_admin(caller).await?;
+        let user = self.store.user_by_id(id).await?.ok_or_else(|| AccountError::user_not_found(id))?;
+        if SYSTEM_BOTS.contains(&user.name.as_str()) {
+            return Err(AccountError::bad_request(
+                "system_entity",
+                format!("{} is a system bot and cannot be deleted", user.name),
+            ));
+        }
+        if hard {
+            self.store.delete_user(id).await?;
+        } else {
+            let deleted = UserRow {
+                deleted: true,
+                version: user.version + 0.1,
+                updated_at: now_ms(),
+                updated_by: caller.name.clone(),
+                ..user.clone()
+            };
+            self.store.update_user(&deleted).await?;
+        }
+        self.sync_revocation().await?;
+        Ok(UserRow { deleted: true, ..user })
+    }
+}
+
+/// Lower-cases name and email and checks them, as the original does.
+fn normalise(mut request: CreateUser) -> Result<CreateUser, AccountError> {
+    request.name = request.name.trim().to_lowercase();
+    request.email = request.email.trim().to_lowercase();
+    if request.name.is_empty() || request.name.len() > 256 || request.name.contains(['/', '@']) {
+        return Err(AccountError::bad_request("invalid_name", "name must be 1 to 256 characters without / or @"));
+    }
+    let valid_email = request
+        .email
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'));
+    if !valid_email {
+        return Err(AccountError::bad_request(
+            "invalid_email",
+            format!("email must match \"^\\S+@\\S+\\.\\S+$\": {:?}", request.email),
+        ));
+    }
+    Ok(request)
+}

@@ -1,0 +1,79 @@
+//! The authentication layer in front of every `/api` route: anything not on the exact public list
+//! needs a verified bearer token. The verified principal is handed to handlers as [`Caller`].
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::public_paths::is_public;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tessera_auth::{AuthError, Principal};
+use tessera_config::RequestFilter;
+
+/// Who is calling: set by the layer on every authenticated request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !is_api_path(path) || is_public(path) {
+        return next.run(request).await;
+    }
+    if state.config.authorizer.request_filter == RequestFilter::Noop {
+        request.extensions_mut().insert(Caller(tessera_auth::Accounts::anonymous()));
+        return next.run(request).await;
+    }
+    let Some(token) = bearer(&request) else {
+        return ApiError::from(AuthError::Missing).into_response();
+    };
+    match state.verifier.verify(token).await {
+        Ok(verified) => {
+            request.extensions_mut().insert(Caller(verified.principal.clone()));
+            next.run(request).await
+        }
+        Err(error) => {
+            tracing::info!(reason = error.reason(), path = %request.uri().path(), "token refused");
+            ApiError::from(error).into_response()
+        }
+    }
+}
+
+/// The token after `Bearer ` (case-sensitive, as the original); `None` when absent or empty.
+fn bearer(request: &Request) -> Option<&str> {
+    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer")?.get(1..)?.trim();
+    (!token.is_empty()).then_some(token)
+}
+
+/// Anything that could be read as an API path (`/api/...`, `//API/...`) is guarded; the rest is the
+/// web UI's.
+fn is_api_path(path: &str) -> bool {
+    let trimmed = path.trim_start_matches('/');
+    trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("api"))
+        && matches!(trimmed.as_bytes().get(3), None | Some(b'/' | b';' | b'%'))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::unauthorized("token_missing", tessera_auth::verify::AuthError::Missing.to_string())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn api_paths() {
+        for p in ["/api", "/api/", "/api/v1/users", "//api/v1/users", "/API/v1/x", "/api;x/v1", "/api%2Fv1"] {
+            assert!(super::is_api_path(p), "{p}");
+        }
+        for p in ["/", "/callback", "/apidocs", "/static/api/x"] {
+            assert!(!super::is_api_path(p), "{p}");
+        }
+    }
+}

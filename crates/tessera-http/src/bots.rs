@@ -1,0 +1,59 @@
+//! `/api/v1/bots`: list and read for everyone signed in; the bot's token is never part of it.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::entities;
+use crate::error::ApiError;
+use crate::extract::Params;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
+use tessera_store::BotRow;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/bots", get(list))
+        .route("/api/v1/bots/{id}", get(by_id))
+        .route("/api/v1/bots/name/{name}", get(by_name))
+}
+
+async fn render(state: &AppState, bot: &BotRow) -> Result<Value, ApiError> {
+    let user = state.accounts.store().user_by_id(&bot.bot_user_id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(entities::bot(bot, &user, &state.base_url))
+}
+
+async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) -> Result<Json<Value>, ApiError> {
+    let limit = params.limit()?;
+    let after = entities::cursor(params.get("after"))?;
+    let include_deleted = matches!(params.get("include"), Some("all" | "deleted"));
+    let (bots, total) = state.accounts.store().list_bots(limit, after.as_deref(), include_deleted).await?;
+    let mut data = Vec::with_capacity(bots.len());
+    for bot in &bots {
+        data.push(render(&state, bot).await?);
+    }
+    let full = bots.len() as i64 == limit;
+    Ok(Json(entities::page(data, total, bots.last().map(|b| b.name.as_str()), full)))
+}
+
+fn bot_not_found(key: &str) -> ApiError {
+    ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("bot instance for {key} not found"))
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let bot = state.accounts.store().bot_by_id(&id).await?.ok_or_else(|| bot_not_found(&id))?;
+    Ok(Json(render(&state, &bot).await?))
+}
+
+async fn by_name(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let bot = state.accounts.store().bot_by_name(&name).await?.ok_or_else(|| bot_not_found(&name))?;
+    Ok(Json(render(&state, &bot).await?))
+}

@@ -1,0 +1,201 @@
+//! `/api/v1/users...`: thin handlers over [`tessera_auth::Accounts`], which holds the rules.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::entities;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tessera_auth::Expiry;
+use tessera_auth::accounts::CreateUser;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/users", get(list).post(create).put(create_or_update))
+        .route("/api/v1/users/loggedInUser", get(logged_in_user))
+        .route("/api/v1/users/{id}", get(by_id).delete(delete))
+        .route("/api/v1/users/name/{name}", get(by_name))
+        .route("/api/v1/users/generateToken/{id}", put(generate_token))
+        .route("/api/v1/users/token/{id}", get(token))
+        .route("/api/v1/users/revokeToken", put(revoke_token))
+        .route("/api/v1/users/auth-mechanism/{id}", get(auth_mechanism))
+        .route("/api/v1/users/security/token", get(personal_tokens).put(create_personal_token))
+        .route("/api/v1/users/security/token/revoke", put(revoke_personal_tokens))
+}
+
+async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) -> Result<Json<Value>, ApiError> {
+    let limit = params.limit()?;
+    let after = entities::cursor(params.get("after"))?;
+    let bots = match params.get("isBot") {
+        None => None,
+        Some(_) => Some(params.flag("isBot")?),
+    };
+    let include_deleted = matches!(params.get("include"), Some("all" | "deleted"));
+    let page = state.accounts.list_users(limit, after.as_deref(), bots, include_deleted).await?;
+    let full = page.users.len() as i64 == limit;
+    let last = page.users.last().map(|u| u.name.clone());
+    let data = page.users.iter().map(|u| entities::user(u, &state.base_url)).collect();
+    Ok(Json(entities::page(data, page.total, last.as_deref(), full)))
+}
+
+async fn logged_in_user(State(state): State<AppState>, Caller(caller): Caller) -> Result<Json<Value>, ApiError> {
+    let user = state.accounts.logged_in_user(&caller).await?;
+    Ok(Json(entities::user(&user, &state.base_url)))
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(entities::user(&state.accounts.user_by_id(&id).await?, &state.base_url)))
+}
+
+async fn by_name(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(name): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let name = name.trim_matches('"');
+    Ok(Json(entities::user(&state.accounts.user_by_name(name).await?, &state.base_url)))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateUser>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let user = state.accounts.create_user(&caller, body).await?;
+    Ok((StatusCode::CREATED, Json(entities::user(&user, &state.base_url))))
+}
+
+async fn create_or_update(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateUser>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (user, created) = state.accounts.create_or_update_user(&caller, body).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(entities::user(&user, &state.base_url))))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let user = state.accounts.delete_user(&caller, &id, params.flag("hardDelete")?).await?;
+    Ok(Json(entities::user(&user, &state.base_url)))
+}
+
+#[derive(Deserialize)]
+struct ExpiryBody {
+    #[serde(rename = "JWTTokenExpiry")]
+    expiry: Expiry,
+}
+
+async fn generate_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ExpiryBody>,
+) -> Result<Json<Value>, ApiError> {
+    let mechanism = state.accounts.generate_bot_token(&caller, &id, body.expiry).await?;
+    Ok(Json(json!(mechanism)))
+}
+
+async fn token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mechanism = state.accounts.bot_token(&caller, &id).await?;
+    Ok(Json(mechanism.map(|m| json!(m)).unwrap_or_else(|| json!({}))))
+}
+
+async fn auth_mechanism(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mechanism = state.accounts.bot_token(&caller, &id).await?;
+    let config = mechanism.map(|m| json!(m)).unwrap_or_else(|| json!({"JWTToken": ""}));
+    Ok(Json(json!({"authType": "JWT", "config": config})))
+}
+
+#[derive(Deserialize)]
+struct IdBody {
+    id: String,
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<IdBody>,
+) -> Result<Json<Value>, ApiError> {
+    let user = state.accounts.revoke_bot_token(&caller, &body.id).await?;
+    Ok(Json(entities::user(&user, &state.base_url)))
+}
+
+#[derive(Deserialize)]
+struct PersonalTokenBody {
+    #[serde(rename = "tokenName", default)]
+    name: String,
+    #[serde(rename = "JWTTokenExpiry")]
+    expiry: Expiry,
+}
+
+async fn create_personal_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<PersonalTokenBody>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(state.accounts.create_personal_token(&caller, &body.name, body.expiry).await?)))
+}
+
+async fn personal_tokens(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let tokens = state.accounts.personal_tokens(&caller, params.get("username")).await?;
+    let total = tokens.len() as i64;
+    Ok(Json(json!({"data": tokens, "paging": {"total": total}})))
+}
+
+#[derive(Deserialize, Default)]
+struct RevokeBody {
+    #[serde(rename = "tokenIds", default)]
+    ids: Vec<String>,
+}
+
+async fn revoke_personal_tokens(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    params: Params,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    // The body is optional (`removeAll=true` needs none).
+    let ids = if body.iter().all(u8::is_ascii_whitespace) {
+        Vec::new()
+    } else {
+        serde_json::from_slice::<RevokeBody>(&body)
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_body",
+                    format!("The request body is not valid: {e}; send {{\"tokenIds\": [\"<id>\"]}}"),
+                )
+            })?
+            .ids
+    };
+    let left =
+        state.accounts.revoke_personal_tokens(&caller, params.get("username"), &ids, params.flag("removeAll")?).await?;
+    let total = left.len() as i64;
+    Ok(Json(json!({"data": left, "paging": {"total": total}})))
+}

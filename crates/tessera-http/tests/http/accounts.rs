@@ -1,0 +1,246 @@
+//! Users, bots and Tessera-issued tokens through the API, with tokens Tessera mints itself.
+//! Sign-up with identity-provider tokens is covered end to end against a real provider.
+
+use crate::{Server, call, server};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use tessera_auth::{Expiry, Subject, TokenType};
+
+fn request(method: &str, path: &str, token: &str, body: Option<Value>) -> Request<Body> {
+    let builder = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
+    match body {
+        Some(b) => builder.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
+        None => builder.body(Body::empty()).unwrap(),
+    }
+}
+
+/// A session token for an existing user, as Tessera would issue one.
+fn session(s: &Server, name: &str, email: &str) -> String {
+    let subject = Subject { name, email, roles: &[], is_bot: false };
+    s.state
+        .keys
+        .mint("open-metadata.org", &subject, TokenType::OmUser, Expiry::OneHour, tessera_auth::verify::unix_now())
+        .token
+}
+
+async fn api(s: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let (status, _, json) = call(&s.api, request(method, path, token, body)).await;
+    (status, json)
+}
+
+async fn bot_id(s: &Server, admin: &str) -> String {
+    let (status, bot) = api(s, "GET", "/api/v1/bots/name/ingestion-bot", admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{bot}");
+    bot["botUser"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn ingestion_bot_token_lifecycle() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &admin, None).await;
+    assert_eq!((status, me["isAdmin"].as_bool()), (StatusCode::OK, Some(true)), "{me}");
+
+    let id = bot_id(&s, &admin).await;
+    let (status, mechanism) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &admin, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(mechanism["JWTTokenExpiry"], "Unlimited");
+    let first = mechanism["JWTToken"].as_str().unwrap().to_string();
+    let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &first, None).await;
+    assert_eq!(
+        (status, me["name"].as_str(), me["isBot"].as_bool()),
+        (StatusCode::OK, Some("ingestion-bot"), Some(true))
+    );
+
+    let (status, regenerated) =
+        api(&s, "PUT", &format!("/api/v1/users/generateToken/{id}"), &admin, Some(json!({"JWTTokenExpiry": "7"})))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{regenerated}");
+    assert!(regenerated["JWTTokenExpiresAt"].as_i64().unwrap() > 0);
+    let second = regenerated["JWTToken"].as_str().unwrap().to_string();
+    let (status, body) = api(&s, "GET", "/api/v1/users/loggedInUser", &first, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "Not Authorized! The given token does not match the current bot's token!");
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &second, None).await.0, StatusCode::OK);
+
+    let (status, auth) = api(&s, "GET", &format!("/api/v1/users/auth-mechanism/{id}"), &admin, None).await;
+    assert_eq!(
+        (status, auth["authType"].as_str(), auth["config"]["JWTToken"].as_str()),
+        (StatusCode::OK, Some("JWT"), Some(second.as_str()))
+    );
+
+    let (status, _) = api(&s, "PUT", "/api/v1/users/revokeToken", &admin, Some(json!({"id": id}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &second, None).await.0, StatusCode::UNAUTHORIZED);
+    let (_, empty) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &admin, None).await;
+    assert_eq!(empty, json!({}));
+}
+
+#[tokio::test]
+async fn non_admins_cannot_touch_others_or_bot_credentials() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, alice) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "Alice", "email": "Alice@Example.com"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{alice}");
+    assert_eq!((alice["name"].as_str(), alice["email"].as_str()), (Some("alice"), Some("alice@example.com")));
+    let alice_token = session(&s, "alice", "alice@example.com");
+    let id = bot_id(&s, &admin).await;
+    let not_admin = json!("Principal: CatalogPrincipal{name='alice'} is not admin");
+
+    let (status, body) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &alice_token, None).await;
+    assert_eq!((status, &body["message"]), (StatusCode::FORBIDDEN, &not_admin));
+    let (status, _) = api(
+        &s,
+        "PUT",
+        &format!("/api/v1/users/generateToken/{id}"),
+        &alice_token,
+        Some(json!({"JWTTokenExpiry": "1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) =
+        api(&s, "POST", "/api/v1/users", &alice_token, Some(json!({"name": "mallory", "email": "m@example.com"})))
+            .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a non-admin cannot create other users");
+    let (status, _) = api(
+        &s,
+        "PUT",
+        "/api/v1/users",
+        &alice_token,
+        Some(json!({"name": "alice", "email": "alice@example.com", "isAdmin": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no self-promotion");
+    let (status, _) = api(
+        &s,
+        "PUT",
+        "/api/v1/users",
+        &alice_token,
+        Some(json!({"name": "admin", "email": "admin@open-metadata.org", "displayName": "pwned"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no editing others");
+    let admin_id = api(&s, "GET", "/api/v1/users/name/admin", &admin, None).await.1["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        api(&s, "DELETE", &format!("/api/v1/users/{admin_id}"), &alice_token, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, me) = api(
+        &s,
+        "PUT",
+        "/api/v1/users",
+        &alice_token,
+        Some(json!({"name": "alice", "email": "alice@example.com", "displayName": "Alice S."})),
+    )
+    .await;
+    assert_eq!(
+        (status, me["displayName"].as_str(), me["version"].as_f64()),
+        (StatusCode::OK, Some("Alice S."), Some(0.2))
+    );
+
+    // Bots cannot be made admins, even by an admin.
+    let (status, _) = api(
+        &s,
+        "PUT",
+        "/api/v1/users",
+        &admin,
+        Some(json!({"name": "ingestion-bot", "email": "ingestion-bot@open-metadata.org", "isAdmin": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn personal_access_tokens_and_user_deletion() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (_, alice) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "alice", "email": "alice@example.com"}))).await;
+    let alice_session = session(&s, "alice", "alice@example.com");
+    let (status, pat) = api(
+        &s,
+        "PUT",
+        "/api/v1/users/security/token",
+        &alice_session,
+        Some(json!({"tokenName": "laptop", "JWTTokenExpiry": "30"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{pat}");
+    assert_eq!(pat["tokenType"], "PERSONAL_ACCESS_TOKEN");
+    let jwt = pat["jwtToken"].as_str().unwrap().to_string();
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &jwt, None).await.1["name"], "alice");
+
+    let (_, listed) = api(&s, "GET", "/api/v1/users/security/token", &alice_session, None).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    assert!(listed["data"][0].get("jwtToken").is_none(), "the token is shown once, at creation");
+    let (status, _) = api(&s, "GET", "/api/v1/users/security/token?username=admin", &alice_session, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, left) = api(
+        &s,
+        "PUT",
+        "/api/v1/users/security/token/revoke",
+        &alice_session,
+        Some(json!({"tokenIds": [pat["token"]]})),
+    )
+    .await;
+    assert_eq!((status, left["data"].as_array().unwrap().len()), (StatusCode::OK, 0));
+    let (status, body) = api(&s, "GET", "/api/v1/users/loggedInUser", &jwt, None).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("Not Authorized! Invalid personal access token!"))
+    );
+
+    // Deleting a user ends every Tessera token of theirs.
+    let id = alice["id"].as_str().unwrap();
+    assert_eq!(api(&s, "DELETE", &format!("/api/v1/users/{id}"), &admin, None).await.0, StatusCode::OK);
+    let (status, body) = api(&s, "GET", "/api/v1/users/loggedInUser", &alice_session, None).await;
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::UNAUTHORIZED, Some("user_deleted")));
+
+    let bot = bot_id(&s, &admin).await;
+    let (status, body) = api(&s, "DELETE", &format!("/api/v1/users/{bot}"), &admin, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "system bots stay: {body}");
+}
+
+#[tokio::test]
+async fn bot_tokens_never_appear_in_entity_reads() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    for path in [
+        "/api/v1/users?limit=100",
+        "/api/v1/users/name/ingestion-bot",
+        "/api/v1/bots",
+        "/api/v1/bots/name/ingestion-bot",
+    ] {
+        let (status, body) = api(&s, "GET", path, &admin, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!body.to_string().contains("eyJ"), "{path} leaks a JWT: {body}");
+    }
+}
+
+#[tokio::test]
+async fn listing_pages_and_fqn_quoting() {
+    let s = server(&[("AUTHORIZER_ADMIN_PRINCIPALS", "[admin, john.doe]")]).await;
+    let admin = session(&s, "john.doe", "john.doe@open-metadata.org");
+    let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &admin, None).await;
+    assert_eq!(
+        (status, me["fullyQualifiedName"].as_str(), me["isAdmin"].as_bool()),
+        (StatusCode::OK, Some("\"john.doe\""), Some(true))
+    );
+    let (_, first) = api(&s, "GET", "/api/v1/users?limit=2", &admin, None).await;
+    assert_eq!(first["paging"]["total"], 3);
+    let after = first["paging"]["after"].as_str().unwrap();
+    let (_, second) = api(&s, "GET", &format!("/api/v1/users?limit=2&after={after}"), &admin, None).await;
+    let names: Vec<_> = first["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["data"].as_array().unwrap())
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, vec!["admin", "ingestion-bot", "john.doe"]);
+    let (status, body) = api(&s, "GET", "/api/v1/users?limit=-1", &admin, None).await;
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_parameter")));
+}
