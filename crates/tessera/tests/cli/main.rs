@@ -2,5 +2,6 @@
 
 mod bad_input;
 mod check_env;
+mod replicas;
 mod serving;
 mod support;

@@ -1,0 +1,97 @@
+//! Two Tessera processes on one PostgreSQL database, sharing one signing key: a bot token
+//! regenerated on one is refused by the other within a second, with no database query per request.
+
+use crate::support::*;
+use serde_json::Value;
+use tessera_auth::{Expiry, SigningKeys, Subject, TokenType};
+
+fn fresh_postgres_database() -> Option<String> {
+    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
+            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
+        );
+        eprintln!("skipped: TESSERA_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    let name = format!("replicas_{}", std::process::id());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);
+        let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.unwrap();
+        let admin = tessera_store::Store::connect(&config.database).await.unwrap();
+        admin.execute_raw(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
+        admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin.close().await;
+    });
+    Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0))
+}
+
+fn json(body: &str) -> Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+#[test]
+fn revocation_reaches_the_other_replica_within_a_second() {
+    let Some(database) = fresh_postgres_database() else { return };
+    let first = Env::new().set("DATABASE_URL", &database);
+    let a = first.serve();
+    let keys = first.data_dir();
+    let private = keys.join("jwt_private_key.der");
+    let public = keys.join("jwt_public_key.der");
+    let second = Env::new()
+        .set("DATABASE_URL", &database)
+        .set("RSA_PRIVATE_KEY_FILE_PATH", private.to_str().unwrap())
+        .set("RSA_PUBLIC_KEY_FILE_PATH", public.to_str().unwrap());
+    let b = second.serve();
+
+    // An admin session token signed with the shared key, as Tessera issues them.
+    let config = tessera_config::JwtConfig {
+        key_files: Some(tessera_config::KeyFiles { private_key: private.clone(), public_key: public.clone() }),
+        issuer: "open-metadata.org".into(),
+        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+    };
+    let signing = SigningKeys::load_or_generate(&config, &keys).unwrap();
+    let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
+    let admin = signing
+        .mint("open-metadata.org", &subject, TokenType::OmUser, Expiry::OneHour, tessera_auth::verify::unix_now())
+        .token;
+    let auth = format!("Bearer {admin}");
+    let headers = [("Authorization", auth.as_str())];
+
+    let (status, bot) = get_with(&format!("{}/api/v1/bots/name/ingestion-bot", b.api), &headers).unwrap();
+    assert_eq!(status, 200, "{bot}");
+    let id = json(&bot)["botUser"]["id"].as_str().unwrap().to_string();
+    let (_, mechanism) = get_with(&format!("{}/api/v1/users/token/{id}", a.api), &headers).unwrap();
+    let old = json(&mechanism)["JWTToken"].as_str().unwrap().to_string();
+    let old_auth = format!("Bearer {old}");
+    for server in [&a, &b] {
+        let (status, body) =
+            get_with(&format!("{}/api/v1/users/loggedInUser", server.api), &[("Authorization", &old_auth)]).unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+
+    let (status, body) = send(
+        "PUT",
+        &format!("{}/api/v1/users/generateToken/{id}", a.api),
+        &headers,
+        Some(r#"{"JWTTokenExpiry":"Unlimited"}"#),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let new = json(&body)["JWTToken"].as_str().unwrap().to_string();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let (status, body) =
+        get_with(&format!("{}/api/v1/users/loggedInUser", b.api), &[("Authorization", &old_auth)]).unwrap();
+    assert_eq!(status, 401, "the old token must be refused on the other replica within a second: {body}");
+    assert!(body.contains("does not match the current bot's token"), "{body}");
+    let (status, _) =
+        get_with(&format!("{}/api/v1/users/loggedInUser", b.api), &[("Authorization", &format!("Bearer {new}"))])
+            .unwrap();
+    assert_eq!(status, 200);
+
+    // The token from the CLI is the current one.
+    let output = second.run(&["token", "bot", "ingestion-bot"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), new);
+}
