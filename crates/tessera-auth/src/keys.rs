@@ -85,13 +85,15 @@ impl SigningKeys {
         &self.key_pair
     }
 
-    /// The key that verifies Tessera's own tokens, in-process.
-    pub fn decoding_key(&self) -> jsonwebtoken::DecodingKey {
+    /// The key that verifies Tessera's own tokens (RS256), in-process.
+    pub(crate) fn signature_key(&self) -> crate::verify::SignatureKey {
         let public = self.key_pair.public_key();
-        jsonwebtoken::DecodingKey::from_rsa_raw_components(
-            public.modulus().big_endian_without_leading_zero(),
-            public.exponent().big_endian_without_leading_zero(),
-        )
+        crate::verify::Pinned { name: "RS256" }
+            .rsa_key(
+                public.modulus().big_endian_without_leading_zero(),
+                public.exponent().big_endian_without_leading_zero(),
+            )
+            .expect("a loaded RSA key parses")
     }
 
     /// The key that signs Tessera's own tokens.

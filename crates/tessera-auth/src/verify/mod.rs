@@ -3,6 +3,8 @@
 //! checked with a leeway, the principal derived, revocation consulted. Verified tokens are cached
 //! by a hash of the token, so a known token costs no signature check, no network and no database.
 
+mod algorithm;
+mod cache;
 mod claims;
 mod error;
 mod jwk;
@@ -10,6 +12,7 @@ mod principal;
 mod provider_keys;
 mod revocation;
 
+pub(crate) use algorithm::{Pinned, SignatureKey};
 pub use claims::Claims;
 pub use error::AuthError;
 pub use jwk::decode_b64url;
@@ -17,9 +20,7 @@ pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{RevocationState, TokenHash};
 
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_config::Config;
@@ -41,8 +42,8 @@ pub struct Verified {
 struct Policy {
     own_kid: String,
     own_issuer: String,
-    own_key: DecodingKey,
-    algorithm: Algorithm,
+    own_key: SignatureKey,
+    algorithm: Pinned,
     leeway: i64,
     expected_issuer: Option<String>,
     audiences: Vec<String>,
@@ -54,7 +55,7 @@ pub struct Verifier {
     policy: Policy,
     config: Arc<Config>,
     providers: ProviderKeys,
-    cache: moka::sync::Cache<TokenHash, Arc<Verified>>,
+    cache: cache::VerifiedCache,
     revocation: Arc<RevocationState>,
     now: fn() -> i64,
 }
@@ -75,16 +76,16 @@ impl Verifier {
         let policy = Policy {
             own_kid: keys.key_id().to_string(),
             own_issuer: config.jwt.issuer.clone(),
-            own_key: keys.decoding_key(),
-            algorithm: Algorithm::from_str(&authn.token_validation_algorithm).unwrap_or(Algorithm::RS256),
+            own_key: keys.signature_key(),
+            algorithm: Pinned::from_name(&authn.token_validation_algorithm).unwrap_or(Pinned { name: "RS256" }),
             leeway: tokens.leeway_seconds as i64,
             expected_issuer: (!tokens.insecure_skip_issuer_check).then(|| normalise_issuer(&authn.authority)),
             audiences,
             client_ids,
             check_audience: !tokens.insecure_skip_audience_check,
         };
-        let providers = ProviderKeys::new(&authn.public_key_urls);
-        let cache = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(600)).build();
+        let providers = ProviderKeys::new(&authn.public_key_urls, policy.algorithm);
+        let cache = cache::VerifiedCache::new(100_000, Duration::from_secs(600));
         Self { policy, config, providers, cache, revocation, now: unix_now }
     }
 
@@ -121,28 +122,33 @@ impl Verifier {
     }
 
     async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
-        let (header, unverified) = split(token)?;
-        let alg = header.get("alg").and_then(Value::as_str).unwrap_or("none").to_string();
-        let kid = header.get("kid").and_then(Value::as_str);
+        let jws = Jws::parse(token)?;
+        let alg = jws.header.get("alg").and_then(Value::as_str).unwrap_or("none").to_string();
+        let kid = jws.header.get("kid").and_then(Value::as_str);
         let own = kid == Some(self.policy.own_kid.as_str());
-        let allowed = if own { Algorithm::RS256 } else { self.policy.algorithm };
-        if Algorithm::from_str(&alg).ok() != Some(allowed) {
+        let allowed = if own { "RS256" } else { self.policy.algorithm.name };
+        if alg != allowed {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
         }
-        // As the original: expiry before the signature, so an old token says "Expired token!".
+        // Trusted only once the signature checks out; read early for the original's order:
+        // expiry before the signature, so an old token says "Expired token!".
+        let claims = Claims::from_json(jws.payload);
         let now = (self.now)();
-        if Claims::from_json(unverified).seconds("exp").is_some_and(|exp| exp + self.policy.leeway < now) {
+        if claims.seconds("exp").is_some_and(|exp| exp + self.policy.leeway < now) {
             return Err(AuthError::Expired);
         }
-        let claims = if own {
-            self.check_signature(token, &self.policy.own_key, allowed)?
+        let valid = if own {
+            self.policy.own_key.verify(jws.signing_input.as_bytes(), &jws.signature)
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
                 return Err(AuthError::AlgorithmNotAllowed(alg));
             }
-            self.check_signature(token, &key.key, allowed)?
+            key.key.verify(jws.signing_input.as_bytes(), &jws.signature)
         };
+        if !valid {
+            return Err(AuthError::BadSignature("the signature does not match the key".into()));
+        }
         self.check_times(&claims, now)?;
         if own {
             self.check_own_issuer(&claims)?;
@@ -158,21 +164,6 @@ impl Verifier {
             hash,
             claims,
         })
-    }
-
-    fn check_signature(&self, token: &str, key: &DecodingKey, alg: Algorithm) -> Result<Claims, AuthError> {
-        let mut validation = Validation::new(alg);
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        match jsonwebtoken::decode::<Map<String, Value>>(token, key, &validation) {
-            Ok(data) => Ok(Claims::from_json(data.claims)),
-            Err(e) => Err(AuthError::BadSignature(match e.kind() {
-                jsonwebtoken::errors::ErrorKind::InvalidSignature => "the signature does not match the key".into(),
-                other => format!("{other:?}"),
-            })),
-        }
     }
 
     fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
@@ -222,15 +213,31 @@ fn normalise_issuer(issuer: &str) -> String {
 
 type JsonObject = Map<String, Value>;
 
-/// The header and the (not yet trusted) payload of a compact JWS.
-fn split(token: &str) -> Result<(JsonObject, JsonObject), AuthError> {
-    let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(AuthError::Malformed);
-    };
-    let json = |segment: &str| -> Result<JsonObject, AuthError> {
-        let bytes = decode_b64url(segment).ok_or(AuthError::Malformed)?;
-        serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed)
-    };
-    Ok((json(header)?, json(payload)?))
+/// A compact JWS split into its parts; nothing in it is trusted until the signature is checked.
+struct Jws<'a> {
+    header: JsonObject,
+    payload: JsonObject,
+    /// `header.payload` as sent: the bytes the signature covers.
+    signing_input: &'a str,
+    signature: Vec<u8>,
+}
+
+impl<'a> Jws<'a> {
+    fn parse(token: &'a str) -> Result<Self, AuthError> {
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(AuthError::Malformed)?;
+        let (header, payload) = signing_input.split_once('.').ok_or(AuthError::Malformed)?;
+        if payload.contains('.') {
+            return Err(AuthError::Malformed);
+        }
+        let json = |segment: &str| -> Result<JsonObject, AuthError> {
+            let bytes = decode_b64url(segment).ok_or(AuthError::Malformed)?;
+            serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed)
+        };
+        Ok(Self {
+            header: json(header)?,
+            payload: json(payload)?,
+            signing_input,
+            signature: decode_b64url(signature).ok_or(AuthError::Malformed)?,
+        })
+    }
 }

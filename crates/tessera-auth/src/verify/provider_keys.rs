@@ -3,6 +3,7 @@
 //! few seconds and one fetch at a time, so a flood of random `kid`s cannot hammer the provider.
 //! Keys are kept when a refresh fails: a provider outage must not log anyone out.
 
+use super::algorithm::Pinned;
 use super::error::AuthError;
 use super::jwk::{ProviderKey, parse_jwks};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +17,7 @@ const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct JwksSource {
     url: String,
+    pinned: Pinned,
     client: reqwest::Client,
     keys: RwLock<Arc<Vec<Arc<ProviderKey>>>>,
     /// Held while fetching (single flight); remembers when the last attempt started.
@@ -24,9 +26,10 @@ pub struct JwksSource {
 }
 
 impl JwksSource {
-    fn new(url: String, client: reqwest::Client) -> Self {
+    fn new(url: String, client: reqwest::Client, pinned: Pinned) -> Self {
         Self {
             url,
+            pinned,
             client,
             keys: RwLock::default(),
             fetch_gate: tokio::sync::Mutex::new(None),
@@ -73,7 +76,7 @@ impl JwksSource {
                 return Err(format!("HTTP {}", response.status()));
             }
             let body = response.bytes().await.map_err(|e| e.to_string())?;
-            parse_jwks(&body)
+            parse_jwks(&body, self.pinned)
         }
         .await;
         match result {
@@ -100,7 +103,7 @@ pub struct ProviderKeys {
 
 impl ProviderKeys {
     /// Sources for the given URLs, leaving out Tessera's own JWKS (its key is used in-process).
-    pub fn new(urls: &[String]) -> Self {
+    pub(crate) fn new(urls: &[String], pinned: Pinned) -> Self {
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(READ_TIMEOUT)
@@ -110,7 +113,7 @@ impl ProviderKeys {
         let sources = urls
             .iter()
             .filter(|u| !is_own_jwks(u))
-            .map(|u| Arc::new(JwksSource::new(u.clone(), client.clone())))
+            .map(|u| Arc::new(JwksSource::new(u.clone(), client.clone(), pinned)))
             .collect();
         Self { sources: Arc::new(sources) }
     }
