@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
 use serde_json::{Value, json};
 use tessera_store::{BotRow, UserRow};
 
@@ -10,34 +11,59 @@ pub fn fqn(name: &str) -> String {
     if name.contains('.') { format!("\"{}\"", name.replace('"', "\\\"")) } else { name.to_string() }
 }
 
+/// A user as the original shows it. A struct rather than `json!`: this is on the path of every
+/// `loggedInUser` call.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    fully_qualified_name: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    display_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    email: &'a str,
+    version: f64,
+    updated_at: i64,
+    updated_by: &'a str,
+    href: String,
+    is_bot: bool,
+    is_admin: bool,
+    is_email_verified: bool,
+    deleted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_login_time: Option<i64>,
+    roles: [(); 0],
+    teams: [(); 0],
+    inherited_roles: [(); 0],
+}
+
+pub fn user_json<'a>(row: &'a UserRow, base_url: &str) -> UserJson<'a> {
+    UserJson {
+        id: &row.id,
+        name: &row.name,
+        fully_qualified_name: if row.name.contains('.') { fqn(&row.name).into() } else { row.name.as_str().into() },
+        display_name: row.display_name.as_deref(),
+        description: row.description.as_deref(),
+        email: &row.email,
+        version: round(row.version),
+        updated_at: row.updated_at,
+        updated_by: &row.updated_by,
+        href: format!("{base_url}/api/v1/users/{}", row.id),
+        is_bot: row.is_bot,
+        is_admin: row.is_admin,
+        is_email_verified: row.is_email_verified,
+        deleted: row.deleted,
+        last_login_time: row.last_login_time,
+        roles: [],
+        teams: [],
+        inherited_roles: [],
+    }
+}
+
 pub fn user(row: &UserRow, base_url: &str) -> Value {
-    let mut value = json!({
-        "id": row.id,
-        "name": row.name,
-        "fullyQualifiedName": fqn(&row.name),
-        "email": row.email,
-        "version": round(row.version),
-        "updatedAt": row.updated_at,
-        "updatedBy": row.updated_by,
-        "href": format!("{base_url}/api/v1/users/{}", row.id),
-        "isBot": row.is_bot,
-        "isAdmin": row.is_admin,
-        "isEmailVerified": row.is_email_verified,
-        "deleted": row.deleted,
-        "roles": [],
-        "teams": [],
-        "inheritedRoles": [],
-    });
-    if let Some(display) = &row.display_name {
-        value["displayName"] = json!(display);
-    }
-    if let Some(description) = &row.description {
-        value["description"] = json!(description);
-    }
-    if let Some(at) = row.last_login_time {
-        value["lastLoginTime"] = json!(at);
-    }
-    value
+    serde_json::to_value(user_json(row, base_url)).expect("a user serialises")
 }
 
 pub fn user_reference(row: &UserRow, base_url: &str) -> Value {
@@ -96,4 +122,26 @@ pub fn cursor(text: Option<&str>) -> Result<Option<String>, crate::ApiError> {
             "after is not a cursor returned by this server; use paging.after of the previous page",
         )
     })
+}
+
+/// Users' JSON, rendered once per (id, version, update time): a changed user renders anew.
+#[derive(Default)]
+pub struct RenderedUsers {
+    entries: std::sync::RwLock<std::collections::HashMap<(String, i64, u64), axum::body::Bytes>>,
+}
+
+impl RenderedUsers {
+    pub fn get_or_render(&self, row: &UserRow, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
+        let key = (row.id.clone(), row.updated_at, row.version.to_bits());
+        if let Some(hit) = self.entries.read().expect("render cache").get(&key) {
+            return hit.clone();
+        }
+        let bytes = axum::body::Bytes::from(render());
+        let mut entries = self.entries.write().expect("render cache");
+        if entries.len() >= 100_000 {
+            entries.clear();
+        }
+        entries.insert(key, bytes.clone());
+        bytes
+    }
 }

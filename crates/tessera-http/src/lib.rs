@@ -4,7 +4,7 @@
 pub mod admin;
 pub mod authn;
 mod bots;
-mod entities;
+pub mod entities;
 pub mod error;
 mod extract;
 pub mod observe;
@@ -37,6 +37,8 @@ pub struct AppState {
     pub jwks_json: Bytes,
     /// Base of `href`s in entity JSON (`OIDC_SERVER_URL`).
     pub base_url: String,
+    /// Rendered JSON of signed-in users (`loggedInUser`).
+    pub rendered_users: Arc<entities::RenderedUsers>,
 }
 
 impl AppState {
@@ -50,7 +52,8 @@ impl AppState {
         let verifier = Arc::new(Verifier::new(config.clone(), &keys, revocation.clone()));
         let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
         let base_url = config.oidc.server_url.trim_end_matches('/').to_string();
-        Self { config, store, keys, verifier, accounts, jwks_json, base_url }
+        let rendered_users = Arc::default();
+        Self { config, store, keys, verifier, accounts, jwks_json, base_url, rendered_users }
     }
 
     /// Bootstraps accounts, then follows the change feed and refreshes provider keys in the

@@ -43,9 +43,18 @@ async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) 
     Ok(Json(entities::page(data, page.total, last.as_deref(), full)))
 }
 
-async fn logged_in_user(State(state): State<AppState>, Caller(caller): Caller) -> Result<Json<Value>, ApiError> {
+/// Called by the web UI and clients on every page: answered from memory, JSON rendered once per
+/// user version.
+async fn logged_in_user(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let user = state.accounts.logged_in_user(&caller).await?;
-    Ok(Json(entities::user(&user, &state.base_url)))
+    let body = state.rendered_users.get_or_render(&user, || {
+        serde_json::to_vec(&entities::user_json(&user, &state.base_url)).expect("a user serialises")
+    });
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn by_id(

@@ -14,6 +14,7 @@ pub const CHANGE_POLL_INTERVAL: Duration = Duration::from_millis(250);
 impl Accounts {
     /// Reloads bot tokens, personal tokens and live users into memory.
     pub async fn sync_revocation(&self) -> Result<(), AccountError> {
+        self.forget_users();
         let snapshot = self.store.credential_snapshot().await?;
         let bots: HashMap<String, TokenHash> = snapshot
             .bot_tokens

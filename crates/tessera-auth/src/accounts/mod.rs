@@ -28,6 +28,9 @@ pub struct Accounts {
     config: Arc<Config>,
     secrets: SecretBox,
     revocation: Arc<RevocationState>,
+    /// Users by name, so signed-in requests need no query; emptied on every change (local, or
+    /// seen in the change feed).
+    users: std::sync::RwLock<std::collections::HashMap<String, Option<Arc<UserRow>>>>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -41,7 +44,7 @@ pub(crate) fn new_id() -> String {
 impl Accounts {
     pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
         let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
-        Self { store, keys, config, secrets, revocation }
+        Self { store, keys, config, secrets, revocation, users: Default::default() }
     }
 
     pub fn store(&self) -> &Store {
@@ -65,7 +68,7 @@ impl Accounts {
         if principal.is_bot {
             return Ok(false);
         }
-        Ok(self.store.user_by_name(&principal.name).await?.is_some_and(|u| u.is_admin && !u.deleted))
+        Ok(self.cached_user(&principal.name).await?.is_some_and(|u| u.is_admin))
     }
 
     pub async fn require_admin(&self, principal: &Principal) -> Result<(), AccountError> {
@@ -78,10 +81,30 @@ impl Accounts {
     }
 
     pub async fn user_by_name(&self, name: &str) -> Result<UserRow, AccountError> {
-        self.store
-            .user_by_name(&name.to_lowercase())
-            .await?
-            .filter(|u| !u.deleted)
-            .ok_or_else(|| AccountError::user_not_found(name))
+        Ok(self.shared_user(name).await?.as_ref().clone())
+    }
+
+    /// Like [`Accounts::user_by_name`], without copying the cached row.
+    pub async fn shared_user(&self, name: &str) -> Result<Arc<UserRow>, AccountError> {
+        let lower = name.to_lowercase();
+        self.cached_user(&lower).await?.ok_or_else(|| AccountError::user_not_found(name))
+    }
+
+    /// A live user by exact (lower-case) name, from memory when possible.
+    async fn cached_user(&self, name: &str) -> Result<Option<Arc<UserRow>>, AccountError> {
+        if let Some(hit) = self.users.read().expect("user cache").get(name) {
+            return Ok(hit.clone());
+        }
+        let user = self.store.user_by_name(name).await?.filter(|u| !u.deleted).map(Arc::new);
+        let mut cache = self.users.write().expect("user cache");
+        if cache.len() >= 100_000 {
+            cache.clear();
+        }
+        cache.insert(name.to_string(), user.clone());
+        Ok(user)
+    }
+
+    fn forget_users(&self) {
+        self.users.write().expect("user cache").clear();
     }
 }

@@ -30,8 +30,8 @@ pub struct UserPage {
 
 impl Accounts {
     /// `GET /users/loggedInUser`: 404 `user instance for <name> not found` before sign-up.
-    pub async fn logged_in_user(&self, caller: &Principal) -> Result<UserRow, AccountError> {
-        self.user_by_name(&caller.name).await
+    pub async fn logged_in_user(&self, caller: &Principal) -> Result<std::sync::Arc<UserRow>, AccountError> {
+        self.shared_user(&caller.name).await
     }
 
     pub async fn list_users(
@@ -135,6 +135,7 @@ impl Accounts {
             ..existing
         };
         self.store.update_user(&updated).await?;
+        self.sync_revocation().await?;
         Ok((updated, false))
     }
 

@@ -1,24 +1,19 @@
 //! Token claims, looked up ignoring letter case as the original does (`EMAIL` finds `email`).
+//! The exact spelling is tried first; claim sets are small, so the fallback scan is cheap and
+//! nothing is copied.
 
 use serde_json::{Map, Value};
 
 #[derive(Debug, Clone, Default)]
-pub struct Claims {
-    /// Lower-cased name → value.
-    by_name: Map<String, Value>,
-    /// The names as the token spelt them, for log lines (never the values).
-    names: Vec<String>,
-}
+pub struct Claims(Map<String, Value>);
 
 impl Claims {
     pub fn from_json(map: Map<String, Value>) -> Self {
-        let names = map.keys().cloned().collect();
-        let by_name = map.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
-        Self { by_name, names }
+        Self(map)
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.by_name.get(&name.to_lowercase())
+        self.0.get(name).or_else(|| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
     }
 
     /// A non-empty string claim; other types count as absent.
@@ -44,8 +39,8 @@ impl Claims {
         matches!(self.get(name), Some(Value::Bool(true)))
     }
 
-    /// The claim names present, for diagnostics.
-    pub fn names(&self) -> &[String] {
-        &self.names
+    /// The claim names present, for diagnostics (never the values).
+    pub fn names(&self) -> Vec<&str> {
+        self.0.keys().map(String::as_str).collect()
     }
 }

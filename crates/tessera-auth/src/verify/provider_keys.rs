@@ -23,6 +23,8 @@ pub struct JwksSource {
     /// Held while fetching (single flight); remembers when the last attempt started.
     fetch_gate: tokio::sync::Mutex<Option<Instant>>,
     fetches: AtomicU64,
+    /// Set once a fetch succeeded (even with an empty key set).
+    ever_fetched: std::sync::atomic::AtomicBool,
 }
 
 impl JwksSource {
@@ -34,6 +36,7 @@ impl JwksSource {
             keys: RwLock::default(),
             fetch_gate: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
+            ever_fetched: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -85,6 +88,7 @@ impl JwksSource {
                 let kids: Vec<_> = keys.iter().map(|k| k.kid.clone().unwrap_or_default()).collect();
                 tracing::info!(url = %self.url, ?kids, "JWKS fetched");
                 *self.keys.write().expect("keys lock") = Arc::new(keys.into_iter().map(Arc::new).collect());
+                self.ever_fetched.store(true, Ordering::Relaxed);
                 Ok(count)
             }
             Err(error) => {
@@ -169,8 +173,9 @@ impl ProviderKeys {
         if let Some(key) = self.find(Some(kid)) {
             return Ok(key);
         }
-        let none_known = self.sources.iter().all(|s| s.current().is_empty());
-        if none_known && !self.sources.is_empty() {
+        // Only when no provider has ever answered is the outage to blame, not the token.
+        let never_answered = self.sources.iter().all(|s| !s.ever_fetched.load(Ordering::Relaxed));
+        if never_answered && !self.sources.is_empty() {
             return Err(AuthError::KeysUnavailable);
         }
         Err(AuthError::KeyUnknown(kid.chars().take(64).collect()))

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Token-verification benchmarks for Tessera (issue: token authentication).
+
+    python3 bench/auth.py [--binary target/release/tessera] [--seconds 10] [--write]
+
+Measured in one run, as ratios (the machine has 2 cores: the server is pinned to core 0 and
+wrk to core 1 with taskset):
+  1. warm:  wrk on GET /api/v1/users/loggedInUser with the ingestion-bot token (verified once,
+            then cached) vs the public GET /api/v1/system/version.          target >= 0.9x
+  2. cold:  distinct valid tokens, each verified once (in-process, one core:
+            `cargo bench -p tessera-auth --bench verify`) vs `openssl speed rsa2048` verify/s
+            on the same machine.                                            target >= 0.6x
+  3. 10,000 requests carrying random unknown `kid`s against a server whose JWKS URL counts its
+     hits: how many JWKS fetches they caused.                              target: a handful
+--write rewrites the section between the auth markers in bench/README.md.
+"""
+
+import argparse, base64, datetime, http.client, http.server, json, os, re, secrets, shutil
+import signal, socket, statistics, subprocess, sys, tempfile, threading, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "bench" / "README.md"
+BEGIN, END = "<!-- auth:begin -->", "<!-- auth:end -->"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class CountingJwks(http.server.BaseHTTPRequestHandler):
+    hits = 0
+
+    def do_GET(self):
+        CountingJwks.hits += 1
+        body = b'{"keys": []}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+
+def wait_healthy(admin_port, proc, log):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"error: tessera exited with {proc.returncode}:\n{Path(log).read_text()[-2000:]}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=1)
+            c.request("GET", "/healthcheck")
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    sys.exit("error: tessera did not become healthy in 30 s")
+
+
+def wrk(url, seconds, token=None):
+    script = None
+    if token:
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+        script.close()
+    cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", script.name]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        sys.exit(f"error: {non2xx.group(1)} failed responses from {url}:\n{out}")
+    return rps
+
+
+def openssl_verify_rate():
+    out = subprocess.run(["openssl", "speed", "-seconds", "3", "rsa2048"], capture_output=True, text=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("rsa 2048")][-1]
+    return float(line.split()[-1])
+
+
+def cold_rate():
+    out = subprocess.run(["cargo", "bench", "-q", "-p", "tessera-auth", "--bench", "verify"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    values = dict(l.split() for l in out.splitlines() if " " in l)
+    return {k: float(v) for k, v in values.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=str(ROOT / "target/release/tessera"))
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    for tool in ("wrk", "taskset", "openssl"):
+        if not shutil.which(tool):
+            sys.exit(f"error: {tool} is missing (apt-get install -y wrk util-linux openssl)")
+    if not os.access(args.binary, os.X_OK):
+        sys.exit(f"error: {args.binary} not found; build it with: cargo build --release")
+
+    jwks_port = free_port()
+    jwks = http.server.ThreadingHTTPServer(("127.0.0.1", jwks_port), CountingJwks)
+    threading.Thread(target=jwks.serve_forever, daemon=True).start()
+    data = tempfile.mkdtemp(prefix="tessera-bench-")
+    port, admin = free_port(), free_port()
+    env = {"PATH": os.environ["PATH"], "SERVER_HOST": "127.0.0.1", "SERVER_PORT": str(port),
+           "SERVER_ADMIN_PORT": str(admin), "TESSERA_DATA_DIR": data, "LOG_LEVEL": "WARN",
+           "AUTHENTICATION_PROVIDER": "auth0", "AUTHENTICATION_CLIENT_ID": "bench",
+           "AUTHENTICATION_AUTHORITY": f"http://127.0.0.1:{jwks_port}/",
+           "AUTHENTICATION_PUBLIC_KEYS": f"[http://127.0.0.1:{jwks_port}/.well-known/jwks.json]"}
+    log = os.path.join(data, "serve.log")
+    proc = subprocess.Popen(["taskset", "-c", "0", args.binary, "serve"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    try:
+        wait_healthy(admin, proc, log)
+        token = subprocess.run([args.binary, "token", "bot", "ingestion-bot"], env=env, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        base = f"http://127.0.0.1:{port}"
+        # 3. unknown kids
+        time.sleep(0.5)
+        before = CountingJwks.hits
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        statuses = {}
+        started = time.time()
+        for _ in range(10_000):
+            forged = f'{b64({"alg": "RS256", "kid": secrets.token_hex(8)})}.{b64({"sub": "x"})}.AAAA'
+            conn.request("GET", "/api/v1/users/loggedInUser", headers={"Authorization": f"Bearer {forged}"})
+            r = conn.getresponse()
+            r.read()
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+        kid_seconds = time.time() - started
+        fetches = CountingJwks.hits - before
+        # 1. warm vs public, alternated so drift in this VM hits both alike; medians compared
+        publics, warms = [], []
+        for _ in range(args.rounds):
+            publics.append(wrk(f"{base}/api/v1/system/version", args.seconds))
+            warms.append(wrk(f"{base}/api/v1/users/loggedInUser", args.seconds, token))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        jwks.shutdown()
+        shutil.rmtree(data, ignore_errors=True)
+    # 2. cold vs openssl
+    openssl = openssl_verify_rate()
+    cold = cold_rate()
+
+    public_mean, warm = statistics.median(publics), statistics.median(warms)
+    runs = lambda xs: ", ".join(f"{x:,.0f}" for x in xs)
+    lines = [
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
+        f"server on core 0, wrk (-t1 -c32, {args.seconds} s, {args.rounds} alternating rounds) on core 1",
+        "",
+        "| measure | value | target |",
+        "|---|---:|---|",
+        f"| public `GET /api/v1/system/version`, median | {public_mean:,.0f} req/s (runs: {runs(publics)}) | |",
+        f"| authenticated `GET /api/v1/users/loggedInUser`, warm bot token, median | {warm:,.0f} req/s (runs: {runs(warms)}) | |",
+        f"| **warm ratio** authenticated / public | **{warm / public_mean:.2f}x** | >= 0.9x |",
+        f"| cold verification, distinct tokens, one core (in-process) | {cold['cold_verify_per_second']:,.0f} /s | |",
+        f"| aws-lc RS256 verify alone, one core | {cold['raw_rs256_verify_per_second']:,.0f} /s | |",
+        f"| `openssl speed rsa2048` verify, one core | {openssl:,.0f} /s | |",
+        f"| **cold ratio** Tessera / openssl | **{cold['cold_verify_per_second'] / openssl:.2f}x** | >= 0.6x |",
+        f"| warm verification (cache hit + revocation check), in-process | {cold['warm_verify_microseconds']:.2f} µs | |",
+        f"| 10,000 requests with random unknown `kid`s ({kid_seconds:.1f} s, statuses {statuses}) | **{fetches} JWKS fetches** | a handful |",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        readme = README.read_text()
+        if BEGIN not in readme:
+            readme += f"\n## Token verification\n\nProduced by `python3 bench/auth.py --write` (release build).\n\n{BEGIN}\n{END}\n"
+        head, rest = readme.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        README.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
+        print(f"wrote {README}")
+
+
+if __name__ == "__main__":
+    main()
