@@ -29,6 +29,17 @@ if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 PG_BIN=$(pg_bin)
+
+# The OpenID provider the end-to-end tests run against (npm's oidc-provider, see e2e/idp).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    step "installing nodejs and npm (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -d "$ROOT/e2e/idp/node_modules/oidc-provider" ]; then
+    step "installing the test identity provider (npm ci --prefix e2e/idp)"
+    npm ci --prefix "$ROOT/e2e/idp" --no-audit --no-fund --loglevel=error
+fi
 [ -x "$PG_BIN/initdb" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
 command -v python3 >/dev/null || die "python3 is required (free-port picker)"
 

@@ -91,9 +91,7 @@ impl Accounts {
                 "Self Signup can only create user for self. Only Admin can create other users.",
             ));
         }
-        if request.is_admin == Some(true) && !self.config.authorizer.admin_principals.contains(&request.name) {
-            return Err(AccountError::not_admin(&caller.name));
-        }
+        // `isAdmin` in a self sign-up is ignored (forced false), as the compat notes advise.
         Ok(())
     }
 

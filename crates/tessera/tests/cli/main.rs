@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod check_env;
+mod provider;
 mod replicas;
 mod serving;
 mod support;

@@ -1,0 +1,141 @@
+//! The real binary against a real OpenID provider (`oidc-provider`, configured like an Auth0
+//! tenant: e2e/idp): ID tokens of the public client, sign-up, admins from the principal list,
+//! tokens minted for another client of the same tenant, API access tokens, key rotation.
+
+use crate::support::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct Provider {
+    child: Child,
+    issuer: String,
+}
+
+impl Provider {
+    fn start() -> Self {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/idp");
+        assert!(
+            root.join("node_modules/oidc-provider").exists(),
+            "run `npm ci --prefix e2e/idp` first (./scripts/test.sh does)"
+        );
+        let mut child = Command::new("node")
+            .arg(root.join("server.mjs"))
+            .args(["--port", "0", "--exit-on-stdin-close"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node is installed");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let ready: Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("provider did not start: {e}: {line:?}"));
+        Self { child, issuer: ready["issuer"].as_str().unwrap().to_string() }
+    }
+
+    async fn tokens(&self, query: &str) -> Value {
+        let url = format!("{}__test/tokens?{query}", self.issuer);
+        let response = reqwest::get(&url).await.unwrap();
+        let body: Value = response.json().await.unwrap();
+        assert!(body.get("error").is_none(), "{url}: {body}");
+        body
+    }
+
+    async fn rotate(&self) {
+        let response =
+            reqwest::Client::new().post(format!("{}__test/rotate?drop_old=1", self.issuer)).send().await.unwrap();
+        assert!(response.status().is_success());
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn call(server: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.api)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_like_provider_tokens_sign_up_and_rotation() {
+    let idp = Provider::start();
+    let env = Env::new()
+        .set("AUTHENTICATION_PROVIDER", "auth0")
+        .set("AUTHENTICATION_AUTHORITY", idp.issuer.trim_end_matches('/'))
+        .set("AUTHENTICATION_CLIENT_ID", "tessera-spa")
+        .set(
+            "AUTHENTICATION_PUBLIC_KEYS",
+            &format!("[{}.well-known/jwks.json, http://localhost:8585/api/v1/system/config/jwks]", idp.issuer),
+        )
+        .set("AUTHORIZER_PRINCIPAL_DOMAIN", "open-metadata.org")
+        .set("TESSERA_API_AUDIENCES", "[https://api.tessera.example]");
+    let server = env.serve();
+
+    // Alice's ID token: valid, but she has not signed up yet.
+    let alice = idp.tokens("client=tessera-spa&user=alice").await["id_token"].as_str().unwrap().to_string();
+    let (status, body) = call(&server, "GET", "/api/v1/users/loggedInUser", &alice, None).await;
+    assert_eq!((status, body["message"].as_str()), (404, Some("user instance for alice.smith not found")));
+    // Signing up someone else is refused; herself works (names and emails lower-cased).
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/users",
+        &alice,
+        Some(serde_json::json!({"name": "mallory", "email": "mallory@example.com"})),
+    )
+    .await;
+    assert_eq!((status, body["reason"].as_str()), (403, Some("OTHER_USER_SIGN_UP_ERROR")), "{body}");
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/api/v1/users",
+        &alice,
+        Some(serde_json::json!({"name": "Alice.Smith", "email": "Alice.Smith@Example.com", "isAdmin": true})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        (body["name"].as_str(), body["email"].as_str(), body["isAdmin"].as_bool()),
+        (Some("alice.smith"), Some("alice.smith@example.com"), Some(false))
+    );
+    let (status, me) = call(&server, "GET", "/api/v1/users/loggedInUser", &alice, None).await;
+    assert_eq!((status, me["fullyQualifiedName"].as_str()), (200, Some("\"alice.smith\"")));
+
+    // The admin principal signs in as admin straight away.
+    let admin = idp.tokens("client=tessera-spa&user=admin").await["id_token"].as_str().unwrap().to_string();
+    let (status, me) = call(&server, "GET", "/api/v1/users/loggedInUser", &admin, None).await;
+    assert_eq!((status, me["isAdmin"].as_bool()), (200, Some(true)), "{me}");
+
+    // A token the same tenant minted for another application is not ours.
+    let other = idp.tokens("client=other-app&user=alice").await["id_token"].as_str().unwrap().to_string();
+    let (status, body) = call(&server, "GET", "/api/v1/users/loggedInUser", &other, None).await;
+    assert_eq!((status, body["reason"].as_str()), (401, Some("audience_mismatch")), "{body}");
+
+    // An access token for the configured API audience is accepted (its principal comes from `sub`).
+    let access = idp.tokens("client=tessera-spa&user=bob&audience=https://api.tessera.example").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, body) = call(&server, "GET", "/api/v1/users/loggedInUser", &access, None).await;
+    assert_eq!((status, body["message"].as_str()), (404, Some("user instance for auth0|bob not found")), "{body}");
+
+    // The provider rotates its key: the next login's token is accepted without a restart, once the
+    // unknown-kid refetch interval since the last fetch has passed.
+    idp.rotate().await;
+    let rotated = idp.tokens("client=tessera-spa&user=alice").await["id_token"].as_str().unwrap().to_string();
+    tokio::time::sleep(tessera_auth::verify::MIN_REFETCH_INTERVAL).await;
+    let (status, body) = call(&server, "GET", "/api/v1/users/loggedInUser", &rotated, None).await;
+    assert_eq!(status, 200, "{body}");
+    drop(server);
+}
