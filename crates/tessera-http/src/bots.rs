@@ -4,17 +4,19 @@ use crate::AppState;
 use crate::authn::Caller;
 use crate::entities;
 use crate::error::ApiError;
-use crate::extract::Params;
+use crate::extract::{JsonBody, Params};
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::Value;
+use tessera_auth::accounts::CreateBot;
 use tessera_store::BotRow;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/bots", get(list))
-        .route("/api/v1/bots/{id}", get(by_id))
+        .route("/api/v1/bots", get(list).post(create).put(create_or_update))
+        .route("/api/v1/bots/{id}", get(by_id).delete(delete))
         .route("/api/v1/bots/name/{name}", get(by_name))
 }
 
@@ -56,4 +58,32 @@ async fn by_name(
 ) -> Result<Json<Value>, ApiError> {
     let bot = state.accounts.store().bot_by_name(&name).await?.ok_or_else(|| bot_not_found(&name))?;
     Ok(Json(render(&state, &bot).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateBot>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (bot, user) = state.accounts.create_bot(&caller, body).await?;
+    Ok((StatusCode::CREATED, Json(entities::bot(&bot, &user, &state.base_url))))
+}
+
+async fn create_or_update(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<CreateBot>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (bot, user, created) = state.accounts.create_or_update_bot(&caller, body).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(entities::bot(&bot, &user, &state.base_url))))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let bot = state.accounts.delete_bot(&caller, &id).await?;
+    Ok(Json(serde_json::json!({"id": bot.id, "name": bot.name, "deleted": true})))
 }

@@ -3,12 +3,14 @@
 //! lives here, so a handler cannot forget it.
 
 mod bootstrap;
+mod bots;
 mod error;
 mod follow;
 mod secrets;
 mod tokens;
 mod users;
 
+pub use bots::CreateBot;
 pub use error::AccountError;
 pub use tokens::{AuthMechanism, PersonalToken};
 pub use users::{CreateUser, UserPage};

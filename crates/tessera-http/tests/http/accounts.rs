@@ -244,3 +244,74 @@ async fn listing_pages_and_fqn_quoting() {
     let (status, body) = api(&s, "GET", "/api/v1/users?limit=-1", &admin, None).await;
     assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_parameter")));
 }
+
+#[tokio::test]
+async fn bots_crud_by_admins_only() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, user) = api(
+        &s,
+        "PUT",
+        "/api/v1/users",
+        &admin,
+        Some(json!({"name": "lineage-helper", "email": "lineage-helper@open-metadata.org", "isBot": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    let (status, bot) = api(
+        &s,
+        "POST",
+        "/api/v1/bots",
+        &admin,
+        Some(json!({"name": "lineage-helper", "botUser": "lineage-helper", "displayName": "Lineage"})),
+    )
+    .await;
+    assert_eq!((status, bot["botUser"]["name"].as_str()), (StatusCode::CREATED, Some("lineage-helper")), "{bot}");
+    let (status, _) =
+        api(&s, "POST", "/api/v1/bots", &admin, Some(json!({"name": "lineage-helper", "botUser": "lineage-helper"})))
+            .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, updated) = api(
+        &s,
+        "PUT",
+        "/api/v1/bots",
+        &admin,
+        Some(json!({"name": "lineage-helper", "botUser": "lineage-helper", "description": "moves lineage"})),
+    )
+    .await;
+    assert_eq!(
+        (status, updated["description"].as_str(), updated["version"].as_f64()),
+        (StatusCode::OK, Some("moves lineage"), Some(0.2))
+    );
+
+    // Its token, then deletion: the token dies with the bot.
+    let user_id = user["id"].as_str().unwrap();
+    let (_, mechanism) = api(
+        &s,
+        "PUT",
+        &format!("/api/v1/users/generateToken/{user_id}"),
+        &admin,
+        Some(json!({"JWTTokenExpiry": "OneHour"})),
+    )
+    .await;
+    let token = mechanism["JWTToken"].as_str().unwrap().to_string();
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &token, None).await.0, StatusCode::OK);
+    let (_, me) = api(&s, "POST", "/api/v1/users", &token, Some(json!({"name": "x", "email": "x@example.com"}))).await;
+    assert_eq!(me["code"], 403, "a bot cannot create users");
+    let alice_session = {
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "alice", "email": "alice@example.com"}))).await;
+        session(&s, "alice", "alice@example.com")
+    };
+    let bot_id = bot["id"].as_str().unwrap();
+    assert_eq!(
+        api(&s, "DELETE", &format!("/api/v1/bots/{bot_id}"), &alice_session, None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(api(&s, "DELETE", &format!("/api/v1/bots/{bot_id}"), &admin, None).await.0, StatusCode::OK);
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &token, None).await.0, StatusCode::UNAUTHORIZED);
+
+    let (_, system) = api(&s, "GET", "/api/v1/bots/name/ingestion-bot", &admin, None).await;
+    let (status, _) =
+        api(&s, "DELETE", &format!("/api/v1/bots/{}", system["id"].as_str().unwrap()), &admin, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "system bots stay");
+}
