@@ -128,3 +128,43 @@ async fn jwks_outage_keeps_known_keys_and_unknown_keys_are_503() {
     assert_eq!((err.status(), err.reason()), (503, "keys_unavailable"));
     assert!(started.elapsed() < Duration::from_secs(10), "the read timeout bounds the wait: {:?}", started.elapsed());
 }
+
+/// A fixed-seed mutation test of the fuzz target's property (fuzz/): whatever bytes a token
+/// becomes, the verifier refuses it cleanly.
+#[tokio::test]
+async fn mutated_tokens_never_panic() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let setup = setup(&server, &[]);
+    let good = key.sign(&server.claims("a@example.com"));
+    setup.verifier.verify(&good).await.unwrap();
+    let alphabet: Vec<char> = "AZaz09-_.=+/{}\":, \u{0}é".chars().collect();
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..5_000 {
+        let mut chars: Vec<char> = good.chars().collect();
+        for _ in 0..(next() % 8 + 1) {
+            let at = (next() as usize) % chars.len();
+            match next() % 3 {
+                0 => chars[at] = alphabet[(next() as usize) % alphabet.len()],
+                1 => {
+                    chars.remove(at);
+                }
+                _ => chars.insert(at, alphabet[(next() as usize) % alphabet.len()]),
+            }
+        }
+        let token: String = chars.into_iter().collect();
+        if token == good {
+            continue;
+        }
+        if let Ok(verified) = setup.verifier.verify(&token).await {
+            // Only a change the signature does not cover may pass (e.g. base64 padding noise).
+            assert_eq!(verified.principal.email, "a@example.com", "{token}");
+        }
+    }
+}
