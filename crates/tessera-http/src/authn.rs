@@ -14,7 +14,7 @@ use tessera_config::RequestFilter;
 
 /// Who is calling: set by the layer on every authenticated request.
 #[derive(Debug, Clone)]
-pub struct Caller(pub Principal);
+pub struct Caller(pub std::sync::Arc<Principal>);
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
@@ -22,7 +22,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         return next.run(request).await;
     }
     if state.config.authorizer.request_filter == RequestFilter::Noop {
-        request.extensions_mut().insert(Caller(tessera_auth::Accounts::anonymous()));
+        request.extensions_mut().insert(Caller(std::sync::Arc::new(tessera_auth::Accounts::anonymous())));
         return next.run(request).await;
     }
     let Some(token) = bearer(&request) else {

@@ -88,7 +88,9 @@ impl Accounts {
 
     /// Like [`Accounts::user_by_name`], without copying the cached row.
     pub async fn shared_user(&self, name: &str) -> Result<Arc<UserRow>, AccountError> {
-        let lower = name.to_lowercase();
+        // Principal names are already lower-case: no copy on the signed-in path.
+        let lower: std::borrow::Cow<str> =
+            if name.chars().any(char::is_uppercase) { name.to_lowercase().into() } else { name.into() };
         self.cached_user(&lower).await?.ok_or_else(|| AccountError::user_not_found(name))
     }
 

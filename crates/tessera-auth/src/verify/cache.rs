@@ -15,7 +15,7 @@ pub struct VerifiedCache {
 
 impl VerifiedCache {
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        Self { entries: RwLock::new(HashMap::new()), capacity, ttl }
+        Self { entries: RwLock::new(HashMap::with_capacity(1024)), capacity, ttl }
     }
 
     pub fn get(&self, hash: &TokenHash) -> Option<Arc<Verified>> {

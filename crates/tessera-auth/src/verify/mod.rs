@@ -28,7 +28,8 @@ use tessera_config::Config;
 /// What a verified token proves.
 #[derive(Debug, Clone)]
 pub struct Verified {
-    pub principal: Principal,
+    /// Shared, so handing it to a request costs a reference count, not a copy.
+    pub principal: Arc<Principal>,
     /// Signed by Tessera's own key (bot, personal access or session token).
     pub own: bool,
     /// `tokenType` of Tessera's tokens: `BOT`, `PERSONAL_ACCESS`, `OM_USER`.
@@ -123,8 +124,8 @@ impl Verifier {
 
     async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
         let jws = Jws::parse(token)?;
-        let alg = jws.header.get("alg").and_then(Value::as_str).unwrap_or("none").to_string();
-        let kid = jws.header.get("kid").and_then(Value::as_str);
+        let alg = jws.header.alg.as_deref().unwrap_or("none").to_string();
+        let kid = jws.header.kid.as_deref();
         let own = kid == Some(self.policy.own_kid.as_str());
         let allowed = if own { "RS256" } else { self.policy.algorithm.name };
         if alg != allowed {
@@ -157,7 +158,7 @@ impl Verifier {
         }
         let principal = principal::derive(&claims, &self.config.authentication, &self.config.authorizer, own)?;
         Ok(Verified {
-            principal,
+            principal: Arc::new(principal),
             own,
             token_type: own.then(|| claims.string("tokenType").map(String::from)).flatten(),
             expires_at: claims.seconds("exp"),
@@ -213,9 +214,16 @@ fn normalise_issuer(issuer: &str) -> String {
 
 type JsonObject = Map<String, Value>;
 
+/// The only header fields Tessera reads. `jku`, `x5u`, `jwk` and the rest are ignored on purpose.
+#[derive(serde::Deserialize)]
+struct Header {
+    alg: Option<String>,
+    kid: Option<String>,
+}
+
 /// A compact JWS split into its parts; nothing in it is trusted until the signature is checked.
 struct Jws<'a> {
-    header: JsonObject,
+    header: Header,
     payload: JsonObject,
     /// `header.payload` as sent: the bytes the signature covers.
     signing_input: &'a str,
@@ -229,10 +237,10 @@ impl<'a> Jws<'a> {
         if payload.contains('.') {
             return Err(AuthError::Malformed);
         }
-        let json = |segment: &str| -> Result<JsonObject, AuthError> {
+        fn json<T: serde::de::DeserializeOwned>(segment: &str) -> Result<T, AuthError> {
             let bytes = decode_b64url(segment).ok_or(AuthError::Malformed)?;
             serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed)
-        };
+        }
         Ok(Self {
             header: json(header)?,
             payload: json(payload)?,
