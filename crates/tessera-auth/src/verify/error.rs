@@ -31,6 +31,8 @@ pub enum AuthError {
     AudienceMismatch { found: String, expected: String },
     #[error("Not Authorized! Invalid token. The token is not valid yet (nbf or iat in the future)")]
     NotYetValid,
+    #[error("Not Authorized! Invalid token. The identity provider's token lacks the required {0} claim")]
+    RequiredClaimMissing(&'static str),
     #[error("Invalid JWT token, none of the following claims are present [{}]", .0.join(", "))]
     NoPrincipalClaim(Vec<String>),
     #[error("Invalid JWT token, 'username' claim is not present")]
@@ -70,6 +72,7 @@ impl AuthError {
             AuthError::IssuerMismatch { .. } => "issuer_mismatch",
             AuthError::AudienceMismatch { .. } => "audience_mismatch",
             AuthError::NotYetValid => "token_not_yet_valid",
+            AuthError::RequiredClaimMissing(_) => "required_claim_missing",
             AuthError::NoPrincipalClaim(_) | AuthError::MappedUsernameMissing | AuthError::MappedEmailInvalid(_) => {
                 "principal_claim_missing"
             }

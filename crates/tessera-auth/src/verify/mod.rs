@@ -184,6 +184,12 @@ impl Verifier {
     }
 
     fn check_provider_claims(&self, claims: &Claims) -> Result<(), AuthError> {
+        // OpenID ID tokens and JWT access tokens (RFC 9068) always carry both.
+        for required in ["sub", "iat"] {
+            if claims.get(required).is_none() {
+                return Err(AuthError::RequiredClaimMissing(required));
+            }
+        }
         if let Some(expected) = &self.policy.expected_issuer {
             let found = claims.string("iss").unwrap_or_default();
             if normalise_issuer(found) != *expected {

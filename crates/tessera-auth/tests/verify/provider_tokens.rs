@@ -98,13 +98,13 @@ async fn times_with_leeway() {
 async fn principal_claims_missing_are_named() {
     let key = TestKey::new("k1");
     let server = KeyServer::start(&[&key]).await;
-    let setup = setup(&server, &[]);
+    let setup = setup(&server, &[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS", "[email, preferred_username]")]);
     let now = unix_now();
-    let claims = json!({"iss": server.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 60});
+    let claims = json!({"iss": server.issuer, "aud": CLIENT_ID, "sub": "auth0|x", "iat": now, "exp": now + 60});
     let err = setup.verifier.verify(&key.sign(&claims)).await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Invalid JWT token, none of the following claims are present [email, preferred_username, sub]"
+        "Invalid JWT token, none of the following claims are present [email, preferred_username]"
     );
 }
 
@@ -137,4 +137,17 @@ async fn the_originals_padded_jwks_with_a_leading_zero() {
     server.set_keys(json!({"keys": [{"kty": "RSA", "kid": "java", "alg": "RS256", "use": "sig", "n": padded.encode(&n), "e": padded.encode(&key.e)}]}));
     let setup = setup(&server, &[]);
     setup.verifier.verify(&key.sign(&server.claims("a@example.com"))).await.unwrap();
+}
+
+#[tokio::test]
+async fn id_tokens_without_sub_or_iat_are_refused() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let setup = setup(&server, &[]);
+    for missing in ["sub", "iat"] {
+        let mut claims = server.claims("a@example.com");
+        claims.as_object_mut().unwrap().remove(missing);
+        let err = setup.verifier.verify(&key.sign(&claims)).await.unwrap_err();
+        assert_eq!(err, AuthError::RequiredClaimMissing(if missing == "sub" { "sub" } else { "iat" }), "{missing}");
+    }
 }
