@@ -70,7 +70,7 @@ impl Accounts {
         if principal.is_bot {
             return Ok(false);
         }
-        Ok(self.cached_user(&principal.name).await?.is_some_and(|u| u.is_admin))
+        Ok(self.user_of(principal).await?.is_some_and(|u| u.is_admin))
     }
 
     pub async fn require_admin(&self, principal: &Principal) -> Result<(), AccountError> {
@@ -106,6 +106,18 @@ impl Accounts {
         }
         cache.insert(name.to_string(), user.clone());
         Ok(user)
+    }
+
+    /// The user a principal is: same name *and* same email. Without the email check, anyone whose
+    /// address has the same local part (admin@elsewhere) would act as that user (admin@yours).
+    pub async fn user_of(&self, principal: &Principal) -> Result<Option<Arc<UserRow>>, AccountError> {
+        let user = self.cached_user(&principal.name).await?;
+        Ok(user.filter(|u| u.email.eq_ignore_ascii_case(&principal.email)))
+    }
+
+    /// Like [`Accounts::user_of`], or the original's 404 for the principal's name.
+    pub async fn require_user_of(&self, principal: &Principal) -> Result<Arc<UserRow>, AccountError> {
+        self.user_of(principal).await?.ok_or_else(|| AccountError::user_not_found(&principal.name))
     }
 
     fn forget_users(&self) {

@@ -145,7 +145,7 @@ impl Accounts {
                 "Personal access tokens must expire; choose OneHour, 1, 7, 30, 60 or 90",
             ));
         }
-        let user = self.user_by_name(&caller.name).await?;
+        let user = self.require_user_of(caller).await?.as_ref().clone();
         let minted = self.mint_for(&user, TokenType::PersonalAccess, expiry);
         let row = PersonalTokenRow {
             id: new_id(),
@@ -168,7 +168,7 @@ impl Accounts {
                 self.require_admin(caller).await?;
                 self.user_by_name(other).await
             }
-            None => self.user_by_name(&caller.name).await,
+            None => Ok(self.require_user_of(caller).await?.as_ref().clone()),
         }
     }
 

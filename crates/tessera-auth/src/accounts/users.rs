@@ -31,7 +31,7 @@ pub struct UserPage {
 impl Accounts {
     /// `GET /users/loggedInUser`: 404 `user instance for <name> not found` before sign-up.
     pub async fn logged_in_user(&self, caller: &Principal) -> Result<std::sync::Arc<UserRow>, AccountError> {
-        self.shared_user(&caller.name).await
+        self.require_user_of(caller).await
     }
 
     pub async fn list_users(

@@ -315,3 +315,15 @@ async fn bots_crud_by_admins_only() {
         api(&s, "DELETE", &format!("/api/v1/bots/{}", system["id"].as_str().unwrap()), &admin, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "system bots stay");
 }
+
+#[tokio::test]
+async fn same_name_other_email_is_not_that_user() {
+    let s = server(&[]).await;
+    // admin@evil.example shares the local part of the bootstrapped admin@open-metadata.org.
+    let impostor = session(&s, "admin", "admin@evil.example");
+    let (status, body) = api(&s, "GET", "/api/v1/users/loggedInUser", &impostor, None).await;
+    assert_eq!((status, body["message"].as_str()), (StatusCode::NOT_FOUND, Some("user instance for admin not found")));
+    let id = bot_id(&s, &session(&s, "admin", "admin@open-metadata.org")).await;
+    let (status, _) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &impostor, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "not an admin");
+}
