@@ -36,7 +36,7 @@ pub struct AppState {
     /// `/api/v1/system/config/jwks`, serialised once.
     pub jwks_json: Bytes,
     /// Base of `href`s in entity JSON (`OIDC_SERVER_URL`).
-    pub base_url: String,
+    pub base_url: Arc<str>,
     /// Rendered JSON of signed-in users (`loggedInUser`).
     pub rendered_users: Arc<entities::RenderedUsers>,
 }
@@ -51,7 +51,7 @@ impl AppState {
         let revocation = Arc::new(tessera_auth::RevocationState::default());
         let verifier = Arc::new(Verifier::new(config.clone(), &keys, revocation.clone()));
         let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
-        let base_url = config.oidc.server_url.trim_end_matches('/').to_string();
+        let base_url: Arc<str> = config.oidc.server_url.trim_end_matches('/').into();
         let rendered_users = Arc::default();
         Self { config, store, keys, verifier, accounts, jwks_json, base_url, rendered_users }
     }

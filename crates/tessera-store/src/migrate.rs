@@ -39,6 +39,34 @@ const CREATE_TABLE_POSTGRES: &str = "CREATE TABLE IF NOT EXISTS tessera_schema_m
     version BIGINT PRIMARY KEY NOT NULL, description TEXT NOT NULL, tessera_version TEXT NOT NULL,
     applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
 
+const RECORD_SQLITE: &str =
+    "INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES (?, ?, ?)";
+const RECORD_POSTGRES: &str =
+    "INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES ($1, $2, $3)";
+
+/// One migration inside its open transaction: skipped if already recorded, else run and recorded,
+/// then committed. A macro because the two backends' transaction types differ.
+macro_rules! apply {
+    ($store:expr, $tx:ident, $m:expr, $script:expr, $select:expr, $record:expr) => {{
+        let done: Option<i64> = sqlx::query_scalar($select)
+            .bind($m.version)
+            .fetch_optional(&mut *$tx)
+            .await
+            .map_err(|e| $store.unavailable(e))?;
+        if done.is_none() {
+            sqlx::raw_sql($script).execute(&mut *$tx).await.map_err(|e| $store.failed($m, e))?;
+            sqlx::query($record)
+                .bind($m.version)
+                .bind($m.description)
+                .bind(env!("CARGO_PKG_VERSION"))
+                .execute(&mut *$tx)
+                .await
+                .map_err(|e| $store.failed($m, e))?;
+        }
+        $tx.commit().await.map_err(|e| $store.failed($m, e))?;
+    }};
+}
+
 /// What a migration run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationReport {
@@ -106,23 +134,14 @@ impl Store {
                 for m in MIGRATIONS {
                     // BEGIN IMMEDIATE takes the write lock first, so a concurrent start waits, then sees the row.
                     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(|e| self.unavailable(e))?;
-                    let done: Option<i64> =
-                        sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = ?")
-                            .bind(m.version)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(|e| self.unavailable(e))?;
-                    if done.is_none() {
-                        sqlx::raw_sql(m.sqlite).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
-                        sqlx::query("INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES (?, ?, ?)")
-                            .bind(m.version)
-                            .bind(m.description)
-                            .bind(env!("CARGO_PKG_VERSION"))
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| self.failed(m, e))?;
-                    }
-                    tx.commit().await.map_err(|e| self.failed(m, e))?;
+                    apply!(
+                        self,
+                        tx,
+                        m,
+                        m.sqlite,
+                        "SELECT version FROM tessera_schema_migrations WHERE version = ?",
+                        RECORD_SQLITE
+                    );
                 }
             }
             Pool::Postgres(pool) => {
@@ -146,25 +165,14 @@ impl Store {
         sqlx::query(CREATE_TABLE_POSTGRES).execute(&mut *conn).await.map_err(|e| self.unavailable(e))?;
         for m in MIGRATIONS {
             let mut tx = conn.begin().await.map_err(|e| self.unavailable(e))?;
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM tessera_schema_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|e| self.unavailable(e))?;
-            if done.is_none() {
-                sqlx::raw_sql(m.postgres).execute(&mut *tx).await.map_err(|e| self.failed(m, e))?;
-                sqlx::query(
-                    "INSERT INTO tessera_schema_migrations (version, description, tessera_version) VALUES ($1, $2, $3)",
-                )
-                .bind(m.version)
-                .bind(m.description)
-                .bind(env!("CARGO_PKG_VERSION"))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.failed(m, e))?;
-            }
-            tx.commit().await.map_err(|e| self.failed(m, e))?;
+            apply!(
+                self,
+                tx,
+                m,
+                m.postgres,
+                "SELECT version FROM tessera_schema_migrations WHERE version = $1",
+                RECORD_POSTGRES
+            );
         }
         Ok(())
     }
