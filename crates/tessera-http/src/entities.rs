@@ -127,13 +127,16 @@ pub fn cursor(text: Option<&str>) -> Result<Option<String>, crate::ApiError> {
 /// Users' JSON, rendered once per (id, version, update time): a changed user renders anew.
 #[derive(Default)]
 pub struct RenderedUsers {
-    entries: std::sync::RwLock<std::collections::HashMap<(String, i64, u64), axum::body::Bytes>>,
+    /// User id → (updatedAt, version bits, JSON). Keyed by id alone so a hit allocates nothing.
+    entries: std::sync::RwLock<std::collections::HashMap<String, (i64, u64, axum::body::Bytes)>>,
 }
 
 impl RenderedUsers {
     pub fn get_or_render(&self, row: &UserRow, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
-        let key = (row.id.clone(), row.updated_at, row.version.to_bits());
-        if let Some(hit) = self.entries.read().expect("render cache").get(&key) {
+        let stamp = (row.updated_at, row.version.to_bits());
+        if let Some((updated_at, version, hit)) = self.entries.read().expect("render cache").get(row.id.as_str())
+            && (*updated_at, *version) == stamp
+        {
             return hit.clone();
         }
         let bytes = axum::body::Bytes::from(render());
@@ -141,7 +144,7 @@ impl RenderedUsers {
         if entries.len() >= 100_000 {
             entries.clear();
         }
-        entries.insert(key, bytes.clone());
+        entries.insert(row.id.clone(), (stamp.0, stamp.1, bytes.clone()));
         bytes
     }
 }
