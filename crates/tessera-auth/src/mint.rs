@@ -86,7 +86,19 @@ pub struct Minted {
 impl SigningKeys {
     /// Signs a token for `subject`, valid from `now` (seconds) for `expiry`.
     pub fn mint(&self, issuer: &str, subject: &Subject, kind: TokenType, expiry: Expiry, now: i64) -> Minted {
-        let exp = expiry.seconds().map(|s| now + s);
+        self.mint_for(issuer, subject, kind, expiry.seconds(), now)
+    }
+
+    /// Like [`SigningKeys::mint`], for any lifetime in seconds (`None`: no expiry).
+    pub fn mint_for(
+        &self,
+        issuer: &str,
+        subject: &Subject,
+        kind: TokenType,
+        lifetime: Option<i64>,
+        now: i64,
+    ) -> Minted {
+        let exp = lifetime.map(|s| now + s);
         let mut claims = json!({
             "iss": issuer,
             "sub": subject.name,

@@ -143,6 +143,8 @@ pub fn read_oidc(r: &mut Reader, client_type: ClientType) -> OidcConfig {
         max_age_seconds: r.seconds("OIDC_MAX_AGE"),
         prompt: r.text("OIDC_PROMPT_TYPE"),
         session_expiry_seconds: r.seconds("OIDC_SESSION_EXPIRY").unwrap_or(604_800),
+        allowed_redirect_origins: read_origins(r),
+        session_idle_seconds: r.seconds("TESSERA_SESSION_IDLE_SECONDS").unwrap_or(86_400).max(60),
     };
     if config.session_expiry_seconds < 3600 {
         r.error(
@@ -204,6 +206,26 @@ fn check_confidential(r: &mut Reader, config: &OidcConfig) {
             "add openid, e.g. \"openid email profile offline_access\"",
         );
     }
+}
+
+/// `TESSERA_ALLOWED_REDIRECT_ORIGINS`, each reduced to its origin; anything with a path is refused
+/// so nobody believes they allowed a single page.
+fn read_origins(r: &mut Reader) -> Vec<String> {
+    const VAR: &str = "TESSERA_ALLOWED_REDIRECT_ORIGINS";
+    let mut origins = Vec::new();
+    for text in r.list(VAR) {
+        match url::Url::parse(&text) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() && url.path() == "/" => {
+                origins.push(url.origin().ascii_serialization())
+            }
+            _ => r.error(
+                VAR,
+                format!("{text:?} is not an origin"),
+                "write scheme, host and port only, e.g. https://catalog.example.com",
+            ),
+        }
+    }
+    origins
 }
 
 /// An absolute http(s) URL, else an error on `env`.

@@ -193,6 +193,9 @@ pub struct OidcConfig {
     pub max_age_seconds: Option<u64>,
     pub prompt: String,
     pub session_expiry_seconds: u64,
+    /// Origins (`scheme://host[:port]`) besides `server_url`'s that sign-in may redirect to.
+    pub allowed_redirect_origins: Vec<String>,
+    pub session_idle_seconds: u64,
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,8 @@ pub mod error;
 mod extract;
 pub mod observe;
 pub mod public_paths;
+mod signin;
+mod signin_page;
 pub mod system;
 mod users;
 
@@ -43,6 +45,8 @@ pub struct Shared {
     pub base_url: Arc<str>,
     /// Rendered JSON of signed-in users (`loggedInUser`).
     pub rendered_users: Arc<entities::RenderedUsers>,
+    /// The confidential client's sign-in flow.
+    pub signin: tessera_auth::signin::SignIn,
 }
 
 impl AppState {
@@ -57,7 +61,8 @@ impl AppState {
         let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
         let base_url: Arc<str> = config.oidc.server_url.trim_end_matches('/').into();
         let rendered_users = Arc::default();
-        Self(Arc::new(Shared { config, store, keys, verifier, accounts, jwks_json, base_url, rendered_users }))
+        let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
+        Self(Arc::new(Shared { config, store, keys, verifier, accounts, jwks_json, base_url, rendered_users, signin }))
     }
 
     /// Bootstraps accounts, then follows the change feed and refreshes provider keys in the
@@ -89,6 +94,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(system::routes())
         .merge(users::routes())
         .merge(bots::routes())
+        .merge(signin::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -101,6 +107,11 @@ pub fn api_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authn::authenticate))
         .with_state(state);
     with_common_layers(router)
+}
+
+/// `/callback` with a public client: the web UI's page that finishes the browser's sign-in.
+pub(crate) fn callback_page(_state: &AppState) -> axum::response::Response {
+    ApiError::not_found().into_response()
 }
 
 /// The admin port's router, with the same request ids and logs.

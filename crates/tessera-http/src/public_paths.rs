@@ -18,6 +18,11 @@ const PUBLIC: &[&str] = &[
     "v1/users/login",
     "v1/users/refresh",
     "v1/users/checkEmailInUse",
+    // The confidential client's servlets (outside the original's JwtFilter): they work on the
+    // session cookie, never on a bearer token.
+    "v1/auth/login",
+    "v1/auth/refresh",
+    "v1/auth/logout",
 ];
 
 /// True only for an exact public path (letter case ignored, as in the original).

@@ -7,11 +7,13 @@ mod connect;
 mod error;
 mod migrate;
 mod query;
+mod sessions;
 mod settings;
 
 pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
+pub use sessions::SessionRow;
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -220,3 +220,43 @@ async fn accounts_credentials_and_the_change_feed() {
         assert_eq!(store.delete_personal_tokens("u1", None).await.unwrap(), 1);
     }
 }
+
+#[tokio::test]
+async fn sessions_expire_update_and_are_consumed_once() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        store.migrate().await.unwrap();
+        let pending = tessera_store::SessionRow {
+            id_hash: "h1".into(),
+            pending_state: Some("state".into()),
+            pending_verifier: Some("verifier".into()),
+            redirect_uri: "http://localhost:8585/auth/callback".into(),
+            created_at: 100,
+            last_seen_at: 100,
+            expires_at: 1_000,
+            ..Default::default()
+        };
+        store.insert_session(&pending).await.unwrap();
+        assert_eq!(store.session("h1", 999).await.unwrap(), Some(pending.clone()), "{:?}", store.backend());
+        assert_eq!(store.session("h1", 1_000).await.unwrap(), None, "expired at expires_at");
+        assert!(matches!(store.insert_session(&pending).await, Err(StoreError::Conflict { .. })));
+
+        store.update_session_tokens("h1", Some("sealed-id"), Some("sealed-refresh"), 500).await.unwrap();
+        let updated = store.session("h1", 600).await.unwrap().unwrap();
+        assert_eq!(
+            (updated.id_token.as_deref(), updated.refresh_token.as_deref(), updated.last_seen_at),
+            (Some("sealed-id"), Some("sealed-refresh"), 500)
+        );
+        // Consumed exactly once: a second delete (a replayed callback) finds nothing.
+        assert!(store.delete_session("h1").await.unwrap());
+        assert!(!store.delete_session("h1").await.unwrap());
+
+        store.insert_session(&tessera_store::SessionRow { id_hash: "old".into(), ..pending.clone() }).await.unwrap();
+        store
+            .insert_session(&tessera_store::SessionRow { id_hash: "new".into(), expires_at: 5_000, ..pending.clone() })
+            .await
+            .unwrap();
+        assert_eq!(store.delete_expired_sessions(2_000).await.unwrap(), 1);
+        assert!(store.session("new", 2_000).await.unwrap().is_some());
+    }
+}

@@ -6,7 +6,7 @@ mod bootstrap;
 mod bots;
 mod error;
 mod follow;
-mod secrets;
+pub(crate) mod secrets;
 mod tokens;
 mod users;
 

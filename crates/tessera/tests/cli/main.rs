@@ -1,8 +1,11 @@
 //! The real `tessera` binary, as an operator runs it: processes, ports, files, exit codes.
 
 mod bad_input;
+mod browser;
 mod check_env;
+mod idp;
 mod provider;
 mod replicas;
 mod serving;
+mod signin;
 mod support;

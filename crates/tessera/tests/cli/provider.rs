@@ -2,59 +2,9 @@
 //! tenant: e2e/idp): ID tokens of the public client, sign-up, admins from the principal list,
 //! tokens minted for another client of the same tenant, API access tokens, key rotation.
 
+use crate::idp::Provider;
 use crate::support::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-struct Provider {
-    child: Child,
-    issuer: String,
-}
-
-impl Provider {
-    fn start() -> Self {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e/idp");
-        assert!(
-            root.join("node_modules/oidc-provider").exists(),
-            "run `npm ci --prefix e2e/idp` first (./scripts/test.sh does)"
-        );
-        let mut child = Command::new("node")
-            .arg(root.join("server.mjs"))
-            .args(["--port", "0", "--exit-on-stdin-close"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node is installed");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let ready: Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("provider did not start: {e}: {line:?}"));
-        Self { child, issuer: ready["issuer"].as_str().unwrap().to_string() }
-    }
-
-    async fn tokens(&self, query: &str) -> Value {
-        let url = format!("{}__test/tokens?{query}", self.issuer);
-        let response = reqwest::get(&url).await.unwrap();
-        let body: Value = response.json().await.unwrap();
-        assert!(body.get("error").is_none(), "{url}: {body}");
-        body
-    }
-
-    async fn rotate(&self) {
-        let response =
-            reqwest::Client::new().post(format!("{}__test/rotate?drop_old=1", self.issuer)).send().await.unwrap();
-        assert!(response.status().is_success());
-    }
-}
-
-impl Drop for Provider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn call(server: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
     let client = reqwest::Client::new();

@@ -1,0 +1,139 @@
+//! The confidential client's browser endpoints (`/api/v1/auth/login`, `/callback`,
+//! `/api/v1/auth/refresh`, `/api/v1/auth/logout`): cookies in, redirects out. The flow itself is
+//! [`tessera_auth::signin::SignIn`]; failures end on a page a person can read (see
+//! [`crate::signin_page`]), never a bare 500 and never an automatic redirect (no loops).
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::signin_page::failure_page;
+use axum::extract::{Query, Request, State};
+use axum::http::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tessera_auth::signin::{CallbackParams, SessionCookie, SignInError, Step};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", get(login))
+        .route("/callback", get(callback))
+        .route("/api/v1/auth/refresh", get(refresh))
+        .route("/api/v1/auth/logout", get(logout))
+}
+
+#[derive(serde::Deserialize)]
+struct LoginParams {
+    #[serde(rename = "redirectUri")]
+    redirect_uri: Option<String>,
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    // Read leniently: a malformed query is a missing redirectUri, answered with the page that says so.
+    let params = Query::<LoginParams>::try_from_uri(request.uri()).map(|q| q.0).ok();
+    let redirect_uri = params.and_then(|p| p.redirect_uri);
+    let cookie = session_cookie(&state, &headers);
+    match state.signin.start(cookie.as_deref(), redirect_uri.as_deref()).await {
+        Ok(step) => redirect(&state, step),
+        Err(error) => failed(&state, &headers, error),
+    }
+}
+
+async fn callback(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    if !state.signin.enabled() {
+        // With a public client `/callback` is the web UI's page that finishes the browser's flow.
+        return crate::callback_page(&state);
+    }
+    let params = Query::<CallbackParams>::try_from_uri(request.uri()).map(|q| q.0).unwrap_or_default();
+    let cookie = session_cookie(&state, &headers);
+    match state.signin.callback(cookie.as_deref(), params).await {
+        Ok(step) => redirect(&state, step),
+        Err(error) => failed(&state, &headers, error),
+    }
+}
+
+async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let cookie = session_cookie(&state, &headers);
+    match state.signin.refresh(cookie.as_deref()).await {
+        Ok(refreshed) => {
+            let body = json!({"accessToken": refreshed.access_token, "expiryDuration": refreshed.expires_at});
+            ([(CACHE_CONTROL, "no-store")], Json(body)).into_response()
+        }
+        Err(error) => {
+            tracing::info!(reason = error.reason(), "refresh refused");
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+            ApiError::new(status, error.reason(), error.to_string()).into_response()
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let cookie = session_cookie(&state, &headers);
+    let location = state.signin.logout(cookie.as_deref()).await;
+    let mut response = see_other(&location);
+    if let Ok(clear) = HeaderValue::from_str(&clear_cookie(&state)) {
+        response.headers_mut().insert(SET_COOKIE, clear);
+    }
+    response
+}
+
+fn redirect(state: &AppState, step: Step) -> Response {
+    let mut response = see_other(&step.location);
+    if let Some(cookie) = step.set_cookie
+        && let Ok(value) = HeaderValue::from_str(&set_cookie(state, &cookie))
+    {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    response
+}
+
+fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(location) => {
+            (StatusCode::FOUND, [(LOCATION, location), (CACHE_CONTROL, HeaderValue::from_static("no-store"))])
+                .into_response()
+        }
+        Err(_) => ApiError::new(StatusCode::BAD_GATEWAY, "bad_location", "the redirect target is not a valid URL")
+            .into_response(),
+    }
+}
+
+fn failed(state: &AppState, headers: &HeaderMap, error: SignInError) -> Response {
+    tracing::info!(reason = error.reason(), "sign-in step failed");
+    let request_id = headers.get(crate::observe::REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+    failure_page(status, error.reason(), &error.to_string(), request_id, state.signin.enabled())
+}
+
+/// `__Host-` prefixed when served over TLS: the browser then refuses it from any other host or path.
+fn cookie_name(state: &AppState) -> &'static str {
+    if secure(state) { "__Host-tessera_session" } else { "tessera_session" }
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.oidc.server_url.starts_with("https://")
+}
+
+fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(state);
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+}
+
+fn set_cookie(state: &AppState, cookie: &SessionCookie) -> String {
+    let max_age = state.config.oidc.session_expiry_seconds;
+    let secure = if secure(state) { "; Secure" } else { "" };
+    format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", cookie_name(state), cookie.value())
+}
+
+fn clear_cookie(state: &AppState) -> String {
+    let secure = if secure(state) { "; Secure" } else { "" };
+    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state))
+}

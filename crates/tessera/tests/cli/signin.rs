@@ -1,0 +1,230 @@
+//! The confidential client's sign-in (`/api/v1/auth/login` → provider → `/callback` → web UI,
+//! `/api/v1/auth/refresh`, `/api/v1/auth/logout`) against the real Auth0-like provider, over HTTP
+//! with a cookie jar: the happy path across a restart, and every failure ending on a readable page.
+
+use crate::browser::{Browser, param};
+use crate::idp::Provider;
+use crate::support::*;
+use serde_json::Value;
+
+/// Tessera configured like the seed document's confidential env file, against `idp`.
+fn confidential(idp: &Provider, env: Env) -> Env {
+    let base = format!("http://127.0.0.1:{}", env.port);
+    env.set("AUTHENTICATION_PROVIDER", "auth0")
+        .set("AUTHENTICATION_CLIENT_TYPE", "confidential")
+        .set("AUTHENTICATION_AUTHORITY", idp.issuer.trim_end_matches('/'))
+        .set("AUTHENTICATION_CLIENT_ID", "tessera-web")
+        .set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{}.well-known/jwks.json]", idp.issuer))
+        .set("AUTHENTICATION_CALLBACK_URL", &format!("{base}/callback"))
+        .set("OIDC_CLIENT_ID", "tessera-web")
+        .set("OIDC_TYPE", "auth0")
+        .set("OIDC_CLIENT_SECRET", "tessera-web-secret")
+        .set("OIDC_DISCOVERY_URI", &format!("{}.well-known/openid-configuration", idp.issuer))
+        .set("OIDC_CALLBACK", &format!("{base}/callback"))
+        .set("OIDC_SERVER_URL", &base)
+        .set("OIDC_SCOPE", "openid email profile offline_access")
+        .set("OIDC_PROMPT_TYPE", "consent")
+        .set("AUTHORIZER_ADMIN_PRINCIPALS", "[admin]")
+        .set("AUTHORIZER_PRINCIPAL_DOMAIN", "open-metadata.org")
+}
+
+/// Starts a sign-in; returns the provider's authorize URL.
+async fn start(browser: &mut Browser, server: &Server) -> String {
+    let login =
+        browser.get(&format!("{}/api/v1/auth/login?redirectUri={}/auth/callback", server.api, server.api)).await;
+    assert_eq!(login.status, 302, "{}", login.body);
+    login.location.unwrap()
+}
+
+/// Signs in at the provider as `user`; returns the callback URL the provider sent the browser to.
+async fn at_provider(browser: &mut Browser, authorize: &str, user: &str, server: &Server) -> String {
+    browser.follow_until(&format!("{authorize}&login_hint={user}"), &format!("{}/callback", server.api)).await
+}
+
+async fn logged_in_user(server: &Server, token: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/users/loggedInUser", server.api))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+fn reason(body: &str) -> &str {
+    let start = body.find("data-testid=\"signin-error-reason\">").map(|i| i + 34).unwrap_or(0);
+    body[start..].split('<').next().unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confidential_sign_in_survives_a_restart_refreshes_and_logs_out() {
+    let env = Env::new();
+    let base = format!("http://127.0.0.1:{}", env.port);
+    // An ID token that lives 100 s: under Tessera's 120 s reuse margin, so refresh asks the provider.
+    let idp = Provider::start_with(&["--redirect-uri", &format!("{base}/callback"), "--id-token-ttl", "100"]);
+    let env = confidential(&idp, env);
+    let server = env.serve();
+    let site = format!("127.0.0.1:{}", env.port);
+    let mut browser = Browser::new();
+
+    // Bad redirect URIs end on a page that says what is wrong; nothing is redirected.
+    let page = browser.get(&format!("{}/api/v1/auth/login", server.api)).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "redirect_missing"));
+    assert!(page.body.contains("Redirect URI is required"), "{}", page.body);
+    let page = browser.get(&format!("{}/api/v1/auth/login?redirectUri=https://evil.example/x", server.api)).await;
+    assert_eq!((page.status, reason(&page.body), page.location), (400, "redirect_not_allowed", None));
+
+    // The sign-in starts: state, nonce, PKCE S256, the configured scope and prompt; an HttpOnly, Lax cookie.
+    let authorize = start(&mut browser, &server).await;
+    assert!(authorize.starts_with(&format!("{}authorize?", idp.issuer)), "{authorize}");
+    for (name, value) in [
+        ("response_type", "code"),
+        ("client_id", "tessera-web"),
+        ("redirect_uri", &format!("{base}/callback")),
+        ("code_challenge_method", "S256"),
+        ("scope", "openid email profile offline_access"),
+        ("prompt", "consent"),
+    ] {
+        assert_eq!(param(&authorize, name).as_deref(), Some(value), "{name} in {authorize}");
+    }
+    for name in ["state", "nonce", "code_challenge"] {
+        assert!(param(&authorize, name).is_some_and(|v| v.len() >= 43), "{name} in {authorize}");
+    }
+    let pending = browser.cookies(&site)["tessera_session"].clone();
+
+    // Tessera restarts while the user is at the provider: the sign-in still completes.
+    drop(server);
+    let server = env.serve();
+    let callback = at_provider(&mut browser, &authorize, "admin", &server).await;
+    let done = browser.get(&callback).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let landing = done.location.unwrap();
+    assert!(landing.starts_with(&format!("{base}/auth/callback?")), "{landing}");
+    assert_eq!(param(&landing, "email").as_deref(), Some("admin@open-metadata.org"));
+    assert_eq!(param(&landing, "name").as_deref(), Some("admin"));
+    let id_token = param(&landing, "id_token").unwrap();
+    let cookie_line = done.set_cookie.iter().find(|c| c.starts_with("tessera_session=")).unwrap();
+    assert!(cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Lax"), "{cookie_line}");
+    let signed_in = browser.cookies(&site)["tessera_session"].clone();
+    assert_ne!(signed_in, pending, "a new session id after sign-in (no session fixation)");
+
+    // The ID token is what the web UI sends as its bearer token.
+    let (status, me) = logged_in_user(&server, &id_token).await;
+    assert_eq!((status, me["name"].as_str(), me["isAdmin"].as_bool()), (200, Some("admin"), Some(true)), "{me}");
+
+    // The same answer from the provider cannot be used twice.
+    let replay = browser.get(&callback).await;
+    assert_eq!((replay.status, reason(&replay.body)), (400, "no_pending_sign_in"));
+
+    // Refresh: a new ID token from the provider's refresh grant, which works on the API.
+    let refreshed = browser.get(&format!("{}/api/v1/auth/refresh", server.api)).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+    let refreshed: Value = serde_json::from_str(&refreshed.body).unwrap();
+    let new_token = refreshed["accessToken"].as_str().unwrap();
+    assert_ne!(new_token, id_token);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let expiry = refreshed["expiryDuration"].as_i64().unwrap();
+    assert!((now + 60..=now + 110).contains(&expiry), "expiryDuration {expiry} is the new token's exp (now {now})");
+    let (status, _) = logged_in_user(&server, new_token).await;
+    assert_eq!(status, 200);
+
+    // Logout ends Tessera's session and sends the browser to the provider's end-session endpoint.
+    let out = browser.get(&format!("{}/api/v1/auth/logout", server.api)).await;
+    assert_eq!(out.status, 302);
+    let to = out.location.unwrap();
+    assert!(to.starts_with(&format!("{}v2/logout?", idp.issuer)), "{to}");
+    assert_eq!(param(&to, "post_logout_redirect_uri").as_deref(), Some(&*format!("{base}/logout")));
+    assert_eq!(param(&to, "client_id").as_deref(), Some("tessera-web"));
+    assert!(param(&to, "id_token_hint").is_some());
+    assert!(!browser.cookies(&site).contains_key("tessera_session"), "the cookie is cleared");
+    // Even with the old cookie, the session is gone.
+    browser.set_cookies(&site, [("tessera_session".to_string(), signed_in)].into());
+    let after = browser.get(&format!("{}/api/v1/auth/refresh", server.api)).await;
+    assert_eq!(after.status, 401, "{}", after.body);
+    assert_eq!(serde_json::from_str::<Value>(&after.body).unwrap()["reason"], "session_missing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confidential_sign_in_failures_end_on_a_readable_page() {
+    let env = Env::new();
+    let base = format!("http://127.0.0.1:{}", env.port);
+    let mut idp = Provider::start_with(&["--redirect-uri", &format!("{base}/callback")]);
+    let env = confidential(&idp, env);
+    let server = env.serve();
+    let callback = format!("{}/callback", server.api);
+
+    // No sign-in started in this browser.
+    let page = Browser::new().get(&format!("{callback}?code=abc&state=xyz")).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "no_pending_sign_in"));
+    assert!(page.body.contains("href=\"/signin\""), "a way back: {}", page.body);
+
+    // A state that is not the one sent.
+    let mut browser = Browser::new();
+    start(&mut browser, &server).await;
+    let page = browser.get(&format!("{callback}?code=abc&state=forged")).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "state_mismatch"));
+    assert!(page.body.contains("State parameter is different"), "{}", page.body);
+
+    // The provider answers with an error.
+    let authorize = start(&mut browser, &server).await;
+    let state = param(&authorize, "state").unwrap();
+    let page =
+        browser.get(&format!("{callback}?error=access_denied&error_description=User+said+no&state={state}")).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "provider_error"));
+    assert!(page.body.contains("access_denied") && page.body.contains("User said no"), "{}", page.body);
+
+    // A code used once already (a leaked callback URL) is refused by the provider.
+    let mut first = Browser::new();
+    let authorize = start(&mut first, &server).await;
+    let used = at_provider(&mut first, &authorize, "alice", &server).await;
+    assert_eq!(first.get(&used).await.status, 302);
+    let mut second = Browser::new();
+    let authorize = start(&mut second, &server).await;
+    let replayed_code = param(&used, "code").unwrap();
+    let state = param(&authorize, "state").unwrap();
+    let iss = url::form_urlencoded::byte_serialize(idp.issuer.as_bytes()).collect::<String>();
+    let page = second.get(&format!("{callback}?code={replayed_code}&state={state}&iss={iss}")).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "token_refused"), "{}", page.body);
+    assert!(page.body.contains("invalid_grant"), "{}", page.body);
+
+    // The provider goes down between the sign-in and the callback: 502, with a way back.
+    let mut browser = Browser::new();
+    let authorize = start(&mut browser, &server).await;
+    let answer = at_provider(&mut browser, &authorize, "admin", &server).await;
+    idp.stop();
+    let page = browser.get(&answer).await;
+    assert_eq!((page.status, reason(&page.body)), (502, "provider_unreachable"), "{}", page.body);
+
+    // A provider that cannot be reached at all: the sign-in cannot start.
+    let dead = format!("http://127.0.0.1:{}/", free_port());
+    let env = Env::new()
+        .set("AUTHENTICATION_PROVIDER", "auth0")
+        .set("AUTHENTICATION_CLIENT_TYPE", "confidential")
+        .set("AUTHENTICATION_AUTHORITY", &dead)
+        .set("AUTHENTICATION_CLIENT_ID", "tessera-web")
+        .set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{dead}.well-known/jwks.json]"))
+        .set("OIDC_CLIENT_ID", "tessera-web")
+        .set("OIDC_CLIENT_SECRET", "tessera-web-secret")
+        .set("OIDC_DISCOVERY_URI", &format!("{dead}.well-known/openid-configuration"));
+    let env = {
+        let base = format!("http://127.0.0.1:{}", env.port);
+        env.set("OIDC_CALLBACK", &format!("{base}/callback")).set("OIDC_SERVER_URL", &base)
+    };
+    let unreachable = env.serve();
+    let page =
+        Browser::new().get(&format!("{}/api/v1/auth/login?redirectUri={}/", unreachable.api, unreachable.api)).await;
+    assert_eq!((page.status, reason(&page.body)), (502, "provider_unreachable"), "{}", page.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_client_secret_is_reported_not_hidden() {
+    let env = Env::new();
+    let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
+    let server = confidential(&idp, env).set("OIDC_CLIENT_SECRET", "not-the-secret").serve();
+    let mut browser = Browser::new();
+    let authorize = start(&mut browser, &server).await;
+    let answer = at_provider(&mut browser, &authorize, "alice", &server).await;
+    let page = browser.get(&answer).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "token_refused"), "{}", page.body);
+    assert!(page.body.contains("invalid_client"), "{}", page.body);
+}
