@@ -5,7 +5,7 @@ mod browser;
 mod check_env;
 mod idp;
 mod provider;
-mod replicas;
+pub mod replicas;
 mod serving;
 mod signin;
 mod support;

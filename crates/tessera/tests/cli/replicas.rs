@@ -5,7 +5,7 @@ use crate::support::*;
 use serde_json::Value;
 use tessera_auth::{Expiry, SigningKeys, Subject, TokenType};
 
-fn fresh_postgres_database() -> Option<String> {
+pub fn fresh_postgres_database() -> Option<String> {
     let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
         assert!(
             std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
@@ -14,7 +14,9 @@ fn fresh_postgres_database() -> Option<String> {
         eprintln!("skipped: TESSERA_TEST_POSTGRES_URL is not set");
         return None;
     };
-    let name = format!("replicas_{}", std::process::id());
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = format!("replicas_{}_{n}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);

@@ -228,3 +228,41 @@ async fn a_wrong_client_secret_is_reported_not_hidden() {
     assert_eq!((page.status, reason(&page.body)), (400, "token_refused"), "{}", page.body);
     assert!(page.body.contains("invalid_client"), "{}", page.body);
 }
+
+/// Two replicas on one PostgreSQL database behind one public URL: the sign-in starts on one and the
+/// provider's answer lands on the other (no sticky sessions needed, unlike the original).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_started_on_one_replica_finishes_on_the_other() {
+    // Its own thread: it runs a small runtime of its own.
+    let database = std::thread::spawn(crate::replicas::fresh_postgres_database).join().unwrap();
+    let Some(database) = database else { return };
+    let first = Env::new();
+    let public_base = format!("http://127.0.0.1:{}", first.port);
+    let idp = Provider::start_with(&["--redirect-uri", &format!("{public_base}/callback")]);
+    let first = confidential(&idp, first).set("DATABASE_URL", &database);
+    let a = first.serve();
+    let keys = first.data_dir();
+    let second = confidential(&idp, Env::new())
+        .set("DATABASE_URL", &database)
+        .set("OIDC_CALLBACK", &format!("{public_base}/callback"))
+        .set("OIDC_SERVER_URL", &public_base)
+        .set("RSA_PRIVATE_KEY_FILE_PATH", keys.join("jwt_private_key.der").to_str().unwrap())
+        .set("RSA_PUBLIC_KEY_FILE_PATH", keys.join("jwt_public_key.der").to_str().unwrap());
+    let b = second.serve();
+
+    let mut browser = Browser::new();
+    let authorize = start(&mut browser, &a).await;
+    let answer = at_provider(&mut browser, &authorize, "admin", &a).await;
+    // The load balancer sends the callback to the other replica.
+    let (site_a, site_b) = (format!("127.0.0.1:{}", first.port), format!("127.0.0.1:{}", second.port));
+    browser.set_cookies(&site_b, browser.cookies(&site_a));
+    let done = browser.get(&answer.replace(&a.api, &b.api)).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let id_token = param(&done.location.unwrap(), "id_token").unwrap();
+    let (status, me) = logged_in_user(&b, &id_token).await;
+    assert_eq!((status, me["isAdmin"].as_bool()), (200, Some(true)), "{me}");
+    // And the session it created serves a refresh on the first one.
+    browser.set_cookies(&site_a, browser.cookies(&site_b));
+    let refreshed = browser.get(&format!("{}/api/v1/auth/refresh", a.api)).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+}
