@@ -55,6 +55,19 @@ pub fn load(sources: &Sources) -> Loaded {
     let authorizer = read_authorizer(&mut r);
     let authentication = read_authentication(&mut r);
     let oidc = read_oidc(&mut r, authentication.client_type);
+    if authentication.client_type == ClientType::Confidential
+        && oidc.preferred_jws_algorithm != authentication.token_validation_algorithm
+    {
+        // The ID token from the code flow is also the UI's bearer token: one algorithm must accept it.
+        r.error(
+            "OIDC_PREFERRED_JWS",
+            format!(
+                "{} differs from AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM ({})",
+                oidc.preferred_jws_algorithm, authentication.token_validation_algorithm
+            ),
+            "set both to the algorithm of your provider's signing keys (RS256 for Auth0)",
+        );
+    }
     let jwt = read_jwt(&mut r);
     let database = read_database(&mut r, &data_dir);
     let fernet_key = read_fernet(&mut r);

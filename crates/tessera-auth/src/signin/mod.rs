@@ -137,7 +137,7 @@ impl SignIn {
             tracing::info!("the provider gave no refresh token (add offline_access to OIDC_SCOPE for one)");
         }
         let id_token = tokens.id_token.clone().ok_or(SignInError::IdTokenMissing)?;
-        let verified = self.verifier.verify(&id_token).await?;
+        let verified = self.verifier.verify(&id_token).await.map_err(|e| self.explain(e, &metadata))?;
         id_token::check(&verified, &self.expectations(pending.pending_nonce.as_deref(), &tokens, None, now))?;
         let claims = &verified.claims;
         let signed = SessionRow {
@@ -262,6 +262,21 @@ impl SignIn {
         };
         let minted = self.keys.mint_for(&self.config.jwt.issuer, &subject, TokenType::OmUser, Some(lifetime), now);
         Refreshed { access_token: minted.token, expires_at: now + lifetime }
+    }
+
+    /// A key the verifier cannot find is most often a configuration slip: the provider's JWKS URL
+    /// missing from `AUTHENTICATION_PUBLIC_KEYS`. Say so, with the URL to add.
+    fn explain(&self, error: crate::AuthError, metadata: &ProviderMetadata) -> SignInError {
+        use crate::AuthError::{KeyIdMissing, KeyUnknown};
+        let listed = |uri: &String| self.config.authentication.public_key_urls.iter().any(|u| u == uri);
+        match (&error, &metadata.jwks_uri) {
+            (KeyUnknown(_) | KeyIdMissing, Some(jwks_uri)) if !listed(jwks_uri) => {
+                SignInError::IdTokenRejected(format!(
+                    "its signing key is not among the keys of AUTHENTICATION_PUBLIC_KEYS; add the provider's {jwks_uri} to it"
+                ))
+            }
+            _ => SignInError::Token(error),
+        }
     }
 
     fn expectations<'a>(

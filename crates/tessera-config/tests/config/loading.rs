@@ -181,3 +181,28 @@ fn the_shipped_yaml_matches_the_registry() {
     }
     assert!(load(&with_file).config.is_some());
 }
+
+#[test]
+fn sign_in_settings_are_checked() {
+    let confidential = [
+        ("AUTHENTICATION_PROVIDER", "auth0"),
+        ("AUTHENTICATION_CLIENT_TYPE", "confidential"),
+        ("AUTHENTICATION_CLIENT_ID", "web"),
+        ("OIDC_CLIENT_ID", "web"),
+        ("OIDC_CLIENT_SECRET", "s3cret"),
+        ("OIDC_DISCOVERY_URI", "https://t.example/.well-known/openid-configuration"),
+    ];
+    let config = load(&vars(&confidential)).config.expect("a complete confidential client loads");
+    assert!(config.oidc.allowed_redirect_origins.is_empty());
+    assert_eq!(config.oidc.session_idle_seconds, 86_400);
+
+    let mut mismatched = confidential.to_vec();
+    mismatched.push(("OIDC_PREFERRED_JWS", "RS512"));
+    assert_eq!(error_vars(&mismatched), vec!["OIDC_PREFERRED_JWS"]);
+
+    let origins = [("TESSERA_ALLOWED_REDIRECT_ORIGINS", "[https://ui.example.com, http://localhost:3000/]")];
+    let config = load(&vars(&origins)).config.unwrap();
+    assert_eq!(config.oidc.allowed_redirect_origins, vec!["https://ui.example.com", "http://localhost:3000"]);
+    let bad = [("TESSERA_ALLOWED_REDIRECT_ORIGINS", "[https://ui.example.com/app, ui.example.com]")];
+    assert_eq!(error_vars(&bad), vec!["TESSERA_ALLOWED_REDIRECT_ORIGINS", "TESSERA_ALLOWED_REDIRECT_ORIGINS"]);
+}

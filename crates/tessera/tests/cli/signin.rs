@@ -62,7 +62,8 @@ async fn confidential_sign_in_survives_a_restart_refreshes_and_logs_out() {
     let base = format!("http://127.0.0.1:{}", env.port);
     // An ID token that lives 100 s: under Tessera's 120 s reuse margin, so refresh asks the provider.
     let idp = Provider::start_with(&["--redirect-uri", &format!("{base}/callback"), "--id-token-ttl", "100"]);
-    let env = confidential(&idp, env);
+    let env = confidential(&idp, env)
+        .set("OIDC_CUSTOM_PARAMS", "{customParamKey1: audience, customParamValue1: https://api.tessera.example}");
     let server = env.serve();
     let site = format!("127.0.0.1:{}", env.port);
     let mut browser = Browser::new();
@@ -84,6 +85,7 @@ async fn confidential_sign_in_survives_a_restart_refreshes_and_logs_out() {
         ("code_challenge_method", "S256"),
         ("scope", "openid email profile offline_access"),
         ("prompt", "consent"),
+        ("audience", "https://api.tessera.example"),
     ] {
         assert_eq!(param(&authorize, name).as_deref(), Some(value), "{name} in {authorize}");
     }
@@ -172,6 +174,12 @@ async fn confidential_sign_in_failures_end_on_a_readable_page() {
         browser.get(&format!("{callback}?error=access_denied&error_description=User+said+no&state={state}")).await;
     assert_eq!((page.status, reason(&page.body)), (400, "provider_error"));
     assert!(page.body.contains("access_denied") && page.body.contains("User said no"), "{}", page.body);
+
+    // An answer naming another issuer (mix-up attack) is refused before the code is used.
+    let authorize = start(&mut browser, &server).await;
+    let state = param(&authorize, "state").unwrap();
+    let page = browser.get(&format!("{callback}?code=abc&state={state}&iss=https%3A%2F%2Fevil.example%2F")).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "issuer_mismatch"));
 
     // A code used once already (a leaked callback URL) is refused by the provider.
     let mut first = Browser::new();
@@ -265,4 +273,69 @@ async fn a_sign_in_started_on_one_replica_finishes_on_the_other() {
     browser.set_cookies(&site_a, browser.cookies(&site_b));
     let refreshed = browser.get(&format!("{}/api/v1/auth/refresh", a.api)).await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_secret_basic_and_a_key_rotation_between_sign_ins() {
+    let env = Env::new();
+    let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
+    let server = confidential(&idp, env)
+        .set("AUTHENTICATION_CLIENT_ID", "tessera-web-basic")
+        .set("OIDC_CLIENT_ID", "tessera-web-basic")
+        .set("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic")
+        .serve();
+    let sign_in = |user: &'static str| {
+        let server = &server;
+        let idp = &idp;
+        async move {
+            let mut browser = Browser::new();
+            let authorize = start(&mut browser, server).await;
+            assert_eq!(param(&authorize, "client_id").as_deref(), Some("tessera-web-basic"));
+            let answer = at_provider(&mut browser, &authorize, user, server).await;
+            let done = browser.get(&answer).await;
+            assert_eq!(done.status, 302, "{} (issuer {})", done.body, idp.issuer);
+            param(&done.location.unwrap(), "id_token").unwrap()
+        }
+    };
+    let (status, _) = logged_in_user(&server, &sign_in("admin").await).await;
+    assert_eq!(status, 200);
+    // The provider rotates its signing key (dropping the old one) between two sign-ins: the next
+    // ID token has an unknown kid, which makes Tessera refetch the JWKS (at most once per 5 s).
+    idp.rotate().await;
+    tokio::time::sleep(tessera_auth::verify::MIN_REFETCH_INTERVAL).await;
+    let (status, me) = logged_in_user(&server, &sign_in("admin").await).await;
+    assert_eq!((status, me["name"].as_str()), (200, Some("admin")), "{me}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_outside_the_principal_domain_is_refused_at_sign_in() {
+    let env = Env::new();
+    let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
+    let server = confidential(&idp, env).set("AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN", "true").serve();
+    let mut browser = Browser::new();
+    let authorize = start(&mut browser, &server).await;
+    let answer = at_provider(&mut browser, &authorize, "eve", &server).await;
+    let page = browser.get(&answer).await;
+    assert_eq!((page.status, reason(&page.body)), (403, "principal_domain_mismatch"), "{}", page.body);
+    assert!(page.body.contains("open-metadata.org"), "{}", page.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_jwks_missing_from_the_public_keys_is_named_on_the_page() {
+    let env = Env::new();
+    let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
+    // Another tenant's keys: reachable, but none of them signed this provider's tokens.
+    let other_tenant = Provider::start();
+    let elsewhere = format!("{}.well-known/jwks.json", other_tenant.issuer);
+    let server = confidential(&idp, env).set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{elsewhere}]")).serve();
+    let mut browser = Browser::new();
+    let authorize = start(&mut browser, &server).await;
+    let answer = at_provider(&mut browser, &authorize, "admin", &server).await;
+    let page = browser.get(&answer).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "id_token_rejected"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("add the provider&#39;s {}.well-known/jwks.json", idp.issuer)),
+        "{}",
+        page.body
+    );
 }
