@@ -58,7 +58,7 @@ pub const SETTINGS: &[Setting] = &[
     s("AUTHORIZER_USE_ROLES_FROM_PROVIDER", "authorizerConfiguration.useRolesFromProvider", "false"),
     // Authentication.
     s("AUTHENTICATION_PROVIDER", "authenticationConfiguration.provider", "basic"),
-    s("AUTHENTICATION_RESPONSE_TYPE", "authenticationConfiguration.responseType", "id_token"),
+    differs("AUTHENTICATION_RESPONSE_TYPE", "authenticationConfiguration.responseType", "code", "id_token"),
     s("CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME", "authenticationConfiguration.providerName", "\"\""),
     s(
         "AUTHENTICATION_PUBLIC_KEYS",

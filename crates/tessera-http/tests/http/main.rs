@@ -77,7 +77,7 @@ async fn auth_config_shape_without_secrets() {
     assert_eq!(
         body,
         serde_json::json!({
-            "clientType": "confidential", "provider": "auth0", "responseType": "id_token", "providerName": "",
+            "clientType": "confidential", "provider": "auth0", "responseType": "code", "providerName": "",
             "publicKeyUrls": [], "tokenValidationAlgorithm": "RS256", "authority": "https://dev-x.us.auth0.com",
             "clientId": "client-123", "callbackUrl": "http://localhost:8585/callback",
             "jwtPrincipalClaims": ["email", "preferred_username", "sub"], "jwtPrincipalClaimsMapping": [],
