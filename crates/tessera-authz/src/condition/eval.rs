@@ -1,0 +1,36 @@
+//! Evaluating a parsed condition against what is known about the request.
+
+use super::{Condition, Function};
+
+/// The facts a condition can ask about: the subject, the resource, and how they relate.
+pub trait Facts {
+    fn is_owner(&self) -> bool;
+    fn has_owner(&self) -> bool;
+    /// The resource's owning team is one of the subject's teams.
+    fn match_team(&self) -> bool;
+    /// The subject and the resource share a domain.
+    fn has_domain(&self) -> bool;
+    fn has_role(&self, role: &str) -> bool;
+    fn in_team(&self, team: &str) -> bool;
+    fn has_tag(&self, tag: &str) -> bool;
+}
+
+impl Condition {
+    pub fn evaluate(&self, facts: &dyn Facts) -> bool {
+        match self {
+            Condition::Not(inner) => !inner.evaluate(facts),
+            Condition::And(a, b) => a.evaluate(facts) && b.evaluate(facts),
+            Condition::Or(a, b) => a.evaluate(facts) || b.evaluate(facts),
+            Condition::Call(function) => match function {
+                Function::IsOwner => facts.is_owner(),
+                Function::NoOwner => !facts.has_owner(),
+                Function::MatchTeam => facts.match_team(),
+                Function::HasDomain => facts.has_domain(),
+                Function::HasAnyRole(roles) => roles.iter().any(|r| facts.has_role(r)),
+                Function::InAnyTeam(teams) => teams.iter().any(|t| facts.in_team(t)),
+                Function::MatchAnyTag(tags) => tags.iter().any(|t| facts.has_tag(t)),
+                Function::MatchAllTags(tags) => tags.iter().all(|t| facts.has_tag(t)),
+            },
+        }
+    }
+}
