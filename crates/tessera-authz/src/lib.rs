@@ -1,7 +1,14 @@
 //! Authorization: the DefaultAuthorizer's rule conditions, parsed by a grammar of our own into a
 //! typed tree (the original evaluated them as SpEL, which allowed remote code execution,
-//! CVE-2024-28254), policies and the decision procedure.
+//! CVE-2024-28254), policies, roles and teams, and the decision procedure.
 
 pub mod condition;
+pub mod decide;
+pub mod operation;
+pub mod policy;
+pub mod seed;
 
 pub use condition::{Condition, ConditionError, Facts};
+pub use decide::{Denied, check, require_admin};
+pub use operation::Operation;
+pub use policy::{Effect, Member, Policy, PolicyBook, Rule, Subject, Via};

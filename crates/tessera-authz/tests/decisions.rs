@@ -1,0 +1,122 @@
+//! The decision procedure over the seeded policies: admins, data consumers, stewards, owners,
+//! the ingestion bot, deny-before-allow, and the original's messages.
+
+use tessera_authz::policy::{Member, TeamNode};
+use tessera_authz::{Denied, Facts, Operation, check, seed};
+
+struct Resource {
+    owner: bool,
+    has_owner: bool,
+}
+
+impl Facts for Resource {
+    fn is_owner(&self) -> bool {
+        self.owner
+    }
+    fn has_owner(&self) -> bool {
+        self.has_owner
+    }
+    fn match_team(&self) -> bool {
+        false
+    }
+    fn has_domain(&self) -> bool {
+        false
+    }
+    fn has_role(&self, _: &str) -> bool {
+        false
+    }
+    fn in_team(&self, _: &str) -> bool {
+        false
+    }
+    fn has_tag(&self, _: &str) -> bool {
+        false
+    }
+}
+
+const OWNED_BY_OTHERS: Resource = Resource { owner: false, has_owner: true };
+const MINE: Resource = Resource { owner: true, has_owner: true };
+const UNOWNED: Resource = Resource { owner: false, has_owner: false };
+
+fn ops(names: &[&str]) -> Vec<Operation> {
+    names.iter().map(|n| Operation::named(n)).collect()
+}
+
+#[test]
+fn a_data_consumer_reads_and_describes_but_does_not_write() {
+    let book = seed::book();
+    let alice = book.subject(&Member { name: "alice", ..Default::default() });
+    assert!(check(&alice, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_ok());
+    assert!(check(&alice, "table", &ops(&["ViewBasic", "EditDescription"]), &OWNED_BY_OTHERS).is_ok());
+    let refused = check(&alice, "table", &ops(&["Create"]), &OWNED_BY_OTHERS).unwrap_err();
+    assert_eq!(refused.to_string(), "Principal: CatalogPrincipal{name='alice'} operations [Create] not allowed");
+    let refused = check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &OWNED_BY_OTHERS).unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "Principal: CatalogPrincipal{name='alice'} operations [EditDisplayName, Delete] not allowed"
+    );
+    // Owners may do more with what they own (OrganizationPolicy, through the Organization team).
+    assert!(check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &MINE).is_ok());
+    assert!(check(&alice, "table", &ops(&["EditOwners"]), &UNOWNED).is_ok());
+    assert!(check(&alice, "table", &ops(&["EditOwners"]), &OWNED_BY_OTHERS).is_err());
+}
+
+#[test]
+fn stewards_admins_and_bots() {
+    let book = seed::book();
+    let roles = vec!["DataSteward".to_string()];
+    let steward = book.subject(&Member { name: "sam", roles: &roles, ..Default::default() });
+    assert!(check(&steward, "table", &ops(&["EditLineage", "EditOwners"]), &OWNED_BY_OTHERS).is_ok());
+    assert!(check(&steward, "table", &ops(&["Delete"]), &OWNED_BY_OTHERS).is_err());
+
+    let admin = book.subject(&Member { name: "admin", is_admin: true, ..Default::default() });
+    assert!(check(&admin, "bot", &ops(&["All"]), &OWNED_BY_OTHERS).is_ok());
+
+    let roles = vec!["DefaultBotRole".to_string(), "IngestionBotRole".to_string()];
+    let bot = book.subject(&Member { name: "ingestion-bot", is_bot: true, roles: &roles, ..Default::default() });
+    assert!(check(&bot, "table", &ops(&["Create", "EditAll", "Delete"]), &OWNED_BY_OTHERS).is_ok());
+    // Deny rules win, with the original's message naming role, policy and rule.
+    let denied = check(&bot, "table", &ops(&["EditDisplayName"]), &OWNED_BY_OTHERS).unwrap_err();
+    assert_eq!(
+        denied.to_string(),
+        "Principal: CatalogPrincipal{name='ingestion-bot'} operation EditDisplayName denied by role IngestionBotRole, policy IngestionBotPolicy, rule DisplayName-Deny"
+    );
+    assert!(matches!(check(&bot, "bot", &ops(&["Create"]), &OWNED_BY_OTHERS), Err(Denied::ByRule { .. })));
+    // Bots get only their own roles: not the Organization's DataConsumer.
+    let plain = book.subject(&Member { name: "other-bot", is_bot: true, ..Default::default() });
+    assert!(check(&plain, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_err());
+}
+
+#[test]
+fn teams_up_the_hierarchy_and_team_denies() {
+    let mut book = seed::book();
+    let deny = tessera_authz::Policy {
+        name: "NoDeletes".into(),
+        rules: vec![tessera_authz::Rule {
+            name: "NoDeletes-Rule".into(),
+            resources: vec!["all".into()],
+            operations: ops(&["Delete"]),
+            effect: tessera_authz::Effect::Deny,
+            condition: None,
+        }],
+    };
+    book.policies.insert("NoDeletes".into(), std::sync::Arc::new(deny));
+    book.teams.insert(
+        "Finance".into(),
+        TeamNode { parents: vec!["Organization".into()], default_roles: vec![], policies: vec!["NoDeletes".into()] },
+    );
+    book.teams.insert("Payroll".into(), TeamNode { parents: vec!["Finance".into()], ..Default::default() });
+    let teams = vec!["Payroll".to_string()];
+    let pat = book.subject(&Member { name: "pat", teams: &teams, ..Default::default() });
+    assert_eq!(pat.teams, vec!["Payroll", "Finance", "Organization"]);
+    // Organization's default role still applies up the hierarchy ...
+    assert!(check(&pat, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_ok());
+    // ... and Finance's deny beats OrganizationPolicy's owner allow.
+    let denied = check(&pat, "table", &ops(&["Delete"]), &MINE).unwrap_err();
+    assert_eq!(
+        denied.to_string(),
+        "Principal: CatalogPrincipal{name='pat'} operation Delete denied policy NoDeletes, rule NoDeletes-Rule"
+    );
+    // A cycle in the hierarchy does not hang.
+    book.teams.get_mut("Finance").unwrap().parents.push("Payroll".into());
+    assert_eq!(book.subject(&Member { name: "pat", teams: &teams, ..Default::default() }).teams.len(), 3);
+}
