@@ -2,6 +2,7 @@
 //! API over both. Migrations are kept per backend and applied in order; a database whose schema is
 //! newer than this build is refused rather than touched.
 
+mod access;
 mod accounts;
 mod connect;
 mod error;
@@ -10,6 +11,7 @@ mod query;
 mod sessions;
 mod settings;
 
+pub use access::{AccessRow, MembershipRow};
 pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};

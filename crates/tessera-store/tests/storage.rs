@@ -260,3 +260,48 @@ async fn sessions_expire_update_and_are_consumed_once() {
         assert!(store.session("new", 2_000).await.unwrap().is_some());
     }
 }
+
+#[tokio::test]
+async fn access_entities_and_memberships_feed_the_change_log() {
+    for db in both().await {
+        let store = Store::connect(&db.config).await.unwrap();
+        store.migrate().await.unwrap();
+        let before = store.latest_change().await.unwrap();
+        let row = tessera_store::AccessRow {
+            id: "p1".into(),
+            kind: "policy".into(),
+            name: "NoDeletes".into(),
+            body: r#"{"rules":[]}"#.into(),
+            provider: "user".into(),
+            deleted: false,
+            version: 0.1,
+            updated_at: 1,
+            updated_by: "admin".into(),
+        };
+        store.upsert_access(&row).await.unwrap();
+        let updated = tessera_store::AccessRow { body: r#"{"rules":[1]}"#.into(), version: 0.2, ..row.clone() };
+        store.upsert_access(&updated).await.unwrap();
+        assert_eq!(store.access_entities("policy").await.unwrap(), vec![updated.clone()], "{:?}", store.backend());
+        assert_eq!(store.access_entity("policy", "NoDeletes").await.unwrap(), Some(updated.clone()));
+        assert_eq!(store.access_entity("role", "NoDeletes").await.unwrap(), None, "names are per kind");
+        let clash = tessera_store::AccessRow { id: "p2".into(), ..row.clone() };
+        assert!(matches!(store.upsert_access(&clash).await, Err(StoreError::Conflict { .. })));
+        let bad_kind = tessera_store::AccessRow { id: "x".into(), kind: "bot".into(), ..row.clone() };
+        assert!(store.upsert_access(&bad_kind).await.is_err());
+        assert!(store.delete_access("p1").await.unwrap());
+        assert!(!store.delete_access("p1").await.unwrap());
+
+        store.insert_user(&user("u1", "alice", false)).await.unwrap();
+        let member = tessera_store::MembershipRow {
+            user_id: "u1".into(),
+            roles: r#"["DataSteward"]"#.into(),
+            teams: r#"["Finance"]"#.into(),
+        };
+        store.set_membership(&member).await.unwrap();
+        assert_eq!(store.membership("u1").await.unwrap(), Some(member.clone()));
+        assert_eq!(store.all_memberships().await.unwrap(), vec![member]);
+        assert!(store.latest_change().await.unwrap() >= before + 4, "each write is on the change feed");
+        store.delete_user("u1").await.unwrap();
+        assert_eq!(store.membership("u1").await.unwrap(), None, "memberships go with their user");
+    }
+}
