@@ -2,8 +2,11 @@
 //! typed tree (the original evaluated them as SpEL, which allowed remote code execution,
 //! CVE-2024-28254), policies, roles and teams, and the decision procedure.
 
+pub mod access;
 pub mod condition;
 pub mod decide;
+pub mod document;
+pub mod manage;
 pub mod operation;
 pub mod policy;
 pub mod seed;

@@ -75,34 +75,47 @@ pub const ORGANIZATION_POLICIES: &[&str] = &["OrganizationPolicy"];
 pub const BOT_ROLES: &[&str] = &["DefaultBotRole"];
 pub const BOT_SPECIFIC_ROLES: &[(&str, &[&str])] = &[("ingestion-bot", &["IngestionBotRole"])];
 
-/// The seed as a [`crate::PolicyBook`] (what a fresh database holds).
-pub fn book() -> crate::PolicyBook {
-    use crate::policy::{Effect, Policy, Rule, TeamNode};
-    use std::sync::Arc;
-    let mut book = crate::PolicyBook::default();
-    for (name, _, rules) in POLICIES {
+/// The seed as stored documents: (kind, name, document).
+pub fn documents() -> Vec<(&'static str, &'static str, crate::document::AccessDoc)> {
+    use crate::document::{AccessDoc, RuleDoc};
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    for (name, description, rules) in POLICIES {
         let rules = rules
             .iter()
-            .map(|(rule, resources, operations, effect, condition)| Rule {
+            .map(|(rule, resources, operations, effect, condition)| RuleDoc {
                 name: rule.to_string(),
-                resources: resources.iter().map(|r| r.to_ascii_lowercase()).collect(),
-                operations: operations.iter().map(|o| crate::Operation::named(o)).collect(),
-                effect: if *effect == "deny" { Effect::Deny } else { Effect::Allow },
-                condition: condition.map(|c| crate::condition::parse(c).expect("seeded conditions parse")),
+                description: None,
+                resources: strings(resources),
+                operations: strings(operations),
+                effect: effect.to_string(),
+                condition: condition.map(str::to_string),
             })
             .collect();
-        book.policies.insert(name.to_string(), Arc::new(Policy { name: name.to_string(), rules }));
+        out.push((
+            "policy",
+            *name,
+            AccessDoc { description: Some(description.to_string()), rules, ..Default::default() },
+        ));
     }
-    for (role, policies) in ROLES {
-        book.roles.insert(role.to_string(), policies.iter().map(|p| p.to_string()).collect());
+    for (name, policies) in ROLES {
+        out.push(("role", *name, AccessDoc { policies: strings(policies), ..Default::default() }));
     }
-    book.teams.insert(
-        crate::policy::ORGANIZATION.to_string(),
-        TeamNode {
-            parents: vec![],
-            default_roles: ORGANIZATION_DEFAULT_ROLES.iter().map(|r| r.to_string()).collect(),
-            policies: ORGANIZATION_POLICIES.iter().map(|p| p.to_string()).collect(),
+    out.push((
+        "team",
+        crate::policy::ORGANIZATION,
+        AccessDoc {
+            description: Some("The whole organization: every user belongs to it.".into()),
+            team_type: Some("Organization".into()),
+            default_roles: strings(ORGANIZATION_DEFAULT_ROLES),
+            policies: strings(ORGANIZATION_POLICIES),
+            ..Default::default()
         },
-    );
-    book
+    ));
+    out
+}
+
+/// The seed as a [`crate::PolicyBook`] (what a fresh database holds).
+pub fn book() -> crate::PolicyBook {
+    crate::document::book(documents())
 }

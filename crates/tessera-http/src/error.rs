@@ -111,6 +111,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<tessera_authz::manage::ManageError> for ApiError {
+    fn from(error: tessera_authz::manage::ManageError) -> Self {
+        use tessera_authz::manage::ManageError as E;
+        match error {
+            E::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid_request", message),
+            E::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
+            E::SystemEntity { .. } => Self::new(StatusCode::BAD_REQUEST, "system_entity", error.to_string()),
+            E::Store(store) => store.into(),
+        }
+    }
+}
+
+impl From<tessera_authz::Denied> for ApiError {
+    fn from(error: tessera_authz::Denied) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "not_authorized", error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

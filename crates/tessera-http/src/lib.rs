@@ -1,6 +1,7 @@
 //! Tessera's HTTP side: the API router (port 8585) and the admin router (port 8586), the error
 //! contract, and the layers every request passes (request id, log, metrics, authentication).
 
+mod access_control;
 pub mod admin;
 pub mod authn;
 mod bots;
@@ -45,6 +46,8 @@ pub struct Shared {
     pub base_url: Arc<str>,
     /// Rendered JSON of signed-in users (`loggedInUser`).
     pub rendered_users: Arc<entities::RenderedUsers>,
+    /// Policies, roles, teams and memberships: the authorizer's state.
+    pub access: Arc<tessera_authz::access::Access>,
     /// The confidential client's sign-in flow.
     pub signin: tessera_auth::signin::SignIn,
 }
@@ -61,14 +64,27 @@ impl AppState {
         let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
         let base_url: Arc<str> = config.oidc.server_url.trim_end_matches('/').into();
         let rendered_users = Arc::default();
+        let access = Arc::new(tessera_authz::access::Access::new(store.clone()));
         let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
-        Self(Arc::new(Shared { config, store, keys, verifier, accounts, jwks_json, base_url, rendered_users, signin }))
+        Self(Arc::new(Shared {
+            config,
+            store,
+            keys,
+            verifier,
+            accounts,
+            jwks_json,
+            base_url,
+            rendered_users,
+            access,
+            signin,
+        }))
     }
 
     /// Bootstraps accounts, then follows the change feed and refreshes provider keys in the
     /// background. Returns the background tasks (abort them on shutdown).
     pub async fn start(&self) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
         self.accounts.bootstrap().await?;
+        self.access.seed().await?;
         let providers = self.verifier.providers().clone();
         let first_fetch = tokio::spawn(async move { providers.refresh_all().await });
         let period = std::time::Duration::from_secs(self.config.tokens.jwks_refresh_seconds);
@@ -76,6 +92,7 @@ impl AppState {
             first_fetch,
             self.verifier.providers().spawn_background_refresh(period),
             self.accounts.clone().follow_changes(),
+            self.access.clone().follow(self.accounts.reloads()),
         ])
     }
 }
@@ -95,6 +112,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(bots::routes())
         .merge(signin::routes())
+        .merge(access_control::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -25,6 +25,7 @@ impl Accounts {
             snapshot.personal_token_hashes.iter().filter_map(|h| TokenHash::from_hex(h)).collect();
         let users: HashSet<String> = snapshot.user_names.into_iter().collect();
         self.revocation.replace(bots, personal, users);
+        self.reloaded.send_modify(|n| *n += 1);
         Ok(())
     }
 

@@ -33,6 +33,8 @@ pub struct Accounts {
     /// Users by name, so signed-in requests need no query; emptied on every change (local, or
     /// seen in the change feed).
     users: std::sync::RwLock<std::collections::HashMap<String, Option<Arc<UserRow>>>>,
+    /// Bumped after every reload, local or from the feed: others (the authorizer) follow it.
+    reloaded: tokio::sync::watch::Sender<u64>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -46,7 +48,13 @@ pub(crate) fn new_id() -> String {
 impl Accounts {
     pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
         let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
-        Self { store, keys, config, secrets, revocation, users: Default::default() }
+        let reloaded = tokio::sync::watch::Sender::new(0);
+        Self { store, keys, config, secrets, revocation, users: Default::default(), reloaded }
+    }
+
+    /// Changes each time accounts were reloaded (after any change on any replica).
+    pub fn reloads(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.reloaded.subscribe()
     }
 
     pub fn store(&self) -> &Store {

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use tessera_auth::{Expiry, Subject, TokenType};
 
-fn request(method: &str, path: &str, token: &str, body: Option<Value>) -> Request<Body> {
+pub fn request(method: &str, path: &str, token: &str, body: Option<Value>) -> Request<Body> {
     let builder = Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
     match body {
         Some(b) => builder.header("content-type", "application/json").body(Body::from(b.to_string())).unwrap(),
@@ -16,7 +16,7 @@ fn request(method: &str, path: &str, token: &str, body: Option<Value>) -> Reques
 }
 
 /// A session token for an existing user, as Tessera would issue one.
-fn session(s: &Server, name: &str, email: &str) -> String {
+pub fn session(s: &Server, name: &str, email: &str) -> String {
     let subject = Subject { name, email, roles: &[], is_bot: false };
     s.state
         .keys
@@ -24,7 +24,7 @@ fn session(s: &Server, name: &str, email: &str) -> String {
         .token
 }
 
-async fn api(s: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+pub async fn api(s: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
     let (status, _, json) = call(&s.api, request(method, path, token, body)).await;
     (status, json)
 }

@@ -11,6 +11,7 @@ use tessera_http::{AppState, admin_router, api_router};
 use tessera_store::Store;
 use tower::ServiceExt;
 
+mod access_control;
 mod accounts;
 
 pub struct Server {

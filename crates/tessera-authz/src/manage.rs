@@ -1,0 +1,155 @@
+//! Creating, changing and deleting policies, roles and teams, with the checks a save needs:
+//! every rule compiles (a condition that does not parse is refused with its position), every
+//! referenced policy, role or team exists, a team is not its own ancestor, and what the system
+//! seeded is never deleted.
+
+use crate::access::Access;
+use crate::document::{AccessDoc, RuleDoc};
+use tessera_store::{AccessRow, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManageError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{kind} instance for {key} not found")]
+    NotFound { kind: &'static str, key: String },
+    #[error("{kind} {name} is provided by the system and cannot be deleted")]
+    SystemEntity { kind: &'static str, name: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a create or update request carries (the original's `CreatePolicy`, `CreateRole`,
+/// `CreateTeam`): references by name, fully qualified name or id.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveRequest {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub rules: Vec<RuleDoc>,
+    #[serde(default)]
+    pub policies: Vec<String>,
+    #[serde(default)]
+    pub parents: Vec<String>,
+    #[serde(default)]
+    pub default_roles: Vec<String>,
+    pub team_type: Option<String>,
+}
+
+pub fn kind_name(kind: &str) -> &'static str {
+    match kind {
+        "policy" => "policy",
+        "role" => "role",
+        _ => "team",
+    }
+}
+
+impl Access {
+    /// Create-or-update by name; returns the stored row and whether it was new.
+    pub async fn save(&self, kind: &str, request: SaveRequest, by: &str) -> Result<(AccessRow, bool), ManageError> {
+        let name = request.name.trim();
+        if name.is_empty() || name.len() > 256 {
+            return Err(ManageError::Invalid("name must be 1 to 256 characters".into()));
+        }
+        let snapshot = self.snapshot();
+        let resolve = |wanted_kind: &'static str, key: &str| -> Result<String, ManageError> {
+            snapshot
+                .rows
+                .iter()
+                .find(|r| r.kind == wanted_kind && !r.deleted && (r.name == key || r.id == key))
+                .map(|r| r.name.clone())
+                .ok_or_else(|| ManageError::NotFound { kind: wanted_kind, key: key.to_string() })
+        };
+        let mut doc = AccessDoc {
+            display_name: request.display_name.clone(),
+            description: request.description.clone(),
+            ..Default::default()
+        };
+        match kind {
+            "policy" => {
+                if request.rules.is_empty() {
+                    return Err(ManageError::Invalid("a policy needs at least one rule".into()));
+                }
+                for rule in &request.rules {
+                    rule.compile().map_err(|e| ManageError::Invalid(e.to_string()))?;
+                }
+                doc.rules = request.rules.clone();
+            }
+            "role" => {
+                doc.policies = request.policies.iter().map(|p| resolve("policy", p)).collect::<Result<_, _>>()?;
+                if doc.policies.is_empty() {
+                    return Err(ManageError::Invalid("a role needs at least one policy".into()));
+                }
+            }
+            _ => {
+                doc.policies = request.policies.iter().map(|p| resolve("policy", p)).collect::<Result<_, _>>()?;
+                doc.default_roles =
+                    request.default_roles.iter().map(|r| resolve("role", r)).collect::<Result<_, _>>()?;
+                doc.parents = request.parents.iter().map(|t| resolve("team", t)).collect::<Result<_, _>>()?;
+                if doc.parents.is_empty() && name != crate::policy::ORGANIZATION {
+                    doc.parents.push(crate::policy::ORGANIZATION.to_string());
+                }
+                if self.is_ancestor(name, &doc.parents) {
+                    return Err(ManageError::Invalid(format!("team {name} cannot be its own ancestor")));
+                }
+                doc.team_type = Some(request.team_type.clone().unwrap_or_else(|| "Group".into()));
+            }
+        }
+        let existing = self.store().access_entity(kind, name).await?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let created = existing.is_none();
+        let row = AccessRow {
+            id: existing.as_ref().map(|e| e.id.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            kind: kind.to_string(),
+            name: name.to_string(),
+            body: serde_json::to_string(&doc).expect("documents serialise"),
+            provider: existing.as_ref().map(|e| e.provider.clone()).unwrap_or_else(|| "user".into()),
+            deleted: false,
+            version: existing.as_ref().map(|e| ((e.version * 10.0).round() + 1.0) / 10.0).unwrap_or(0.1),
+            updated_at: now,
+            updated_by: by.to_string(),
+        };
+        self.store().upsert_access(&row).await?;
+        self.reload().await?;
+        Ok((row, created))
+    }
+
+    /// Hard delete of a user-made policy, role or team.
+    pub async fn delete(&self, kind: &str, id: &str) -> Result<AccessRow, ManageError> {
+        let row = self
+            .store()
+            .access_entity_by_id(id)
+            .await?
+            .filter(|r| r.kind == kind)
+            .ok_or_else(|| ManageError::NotFound { kind: kind_name(kind), key: id.to_string() })?;
+        if row.provider == "system" {
+            return Err(ManageError::SystemEntity { kind: kind_name(kind), name: row.name });
+        }
+        self.store().delete_access(id).await?;
+        self.reload().await?;
+        Ok(row)
+    }
+
+    /// Whether `team` is among `parents` or their ancestors.
+    fn is_ancestor(&self, team: &str, parents: &[String]) -> bool {
+        let snapshot = self.snapshot();
+        let mut stack: Vec<&str> = parents.iter().map(String::as_str).collect();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(current) = stack.pop() {
+            if current == team {
+                return true;
+            }
+            if seen.insert(current)
+                && let Some(node) = snapshot.book.teams.get(current)
+            {
+                stack.extend(node.parents.iter().map(String::as_str));
+            }
+        }
+        false
+    }
+}

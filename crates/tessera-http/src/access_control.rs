@@ -1,0 +1,181 @@
+//! `/api/v1/policies`, `/api/v1/roles`, `/api/v1/teams`: read by anyone signed in, changed by
+//! admins; plus the condition check the policy editor calls while typing.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tessera_authz::document::AccessDoc;
+use tessera_authz::manage::{SaveRequest, kind_name};
+use tessera_store::AccessRow;
+
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new();
+    for (collection, kind) in [("policies", "policy"), ("roles", "role"), ("teams", "team")] {
+        let list_or_save = get(move |s, c, p| list(s, c, p, kind))
+            .post(move |s, c, b| save(s, c, b, kind, true))
+            .put(move |s, c, b| save(s, c, b, kind, false));
+        router = router
+            .route(&format!("/api/v1/{collection}"), list_or_save)
+            .route(
+                &format!("/api/v1/{collection}/{{id}}"),
+                get(move |s, c, p| by_id(s, c, p, kind)).delete(move |s, c, p| delete(s, c, p, kind)),
+            )
+            .route(&format!("/api/v1/{collection}/name/{{name}}"), get(move |s, c, p| by_name(s, c, p, kind)));
+    }
+    router.route("/api/v1/policies/validation/condition/{expression}", get(validate_condition))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    params: Params,
+    kind: &str,
+) -> Result<Json<Value>, ApiError> {
+    let limit = params.limit()? as usize;
+    let after = crate::entities::cursor(params.get("after"))?;
+    let snapshot = state.access.snapshot();
+    let all: Vec<&AccessRow> = snapshot.rows.iter().filter(|r| r.kind == kind && !r.deleted).collect();
+    let page: Vec<&AccessRow> =
+        all.iter().copied().filter(|r| after.as_deref().is_none_or(|a| r.name.as_str() > a)).take(limit).collect();
+    let data = page.iter().map(|r| render(&state, r)).collect();
+    let full = page.len() == limit;
+    Ok(Json(crate::entities::page(data, all.len() as i64, page.last().map(|r| r.name.as_str()), full)))
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(id): Path<String>,
+    kind: &str,
+) -> Result<Json<Value>, ApiError> {
+    find(&state, kind, |r| r.id == id, &id)
+}
+
+async fn by_name(
+    State(state): State<AppState>,
+    Caller(_): Caller,
+    Path(name): Path<String>,
+    kind: &str,
+) -> Result<Json<Value>, ApiError> {
+    find(&state, kind, |r| r.name == name, &name)
+}
+
+fn find(
+    state: &AppState,
+    kind: &str,
+    matches: impl Fn(&AccessRow) -> bool,
+    key: &str,
+) -> Result<Json<Value>, ApiError> {
+    let snapshot = state.access.snapshot();
+    let row = snapshot.rows.iter().find(|r| r.kind == kind && !r.deleted && matches(r)).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{} instance for {key} not found", kind_name(kind)))
+    })?;
+    Ok(Json(render(state, row)))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<SaveRequest>,
+    kind: &str,
+    create_only: bool,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    state.accounts.require_admin(&caller).await?;
+    if create_only && state.access.snapshot().rows.iter().any(|r| r.kind == kind && r.name == body.name.trim()) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"));
+    }
+    let (row, created) = state.access.save(kind, body, &caller.name).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(render(&state, &row))))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+    kind: &str,
+) -> Result<Json<Value>, ApiError> {
+    state.accounts.require_admin(&caller).await?;
+    let row = state.access.delete(kind, &id).await?;
+    Ok(Json(render(&state, &AccessRow { deleted: true, ..row })))
+}
+
+/// 204 when the condition parses, else 400 with the position of the first problem.
+async fn validate_condition(Caller(_): Caller, Path(expression): Path<String>) -> Result<StatusCode, ApiError> {
+    tessera_authz::condition::parse(&expression)
+        .map(|_| StatusCode::NO_CONTENT)
+        .map_err(|e| ApiError::bad_request("invalid_condition", e.to_string()))
+}
+
+/// A policy, role or team in the original's JSON shape, references with ids.
+fn render(state: &AppState, row: &AccessRow) -> Value {
+    let doc: AccessDoc = serde_json::from_str(&row.body).unwrap_or_default();
+    let collection = match row.kind.as_str() {
+        "policy" => "policies",
+        "role" => "roles",
+        _ => "teams",
+    };
+    let mut out = json!({
+        "id": row.id,
+        "name": row.name,
+        "fullyQualifiedName": crate::entities::fqn(&row.name),
+        "version": row.version,
+        "updatedAt": row.updated_at,
+        "updatedBy": row.updated_by,
+        "href": format!("{}/api/v1/{collection}/{}", state.base_url, row.id),
+        "provider": row.provider,
+        "deleted": row.deleted,
+    });
+    if let Some(display_name) = &doc.display_name {
+        out["displayName"] = json!(display_name);
+    }
+    if let Some(description) = &doc.description {
+        out["description"] = json!(description);
+    }
+    let references = |kind: &str, names: &[String]| -> Value {
+        Value::Array(names.iter().filter_map(|n| reference(state, kind, n)).collect())
+    };
+    match row.kind.as_str() {
+        "policy" => {
+            out["enabled"] = json!(true);
+            out["allowDelete"] = json!(row.provider != "system");
+            out["rules"] = json!(doc.rules);
+        }
+        "role" => {
+            out["allowDelete"] = json!(row.provider != "system");
+            out["policies"] = references("policy", &doc.policies);
+        }
+        _ => {
+            out["teamType"] = json!(doc.team_type.as_deref().unwrap_or("Group"));
+            out["parents"] = references("team", &doc.parents);
+            out["defaultRoles"] = references("role", &doc.default_roles);
+            out["policies"] = references("policy", &doc.policies);
+        }
+    }
+    out
+}
+
+/// An `EntityReference` to a policy, role or team by name.
+pub fn reference(state: &AppState, kind: &str, name: &str) -> Option<Value> {
+    let snapshot = state.access.snapshot();
+    let row = snapshot.rows.iter().find(|r| r.kind == kind && r.name == name)?;
+    let collection = match kind {
+        "policy" => "policies",
+        "role" => "roles",
+        _ => "teams",
+    };
+    Some(json!({
+        "id": row.id,
+        "type": kind,
+        "name": row.name,
+        "fullyQualifiedName": crate::entities::fqn(&row.name),
+        "deleted": row.deleted,
+        "href": format!("{}/api/v1/{collection}/{}", state.base_url, row.id),
+    }))
+}

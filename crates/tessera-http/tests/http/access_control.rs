@@ -1,0 +1,157 @@
+//! Policies, roles and teams through the API: the seeded ones, admin-only changes with
+//! validation (conditions with positions, references, hierarchy), and the condition check.
+
+use crate::accounts::{api, session};
+use crate::server;
+use axum::http::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn seeded_policies_roles_and_organization() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, roles) = api(&s, "GET", "/api/v1/roles?limit=100", &admin, None).await;
+    assert_eq!(status, StatusCode::OK, "{roles}");
+    let names: Vec<&str> = roles["data"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["DataConsumer", "DataSteward", "DefaultBotRole", "IngestionBotRole"]);
+    assert_eq!(roles["paging"]["total"], 4);
+
+    let (status, policy) = api(&s, "GET", "/api/v1/policies/name/IngestionBotPolicy", &admin, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((policy["provider"].as_str(), policy["allowDelete"].as_bool()), (Some("system"), Some(false)));
+    assert_eq!(policy["rules"][1]["name"], "DisplayName-Deny");
+    assert_eq!(policy["rules"][1]["effect"], "deny");
+
+    let (_, role) = api(&s, "GET", "/api/v1/roles/name/DataConsumer", &admin, None).await;
+    assert_eq!(role["policies"][0]["name"], "DataConsumerPolicy");
+    assert_eq!(role["policies"][0]["type"], "policy");
+    assert_eq!(
+        role["policies"][0]["id"],
+        s.state.access.snapshot().rows.iter().find(|r| r.name == "DataConsumerPolicy").unwrap().id
+    );
+
+    let (_, org) = api(&s, "GET", "/api/v1/teams/name/Organization", &admin, None).await;
+    assert_eq!(
+        (org["teamType"].as_str(), org["defaultRoles"][0]["name"].as_str()),
+        (Some("Organization"), Some("DataConsumer"))
+    );
+    assert_eq!(org["policies"][0]["name"], "OrganizationPolicy");
+
+    // Seeded items cannot be deleted, even by an admin.
+    let id = policy["id"].as_str().unwrap();
+    let (status, body) = api(&s, "DELETE", &format!("/api/v1/policies/{id}"), &admin, None).await;
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("system_entity")), "{body}");
+
+    // A restart does not seed twice.
+    s.state.access.seed().await.unwrap();
+    let (_, again) = api(&s, "GET", "/api/v1/roles", &admin, None).await;
+    assert_eq!(again["paging"]["total"], 4);
+}
+
+#[tokio::test]
+async fn admins_create_policies_with_checked_conditions() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let policy = |condition: &str| {
+        json!({"name": "FinanceOwners", "description": "owners edit", "rules": [
+            {"name": "Edit", "resources": ["table"], "operations": ["EditAll"], "effect": "allow", "condition": condition}
+        ]})
+    };
+    // A SpEL payload is refused with its position; nothing is stored.
+    let (status, body) = api(
+        &s,
+        "POST",
+        "/api/v1/policies",
+        &admin,
+        Some(policy("isOwner() && T(java.lang.Runtime).getRuntime().exec('id')")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("position 13"), "{body}");
+    let (status, _) = api(&s, "GET", "/api/v1/policies/name/FinanceOwners", &admin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, created) = api(&s, "POST", "/api/v1/policies", &admin, Some(policy("isOwner()"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!((created["version"].as_f64(), created["provider"].as_str()), (Some(0.1), Some("user")));
+    let (status, _) = api(&s, "POST", "/api/v1/policies", &admin, Some(policy("isOwner()"))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, updated) = api(&s, "PUT", "/api/v1/policies", &admin, Some(policy("noOwner()"))).await;
+    assert_eq!((status, updated["version"].as_f64()), (StatusCode::OK, Some(0.2)));
+
+    // Unknown operations and effects are named.
+    let mut bad = policy("isOwner()");
+    bad["rules"][0]["operations"] = json!(["Execute"]);
+    let (status, body) = api(&s, "PUT", "/api/v1/policies", &admin, Some(bad)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("unknown operation \"Execute\""), "{body}");
+
+    // Roles reference existing policies; teams existing parents, never themselves.
+    let (status, body) =
+        api(&s, "POST", "/api/v1/roles", &admin, Some(json!({"name": "R", "policies": ["Nope"]}))).await;
+    assert_eq!((status, body["message"].as_str()), (StatusCode::NOT_FOUND, Some("policy instance for Nope not found")));
+    let (status, role) =
+        api(&s, "POST", "/api/v1/roles", &admin, Some(json!({"name": "FinanceRole", "policies": ["FinanceOwners"]})))
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "{role}");
+    let (status, team) = api(
+        &s,
+        "POST",
+        "/api/v1/teams",
+        &admin,
+        Some(json!({"name": "Finance", "teamType": "Department", "defaultRoles": [role["id"]]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{team}");
+    assert_eq!(team["parents"][0]["name"], "Organization", "a team without parents hangs under Organization");
+    let (status, _) =
+        api(&s, "POST", "/api/v1/teams", &admin, Some(json!({"name": "Payroll", "parents": ["Finance"]}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) =
+        api(&s, "PUT", "/api/v1/teams", &admin, Some(json!({"name": "Finance", "parents": ["Payroll"]}))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("own ancestor"), "{body}");
+
+    // User-made ones can be deleted.
+    let id = role["id"].as_str().unwrap();
+    let (status, deleted) = api(&s, "DELETE", &format!("/api/v1/roles/{id}"), &admin, None).await;
+    assert_eq!((status, deleted["deleted"].as_bool()), (StatusCode::OK, Some(true)));
+}
+
+#[tokio::test]
+async fn non_admins_read_but_cannot_change_access_control() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, _) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "alice", "email": "alice@open-metadata.org"})))
+            .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let alice = session(&s, "alice", "alice@open-metadata.org");
+    let (status, _) = api(&s, "GET", "/api/v1/policies", &alice, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let body = json!({"name": "Mine", "rules": [{"name": "r", "resources": ["all"], "operations": ["All"], "effect": "allow"}]});
+    let (status, refused) = api(&s, "POST", "/api/v1/policies", &alice, Some(body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refused["message"], "Principal: CatalogPrincipal{name='alice'} is not admin");
+    let (status, _) = api(
+        &s,
+        "PUT",
+        "/api/v1/roles",
+        &alice,
+        Some(json!({"name": "DataConsumer", "policies": ["IngestionBotPolicy"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no granting yourself more through a seeded role");
+}
+
+#[tokio::test]
+async fn condition_validation_endpoint() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, _) =
+        api(&s, "GET", "/api/v1/policies/validation/condition/isOwner()%20%26%26%20noOwner()", &admin, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = api(&s, "GET", "/api/v1/policies/validation/condition/isOwner(", &admin, None).await;
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_condition")));
+    assert!(body["message"].as_str().unwrap().contains("position 8"), "{body}");
+}
