@@ -21,6 +21,8 @@ pub struct Access {
     store: Store,
     snapshot: RwLock<Arc<Snapshot>>,
     subjects: RwLock<HashMap<String, Arc<Subject>>>,
+    /// Bumped on every reload, so renderings that include roles and teams know to redo them.
+    epoch: std::sync::atomic::AtomicU64,
 }
 
 fn now_ms() -> i64 {
@@ -29,7 +31,7 @@ fn now_ms() -> i64 {
 
 impl Access {
     pub fn new(store: Store) -> Self {
-        Self { store, snapshot: RwLock::default(), subjects: RwLock::default() }
+        Self { store, snapshot: RwLock::default(), subjects: RwLock::default(), epoch: Default::default() }
     }
 
     /// Writes the seeded policies, roles and team that are missing (never overwrites an existing
@@ -88,7 +90,12 @@ impl Access {
             .collect();
         *self.snapshot.write().expect("access snapshot") = Arc::new(Snapshot { book, rows, memberships });
         self.subjects.write().expect("subject cache").clear();
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(())
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn store(&self) -> &Store {

@@ -135,6 +135,37 @@ impl Access {
         Ok(row)
     }
 
+    /// Role and team names for a user, from names or ids; unknown ones are refused.
+    pub fn resolve_memberships(
+        &self,
+        roles: &[String],
+        teams: &[String],
+    ) -> Result<(Vec<String>, Vec<String>), ManageError> {
+        let snapshot = self.snapshot();
+        let resolve = |kind: &'static str, key: &String| {
+            snapshot
+                .rows
+                .iter()
+                .find(|r| r.kind == kind && !r.deleted && (r.name == *key || r.id == *key))
+                .map(|r| r.name.clone())
+                .ok_or_else(|| ManageError::NotFound { kind, key: key.clone() })
+        };
+        let roles = roles.iter().map(|r| resolve("role", r)).collect::<Result<Vec<_>, _>>()?;
+        let teams = teams.iter().map(|t| resolve("team", t)).collect::<Result<Vec<_>, _>>()?;
+        Ok((roles, teams))
+    }
+
+    pub async fn set_membership(&self, user_id: &str, roles: &[String], teams: &[String]) -> Result<(), ManageError> {
+        let row = tessera_store::MembershipRow {
+            user_id: user_id.to_string(),
+            roles: serde_json::to_string(roles).expect("names serialise"),
+            teams: serde_json::to_string(teams).expect("names serialise"),
+        };
+        self.store().set_membership(&row).await?;
+        self.reload().await?;
+        Ok(())
+    }
+
     /// Whether `team` is among `parents` or their ancestors.
     fn is_ancestor(&self, team: &str, parents: &[String]) -> bool {
         let snapshot = self.snapshot();

@@ -179,3 +179,28 @@ pub fn reference(state: &AppState, kind: &str, name: &str) -> Option<Value> {
         "href": format!("{}/api/v1/{collection}/{}", state.base_url, row.id),
     }))
 }
+
+/// A user's roles and teams as references (a user in no team is in Organization), and the roles
+/// their teams give them (`inheritedRoles`).
+pub fn memberships(state: &AppState, user: &tessera_store::UserRow) -> crate::entities::Memberships {
+    let snapshot = state.access.snapshot();
+    let (roles, teams) = snapshot.memberships.get(&user.id).cloned().unwrap_or_default();
+    let subject = state.access.subject(user);
+    let direct_teams: Vec<String> =
+        if teams.is_empty() && !user.is_bot { vec![tessera_authz::policy::ORGANIZATION.to_string()] } else { teams };
+    let own_roles: Vec<String> = if user.is_bot { subject.roles.clone() } else { roles };
+    let mut inherited: Vec<String> = Vec::new();
+    for team in &subject.teams {
+        for role in snapshot.book.teams.get(team).map(|t| t.default_roles.as_slice()).unwrap_or_default() {
+            if !inherited.contains(role) && !own_roles.contains(role) {
+                inherited.push(role.clone());
+            }
+        }
+    }
+    let refs = |kind: &str, names: &[String]| names.iter().filter_map(|n| reference(state, kind, n)).collect();
+    crate::entities::Memberships {
+        roles: refs("role", &own_roles),
+        teams: refs("team", &direct_teams),
+        inherited_roles: refs("role", &inherited),
+    }
+}

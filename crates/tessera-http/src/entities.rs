@@ -34,12 +34,20 @@ pub struct UserJson<'a> {
     deleted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_login_time: Option<i64>,
-    roles: [(); 0],
-    teams: [(); 0],
-    inherited_roles: [(); 0],
+    roles: Vec<Value>,
+    teams: Vec<Value>,
+    inherited_roles: Vec<Value>,
 }
 
-pub fn user_json<'a>(row: &'a UserRow, base_url: &str) -> UserJson<'a> {
+/// A user's roles, teams and the roles their teams give them, as references.
+#[derive(Default)]
+pub struct Memberships {
+    pub roles: Vec<Value>,
+    pub teams: Vec<Value>,
+    pub inherited_roles: Vec<Value>,
+}
+
+pub fn user_json<'a>(row: &'a UserRow, base_url: &str, memberships: Memberships) -> UserJson<'a> {
     UserJson {
         id: &row.id,
         name: &row.name,
@@ -56,14 +64,16 @@ pub fn user_json<'a>(row: &'a UserRow, base_url: &str) -> UserJson<'a> {
         is_email_verified: row.is_email_verified,
         deleted: row.deleted,
         last_login_time: row.last_login_time,
-        roles: [],
-        teams: [],
-        inherited_roles: [],
+        roles: memberships.roles,
+        teams: memberships.teams,
+        inherited_roles: memberships.inherited_roles,
     }
 }
 
-pub fn user(row: &UserRow, base_url: &str) -> Value {
-    serde_json::to_value(user_json(row, base_url)).expect("a user serialises")
+/// A user with their roles and teams.
+pub fn user(state: &crate::AppState, row: &UserRow) -> Value {
+    let memberships = crate::access_control::memberships(state, row);
+    serde_json::to_value(user_json(row, &state.base_url, memberships)).expect("a user serialises")
 }
 
 pub fn user_reference(row: &UserRow, base_url: &str) -> Value {
@@ -132,8 +142,9 @@ pub struct RenderedUsers {
 }
 
 impl RenderedUsers {
-    pub fn get_or_render(&self, row: &UserRow, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
-        let stamp = (row.updated_at, row.version.to_bits());
+    /// `epoch` is the authorizer's: a change of roles or teams renders anew.
+    pub fn get_or_render(&self, row: &UserRow, epoch: u64, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
+        let stamp = (row.updated_at, row.version.to_bits() ^ epoch.rotate_left(32));
         if let Some((updated_at, version, hit)) = self.entries.read().expect("render cache").get(row.id.as_str())
             && (*updated_at, *version) == stamp
         {

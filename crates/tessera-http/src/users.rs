@@ -39,7 +39,7 @@ async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) 
     let page = state.accounts.list_users(limit, after.as_deref(), bots, include_deleted).await?;
     let full = page.users.len() as i64 == limit;
     let last = page.users.last().map(|u| u.name.clone());
-    let data = page.users.iter().map(|u| entities::user(u, &state.base_url)).collect();
+    let data = page.users.iter().map(|u| entities::user(&state, u)).collect();
     Ok(Json(entities::page(data, page.total, last.as_deref(), full)))
 }
 
@@ -51,8 +51,9 @@ async fn logged_in_user(
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let user = state.accounts.logged_in_user(&caller).await?;
-    let body = state.rendered_users.get_or_render(&user, || {
-        serde_json::to_vec(&entities::user_json(&user, &state.base_url)).expect("a user serialises")
+    let body = state.rendered_users.get_or_render(&user, state.access.epoch(), || {
+        let memberships = crate::access_control::memberships(&state, &user);
+        serde_json::to_vec(&entities::user_json(&user, &state.base_url, memberships)).expect("a user serialises")
     });
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -62,7 +63,7 @@ async fn by_id(
     Caller(_): Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(entities::user(&state.accounts.user_by_id(&id).await?, &state.base_url)))
+    Ok(Json(entities::user(&state, &state.accounts.user_by_id(&id).await?)))
 }
 
 async fn by_name(
@@ -71,7 +72,7 @@ async fn by_name(
     Path(name): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let name = name.trim_matches('"');
-    Ok(Json(entities::user(&state.accounts.user_by_name(name).await?, &state.base_url)))
+    Ok(Json(entities::user(&state, &state.accounts.user_by_name(name).await?)))
 }
 
 async fn create(
@@ -79,8 +80,37 @@ async fn create(
     Caller(caller): Caller,
     JsonBody(body): JsonBody<CreateUser>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let memberships = requested_memberships(&state, &caller, &body).await?;
     let user = state.accounts.create_user(&caller, body).await?;
-    Ok((StatusCode::CREATED, Json(entities::user(&user, &state.base_url))))
+    apply_memberships(&state, &user, memberships).await?;
+    Ok((StatusCode::CREATED, Json(entities::user(&state, &user))))
+}
+
+/// Roles and teams in a create or update body: only admins may set them (no one grants themselves
+/// a role), and every one must exist — checked before anything is written.
+async fn requested_memberships(
+    state: &AppState,
+    caller: &tessera_auth::Principal,
+    body: &CreateUser,
+) -> Result<Option<(Vec<String>, Vec<String>)>, ApiError> {
+    if body.roles.is_none() && body.teams.is_none() {
+        return Ok(None);
+    }
+    state.accounts.require_admin(caller).await?;
+    let roles = body.roles.clone().unwrap_or_default();
+    let teams = body.teams.clone().unwrap_or_default();
+    Ok(Some(state.access.resolve_memberships(&roles, &teams)?))
+}
+
+async fn apply_memberships(
+    state: &AppState,
+    user: &tessera_store::UserRow,
+    memberships: Option<(Vec<String>, Vec<String>)>,
+) -> Result<(), ApiError> {
+    if let Some((roles, teams)) = memberships {
+        state.access.set_membership(&user.id, &roles, &teams).await?;
+    }
+    Ok(())
 }
 
 async fn create_or_update(
@@ -88,9 +118,11 @@ async fn create_or_update(
     Caller(caller): Caller,
     JsonBody(body): JsonBody<CreateUser>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let memberships = requested_memberships(&state, &caller, &body).await?;
     let (user, created) = state.accounts.create_or_update_user(&caller, body).await?;
+    apply_memberships(&state, &user, memberships).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(entities::user(&user, &state.base_url))))
+    Ok((status, Json(entities::user(&state, &user))))
 }
 
 async fn delete(
@@ -100,7 +132,7 @@ async fn delete(
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
     let user = state.accounts.delete_user(&caller, &id, params.flag("hardDelete")?).await?;
-    Ok(Json(entities::user(&user, &state.base_url)))
+    Ok(Json(entities::user(&state, &user)))
 }
 
 #[derive(Deserialize)]
@@ -149,7 +181,7 @@ async fn revoke_token(
     JsonBody(body): JsonBody<IdBody>,
 ) -> Result<Json<Value>, ApiError> {
     let user = state.accounts.revoke_bot_token(&caller, &body.id).await?;
-    Ok(Json(entities::user(&user, &state.base_url)))
+    Ok(Json(entities::user(&state, &user)))
 }
 
 #[derive(Deserialize)]

@@ -21,6 +21,11 @@ pub struct CreateUser {
     pub is_admin: Option<bool>,
     #[serde(default)]
     pub is_bot: Option<bool>,
+    /// Role and team names or ids; kept by the authorizer, not here (admins only).
+    #[serde(default)]
+    pub roles: Option<Vec<String>>,
+    #[serde(default)]
+    pub teams: Option<Vec<String>>,
 }
 
 pub struct UserPage {

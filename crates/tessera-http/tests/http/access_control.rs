@@ -155,3 +155,61 @@ async fn condition_validation_endpoint() {
     assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_condition")));
     assert!(body["message"].as_str().unwrap().contains("position 8"), "{body}");
 }
+
+#[tokio::test]
+async fn roles_and_teams_of_users_only_from_admins() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (_, team) =
+        api(&s, "POST", "/api/v1/teams", &admin, Some(json!({"name": "Finance", "defaultRoles": ["DataSteward"]})))
+            .await;
+    // A new user is in Organization and inherits its DataConsumer role.
+    let (status, bob) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "bob", "email": "bob@open-metadata.org"}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{bob}");
+    assert_eq!(bob["teams"][0]["name"], "Organization");
+    assert_eq!(bob["inheritedRoles"][0]["name"], "DataConsumer");
+    assert_eq!(bob["roles"], json!([]));
+
+    // Bob cannot give himself a role, not even through the sign-up path or an update of himself.
+    let bob_token = session(&s, "bob", "bob@open-metadata.org");
+    let me = json!({"name": "bob", "email": "bob@open-metadata.org", "roles": ["DataSteward"]});
+    let (status, body) = api(&s, "PUT", "/api/v1/users", &bob_token, Some(me)).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::FORBIDDEN, Some("Principal: CatalogPrincipal{name='bob'} is not admin"))
+    );
+    let (_, unchanged) = api(&s, "GET", "/api/v1/users/loggedInUser", &bob_token, None).await;
+    assert_eq!(unchanged["roles"], json!([]));
+
+    // An admin puts him in Finance with a role; his loggedInUser shows it at once.
+    let update =
+        json!({"name": "bob", "email": "bob@open-metadata.org", "roles": ["DataSteward"], "teams": [team["id"]]});
+    let (status, updated) = api(&s, "PUT", "/api/v1/users", &admin, Some(update)).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &bob_token, None).await;
+    assert_eq!(me["roles"][0]["name"], "DataSteward");
+    assert_eq!(me["teams"][0]["name"], "Finance");
+    let inherited: Vec<&str> =
+        me["inheritedRoles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        inherited,
+        ["DataConsumer"],
+        "Finance's DataSteward is his own already; Organization's DataConsumer is inherited"
+    );
+
+    // Unknown roles are refused before anything is written.
+    let bad = json!({"name": "carol", "email": "carol@open-metadata.org", "roles": ["Overlord"]});
+    let (status, body) = api(&s, "POST", "/api/v1/users", &admin, Some(bad)).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::NOT_FOUND, Some("role instance for Overlord not found"))
+    );
+    let (status, _) = api(&s, "GET", "/api/v1/users/name/carol", &admin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no half-created user");
+
+    // The ingestion bot shows its bot roles.
+    let (_, bot) = api(&s, "GET", "/api/v1/users/name/ingestion-bot", &admin, None).await;
+    let roles: Vec<&str> = bot["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["DefaultBotRole", "IngestionBotRole"]);
+}
