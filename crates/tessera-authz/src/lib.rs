@@ -8,6 +8,7 @@ pub mod decide;
 pub mod document;
 pub mod manage;
 pub mod operation;
+pub mod permissions;
 pub mod policy;
 pub mod seed;
 

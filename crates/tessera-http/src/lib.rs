@@ -9,7 +9,9 @@ pub mod entities;
 pub mod error;
 mod extract;
 pub mod observe;
+mod permissions;
 pub mod public_paths;
+pub mod route_access;
 mod signin;
 mod signin_page;
 pub mod system;
@@ -113,6 +115,9 @@ pub fn api_router(state: AppState) -> Router {
         .merge(bots::routes())
         .merge(signin::routes())
         .merge(access_control::routes())
+        .merge(permissions::routes())
+        // Inside routing, so it sees the matched route; runs after authentication (outer layer).
+        .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -34,3 +34,31 @@ impl Condition {
         }
     }
 }
+
+/// Facts for a request about a kind of resource rather than one entity (lists, creation): what is
+/// known of the subject (roles, teams), and no owner, tags, team or domain of an entity.
+pub struct NoEntity<'a>(pub &'a crate::Subject);
+
+impl Facts for NoEntity<'_> {
+    fn is_owner(&self) -> bool {
+        false
+    }
+    fn has_owner(&self) -> bool {
+        false
+    }
+    fn match_team(&self) -> bool {
+        false
+    }
+    fn has_domain(&self) -> bool {
+        false
+    }
+    fn has_role(&self, role: &str) -> bool {
+        self.0.roles.iter().any(|r| r == role)
+    }
+    fn in_team(&self, team: &str) -> bool {
+        self.0.teams.iter().any(|t| t == team)
+    }
+    fn has_tag(&self, _: &str) -> bool {
+        false
+    }
+}

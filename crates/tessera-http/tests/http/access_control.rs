@@ -213,3 +213,37 @@ async fn roles_and_teams_of_users_only_from_admins() {
     let roles: Vec<&str> = bot["roles"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(roles, ["DefaultBotRole", "IngestionBotRole"]);
 }
+
+#[tokio::test]
+async fn own_permissions_per_resource() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, _) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "erin", "email": "erin@open-metadata.org"})))
+            .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let erin = session(&s, "erin", "erin@open-metadata.org");
+    let (status, table) = api(&s, "GET", "/api/v1/permissions/table", &erin, None).await;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    let access = |op: &str| {
+        table["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == op).unwrap()["access"].clone()
+    };
+    assert_eq!(access("ViewBasic"), "allow");
+    assert_eq!(access("EditDescription"), "allow");
+    assert_eq!(access("Delete"), "conditionalAllow", "OrganizationPolicy: owners may delete");
+    assert_eq!(access("Create"), "notAllow");
+    let view = table["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == "ViewBasic").unwrap();
+    assert_eq!((view["role"].as_str(), view["policy"].as_str()), (Some("DataConsumer"), Some("DataConsumerPolicy")));
+
+    let (status, all) = api(&s, "GET", "/api/v1/permissions", &erin, None).await;
+    assert_eq!((status, all["paging"]["total"].as_i64()), (StatusCode::OK, Some(11)));
+    // Someone else's permissions: admins only.
+    let (status, _) = api(&s, "GET", "/api/v1/permissions?user=admin", &erin, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, theirs) = api(&s, "GET", "/api/v1/permissions/table?user=erin", &admin, None).await;
+    assert_eq!((status, theirs["permissions"][0]["access"].as_str().is_some()), (StatusCode::OK, true));
+    let (_, mine) = api(&s, "GET", "/api/v1/permissions/table", &admin, None).await;
+    assert!(mine["permissions"].as_array().unwrap().iter().all(|p| p["access"] == "allow"), "admins may do anything");
+    let (status, body) = api(&s, "GET", "/api/v1/permissions/spaceship", &erin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}

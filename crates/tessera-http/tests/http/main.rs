@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 mod access_control;
 mod accounts;
+mod route_access;
 
 pub struct Server {
     pub api: Router,

@@ -1,0 +1,139 @@
+//! Every API route declares who may call it, in one table; a layer enforces the declaration before
+//! the handler runs, and refuses any matched route that has none (fail closed). A test enumerates
+//! the routes in the source and fails on any that is missing here.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::error::ApiError;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// On the exact public list: no token.
+    Public,
+    /// Any verified caller; the handler acts only on the caller's own data.
+    SignedIn,
+    /// The rule depends on the body (self sign-up, self update): enforced by the handler, which
+    /// the text names.
+    InHandler(&'static str),
+    /// Admins only (the original's `authorizeAdmin`).
+    Admin,
+    /// The authorizer decides this operation on this resource type for the caller.
+    Operation(&'static str, &'static str),
+}
+
+use Access::*;
+
+/// (method, route template, access) for the API port.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/api/v1/system/version", Public),
+    ("GET", "/api/v1/system/config/auth", Public),
+    ("GET", "/api/v1/system/config/authorizer", Public),
+    ("GET", "/api/v1/system/config/jwks", Public),
+    ("GET", "/api/v1/auth/login", Public),
+    ("GET", "/callback", Public),
+    ("GET", "/api/v1/auth/refresh", Public),
+    ("GET", "/api/v1/auth/logout", Public),
+    ("GET", "/api/v1/users", Operation("user", "ViewBasic")),
+    ("POST", "/api/v1/users", InHandler("self sign-up; anyone else: admins")),
+    ("PUT", "/api/v1/users", InHandler("a user updates themselves; admins anyone; roles and teams: admins")),
+    ("GET", "/api/v1/users/loggedInUser", SignedIn),
+    ("GET", "/api/v1/users/{id}", Operation("user", "ViewBasic")),
+    ("DELETE", "/api/v1/users/{id}", Admin),
+    ("GET", "/api/v1/users/name/{name}", Operation("user", "ViewBasic")),
+    ("PUT", "/api/v1/users/generateToken/{id}", Admin),
+    ("GET", "/api/v1/users/token/{id}", Admin),
+    ("PUT", "/api/v1/users/revokeToken", Admin),
+    ("GET", "/api/v1/users/auth-mechanism/{id}", Admin),
+    ("GET", "/api/v1/users/security/token", SignedIn),
+    ("PUT", "/api/v1/users/security/token", SignedIn),
+    ("PUT", "/api/v1/users/security/token/revoke", SignedIn),
+    ("GET", "/api/v1/bots", Operation("bot", "ViewBasic")),
+    ("POST", "/api/v1/bots", Admin),
+    ("PUT", "/api/v1/bots", Admin),
+    ("GET", "/api/v1/bots/{id}", Operation("bot", "ViewBasic")),
+    ("DELETE", "/api/v1/bots/{id}", Admin),
+    ("GET", "/api/v1/bots/name/{name}", Operation("bot", "ViewBasic")),
+    ("GET", "/api/v1/policies", Operation("policy", "ViewBasic")),
+    ("POST", "/api/v1/policies", Admin),
+    ("PUT", "/api/v1/policies", Admin),
+    ("GET", "/api/v1/policies/{id}", Operation("policy", "ViewBasic")),
+    ("DELETE", "/api/v1/policies/{id}", Admin),
+    ("GET", "/api/v1/policies/name/{name}", Operation("policy", "ViewBasic")),
+    ("GET", "/api/v1/policies/validation/condition/{expression}", SignedIn),
+    ("GET", "/api/v1/roles", Operation("role", "ViewBasic")),
+    ("POST", "/api/v1/roles", Admin),
+    ("PUT", "/api/v1/roles", Admin),
+    ("GET", "/api/v1/roles/{id}", Operation("role", "ViewBasic")),
+    ("DELETE", "/api/v1/roles/{id}", Admin),
+    ("GET", "/api/v1/roles/name/{name}", Operation("role", "ViewBasic")),
+    ("GET", "/api/v1/teams", Operation("team", "ViewBasic")),
+    ("POST", "/api/v1/teams", Admin),
+    ("PUT", "/api/v1/teams", Admin),
+    ("GET", "/api/v1/teams/{id}", Operation("team", "ViewBasic")),
+    ("DELETE", "/api/v1/teams/{id}", Admin),
+    ("GET", "/api/v1/teams/name/{name}", Operation("team", "ViewBasic")),
+    ("GET", "/api/v1/permissions", SignedIn),
+    ("GET", "/api/v1/permissions/{resource}", SignedIn),
+];
+
+pub fn declared(method: &str, template: &str) -> Option<Access> {
+    ROUTES.iter().find(|(m, t, _)| *m == method && *t == template).map(|(_, _, a)| *a)
+}
+
+/// Enforces the table. Runs inside routing (it needs the matched template) and after
+/// authentication (it needs the caller).
+pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(template) = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
+        return next.run(request).await;
+    };
+    let method = request.method().as_str().to_string();
+    let access = match declared(&method, &template) {
+        Some(access) => access,
+        // HEAD is GET without a body.
+        None if method == "HEAD" => match declared("GET", &template) {
+            Some(access) => access,
+            None => return undeclared(&method, &template),
+        },
+        None => return undeclared(&method, &template),
+    };
+    let caller = request.extensions().get::<Caller>().map(|c| c.0.clone());
+    let decision = match (access, caller) {
+        (Public, _) => Ok(()),
+        (_, None) => Err(ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())),
+        (SignedIn | InHandler(_), Some(_)) => Ok(()),
+        (Admin, Some(caller)) => state.accounts.require_admin(&caller).await.map_err(ApiError::from),
+        (Operation(resource, operation), Some(caller)) => operation_allowed(&state, &caller, resource, operation).await,
+    };
+    match decision {
+        Ok(()) => next.run(request).await,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn operation_allowed(
+    state: &AppState,
+    caller: &tessera_auth::Principal,
+    resource: &str,
+    operation: &str,
+) -> Result<(), ApiError> {
+    if state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop
+        || state.config.authorizer.request_filter == tessera_config::RequestFilter::Noop
+    {
+        return Ok(());
+    }
+    let user = state.accounts.require_user_of(caller).await?;
+    let subject = state.access.subject(&user);
+    let wanted = [tessera_authz::Operation::named(operation)];
+    tessera_authz::check(&subject, resource, &wanted, &tessera_authz::condition::NoEntity(&subject))?;
+    Ok(())
+}
+
+fn undeclared(method: &str, template: &str) -> Response {
+    tracing::error!(%method, %template, "route without a declared access rule refused");
+    ApiError::new(StatusCode::FORBIDDEN, "route_not_declared", "This route has no access rule; it is refused")
+        .into_response()
+}
