@@ -70,9 +70,12 @@ impl Accounts {
         Principal { name: "anonymous".into(), email: "anonymous@localhost".into(), is_bot: false }
     }
 
-    /// Admins: users flagged so, and anyone when authentication is off. Bots never.
+    /// Admins: users flagged so, and anyone when authentication or authorization is off
+    /// (`NoopFilter`, `NoopAuthorizer`, both warned about at start). Bots never otherwise.
     pub async fn is_admin(&self, principal: &Principal) -> Result<bool, AccountError> {
-        if self.config.authorizer.request_filter == RequestFilter::Noop {
+        if self.config.authorizer.request_filter == RequestFilter::Noop
+            || self.config.authorizer.kind == tessera_config::AuthorizerKind::Noop
+        {
             return Ok(true);
         }
         if principal.is_bot {

@@ -122,3 +122,20 @@ async fn a_bot_gets_only_its_own_roles() {
     let (status, body) = api(&s, "GET", "/api/v1/users", &token, None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+#[tokio::test]
+async fn noop_authorizer_allows_every_authenticated_caller() {
+    let s = server(&[("AUTHORIZER_CLASS_NAME", "org.openmetadata.service.security.NoopAuthorizer")]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, _) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "fay", "email": "fay@open-metadata.org"}))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let fay = session(&s, "fay", "fay@open-metadata.org");
+    let policy =
+        json!({"name": "P", "rules": [{"name": "r", "resources": ["all"], "operations": ["All"], "effect": "allow"}]});
+    let (status, body) = api(&s, "POST", "/api/v1/policies", &fay, Some(policy)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Authentication still applies.
+    let (status, _, _) = call(&s.api, tessera_http::request("GET", "/api/v1/policies")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
