@@ -188,6 +188,7 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         allowed_domains: r.list("AUTHORIZER_ALLOWED_DOMAINS").iter().map(|d| d.to_lowercase()).collect(),
         enable_secure_socket: r.boolean("AUTHORIZER_ENABLE_SECURE_SOCKET"),
         use_roles_from_provider: r.boolean("AUTHORIZER_USE_ROLES_FROM_PROVIDER"),
+        provider_roles_claim: r.text("TESSERA_PROVIDER_ROLES_CLAIM"),
     };
     if config.request_filter == RequestFilter::Noop {
         r.warn(

@@ -130,6 +130,8 @@ pub struct AuthorizerConfig {
     pub allowed_domains: Vec<String>,
     pub enable_secure_socket: bool,
     pub use_roles_from_provider: bool,
+    /// The claim holding role names when `use_roles_from_provider`.
+    pub provider_roles_claim: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

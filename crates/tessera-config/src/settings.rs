@@ -56,6 +56,7 @@ pub const SETTINGS: &[Setting] = &[
     s("AUTHORIZER_ALLOWED_DOMAINS", "authorizerConfiguration.allowedDomains", "[]"),
     s("AUTHORIZER_ENABLE_SECURE_SOCKET", "authorizerConfiguration.enableSecureSocketConnection", "false"),
     s("AUTHORIZER_USE_ROLES_FROM_PROVIDER", "authorizerConfiguration.useRolesFromProvider", "false"),
+    s("TESSERA_PROVIDER_ROLES_CLAIM", "tessera.providerRolesClaim", "roles"),
     // Authentication.
     s("AUTHENTICATION_PROVIDER", "authenticationConfiguration.provider", "basic"),
     differs("AUTHENTICATION_RESPONSE_TYPE", "authenticationConfiguration.responseType", "code", "id_token"),

@@ -101,6 +101,11 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         None => return undeclared(&method, &template),
     };
     let caller = request.extensions().get::<Caller>().map(|c| c.0.clone());
+    if let Some(caller) = caller.as_ref().filter(|c| c.provider_roles.is_some())
+        && let Err(error) = sync_provider_roles(&state, caller).await
+    {
+        return error.into_response();
+    }
     let decision = match (access, caller) {
         (Public, _) => Ok(()),
         (_, None) => Err(ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())),
@@ -129,6 +134,22 @@ async fn operation_allowed(
     let subject = state.access.subject(&user);
     let wanted = [tessera_authz::Operation::named(operation)];
     tessera_authz::check(&subject, resource, &wanted, &tessera_authz::condition::NoEntity(&subject))?;
+    Ok(())
+}
+
+/// `AUTHORIZER_USE_ROLES_FROM_PROVIDER`: the token's roles (those that exist) become the user's
+/// stored roles whenever they differ, so every replica and every later request agrees. Nothing is
+/// written in the steady state (the comparison is in memory).
+async fn sync_provider_roles(state: &AppState, caller: &tessera_auth::Principal) -> Result<(), ApiError> {
+    let Some(wanted) = &caller.provider_roles else { return Ok(()) };
+    let Some(user) = state.accounts.user_of(caller).await? else { return Ok(()) }; // not signed up yet
+    let snapshot = state.access.snapshot();
+    let known: Vec<String> = wanted.iter().filter(|r| snapshot.book.roles.contains_key(r.as_str())).cloned().collect();
+    let (current, teams) = snapshot.memberships.get(&user.id).cloned().unwrap_or_default();
+    if current != known {
+        tracing::info!(user = %user.name, roles = ?known, "roles taken from the identity provider");
+        state.access.set_membership(&user.id, &known, &teams).await?;
+    }
     Ok(())
 }
 

@@ -67,7 +67,7 @@ impl Accounts {
 
     /// With `NoopFilter` there is no token: every request acts as this admin.
     pub fn anonymous() -> Principal {
-        Principal { name: "anonymous".into(), email: "anonymous@localhost".into(), is_bot: false }
+        Principal { name: "anonymous".into(), email: "anonymous@localhost".into(), is_bot: false, provider_roles: None }
     }
 
     /// Admins: users flagged so, and anyone when authentication or authorization is off

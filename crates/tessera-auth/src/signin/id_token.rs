@@ -98,7 +98,12 @@ mod tests {
 
     fn verified(claims: serde_json::Value) -> Verified {
         Verified {
-            principal: Arc::new(Principal { name: "a".into(), email: "a@x".into(), is_bot: false }),
+            principal: Arc::new(Principal {
+                name: "a".into(),
+                email: "a@x".into(),
+                is_bot: false,
+                provider_roles: None,
+            }),
             own: false,
             token_type: None,
             expires_at: Some(2_000),

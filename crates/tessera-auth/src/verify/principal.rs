@@ -12,6 +12,8 @@ pub struct Principal {
     /// Lower-cased email.
     pub email: String,
     pub is_bot: bool,
+    /// With `AUTHORIZER_USE_ROLES_FROM_PROVIDER`: the role names a provider token carries.
+    pub provider_roles: Option<Vec<String>>,
 }
 
 pub fn derive(
@@ -28,7 +30,7 @@ pub fn derive(
             if !email.contains('@') {
                 return Err(AuthError::MappedEmailInvalid(email.to_string()));
             }
-            Principal { name: local_part(username), email: email.to_lowercase(), is_bot }
+            Principal { name: local_part(username), email: email.to_lowercase(), is_bot, provider_roles: None }
         }
         _ => {
             let value = authn.jwt_principal_claims.iter().find_map(|c| claims.string(c)).ok_or_else(|| {
@@ -40,13 +42,24 @@ pub fn derive(
             } else {
                 format!("{}@{}", value.to_lowercase(), authz.principal_domain)
             };
-            Principal { name: local_part(value), email, is_bot }
+            Principal { name: local_part(value), email, is_bot, provider_roles: None }
         }
     };
     if authz.enforce_principal_domain && !is_bot {
         enforce_domain(&principal, authz)?;
     }
-    Ok(principal)
+    let provider_roles =
+        (authz.use_roles_from_provider && !own_token).then(|| roles(claims, &authz.provider_roles_claim));
+    Ok(Principal { provider_roles, ..principal })
+}
+
+/// Role names from a claim holding a list of strings (or one string); anything else is no roles.
+fn roles(claims: &Claims, claim: &str) -> Vec<String> {
+    match claims.get(claim) {
+        Some(serde_json::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(serde_json::Value::String(one)) => vec![one.clone()],
+        _ => Vec::new(),
+    }
 }
 
 fn local_part(value: &str) -> String {

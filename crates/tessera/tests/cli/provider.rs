@@ -89,3 +89,28 @@ async fn auth0_like_provider_tokens_sign_up_and_rotation() {
     assert_eq!(status, 200, "{body}");
     drop(server);
 }
+
+/// AUTHORIZER_USE_ROLES_FROM_PROVIDER with Auth0's namespaced roles claim: the provider's roles
+/// become the user's (those Tessera knows), and decide what they may do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_from_the_provider_claim() {
+    let idp = Provider::start();
+    let env = Env::new()
+        .set("AUTHENTICATION_PROVIDER", "auth0")
+        .set("AUTHENTICATION_AUTHORITY", idp.issuer.trim_end_matches('/'))
+        .set("AUTHENTICATION_CLIENT_ID", "tessera-spa")
+        .set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{}.well-known/jwks.json]", idp.issuer))
+        .set("AUTHORIZER_USE_ROLES_FROM_PROVIDER", "true")
+        .set("TESSERA_PROVIDER_ROLES_CLAIM", "https://tessera.example/roles");
+    let server = env.serve();
+    let alice = idp.tokens("client=tessera-spa&user=alice").await["id_token"].as_str().unwrap().to_string();
+    let me = serde_json::json!({"name": "alice.smith", "email": "alice.smith@example.com"});
+    let (status, body) = call(&server, "POST", "/api/v1/users", &alice, Some(me)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, me) = call(&server, "GET", "/api/v1/users/loggedInUser", &alice, None).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["roles"][0]["name"], "DataSteward", "{me}");
+    let (_, table) = call(&server, "GET", "/api/v1/permissions/table", &alice, None).await;
+    let lineage = table["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == "EditLineage").unwrap();
+    assert_eq!((lineage["access"].as_str(), lineage["role"].as_str()), (Some("allow"), Some("DataSteward")));
+}

@@ -228,7 +228,8 @@ async fn confidential_sign_in_failures_end_on_a_readable_page() {
 async fn a_wrong_client_secret_is_reported_not_hidden() {
     let env = Env::new();
     let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
-    let server = confidential(&idp, env).set("OIDC_CLIENT_SECRET", "not-the-secret").serve();
+    let env = confidential(&idp, env).set("OIDC_CLIENT_SECRET", "not-the-secret");
+    let server = env.serve();
     let mut browser = Browser::new();
     let authorize = start(&mut browser, &server).await;
     let answer = at_provider(&mut browser, &authorize, "alice", &server).await;
@@ -279,11 +280,11 @@ async fn a_sign_in_started_on_one_replica_finishes_on_the_other() {
 async fn client_secret_basic_and_a_key_rotation_between_sign_ins() {
     let env = Env::new();
     let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
-    let server = confidential(&idp, env)
+    let env = confidential(&idp, env)
         .set("AUTHENTICATION_CLIENT_ID", "tessera-web-basic")
         .set("OIDC_CLIENT_ID", "tessera-web-basic")
-        .set("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic")
-        .serve();
+        .set("OIDC_CLIENT_AUTH_METHOD", "client_secret_basic");
+    let server = env.serve();
     let sign_in = |user: &'static str| {
         let server = &server;
         let idp = &idp;
@@ -311,7 +312,8 @@ async fn client_secret_basic_and_a_key_rotation_between_sign_ins() {
 async fn a_user_outside_the_principal_domain_is_refused_at_sign_in() {
     let env = Env::new();
     let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
-    let server = confidential(&idp, env).set("AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN", "true").serve();
+    let env = confidential(&idp, env).set("AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN", "true");
+    let server = env.serve();
     let mut browser = Browser::new();
     let authorize = start(&mut browser, &server).await;
     let answer = at_provider(&mut browser, &authorize, "eve", &server).await;
@@ -327,7 +329,8 @@ async fn a_provider_jwks_missing_from_the_public_keys_is_named_on_the_page() {
     // Another tenant's keys: reachable, but none of them signed this provider's tokens.
     let other_tenant = Provider::start();
     let elsewhere = format!("{}.well-known/jwks.json", other_tenant.issuer);
-    let server = confidential(&idp, env).set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{elsewhere}]")).serve();
+    let env = confidential(&idp, env).set("AUTHENTICATION_PUBLIC_KEYS", &format!("[{elsewhere}]"));
+    let server = env.serve();
     let mut browser = Browser::new();
     let authorize = start(&mut browser, &server).await;
     let answer = at_provider(&mut browser, &authorize, "admin", &server).await;

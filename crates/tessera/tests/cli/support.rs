@@ -57,7 +57,8 @@ impl Env {
         self.command(args).output().unwrap()
     }
 
-    /// Starts `tessera serve` and waits until the admin port answers healthy.
+    /// Starts `tessera serve` and waits until the admin port answers healthy. Keep the `Env`
+    /// alive as long as the server: its temp dir holds the server's data.
     pub fn serve(&self) -> Server {
         let child = self.command(&["serve"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
         let mut server = Server {
