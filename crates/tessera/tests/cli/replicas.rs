@@ -96,4 +96,34 @@ fn revocation_reaches_the_other_replica_within_a_second() {
     let output = second.run(&["token", "bot", "ingestion-bot"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stdout(&output).trim(), new);
+
+    // A role granted on one replica decides on the other within a second (cached subjects dropped).
+    let ron = r#"{"name": "ron", "email": "ron@open-metadata.org"}"#;
+    let (status, body) = send("POST", &format!("{}/api/v1/users", a.api), &headers, Some(ron)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    let ron_token = signing
+        .mint(
+            "open-metadata.org",
+            &Subject { name: "ron", email: "ron@open-metadata.org", roles: &[], is_bot: false },
+            TokenType::OmUser,
+            Expiry::OneHour,
+            tessera_auth::verify::unix_now(),
+        )
+        .token;
+    let ron_auth = format!("Bearer {ron_token}");
+    // Tessera's own tokens name live users; the other replica learns of ron within a poll.
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let lineage_on_b = || {
+        let (status, body) =
+            get_with(&format!("{}/api/v1/permissions/table", b.api), &[("Authorization", &ron_auth)]).unwrap();
+        assert_eq!(status, 200, "{body}");
+        let permissions = json(&body)["permissions"].as_array().unwrap().clone();
+        permissions.iter().find(|p| p["operation"] == "EditLineage").unwrap()["access"].as_str().unwrap().to_string()
+    };
+    assert_eq!(lineage_on_b(), "conditionalAllow", "only as an owner (OrganizationPolicy)");
+    let steward = r#"{"name": "ron", "email": "ron@open-metadata.org", "roles": ["DataSteward"]}"#;
+    let (status, body) = send("PUT", &format!("{}/api/v1/users", a.api), &headers, Some(steward)).unwrap();
+    assert_eq!(status, 200, "{body}");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert_eq!(lineage_on_b(), "allow", "the other replica must see the new role within a second");
 }
