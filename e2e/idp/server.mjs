@@ -3,6 +3,7 @@
 //
 //   node e2e/idp/server.mjs --port 0 [--host 127.0.0.1] [--redirect-uri URL]... [--id-token-ttl S]
 //        [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] [--interactive-login]
+//        [--offline-access-without-consent]
 //
 // Prints exactly one JSON line on stdout once it is ready: {"issuer":"http://127.0.0.1:PORT/","port":PORT}
 // Everything else (logs, oidc-provider notices) goes to stderr. Exits 0 on SIGTERM/SIGINT.
@@ -40,6 +41,7 @@ function parseArgs(argv) {
     accessTokenTtl: 3600,
     exitOnStdinClose: false,
     interactiveLogin: false,
+    offlineAccessWithoutConsent: false,
   };
   const need = (i, flag) => {
     if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
@@ -72,11 +74,12 @@ function parseArgs(argv) {
       case '--access-token-ttl': opts.accessTokenTtl = int(value(), a); break;
       case '--exit-on-stdin-close': opts.exitOnStdinClose = true; break;
       case '--interactive-login': opts.interactiveLogin = true; break;
+      case '--offline-access-without-consent': opts.offlineAccessWithoutConsent = true; break;
       case '-h':
       case '--help':
         process.stderr.write('usage: node server.mjs --port 0 [--host H] [--redirect-uri URL]... '
           + '[--id-token-ttl S] [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] '
-          + '[--interactive-login]\n');
+          + '[--interactive-login] [--offline-access-without-consent]\n');
         process.exit(0);
         break;
       default:
@@ -586,6 +589,19 @@ function addRedirectUris(q) {
   return { redirect_uris: [...REDIRECT_URIS] };
 }
 
+// oidc-provider follows OpenID Connect Core: offline_access is dropped unless prompt=consent.
+// Auth0 (and Okta, Keycloak) issue the refresh token without it, so with
+// --offline-access-without-consent a code-flow /authorize asking for offline_access and giving
+// no prompt gets prompt=consent added (consent never asks here, so nothing else changes).
+function grantOfflineAccessLikeAuth0(req, url) {
+  const q = url.searchParams;
+  if (req.method !== 'GET' || q.has('prompt')) return;
+  if (!(q.get('scope') || '').split(' ').includes('offline_access')) return;
+  if (!(q.get('response_type') || '').split(' ').includes('code')) return;
+  q.set('prompt', 'consent');
+  req.url = `${url.pathname}?${q}`;
+}
+
 function sendJson(res, status, body) {
   const s = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(s) });
@@ -611,6 +627,7 @@ async function route(req, res) {
       }
       return sendJson(res, 404, { error: 'not_found' });
     }
+    if (opts.offlineAccessWithoutConsent && path === '/authorize') grantOfflineAccessLikeAuth0(req, url);
     current.handler(req, res);
   } catch (err) {
     if (err instanceof FlowError) {

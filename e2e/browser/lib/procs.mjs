@@ -80,6 +80,8 @@ export async function startIdp({ root, artifacts, name, redirectUris, idTokenTtl
   for (const u of redirectUris) args.push('--redirect-uri', u);
   if (idTokenTtl) args.push('--id-token-ttl', String(idTokenTtl));
   if (interactiveLogin) args.push('--interactive-login');
+  // Auth0 issues a refresh token for offline_access without prompt=consent; so does the test IdP here.
+  args.push('--offline-access-without-consent');
   // stdin stays an open pipe: the IdP exits when the runner's end closes.
   const { child } = spawnChild(process.execPath, args, {
     env: { ...process.env }, logFile: join(artifacts, `${name}-idp.log`), stdin: 'pipe',
