@@ -53,10 +53,20 @@ async function signup({ t, base }) {
   await t.shot('home-after-signup');
 }
 
-async function signout({ t, base }) {
+async function signout({ t, base, idp }) {
   await signIn(t, base, 'admin');
   const oldToken = await idToken(t.page);
   assert.ok(oldToken, 'signed in with a token in sessionStorage');
+  const refreshToken = await t.page.evaluate(() => sessionStorage.getItem('tessera.refreshToken'));
+  assert.ok(refreshToken, 'the code flow got a refresh token');
+  const revokeDone = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the UI sent no revocation request to the IdP')), 10000);
+    // 'request', not 'requestfinished': Playwright does not report the end of a keepalive fetch.
+    t.context.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/oauth/revoke') { clearTimeout(timer); resolve(); }
+    });
+  });
+  revokeDone.catch(() => {}); // awaited below
   await byTestId(t.page, 'signout-button').click();
   // Tessera → IdP end_session (RP-initiated logout) → back to /logout.
   await waitForPath(t.page, '/logout');
@@ -65,6 +75,19 @@ async function signout({ t, base }) {
   await t.shot('logged-out');
   assert.equal(await idToken(t.page), null, 'no ID token left in sessionStorage');
   assert.equal(await t.page.evaluate(() => sessionStorage.getItem('tessera.refreshToken')), null, 'no refresh token left');
+
+  // The refresh token was revoked at the IdP (compat A5): it cannot mint a new ID token.
+  // Used once only, after the UI sent its revocation request (a keepalive fetch, sent before it
+  // leaves for the IdP's end_session, so it has landed by the time we are back on /logout): a used
+  // refresh token is rotated, so trying it earlier would make it invalid for the wrong reason.
+  await revokeDone;
+  const reuse = await fetch(new URL('oauth/token', idp.issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'tessera-spa' }),
+  }).then(async (r) => ({ status: r.status, body: await r.json().catch(() => ({})) }));
+  assert.equal(reuse.status, 400, `refresh token still works after sign-out: ${JSON.stringify(reuse.body).slice(0, 200)}`);
+  assert.equal(reuse.body.error, 'invalid_grant');
 
   // The old session cannot call the API from the UI: no cookie session, no token.
   const mark = t.api.mark();
