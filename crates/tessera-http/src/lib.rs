@@ -10,6 +10,7 @@ mod extract;
 pub mod observe;
 pub mod public_paths;
 pub mod system;
+pub mod ui;
 mod users;
 
 use axum::body::Bytes;
@@ -89,6 +90,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(system::routes())
         .merge(users::routes())
         .merge(bots::routes())
+        .merge(ui::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

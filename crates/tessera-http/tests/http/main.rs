@@ -12,6 +12,7 @@ use tessera_store::Store;
 use tower::ServiceExt;
 
 mod accounts;
+mod ui;
 
 pub struct Server {
     pub api: Router,
