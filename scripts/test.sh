@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Tessera's one test command: fmt check, clippy, then the whole test suite
-# against a throwaway PostgreSQL (plus the default SQLite store).
+# against a throwaway PostgreSQL (plus the default SQLite store), then the
+# browser end-to-end tests of the web UI (e2e/browser, headless Chromium).
 #
 #   ./scripts/test.sh [extra nextest args, e.g. -E 'test(auth)']
 #
-# Installs what is missing (PostgreSQL via apt) and is a no-op when present.
+# Installs what is missing (PostgreSQL, Chromium via apt; npm packages with
+# npm ci) and is a no-op when present. TESSERA_TEST_SKIP_BROWSER=1 skips the
+# browser tests.
 # Developer convenience: TESSERA_TEST_SKIP_CARGO=1 skips every cargo step and
 # only brings PostgreSQL up, checks it with psql, then runs "$@" (if given)
 # with the test environment exported, e.g.
@@ -131,5 +134,23 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     step "cargo test (cargo-nextest not installed)"
     cargo test --workspace --no-fail-fast "$@"
+fi
+
+# --- (e) browser end-to-end tests (e2e/browser/README.md) --------------------
+# Every scenario runs, including those whose server side is not there yet: a
+# failure fails the test command.
+if [ "${TESSERA_TEST_SKIP_BROWSER:-0}" != 1 ]; then
+    if [ ! -x /usr/bin/chromium ]; then
+        step "installing chromium (apt)"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+    if [ ! -d "$ROOT/e2e/browser/node_modules/playwright-core" ]; then
+        step "installing playwright-core (npm ci --prefix e2e/browser)"
+        npm ci --prefix "$ROOT/e2e/browser" --no-audit --no-fund --loglevel=error
+    fi
+    [ -x "$ROOT/target/debug/tessera" ] || cargo build -p tessera --bin tessera
+    step "browser tests (node e2e/browser/run.mjs)"
+    TESSERA_BIN="$ROOT/target/debug/tessera" node "$ROOT/e2e/browser/run.mjs"
 fi
 # set -e: a failing runner exits with its own status; cleanup preserves it.

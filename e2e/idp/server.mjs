@@ -2,7 +2,8 @@
 // `oidc-provider` package (8.x, the line made for Node 20). See README.md next to this file.
 //
 //   node e2e/idp/server.mjs --port 0 [--host 127.0.0.1] [--redirect-uri URL]... [--id-token-ttl S]
-//        [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close]
+//        [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] [--interactive-login]
+//        [--offline-access-without-consent]
 //
 // Prints exactly one JSON line on stdout once it is ready: {"issuer":"http://127.0.0.1:PORT/","port":PORT}
 // Everything else (logs, oidc-provider notices) goes to stderr. Exits 0 on SIGTERM/SIGINT.
@@ -39,6 +40,8 @@ function parseArgs(argv) {
     idTokenTtl: 3600,
     accessTokenTtl: 3600,
     exitOnStdinClose: false,
+    interactiveLogin: false,
+    offlineAccessWithoutConsent: false,
   };
   const need = (i, flag) => {
     if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
@@ -70,10 +73,13 @@ function parseArgs(argv) {
       case '--id-token-ttl': opts.idTokenTtl = int(value(), a); break;
       case '--access-token-ttl': opts.accessTokenTtl = int(value(), a); break;
       case '--exit-on-stdin-close': opts.exitOnStdinClose = true; break;
+      case '--interactive-login': opts.interactiveLogin = true; break;
+      case '--offline-access-without-consent': opts.offlineAccessWithoutConsent = true; break;
       case '-h':
       case '--help':
         process.stderr.write('usage: node server.mjs --port 0 [--host H] [--redirect-uri URL]... '
-          + '[--id-token-ttl S] [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close]\n');
+          + '[--id-token-ttl S] [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] '
+          + '[--interactive-login] [--offline-access-without-consent]\n');
         process.exit(0);
         break;
       default:
@@ -142,12 +148,10 @@ const BASE_REDIRECTS = [
 // Mutable: --redirect-uri / IDP_REDIRECT_URIS at start, POST /__test/redirect-uris at run time.
 const REDIRECT_URIS = [...new Set([...BASE_REDIRECTS, ...opts.redirectUris])];
 
+// Every origin of a redirect URI may come back to `/`, `/signin` or `/logout` after sign-out.
 function postLogoutUris() {
-  return [...new Set([
-    'http://localhost:8585/', 'http://127.0.0.1:8585/',
-    'http://localhost:8585/signin', 'http://127.0.0.1:8585/signin',
-    ...REDIRECT_URIS.map((u) => `${new URL(u).origin}/`),
-  ])];
+  const origins = ['http://localhost:8585', 'http://127.0.0.1:8585', ...REDIRECT_URIS.map((u) => new URL(u).origin)];
+  return [...new Set(origins.flatMap((o) => [`${o}/`, `${o}/signin`, `${o}/logout`]))];
 }
 
 const CLIENT_DEFS = [
@@ -312,23 +316,62 @@ i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</scri
 let current; // { provider, handler }
 
 // ---------------------------------------------------------------------------------------------
-// Non-interactive login + consent: GET /interaction/:uid
+// Login + consent: GET /interaction/:uid (non-interactive), POST /interaction/:uid (login form)
 // ---------------------------------------------------------------------------------------------
+
+const escapeHtml = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+// With --interactive-login, a login without login_hint shows this page: one button per account
+// (data-testid="login-<id>", e.g. login-alice), posting back to /interaction/:uid.
+function renderLoginPage(res, uid, clientId) {
+  const buttons = Object.entries(ACCOUNTS).map(([sub, a]) => {
+    const id = sub.replace(/^auth0\|/, '');
+    return `<li><button type="submit" name="account" value="${escapeHtml(id)}" data-testid="login-${escapeHtml(id)}">`
+      + `${escapeHtml(a.name)}${a.email ? ` &lt;${escapeHtml(a.email)}&gt;` : ''}</button></li>`;
+  }).join('\n');
+  const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign in - test IdP</title></head>
+<body><h1>Sign in to ${escapeHtml(clientId)}</h1><p>Test identity provider: choose an account.</p>
+<form method="post" action="/interaction/${escapeHtml(uid)}" data-testid="login-form"><ul>
+${buttons}
+</ul></form></body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(html);
+}
+
+async function readForm(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const c of req) {
+    size += c.length;
+    if (size > 16384) throw new FlowError(413, { error: 'invalid_request', error_description: 'form too large' });
+    chunks.push(c);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
 
 async function handleInteraction(req, res) {
   const p = current.provider;
   const details = await p.interactionDetails(req, res);
   const { prompt, params, session } = details;
+  const needsLogin = prompt.name === 'login' || !session?.accountId;
+
+  let chosen = params.login_hint;
+  if (req.method === 'POST') {
+    chosen = (await readForm(req)).get('account') || undefined;
+    if (!chosen) return renderLoginPage(res, details.uid, params.client_id);
+  } else if (needsLogin && !chosen && opts.interactiveLogin) {
+    return renderLoginPage(res, details.uid, params.client_id);
+  }
 
   let accountId;
-  if (prompt.name === 'login' || !session?.accountId) {
-    accountId = resolveAccount(params.login_hint);
+  if (needsLogin) {
+    accountId = resolveAccount(chosen);
     if (!accountId) {
       await p.interactionFinished(req, res, {
         error: 'access_denied',
-        error_description: `unknown user ${params.login_hint}`,
+        error_description: `unknown user ${chosen}`,
       }, { mergeWithLastSubmission: false });
-      return;
+      return undefined;
     }
   } else {
     accountId = session.accountId;
@@ -362,8 +405,9 @@ async function handleInteraction(req, res) {
   const grantId = await grant.save();
 
   const result = { consent: { grantId } };
-  if (prompt.name === 'login' || !session?.accountId) result.login = { accountId };
+  if (needsLogin) result.login = { accountId };
   await p.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,6 +589,19 @@ function addRedirectUris(q) {
   return { redirect_uris: [...REDIRECT_URIS] };
 }
 
+// oidc-provider follows OpenID Connect Core: offline_access is dropped unless prompt=consent.
+// Auth0 (and Okta, Keycloak) issue the refresh token without it, so with
+// --offline-access-without-consent a code-flow /authorize asking for offline_access and giving
+// no prompt gets prompt=consent added (consent never asks here, so nothing else changes).
+function grantOfflineAccessLikeAuth0(req, url) {
+  const q = url.searchParams;
+  if (req.method !== 'GET' || q.has('prompt')) return;
+  if (!(q.get('scope') || '').split(' ').includes('offline_access')) return;
+  if (!(q.get('response_type') || '').split(' ').includes('code')) return;
+  q.set('prompt', 'consent');
+  req.url = `${url.pathname}?${q}`;
+}
+
 function sendJson(res, status, body) {
   const s = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(s) });
@@ -555,7 +612,7 @@ async function route(req, res) {
   const url = new URL(req.url, issuer);
   const path = url.pathname;
   try {
-    if (path.startsWith('/interaction/') && req.method === 'GET') {
+    if (path.startsWith('/interaction/') && (req.method === 'GET' || req.method === 'POST')) {
       await handleInteraction(req, res);
       return;
     }
@@ -570,6 +627,7 @@ async function route(req, res) {
       }
       return sendJson(res, 404, { error: 'not_found' });
     }
+    if (opts.offlineAccessWithoutConsent && path === '/authorize') grantOfflineAccessLikeAuth0(req, url);
     current.handler(req, res);
   } catch (err) {
     if (err instanceof FlowError) {

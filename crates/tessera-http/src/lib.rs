@@ -15,6 +15,7 @@ pub mod route_access;
 mod signin;
 mod signin_page;
 pub mod system;
+pub mod ui;
 mod users;
 
 use axum::body::Bytes;
@@ -118,6 +119,8 @@ pub fn api_router(state: AppState) -> Router {
         .merge(permissions::routes())
         // Inside routing, so it sees the matched route; runs after authentication (outer layer).
         .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))
+        // After the access layer: the web UI's pages and files, none under /api, all public.
+        .merge(ui::routes())
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
@@ -133,8 +136,8 @@ pub fn api_router(state: AppState) -> Router {
 }
 
 /// `/callback` with a public client: the web UI's page that finishes the browser's sign-in.
-pub(crate) fn callback_page(_state: &AppState) -> axum::response::Response {
-    ApiError::not_found().into_response()
+pub(crate) fn callback_page(state: &AppState) -> axum::response::Response {
+    ui::index_page(state)
 }
 
 /// The admin port's router, with the same request ids and logs.

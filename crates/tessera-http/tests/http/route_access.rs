@@ -139,3 +139,17 @@ async fn noop_authorizer_allows_every_authenticated_caller() {
     let (status, _, _) = call(&s.api, tessera_http::request("GET", "/api/v1/policies")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// The web UI's routes are merged outside the access table: they must never be API paths.
+#[tokio::test]
+async fn the_web_ui_is_outside_the_api_and_callback_serves_it_for_public_clients() {
+    for path in tessera_http::ui::PAGES.iter().copied().chain(tessera_http::ui::ASSETS.iter().map(|a| a.path)) {
+        assert!(!path.to_ascii_lowercase().starts_with("/api"), "{path}");
+    }
+    let s = server(&[]).await;
+    let response = tower::ServiceExt::oneshot(s.api.clone(), tessera_http::request("GET", "/callback?code=x&state=y"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}

@@ -1,0 +1,169 @@
+//! The web UI: `web/` embedded in the binary (no build step, nothing read from disk at run time).
+//! UI paths answer `index.html` and the JS renders the view; `/api` is never shadowed because these
+//! routes are exact paths and the API router's JSON fallback still answers everything else.
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::{HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+/// One embedded file.
+pub struct Asset {
+    pub path: &'static str,
+    pub content_type: &'static str,
+    pub bytes: &'static [u8],
+}
+
+macro_rules! asset {
+    ($path:literal, $type:expr) => {
+        Asset {
+            path: concat!("/assets/", $path),
+            content_type: $type,
+            bytes: include_bytes!(concat!("../../../web/assets/", $path)),
+        }
+    };
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// Every file under `web/assets/`, explicitly: nothing else is served.
+pub const ASSETS: &[Asset] = &[
+    asset!("app.css", "text/css; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
+    asset!("js/main.js", JS),
+    asset!("js/router.js", JS),
+    asset!("js/dom.js", JS),
+    asset!("js/config.js", JS),
+    asset!("js/session.js", JS),
+    asset!("js/jwt.js", JS),
+    asset!("js/pkce.js", JS),
+    asset!("js/oidc.js", JS),
+    asset!("js/confidential.js", JS),
+    asset!("js/auth.js", JS),
+    asset!("js/api.js", JS),
+    asset!("js/principal.js", JS),
+    asset!("js/confirm.js", JS),
+    asset!("js/clipboard.js", JS),
+    asset!("js/expiry.js", JS),
+    asset!("js/views/signin.js", JS),
+    asset!("js/views/callback.js", JS),
+    asset!("js/views/signup.js", JS),
+    asset!("js/views/home.js", JS),
+    asset!("js/views/bots.js", JS),
+    asset!("js/views/tokens.js", JS),
+    asset!("js/views/logout.js", JS),
+    asset!("js/views/problem.js", JS),
+];
+
+const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
+
+/// The paths the UI renders itself. `/callback` is routed by the sign-in module: the server's code
+/// flow with a confidential client, [`index_page`] (the public client's page) otherwise.
+pub const PAGES: &[&str] =
+    &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens"];
+
+pub fn routes() -> Router<AppState> {
+    let mut router = Router::new();
+    for page in PAGES {
+        router = router.route(page, get(|State(state): State<AppState>| async move { index_page(&state) }));
+    }
+    for asset in ASSETS {
+        router = router.route(asset.path, get(move || async move { serve_asset(asset) }));
+    }
+    router
+}
+
+/// `index.html` with its security headers.
+pub fn index_page(state: &AppState) -> Response {
+    let csp = content_security_policy(&state.config.authentication.authority);
+    let mut response = ([(CONTENT_TYPE, "text/html; charset=utf-8")], INDEX_HTML).into_response();
+    let headers = response.headers_mut();
+    // The page changes with every release: always revalidate.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_str(&csp).expect("the policy is built from checked ASCII"),
+    );
+    common_headers(headers);
+    response
+}
+
+fn serve_asset(asset: &'static Asset) -> Response {
+    let mut response = ([(CONTENT_TYPE, asset.content_type)], asset.bytes).into_response();
+    let headers = response.headers_mut();
+    // File names carry no hash, so keep the cache short: a release is picked up within minutes.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    common_headers(headers);
+    response
+}
+
+fn common_headers(headers: &mut axum::http::HeaderMap) {
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // `/auth/callback?id_token=...` must never travel in a Referer.
+    headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+}
+
+/// No inline script or style; the browser may call only Tessera and the provider (discovery,
+/// token endpoint); the UI may not be framed.
+pub fn content_security_policy(authority: &str) -> String {
+    let connect = match provider_origin(authority) {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src {connect}; frame-src 'none'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `scheme://host[:port]` of an http(s) URL, or `None` (the policy then allows only Tessera).
+pub fn provider_origin(authority: &str) -> Option<String> {
+    let url = url::Url::parse(authority.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    let origin = url.origin().ascii_serialization();
+    // Defence in depth: nothing that could end a directive or a header.
+    origin.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\'').then_some(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(provider_origin("https://dev-x.us.auth0.com/").as_deref(), Some("https://dev-x.us.auth0.com"));
+        assert_eq!(provider_origin("http://127.0.0.1:4000/tenant/").as_deref(), Some("http://127.0.0.1:4000"));
+        assert_eq!(provider_origin("HTTPS://Example.COM:443").as_deref(), Some("https://example.com"));
+        for bad in ["", "dev-x.us.auth0.com", "javascript:alert(1)", "ftp://x.example", "data:text/html,x"] {
+            assert_eq!(provider_origin(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn policy_without_authority_allows_only_self() {
+        let csp = content_security_policy("not a url; script-src *");
+        assert!(csp.contains("connect-src 'self';"), "{csp}");
+        assert!(!csp.contains('*'), "{csp}");
+    }
+
+    #[test]
+    fn every_asset_is_under_assets_and_typed() {
+        for asset in ASSETS {
+            assert!(asset.path.starts_with("/assets/") && !asset.bytes.is_empty(), "{}", asset.path);
+            let ext = asset.path.rsplit('.').next().unwrap();
+            let expected = match ext {
+                "js" => JS,
+                "css" => "text/css; charset=utf-8",
+                "svg" => "image/svg+xml",
+                other => panic!("no content type for .{other}"),
+            };
+            assert_eq!(asset.content_type, expected, "{}", asset.path);
+        }
+    }
+}
