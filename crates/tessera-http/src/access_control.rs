@@ -43,7 +43,10 @@ async fn list(
     let all: Vec<&AccessRow> = snapshot.rows.iter().filter(|r| r.kind == kind && !r.deleted).collect();
     let page: Vec<&AccessRow> =
         all.iter().copied().filter(|r| after.as_deref().is_none_or(|a| r.name.as_str() > a)).take(limit).collect();
-    let data = page.iter().map(|r| render(&state, r)).collect();
+    let mut data = Vec::with_capacity(page.len());
+    for row in &page {
+        data.push(render_with_members(&state, row).await?);
+    }
     let full = page.len() == limit;
     Ok(Json(crate::entities::page(data, all.len() as i64, page.last().map(|r| r.name.as_str()), full)))
 }
@@ -54,7 +57,7 @@ async fn by_id(
     Path(id): Path<String>,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.id == id, &id)
+    find(&state, kind, |r| r.id == id, &id).await
 }
 
 async fn by_name(
@@ -63,10 +66,10 @@ async fn by_name(
     Path(name): Path<String>,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.name == name, &name)
+    find(&state, kind, |r| r.name == name, &name).await
 }
 
-fn find(
+async fn find(
     state: &AppState,
     kind: &str,
     matches: impl Fn(&AccessRow) -> bool,
@@ -76,7 +79,28 @@ fn find(
     let row = snapshot.rows.iter().find(|r| r.kind == kind && !r.deleted && matches(r)).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{} instance for {key} not found", kind_name(kind)))
     })?;
-    Ok(Json(render(state, row)))
+    Ok(Json(render_with_members(state, row).await?))
+}
+
+/// A team also lists its members (`users`, `userCount`): direct members; everyone is in
+/// Organization, which lists only those placed there explicitly.
+async fn render_with_members(state: &AppState, row: &AccessRow) -> Result<Value, ApiError> {
+    let mut out = render(state, row);
+    if row.kind == "team" {
+        let snapshot = state.access.snapshot();
+        let mut users = Vec::new();
+        for (user_id, (_, teams)) in &snapshot.memberships {
+            if teams.iter().any(|t| *t == row.name)
+                && let Some(user) = state.store.user_by_id(user_id).await?.filter(|u| !u.deleted)
+            {
+                users.push(crate::entities::user_reference(&user, &state.base_url));
+            }
+        }
+        users.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        out["userCount"] = serde_json::json!(users.len());
+        out["users"] = Value::Array(users);
+    }
+    Ok(out)
 }
 
 async fn save(

@@ -187,6 +187,8 @@ async fn roles_and_teams_of_users_only_from_admins() {
         json!({"name": "bob", "email": "bob@open-metadata.org", "roles": ["DataSteward"], "teams": [team["id"]]});
     let (status, updated) = api(&s, "PUT", "/api/v1/users", &admin, Some(update)).await;
     assert_eq!(status, StatusCode::OK, "{updated}");
+    let (_, finance) = api(&s, "GET", "/api/v1/teams/name/Finance", &admin, None).await;
+    assert_eq!((finance["userCount"].as_u64(), finance["users"][0]["name"].as_str()), (Some(1), Some("bob")));
     let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &bob_token, None).await;
     assert_eq!(me["roles"][0]["name"], "DataSteward");
     assert_eq!(me["teams"][0]["name"], "Finance");
