@@ -90,7 +90,7 @@ async fn render_with_members(state: &AppState, row: &AccessRow) -> Result<Value,
         let snapshot = state.access.snapshot();
         let mut users = Vec::new();
         for (user_id, (_, teams)) in &snapshot.memberships {
-            if teams.iter().any(|t| *t == row.name)
+            if teams.contains(&row.name)
                 && let Some(user) = state.store.user_by_id(user_id).await?.filter(|u| !u.deleted)
             {
                 users.push(crate::entities::user_reference(&user, &state.base_url));
