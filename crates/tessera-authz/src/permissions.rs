@@ -36,14 +36,19 @@ pub struct Permission {
 
 /// Every concrete operation (not the `All`/`ViewAll`/`EditAll` aggregates) on `resource`.
 pub fn permissions(subject: &Subject, resource: &str) -> Vec<Permission> {
-    OPERATIONS
-        .iter()
-        .filter(|name| !matches!(**name, "All" | "ViewAll" | "EditAll"))
-        .map(|name| one(subject, resource, Operation::named(name)))
-        .collect()
+    concrete().map(|op| one(subject, resource, op, None)).collect()
 }
 
-fn one(subject: &Subject, resource: &str, wanted: Operation) -> Permission {
+/// The same for one entity: conditions are evaluated against it, so the answers are definite.
+pub fn entity_permissions(subject: &Subject, resource: &str, entity: &dyn crate::Facts) -> Vec<Permission> {
+    concrete().map(|op| one(subject, resource, op, Some(entity))).collect()
+}
+
+fn concrete() -> impl Iterator<Item = Operation> {
+    OPERATIONS.iter().filter(|name| !matches!(**name, "All" | "ViewAll" | "EditAll")).map(|name| Operation::named(name))
+}
+
+fn one(subject: &Subject, resource: &str, wanted: Operation, entity: Option<&dyn crate::Facts>) -> Permission {
     let verdict = |access: &'static str, source: Option<(&Via, &str, &str)>| {
         let (role, policy, rule) = match source {
             Some((via, policy, rule)) => {
@@ -67,7 +72,17 @@ fn one(subject: &Subject, resource: &str, wanted: Operation) -> Permission {
             if !rule.operations.iter().any(|o| o.covers(wanted)) {
                 continue;
             }
-            let (rank, access) = match (rule.effect, rule.condition.is_some()) {
+            let conditional = match (&rule.condition, entity) {
+                (Some(condition), Some(facts)) => {
+                    if !condition.evaluate(facts) {
+                        continue; // does not apply to this entity
+                    }
+                    false
+                }
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            let (rank, access) = match (rule.effect, conditional) {
                 (Effect::Deny, false) => (4, "deny"),
                 (Effect::Deny, true) => (3, "conditionalDeny"),
                 (Effect::Allow, false) => (2, "allow"),

@@ -10,10 +10,15 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use tessera_authz::permissions::{RESOURCES, permissions};
+use tessera_authz::permissions::{RESOURCES, entity_permissions, permissions};
+use tessera_authz::{Facts, Subject};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/permissions", get(all)).route("/api/v1/permissions/{resource}", get(one))
+    Router::new()
+        .route("/api/v1/permissions", get(all))
+        .route("/api/v1/permissions/{resource}", get(one))
+        .route("/api/v1/permissions/{resource}/{id}", get(entity_by_id))
+        .route("/api/v1/permissions/{resource}/name/{name}", get(entity_by_name))
 }
 
 async fn subject(
@@ -54,4 +59,116 @@ async fn one(
     };
     let subject = subject(&state, &caller, &params).await?;
     Ok(Json(json!({"resource": resource, "permissions": permissions(&subject, resource)})))
+}
+
+async fn entity_by_id(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((resource, id)): Path<(String, String)>,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    entity(&state, &caller, &resource, Key::Id(&id), &params).await
+}
+
+async fn entity_by_name(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((resource, name)): Path<(String, String)>,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    entity(&state, &caller, &resource, Key::Name(name.trim_matches('"')), &params).await
+}
+
+enum Key<'a> {
+    Id(&'a str),
+    Name(&'a str),
+}
+
+impl Key<'_> {
+    fn matches(&self, id: &str, name: &str) -> bool {
+        match self {
+            Key::Id(wanted) => *wanted == id,
+            Key::Name(wanted) => *wanted == name,
+        }
+    }
+
+    fn shown(&self) -> &str {
+        match self {
+            Key::Id(text) | Key::Name(text) => text,
+        }
+    }
+}
+
+/// What conditions may ask about one entity. Users own themselves; the other kinds served so far
+/// (teams, roles, policies, bots) have no owner, tags or domain.
+struct EntityFacts<'a> {
+    subject: &'a Subject,
+    owner: Option<String>,
+}
+
+impl Facts for EntityFacts<'_> {
+    fn is_owner(&self) -> bool {
+        self.owner.as_deref() == Some(self.subject.name.as_str())
+    }
+    fn has_owner(&self) -> bool {
+        self.owner.is_some()
+    }
+    fn match_team(&self) -> bool {
+        false
+    }
+    fn has_domain(&self) -> bool {
+        false
+    }
+    fn has_role(&self, role: &str) -> bool {
+        self.subject.roles.iter().any(|r| r == role)
+    }
+    fn in_team(&self, team: &str) -> bool {
+        self.subject.teams.iter().any(|t| t == team)
+    }
+    fn has_tag(&self, _: &str) -> bool {
+        false
+    }
+}
+
+/// Permissions on one entity of a kind Tessera serves so far: conditions evaluated against it.
+async fn entity(
+    state: &AppState,
+    caller: &tessera_auth::Principal,
+    resource: &str,
+    key: Key<'_>,
+    params: &Params,
+) -> Result<Json<Value>, ApiError> {
+    let not_found = || {
+        let message = format!("{resource} instance for {} not found", key.shown());
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    };
+    let owner = match resource {
+        "user" => {
+            let user = match key {
+                Key::Id(id) => state.accounts.user_by_id(id).await?,
+                Key::Name(name) => state.accounts.user_by_name(name).await?,
+            };
+            Some(user.name)
+        }
+        "team" | "role" | "policy" => {
+            let snapshot = state.access.snapshot();
+            let found = snapshot.rows.iter().any(|r| r.kind == resource && !r.deleted && key.matches(&r.id, &r.name));
+            if !found {
+                return Err(not_found());
+            }
+            None
+        }
+        "bot" => {
+            let bot = match key {
+                Key::Id(id) => state.store.bot_by_id(id).await?,
+                Key::Name(name) => state.store.bot_by_name(name).await?,
+            };
+            bot.filter(|b| !b.deleted).ok_or_else(not_found)?;
+            None
+        }
+        _ => return Err(not_found()),
+    };
+    let subject = subject(state, caller, params).await?;
+    let facts = EntityFacts { subject: &subject, owner };
+    Ok(Json(json!({"resource": resource, "permissions": entity_permissions(&subject, resource, &facts)})))
 }

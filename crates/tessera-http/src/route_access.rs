@@ -78,6 +78,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/teams/name/{name}", Operation("team", "ViewBasic")),
     ("GET", "/api/v1/permissions", SignedIn),
     ("GET", "/api/v1/permissions/{resource}", SignedIn),
+    ("GET", "/api/v1/permissions/{resource}/{id}", SignedIn),
+    ("GET", "/api/v1/permissions/{resource}/name/{name}", SignedIn),
 ];
 
 pub fn declared(method: &str, template: &str) -> Option<Access> {

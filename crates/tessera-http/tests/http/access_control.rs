@@ -249,3 +249,30 @@ async fn own_permissions_per_resource() {
     let (status, body) = api(&s, "GET", "/api/v1/permissions/spaceship", &erin, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+#[tokio::test]
+async fn permissions_for_one_entity_evaluate_its_conditions() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (_, gina) =
+        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "gina", "email": "gina@open-metadata.org"})))
+            .await;
+    let token = session(&s, "gina", "gina@open-metadata.org");
+    let access = |body: &serde_json::Value, op: &str| {
+        body["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == op).unwrap()["access"].clone()
+    };
+    // Her own user: she owns it, so OrganizationPolicy's owner rule applies.
+    let (status, mine) =
+        api(&s, "GET", &format!("/api/v1/permissions/user/{}", gina["id"].as_str().unwrap()), &token, None).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(access(&mine, "EditDisplayName"), "allow");
+    assert_eq!(access(&mine, "Delete"), "allow");
+    // Someone else's: the owner rule does not apply.
+    let (_, theirs) = api(&s, "GET", "/api/v1/permissions/user/name/admin", &token, None).await;
+    assert_eq!(access(&theirs, "EditDisplayName"), "notAllow");
+    assert_eq!(access(&theirs, "ViewBasic"), "allow");
+    let (status, _) = api(&s, "GET", "/api/v1/permissions/team/name/Organization", &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api(&s, "GET", "/api/v1/permissions/team/name/Nowhere", &token, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
