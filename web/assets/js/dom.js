@@ -20,7 +20,7 @@ export function h(tag, attrs = {}, ...children) {
 
 let cleanups = [];
 
-/** Registers work to stop when the view changes (timers). */
+/** Registers work to stop when the next view is shown (timers); call it after show(). */
 export function onLeave(fn) {
   cleanups.push(fn);
 }
