@@ -29,8 +29,8 @@ export function onLeave(fn) {
 export function show(...nodes) {
   for (const fn of cleanups.splice(0)) fn();
   const main = document.getElementById('main');
-  main.replaceChildren(...nodes);
-  const heading = main.querySelector('h1');
+  document.getElementById('view').replaceChildren(...nodes);
+  const heading = main.querySelector('#view h1');
   if (heading) {
     heading.tabIndex = -1;
     heading.focus();
