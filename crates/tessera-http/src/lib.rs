@@ -90,7 +90,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(system::routes())
         .merge(users::routes())
         .merge(bots::routes())
-        .merge(ui::routes())
+        .merge(ui::routes(true))
         .fallback(|| async { ApiError::not_found() })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -65,9 +65,11 @@ const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
 pub const PAGES: &[&str] =
     &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens", "/callback"];
 
-pub fn routes() -> Router<AppState> {
+/// The UI's routes. `with_callback: false` leaves `/callback` to the confidential server flow
+/// (which can answer [`index_page`] itself when it is not its request).
+pub fn routes(with_callback: bool) -> Router<AppState> {
     let mut router = Router::new();
-    for page in PAGES {
+    for page in PAGES.iter().filter(|p| with_callback || **p != "/callback") {
         router = router.route(page, get(|State(state): State<AppState>| async move { index_page(&state) }));
     }
     for asset in ASSETS {

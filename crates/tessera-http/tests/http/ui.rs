@@ -162,3 +162,13 @@ async fn ui_pages_need_no_token_and_ignore_a_bad_one() {
         assert!(!headers.contains_key(header::WWW_AUTHENTICATE), "{path}");
     }
 }
+
+#[tokio::test]
+async fn routes_without_callback_leave_it_to_the_server_flow() {
+    let s = server(&[]).await;
+    let router = tessera_http::ui::routes(false).with_state(s.state.clone());
+    let (status, _, _) = call(&router, get("/callback")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = call(&router, get("/auth/callback")).await;
+    assert_eq!(status, StatusCode::OK);
+}
