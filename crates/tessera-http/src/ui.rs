@@ -65,6 +65,7 @@ const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
 pub const PAGES: &[&str] =
     &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens"];
 
+/// The UI's pages and files (`/callback` is the sign-in module's, see [`PAGES`]).
 pub fn routes() -> Router<AppState> {
     let mut router = Router::new();
     for page in PAGES {

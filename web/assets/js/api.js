@@ -18,7 +18,7 @@ export class ApiError extends Error {
 /** Shows an API failure; a final 401 means the sign-in is gone. */
 export function reportError(error) {
   if (error instanceof ApiError && error.status === 401) {
-    auth.sendToSignIn(`Tessera no longer accepts your sign-in: ${error.message}`);
+    auth.sendToSignIn(`Tessera did not accept your sign-in: ${error.message}`);
   } else {
     status(error.message, 'error');
   }

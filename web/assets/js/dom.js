@@ -20,7 +20,7 @@ export function h(tag, attrs = {}, ...children) {
 
 let cleanups = [];
 
-/** Registers work to stop when the view changes (timers). */
+/** Registers work to stop when the next view is shown (timers); call it after show(). */
 export function onLeave(fn) {
   cleanups.push(fn);
 }
@@ -29,8 +29,8 @@ export function onLeave(fn) {
 export function show(...nodes) {
   for (const fn of cleanups.splice(0)) fn();
   const main = document.getElementById('main');
-  main.replaceChildren(...nodes);
-  const heading = main.querySelector('h1');
+  document.getElementById('view').replaceChildren(...nodes);
+  const heading = main.querySelector('#view h1');
   if (heading) {
     heading.tabIndex = -1;
     heading.focus();

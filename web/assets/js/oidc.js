@@ -82,6 +82,10 @@ export async function finishSignIn(config) {
     throw new Error('The answer from the provider does not match the sign-in that was started (state).');
   }
   const d = await discovery(config);
+  // RFC 9207: a response naming another issuer is a mix-up attack.
+  if (params.has('iss') && params.get('iss') !== d.issuer) {
+    throw new Error(`The answer came from ${params.get('iss')}, not from ${d.issuer}.`);
+  }
   let idToken;
   let refreshToken;
   if (flow.responseType === 'code') {

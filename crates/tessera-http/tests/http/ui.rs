@@ -147,3 +147,28 @@ async fn index_page_is_usable_by_the_callback_merge() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers()["content-security-policy"].to_str().unwrap().contains("https://dev-x.us.auth0.com"));
 }
+
+#[tokio::test]
+async fn ui_pages_need_no_token_and_ignore_a_bad_one() {
+    let s = server(&[]).await;
+    for path in ["/", "/callback", "/assets/js/main.js"] {
+        let request = axum::http::Request::builder()
+            .uri(path)
+            .header(header::AUTHORIZATION, "Bearer not.a.token")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let (status, headers, _) = call(&s.api, request).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!headers.contains_key(header::WWW_AUTHENTICATE), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn ui_routes_leave_callback_to_the_sign_in_module() {
+    let s = server(&[]).await;
+    let router = tessera_http::ui::routes().with_state(s.state.clone());
+    let (status, _, _) = call(&router, get("/callback")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = call(&router, get("/auth/callback")).await;
+    assert_eq!(status, StatusCode::OK);
+}

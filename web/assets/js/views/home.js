@@ -29,8 +29,6 @@ export function homeView({ me }) {
     expiry.textContent = left > 0 ? `${new Date(exp * 1000).toLocaleString()} (in ${duration(left)})` : 'Expired';
   };
   tick();
-  const timer = window.setInterval(tick, 1000);
-  onLeave(() => window.clearInterval(timer));
 
   const fact = (label, testid, value) => [h('dt', { text: label }), h('dd', { testid, text: value })];
   show(
@@ -48,4 +46,7 @@ export function homeView({ me }) {
       expiry,
     ),
   );
+  // After show(): it stops the previous view's timers, which would include this one.
+  const timer = window.setInterval(tick, 1000);
+  onLeave(() => window.clearInterval(timer));
 }

@@ -4,6 +4,7 @@ import { h, show, status } from '../dom.js';
 import { providerLabel } from '../config.js';
 import * as auth from '../auth.js';
 import * as session from '../session.js';
+import { signOutButton } from './problem.js';
 
 export function signinView(config) {
   const notice = session.takeNotice();
@@ -22,6 +23,7 @@ export function signinView(config) {
     h('h1', { text: 'Sign in to Tessera' }),
     notice && h('p', { class: 'message', testid: 'signin-message', text: notice }),
     h('p', { text: 'Tessera uses your organisation\u2019s single sign-on.' }),
-    h('div', { class: 'actions' }, button),
+    // After a refusal, signing in again would reuse the provider's session: offer to end it.
+    h('div', { class: 'actions' }, button, notice && signOutButton()),
   );
 }
