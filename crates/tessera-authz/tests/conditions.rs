@@ -1,51 +1,24 @@
 //! The condition grammar: what parses, what each function answers, and that the original's SpEL
 //! remote-code-execution payloads (CVE-2024-28254) are rejected with a position, never run.
 
+use tessera_authz::Condition;
+use tessera_authz::condition::Known;
 use tessera_authz::condition::{Function, MAX_DEPTH, parse};
-use tessera_authz::{Condition, Facts};
 
-struct Request {
-    owner: bool,
-    has_owner: bool,
-    roles: &'static [&'static str],
-    teams: &'static [&'static str],
-    tags: &'static [&'static str],
-}
-
-impl Facts for Request {
-    fn is_owner(&self) -> bool {
-        self.owner
-    }
-    fn has_owner(&self) -> bool {
-        self.has_owner
-    }
-    fn match_team(&self) -> bool {
-        false
-    }
-    fn has_domain(&self) -> bool {
-        true
-    }
-    fn has_role(&self, role: &str) -> bool {
-        self.roles.contains(&role)
-    }
-    fn in_team(&self, team: &str) -> bool {
-        self.teams.contains(&team)
-    }
-    fn has_tag(&self, tag: &str) -> bool {
-        self.tags.contains(&tag)
+fn alice() -> Known {
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    Known {
+        owner: true,
+        has_domain: true,
+        roles: strings(&["DataSteward"]),
+        teams: strings(&["Finance"]),
+        tags: strings(&["PII.Sensitive", "Tier.Tier1"]),
+        ..Known::default()
     }
 }
-
-const ALICE: Request = Request {
-    owner: true,
-    has_owner: true,
-    roles: &["DataSteward"],
-    teams: &["Finance"],
-    tags: &["PII.Sensitive", "Tier.Tier1"],
-};
 
 fn eval(text: &str) -> bool {
-    parse(text).unwrap_or_else(|e| panic!("{text}: {e}")).evaluate(&ALICE)
+    parse(text).unwrap_or_else(|e| panic!("{text}: {e}")).evaluate(&alice())
 }
 
 #[test]

@@ -1,41 +1,13 @@
 //! The decision procedure over the seeded policies: admins, data consumers, stewards, owners,
 //! the ingestion bot, deny-before-allow, and the original's messages.
 
+use tessera_authz::condition::Known;
 use tessera_authz::policy::{Member, TeamNode};
-use tessera_authz::{Denied, Facts, Operation, check, seed};
+use tessera_authz::{Denied, Operation, check, seed};
 
-struct Resource {
-    owner: bool,
-    has_owner: bool,
+fn entity(owner: bool, has_owner: bool) -> Known {
+    Known { owner, has_owner, ..Known::default() }
 }
-
-impl Facts for Resource {
-    fn is_owner(&self) -> bool {
-        self.owner
-    }
-    fn has_owner(&self) -> bool {
-        self.has_owner
-    }
-    fn match_team(&self) -> bool {
-        false
-    }
-    fn has_domain(&self) -> bool {
-        false
-    }
-    fn has_role(&self, _: &str) -> bool {
-        false
-    }
-    fn in_team(&self, _: &str) -> bool {
-        false
-    }
-    fn has_tag(&self, _: &str) -> bool {
-        false
-    }
-}
-
-const OWNED_BY_OTHERS: Resource = Resource { owner: false, has_owner: true };
-const MINE: Resource = Resource { owner: true, has_owner: true };
-const UNOWNED: Resource = Resource { owner: false, has_owner: false };
 
 fn ops(names: &[&str]) -> Vec<Operation> {
     names.iter().map(|n| Operation::named(n)).collect()
@@ -45,19 +17,19 @@ fn ops(names: &[&str]) -> Vec<Operation> {
 fn a_data_consumer_reads_and_describes_but_does_not_write() {
     let book = seed::book();
     let alice = book.subject(&Member { name: "alice", ..Default::default() });
-    assert!(check(&alice, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_ok());
-    assert!(check(&alice, "table", &ops(&["ViewBasic", "EditDescription"]), &OWNED_BY_OTHERS).is_ok());
-    let refused = check(&alice, "table", &ops(&["Create"]), &OWNED_BY_OTHERS).unwrap_err();
+    assert!(check(&alice, "table", &ops(&["ViewAll"]), &entity(false, true)).is_ok());
+    assert!(check(&alice, "table", &ops(&["ViewBasic", "EditDescription"]), &entity(false, true)).is_ok());
+    let refused = check(&alice, "table", &ops(&["Create"]), &entity(false, true)).unwrap_err();
     assert_eq!(refused.to_string(), "Principal: CatalogPrincipal{name='alice'} operations [Create] not allowed");
-    let refused = check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &OWNED_BY_OTHERS).unwrap_err();
+    let refused = check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &entity(false, true)).unwrap_err();
     assert_eq!(
         refused.to_string(),
         "Principal: CatalogPrincipal{name='alice'} operations [EditDisplayName, Delete] not allowed"
     );
     // Owners may do more with what they own (OrganizationPolicy, through the Organization team).
-    assert!(check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &MINE).is_ok());
-    assert!(check(&alice, "table", &ops(&["EditOwners"]), &UNOWNED).is_ok());
-    assert!(check(&alice, "table", &ops(&["EditOwners"]), &OWNED_BY_OTHERS).is_err());
+    assert!(check(&alice, "table", &ops(&["EditDisplayName", "Delete"]), &entity(true, true)).is_ok());
+    assert!(check(&alice, "table", &ops(&["EditOwners"]), &entity(false, false)).is_ok());
+    assert!(check(&alice, "table", &ops(&["EditOwners"]), &entity(false, true)).is_err());
 }
 
 #[test]
@@ -65,25 +37,25 @@ fn stewards_admins_and_bots() {
     let book = seed::book();
     let roles = vec!["DataSteward".to_string()];
     let steward = book.subject(&Member { name: "sam", roles: &roles, ..Default::default() });
-    assert!(check(&steward, "table", &ops(&["EditLineage", "EditOwners"]), &OWNED_BY_OTHERS).is_ok());
-    assert!(check(&steward, "table", &ops(&["Delete"]), &OWNED_BY_OTHERS).is_err());
+    assert!(check(&steward, "table", &ops(&["EditLineage", "EditOwners"]), &entity(false, true)).is_ok());
+    assert!(check(&steward, "table", &ops(&["Delete"]), &entity(false, true)).is_err());
 
     let admin = book.subject(&Member { name: "admin", is_admin: true, ..Default::default() });
-    assert!(check(&admin, "bot", &ops(&["All"]), &OWNED_BY_OTHERS).is_ok());
+    assert!(check(&admin, "bot", &ops(&["All"]), &entity(false, true)).is_ok());
 
     let roles = vec!["DefaultBotRole".to_string(), "IngestionBotRole".to_string()];
     let bot = book.subject(&Member { name: "ingestion-bot", is_bot: true, roles: &roles, ..Default::default() });
-    assert!(check(&bot, "table", &ops(&["Create", "EditAll", "Delete"]), &OWNED_BY_OTHERS).is_ok());
+    assert!(check(&bot, "table", &ops(&["Create", "EditAll", "Delete"]), &entity(false, true)).is_ok());
     // Deny rules win, with the original's message naming role, policy and rule.
-    let denied = check(&bot, "table", &ops(&["EditDisplayName"]), &OWNED_BY_OTHERS).unwrap_err();
+    let denied = check(&bot, "table", &ops(&["EditDisplayName"]), &entity(false, true)).unwrap_err();
     assert_eq!(
         denied.to_string(),
         "Principal: CatalogPrincipal{name='ingestion-bot'} operation EditDisplayName denied by role IngestionBotRole, policy IngestionBotPolicy, rule DisplayName-Deny"
     );
-    assert!(matches!(check(&bot, "bot", &ops(&["Create"]), &OWNED_BY_OTHERS), Err(Denied::ByRule { .. })));
+    assert!(matches!(check(&bot, "bot", &ops(&["Create"]), &entity(false, true)), Err(Denied::ByRule { .. })));
     // Bots get only their own roles: not the Organization's DataConsumer.
     let plain = book.subject(&Member { name: "other-bot", is_bot: true, ..Default::default() });
-    assert!(check(&plain, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_err());
+    assert!(check(&plain, "table", &ops(&["ViewAll"]), &entity(false, true)).is_err());
 }
 
 #[test]
@@ -109,9 +81,9 @@ fn teams_up_the_hierarchy_and_team_denies() {
     let pat = book.subject(&Member { name: "pat", teams: &teams, ..Default::default() });
     assert_eq!(pat.teams, vec!["Payroll", "Finance", "Organization"]);
     // Organization's default role still applies up the hierarchy ...
-    assert!(check(&pat, "table", &ops(&["ViewAll"]), &OWNED_BY_OTHERS).is_ok());
+    assert!(check(&pat, "table", &ops(&["ViewAll"]), &entity(false, true)).is_ok());
     // ... and Finance's deny beats OrganizationPolicy's owner allow.
-    let denied = check(&pat, "table", &ops(&["Delete"]), &MINE).unwrap_err();
+    let denied = check(&pat, "table", &ops(&["Delete"]), &entity(true, true)).unwrap_err();
     assert_eq!(
         denied.to_string(),
         "Principal: CatalogPrincipal{name='pat'} operation Delete denied policy NoDeletes, rule NoDeletes-Rule"

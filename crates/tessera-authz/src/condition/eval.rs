@@ -62,3 +62,39 @@ impl Facts for NoEntity<'_> {
         false
     }
 }
+
+/// Facts given as plain values: for callers that know them up front, tests and benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub owner: bool,
+    pub has_owner: bool,
+    pub match_team: bool,
+    pub has_domain: bool,
+    pub roles: Vec<String>,
+    pub teams: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+impl Facts for Known {
+    fn is_owner(&self) -> bool {
+        self.owner
+    }
+    fn has_owner(&self) -> bool {
+        self.has_owner || self.owner
+    }
+    fn match_team(&self) -> bool {
+        self.match_team
+    }
+    fn has_domain(&self) -> bool {
+        self.has_domain
+    }
+    fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+    fn in_team(&self, team: &str) -> bool {
+        self.teams.iter().any(|t| t == team)
+    }
+    fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+}
