@@ -37,6 +37,8 @@ pub enum KeySource {
     ConfiguredFiles,
     GeneratedNow(PathBuf),
     KeptFromEarlierStart(PathBuf),
+    /// Generated for this process only and never written (the demo identity provider's key).
+    Ephemeral,
 }
 
 pub struct SigningKeys {
@@ -63,6 +65,16 @@ impl SigningKeys {
             Some(files) => (load_pair(&files.private_key, &files.public_key, true)?, KeySource::ConfiguredFiles),
             None => kept_or_generated(data_dir)?,
         };
+        Self::from_pair(key_pair, &config.key_id, source)
+    }
+
+    /// A fresh 2048-bit pair held in memory only: nothing is written, it dies with the process.
+    pub fn ephemeral(key_id: &str) -> Result<Self, KeyError> {
+        let key_pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generation)?;
+        Self::from_pair(key_pair, key_id, KeySource::Ephemeral)
+    }
+
+    fn from_pair(key_pair: KeyPair, key_id: &str, source: KeySource) -> Result<Self, KeyError> {
         let bits = key_pair.public_modulus_len() * 8;
         if bits < 2048 {
             return Err(KeyError::TooShort { bits });
@@ -70,7 +82,7 @@ impl SigningKeys {
         let pkcs8_der = key_pair.as_der().map_err(|_| KeyError::Generation)?;
         let pkcs1_der =
             pkcs8::PrivateKeyInfo::try_from(pkcs8_der.as_ref()).map_err(|_| KeyError::Generation)?.private_key.to_vec();
-        Ok(Self { key_pair, pkcs1_der, key_id: config.key_id.clone(), source })
+        Ok(Self { key_pair, pkcs1_der, key_id: key_id.to_string(), source })
     }
 
     pub fn key_id(&self) -> &str {
@@ -199,6 +211,13 @@ mod tests {
         let second = SigningKeys::load_or_generate(&config(None), dir.path()).unwrap();
         assert!(matches!(second.source(), KeySource::KeptFromEarlierStart(_)));
         assert_eq!(first.jwks(), second.jwks(), "the same key must survive a restart");
+    }
+
+    #[test]
+    fn ephemeral_keys_are_fresh_and_carry_their_kid() {
+        let (a, b) = (SigningKeys::ephemeral("demo-1").unwrap(), SigningKeys::ephemeral("demo-1").unwrap());
+        assert_eq!((a.source(), a.key_id()), (&KeySource::Ephemeral, "demo-1"));
+        assert_ne!(a.jwks(), b.jwks(), "each process gets its own pair");
     }
 
     #[test]

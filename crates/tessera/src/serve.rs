@@ -89,6 +89,7 @@ fn announce(config: &Config, store: &Store, report: &tessera_store::MigrationRep
         KeySource::ConfiguredFiles => "RSA_PRIVATE_KEY_FILE_PATH / RSA_PUBLIC_KEY_FILE_PATH".to_string(),
         KeySource::GeneratedNow(path) => format!("generated now, kept in {}", path.display()),
         KeySource::KeptFromEarlierStart(path) => format!("generated earlier, kept in {}", path.display()),
+        KeySource::Ephemeral => "generated in memory for this process".to_string(),
     };
     tracing::info!(
         database = store.target(),
