@@ -43,9 +43,7 @@ pub fn demo_users(principal_domain: &str) -> Vec<DemoUser> {
             "mallory",
             "Mallory Outsider",
             "mallory@outside.example".into(),
-            format!(
-                "someone outside {principal_domain}: Tessera refuses her with 403 (AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN)"
-            ),
+            format!("someone outside {principal_domain}: Tessera refuses her (AUTHORIZER_ENFORCE_PRINCIPAL_DOMAIN)"),
         ),
     ]
 }

@@ -19,6 +19,9 @@ pub struct ConfigArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Try Tessera on this machine: SQLite and a built-in identity provider with demo users
+    /// (development only, loopback only).
+    Demo(DemoArgs),
     /// Run the server (API on SERVER_PORT, admin on SERVER_ADMIN_PORT), migrating the database first.
     Serve(ConfigArg),
     /// Check an env file (as docker compose reads it) before deploying it. Exit 0 clean, 1 warnings, 2 errors.
@@ -57,4 +60,24 @@ pub enum TokenKind {
         #[command(flatten)]
         config: ConfigArg,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where the demo keeps its SQLite database and signing key (delete it to start over).
+    #[arg(long, value_name = "DIR", default_value = "./demo-data")]
+    pub data_dir: PathBuf,
+    /// Tessera's API and web UI port.
+    #[arg(long, default_value_t = 8585)]
+    pub port: u16,
+    /// Tessera's admin port (health, metrics).
+    #[arg(long, default_value_t = 8586)]
+    pub admin_port: u16,
+    /// The demo identity provider's port (0 picks a free one).
+    #[arg(long, default_value_t = tessera_demo_idp::DEFAULT_PORT)]
+    pub idp_port: u16,
+    /// Sign in through Tessera's server-side flow (`AUTHENTICATION_CLIENT_TYPE=confidential`)
+    /// instead of the browser's (public client, authorization code with PKCE).
+    #[arg(long)]
+    pub confidential: bool,
 }

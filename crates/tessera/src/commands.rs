@@ -7,7 +7,8 @@ use tessera_config::{Config, Sources, lint, problem};
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve(arg) => crate::serve::run(load_config(&arg)?),
+        Command::Demo(args) => crate::demo::run(&args),
+        Command::Serve(arg) => crate::serve::run(load_config(&arg)?, None),
         Command::CheckEnv { file } => check_env(&file),
         Command::Config { action: ConfigAction::Show(arg) } => {
             print!("{}", tessera_config::show::effective(&sources(&arg)?));
@@ -36,7 +37,11 @@ fn sources(arg: &ConfigArg) -> anyhow::Result<Sources> {
 
 /// Loads and validates; prints warnings; on any error prints them all and fails.
 pub fn load_config(arg: &ConfigArg) -> anyhow::Result<Config> {
-    let mut loaded = tessera_config::load(&sources(arg)?);
+    validated(&sources(arg)?)
+}
+
+pub fn validated(sources: &Sources) -> anyhow::Result<Config> {
+    let mut loaded = tessera_config::load(sources);
     match loaded.config.take() {
         Some(config) => {
             loaded.warnings().for_each(|warning| eprintln!("{warning}"));

@@ -10,14 +10,23 @@ use tessera_http::{AppState, admin_router, api_router};
 use tessera_store::Store;
 use tokio::net::TcpListener;
 
-pub fn run(config: Config) -> anyhow::Result<ExitCode> {
+/// A server that runs beside Tessera and stops with it (the demo's identity provider).
+pub struct Companion {
+    /// Printed on stdout once both of Tessera's ports are bound and its state is loaded.
+    pub banner: String,
+    pub serve: Box<dyn FnOnce(Shutdown) -> BoxFuture<std::io::Result<()>> + Send>,
+}
+
+pub type BoxFuture<T> = std::pin::Pin<Box<dyn Future<Output = T> + Send>>;
+
+pub fn run(config: Config, companion: Option<Companion>) -> anyhow::Result<ExitCode> {
     crate::logging::init(&config.log);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(config))?;
+    runtime.block_on(serve(config, companion))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<()> {
     // Bind first: a port in use fails before anything is written.
     let api_listener = bind(&config.server.host, config.server.port, "SERVER_PORT").await?;
     let admin_listener = bind(&config.server.host, config.server.admin_port, "SERVER_ADMIN_PORT").await?;
@@ -35,15 +44,26 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     announce(&config, &store, &report, &keys);
 
+    let shutdown = Shutdown::on_signals()?;
+    // The companion serves before Tessera starts, so the provider's JWKS is there at the first fetch.
+    let (banner, companion) = match companion {
+        Some(c) => (Some(c.banner), Some(tokio::spawn((c.serve)(shutdown.clone())))),
+        None => (None, None),
+    };
     let state = AppState::new(config, store.clone(), keys);
     let background = state.start().await.context("cannot start")?;
-    let shutdown = Shutdown::on_signals()?;
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
     let api = axum::serve(api_listener, api_router(state.clone())).with_graceful_shutdown(shutdown.clone().wait());
     let admin = axum::serve(admin_listener, admin_router(state)).with_graceful_shutdown(shutdown.wait());
     let (api, admin) = tokio::join!(api, admin);
     background.iter().for_each(|task| task.abort());
     api.context("API server failed")?;
     admin.context("admin server failed")?;
+    if let Some(companion) = companion {
+        companion.await.context("the companion server panicked")?.context("the companion server failed")?;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -22,14 +22,24 @@ impl Browser {
     }
 
     pub async fn get(&mut self, url: &str) -> Page {
+        let request = self.client.get(url);
+        self.send(url, request).await
+    }
+
+    /// Submits a form (`application/x-www-form-urlencoded`), as a click on a form button does.
+    pub async fn post_form(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
+        let request = self.client.post(url).form(form);
+        self.send(url, request).await
+    }
+
+    async fn send(&mut self, url: &str, mut request: reqwest::RequestBuilder) -> Page {
         let parsed = url::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
         let site = format!("{}:{}", parsed.host_str().unwrap(), parsed.port_or_known_default().unwrap());
-        let mut request = self.client.get(url);
         if let Some(cookies) = self.jar.get(&site).filter(|c| !c.is_empty()) {
             let header = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
             request = request.header("cookie", header);
         }
-        let response = request.send().await.unwrap_or_else(|e| panic!("GET {url}: {e}"));
+        let response = request.send().await.unwrap_or_else(|e| panic!("{url}: {e}"));
         let status = response.status().as_u16();
         let set_cookie: Vec<String> =
             response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();

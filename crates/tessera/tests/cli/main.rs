@@ -3,6 +3,7 @@
 mod bad_input;
 mod browser;
 mod check_env;
+mod demo;
 mod idp;
 mod provider;
 pub mod replicas;
