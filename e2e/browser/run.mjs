@@ -83,6 +83,24 @@ function tesseraEnv({ issuer, port, adminPort, tessera }) {
   return env;
 }
 
+// `tessera demo`: Tessera and its built-in identity provider in one process, as the README runs it.
+async function startDemo(opts, group, port, adminPort) {
+  let idpPort = await freePort();
+  while (idpPort === port || idpPort === adminPort) idpPort = await freePort(); // eslint-disable-line no-await-in-loop
+  const tessera = await startTessera({
+    binary: opts.binary,
+    artifacts: ARTIFACTS,
+    name: group.name,
+    port,
+    adminPort,
+    env: {},
+    args: (dataDir) => ['demo', '--data-dir', join(dataDir, 'demo-data'), '--port', String(port),
+      '--admin-port', String(adminPort), '--idp-port', String(idpPort)],
+  });
+  // The demo's provider stops with Tessera: one process for both.
+  return { tessera, idp: { issuer: `http://127.0.0.1:${idpPort}/`, child: null } };
+}
+
 function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([
@@ -112,6 +130,9 @@ async function runGroup(browser, opts, group, results) {
   let idp;
   let tessera;
   try {
+    if (group.demo) {
+      ({ idp, tessera } = await startDemo(opts, group, port, adminPort));
+    } else {
     idp = await startIdp({
       root: ROOT,
       artifacts: ARTIFACTS,
@@ -127,6 +148,7 @@ async function runGroup(browser, opts, group, results) {
       adminPort,
       env: tesseraEnv({ issuer: idp.issuer, port, adminPort, tessera: group.tessera }),
     });
+    }
   } catch (err) {
     for (const n of names) {
       results.push({ name: n, group: group.name, ok: false, ms: 0, error: `set-up failed: ${err.message}` });

@@ -282,6 +282,32 @@ async function confidentialLogin({ t, base, idp }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// `tessera demo`: the README's first command, with its built-in provider's login page
+// ---------------------------------------------------------------------------------------------
+
+async function demoSignIn({ t, base }) {
+  const { page } = t;
+  await page.goto(`${base}/`);
+  await waitForPath(page, '/signin');
+  await byTestId(page, 'signin-button').click();
+  // The demo provider's page: marked development-only, one button per demo user.
+  await page.getByText('Development only').waitFor();
+  await t.shot('demo-idp-login');
+  await page.getByRole('button', { name: /admin@example\.com/ }).click();
+  await byTestId(page, 'home-name').waitFor();
+  await expectText(page, 'home-email', 'admin@example.com');
+  await expectText(page, 'home-admin', 'Yes');
+  assert.equal(jwtClaims(await idToken(page)).aud, 'tessera-demo');
+  await t.shot('demo-signed-in-admin');
+  // Signing out passes through the provider's /v2/logout and lands back on Tessera.
+  await byTestId(page, 'signout-button').click();
+  await waitForPath(page, '/logout');
+  await byTestId(page, 'signed-out-message').waitFor();
+  assert.equal(await idToken(page), null, 'no token left after sign-out');
+  await t.shot('demo-signed-out');
+}
+
+// ---------------------------------------------------------------------------------------------
 
 export const GROUPS = [
   {
@@ -307,6 +333,11 @@ export const GROUPS = [
     name: 'confidential',
     tessera: { clientType: 'confidential' },
     scenarios: { 'confidential-login': confidentialLogin },
+  },
+  {
+    name: 'demo',
+    demo: true,
+    scenarios: { 'demo-sign-in': demoSignIn },
   },
 ];
 

@@ -15,6 +15,7 @@ pub async fn configuration(Extract(state): Extract<Arc<State>>) -> Json<Value> {
         "userinfo_endpoint": format!("{issuer}userinfo"),
         "jwks_uri": format!("{issuer}.well-known/jwks.json"),
         "end_session_endpoint": format!("{issuer}v2/logout"),
+        "revocation_endpoint": format!("{issuer}oauth/revoke"),
         "response_types_supported": ["code", "id_token"],
         "response_modes_supported": ["query", "fragment"],
         "grant_types_supported": ["authorization_code", "refresh_token", "implicit"],

@@ -136,6 +136,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/.well-known/openid-configuration", get(discovery::configuration))
         .route("/.well-known/jwks.json", get(discovery::jwks))
         .route("/oauth/token", axum::routing::post(token::token))
+        .route("/oauth/revoke", axum::routing::post(token::revoke))
         .route("/userinfo", get(session::userinfo))
         .layer(cors);
     Router::new()

@@ -23,6 +23,8 @@ pub struct TokenForm {
     refresh_token: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    /// `/oauth/revoke`'s token (RFC 7009).
+    token: Option<String>,
 }
 
 /// An OAuth error response (RFC 6749 §5.2).
@@ -63,6 +65,29 @@ pub async fn token(
         Err(_) => Err(fail("invalid_request", "send the parameters as application/x-www-form-urlencoded")),
     };
     result.map_or_else(IntoResponse::into_response, |body| (no_store(), Json(body)).into_response())
+}
+
+/// `POST /oauth/revoke` (RFC 7009, as Auth0 has it): ends a refresh token of the calling client.
+/// Answers 200 whether or not the token was known, so it reveals nothing.
+pub async fn revoke(
+    Extract(state): Extract<Arc<State>>,
+    headers: HeaderMap,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return fail("invalid_request", "send the parameters as application/x-www-form-urlencoded").into_response();
+    };
+    let client = match authenticate(&state, &headers, &form) {
+        Ok(client) => client,
+        Err(error) => return error.into_response(),
+    };
+    let Some(token) = form.token.as_deref().filter(|t| !t.is_empty()) else {
+        return fail("invalid_request", "token is missing").into_response();
+    };
+    if state.refresh_tokens.get(token).is_some_and(|session| session.client_id == client.id) {
+        state.refresh_tokens.take(token);
+    }
+    (StatusCode::OK, no_store()).into_response()
 }
 
 fn grant(state: &State, headers: &HeaderMap, form: &TokenForm) -> Result<serde_json::Value, OAuthError> {

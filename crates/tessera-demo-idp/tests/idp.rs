@@ -133,6 +133,7 @@ async fn discovery_looks_like_an_auth0_tenant() {
         ("token_endpoint", "oauth/token"),
         ("jwks_uri", ".well-known/jwks.json"),
         ("end_session_endpoint", "v2/logout"),
+        ("revocation_endpoint", "oauth/revoke"),
     ] {
         assert_eq!(doc[field], format!("{}{path}", idp.issuer), "{field}");
     }
@@ -183,6 +184,20 @@ async fn public_client_code_flow_with_pkce_refresh_and_userinfo() {
         .token(&[("grant_type", "refresh_token"), ("client_id", CONFIDENTIAL_CLIENT_ID), ("refresh_token", refresh)])
         .await;
     assert_eq!(status, 401, "another client cannot use it (and has no secret here): {body}");
+
+    // Revoked at sign-out (RFC 7009): the refresh token is dead.
+    let revoked = idp
+        .http
+        .post(format!("{}oauth/revoke", idp.issuer))
+        .form(&[("client_id", PUBLIC_CLIENT_ID), ("token", refresh), ("token_type_hint", "refresh_token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    let (status, body) = idp
+        .token(&[("grant_type", "refresh_token"), ("client_id", PUBLIC_CLIENT_ID), ("refresh_token", refresh)])
+        .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
 }
 
 #[tokio::test]

@@ -95,14 +95,15 @@ export async function startIdp({ root, artifacts, name, redirectUris, idTokenTtl
 }
 
 // target/debug/tessera serve with a fresh TESSERA_DATA_DIR; resolves once /healthcheck answers 200.
-export async function startTessera({ binary, artifacts, name, port, adminPort, env }) {
+// `args(dataDir)` replaces `serve` (e.g. `tessera demo --data-dir ...`).
+export async function startTessera({ binary, artifacts, name, port, adminPort, env, args = () => ['serve'] }) {
   if (!existsSync(binary)) throw new Error(`tessera binary not found: ${binary} (cargo build, or --binary / TESSERA_BIN)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   tempDirs.add(dataDir);
   const fullEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, TESSERA_DATA_DIR: dataDir, ...env,
   };
-  const { child, log } = spawnChild(binary, ['serve'], { env: fullEnv, logFile: join(artifacts, `${name}-tessera.log`) });
+  const { child, log } = spawnChild(binary, args(dataDir), { env: fullEnv, logFile: join(artifacts, `${name}-tessera.log`) });
   child.stdout.pipe(log, { end: false });
   const health = `http://127.0.0.1:${adminPort}/healthcheck`;
   let waiting = true;
