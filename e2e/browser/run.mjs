@@ -137,8 +137,9 @@ async function runGroup(browser, opts, group, results) {
       root: ROOT,
       artifacts: ARTIFACTS,
       name: group.name,
-      redirectUris: [`${base}/callback`, `http://127.0.0.1:${port}/callback`],
+      redirectUris: [`${base}/callback`, `http://127.0.0.1:${port}/callback`, `${base}/silent-callback`],
       idTokenTtl: group.idp?.idTokenTtl,
+      host: group.idp?.host,
     });
     tessera = await startTessera({
       binary: opts.binary,

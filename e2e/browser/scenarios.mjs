@@ -166,6 +166,36 @@ async function implicitLogin({ t, base }) {
   assert.equal(await t.page.evaluate(() => sessionStorage.getItem('tessera.refreshToken')), null, 'no refresh token in the implicit flow');
 }
 
+// Implicit flow, silent renewal: no refresh token, so before expiry the UI asks the provider again
+// with prompt=none in a hidden frame; the provider's session (same site: both on localhost)
+// answers without showing anything.
+async function implicitRenewal({ t, base, log }) {
+  await signIn(t, base, 'admin');
+  const first = await idToken(t.page);
+  const c1 = jwtClaims(first);
+  assert.equal(c1.exp - c1.iat, REFRESH_TTL, `IdP issued a ${REFRESH_TTL} s ID token`);
+  const silent = t.page.waitForRequest((r) => new URL(r.url()).pathname === '/authorize'
+    && new URL(r.url()).searchParams.get('prompt') === 'none', { timeout: REFRESH_TTL * 1000 + 5000 });
+  const t0 = Date.now();
+  await t.page.waitForFunction(
+    (old) => { const v = sessionStorage.getItem('tessera.idToken'); return v && v !== old; },
+    first,
+    { timeout: (c1.exp * 1000 - Date.now()) + 5000, polling: 250 },
+  );
+  const q = new URL((await silent).url()).searchParams;
+  assert.equal(q.get('response_type'), 'id_token');
+  assert.equal(q.get('redirect_uri'), `${base}/silent-callback`);
+  const c2 = jwtClaims(await idToken(t.page));
+  log(`renewed silently ${((Date.now() - t0) / 1000).toFixed(1)} s after sign-in, ${c1.exp - Math.floor(Date.now() / 1000)} s before exp`);
+  assert.equal(c2.sub, c1.sub, 'same user after renewal');
+  assert.ok(c2.exp > c1.exp, 'the renewed token expires later');
+  assert.equal(c2.nonce === c1.nonce, false, 'a fresh nonce for the renewal');
+  assert.equal(await t.page.locator('iframe').count(), 0, 'the hidden frame is gone');
+  await expectText(t.page, 'home-name', 'admin');
+  assert.equal(new URL(t.page.url()).pathname, '/', 'no navigation away from the page');
+  assert.equal((await apiFetch(base, '/api/v1/users/loggedInUser', await idToken(t.page))).status, 200);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Refresh: the IdP issues short-lived ID tokens; the UI renews before expiry.
 // ---------------------------------------------------------------------------------------------
@@ -327,6 +357,13 @@ export const GROUPS = [
     idp: { idTokenTtl: REFRESH_TTL },
     tessera: { clientType: 'public', responseType: 'code' },
     scenarios: { refresh },
+    timeoutMs: 90000,
+  },
+  {
+    name: 'implicit-renewal',
+    idp: { idTokenTtl: REFRESH_TTL, host: 'localhost' },
+    tessera: { clientType: 'public', responseType: 'id_token' },
+    scenarios: { 'implicit-renewal': implicitRenewal },
     timeoutMs: 90000,
   },
   {

@@ -70,6 +70,11 @@ fn validate(state: &State, q: &HashMap<String, String>) -> Result<AuthRequest, R
     if !crate::state::has_scope(scope, "openid") {
         return refuse("invalid_scope", "the scope must include openid");
     }
+    // There is no provider session here (every sign-in shows the page), so a silent request can
+    // only be told to sign in, as Auth0 answers without a session.
+    if param("prompt").is_some_and(|p| p.split_whitespace().any(|v| v == "none")) {
+        return refuse("login_required", "the demo provider keeps no session; sign in on its page");
+    }
     let nonce = param("nonce");
     let code_challenge = param("code_challenge");
     match response_type {

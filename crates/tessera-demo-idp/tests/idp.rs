@@ -212,6 +212,11 @@ async fn the_public_client_must_use_pkce_and_implicit_needs_a_nonce() {
     assert_eq!(param(&location, "error").as_deref(), Some("invalid_request"), "{location}");
     assert_eq!(param(&location, "state").as_deref(), Some("st-1"));
 
+    let silent = idp.authorize_url(PUBLIC_CLIENT_ID, &[("response_type", "id_token"), ("prompt", "none")]);
+    let response = idp.http.get(silent).send().await.unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(param(&location, "error").as_deref(), Some("login_required"), "{location}");
+
     let implicit = idp.authorize_url(PUBLIC_CLIENT_ID, &[("response_type", "id_token")]);
     let (status, _, interaction) = idp.login_page(&implicit).await;
     assert_eq!(status, 200);

@@ -48,6 +48,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/confirm.js", JS),
     asset!("js/clipboard.js", JS),
     asset!("js/expiry.js", JS),
+    asset!("js/silent-callback.js", JS),
     asset!("js/views/signin.js", JS),
     asset!("js/views/callback.js", JS),
     asset!("js/views/signup.js", JS),
@@ -59,6 +60,10 @@ pub const ASSETS: &[Asset] = &[
 ];
 
 const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
+const SILENT_CALLBACK_HTML: &[u8] = include_bytes!("../../../web/silent-callback.html");
+
+/// Where the provider sends a silent renewal's answer (implicit flow, inside a hidden frame).
+pub const SILENT_CALLBACK: &str = "/silent-callback";
 
 /// The paths the UI renders itself. `/callback` is routed by the sign-in module: the server's code
 /// flow with a confidential client, [`index_page`] (the public client's page) otherwise.
@@ -74,7 +79,20 @@ pub fn routes() -> Router<AppState> {
     for asset in ASSETS {
         router = router.route(asset.path, get(move || async move { serve_asset(asset) }));
     }
-    router
+    router.route(SILENT_CALLBACK, get(|| async { silent_callback_page() }))
+}
+
+/// The frame's page: one script, framed only by Tessera's own pages, never cached.
+fn silent_callback_page() -> Response {
+    let mut response = ([(CONTENT_TYPE, "text/html; charset=utf-8")], SILENT_CALLBACK_HTML).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_static("default-src 'none'; script-src 'self'; base-uri 'none'; frame-ancestors 'self'"),
+    );
+    common_headers(headers);
+    response
 }
 
 /// `index.html` with its security headers.
@@ -108,15 +126,15 @@ fn common_headers(headers: &mut axum::http::HeaderMap) {
 }
 
 /// No inline script or style; the browser may call only Tessera and the provider (discovery,
-/// token endpoint); the UI may not be framed.
+/// token endpoint) and frame only them (silent renewal); the UI may not be framed.
 pub fn content_security_policy(authority: &str) -> String {
-    let connect = match provider_origin(authority) {
+    let origins = match provider_origin(authority) {
         Some(origin) => format!("'self' {origin}"),
         None => "'self'".to_string(),
     };
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src {connect}; frame-src 'none'; object-src 'none'; base-uri 'none'; \
+         connect-src {origins}; frame-src {origins}; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     )
 }

@@ -3,10 +3,12 @@
 // RP-initiated logout.
 
 import { randomString, challenge } from './pkce.js';
-import { checkIdToken } from './jwt.js';
+import { checkIdToken, claims } from './jwt.js';
 import * as session from './session.js';
 
 const SCOPE = 'openid email profile';
+// How long a silent renewal may take before the UI gives up on it (the provider may be slow).
+const SILENT_TIMEOUT_MS = 10000;
 let discovered;
 
 export function discovery(config) {
@@ -106,8 +108,86 @@ export async function finishSignIn(config) {
   session.setTokens({ idToken, refreshToken });
 }
 
+/**
+ * A new ID token before the current one expires: the refresh-token grant in the code flow, a
+ * silent `prompt=none` request in a hidden frame in the implicit flow. False when it cannot.
+ */
+export function refresh(config) {
+  return usesCode(config) ? refreshWithToken(config) : renewSilently(config);
+}
+
+/** Where the hidden frame lands: on this origin, so only this page can receive the answer. */
+export function silentRedirectUri() {
+  return `${window.location.origin}/silent-callback`;
+}
+
+/**
+ * Implicit flow: asks the provider for a new ID token without showing anything (its own session
+ * decides). Only a token for the same user, with this request's state and nonce, is kept.
+ */
+async function renewSilently(config) {
+  const current = claims(session.idToken() || '');
+  if (!current) return false;
+  let d;
+  try {
+    d = await discovery(config);
+  } catch {
+    return false;
+  }
+  const state = randomString(16);
+  const nonce = randomString(16);
+  const params = new URLSearchParams({
+    client_id: config.clientId,
+    redirect_uri: silentRedirectUri(),
+    response_type: 'id_token',
+    response_mode: 'fragment',
+    scope: SCOPE,
+    state,
+    nonce,
+    prompt: 'none',
+  });
+  const raw = await answerFromHiddenFrame(`${d.authorization_endpoint}?${params}`);
+  if (raw === null) return false;
+  const answer = new URLSearchParams(raw);
+  const idToken = answer.get('id_token');
+  if (answer.get('error') || answer.get('state') !== state || !idToken) return false;
+  try {
+    const renewed = checkIdToken(idToken, { issuer: d.issuer, clientId: config.clientId, nonce });
+    if (renewed.sub !== current.sub) return false;
+  } catch {
+    return false;
+  }
+  session.setTokens({ idToken });
+  return true;
+}
+
+/** Loads `url` in a hidden frame; resolves with the answer /silent-callback posts, or null. */
+function answerFromHiddenFrame(url) {
+  return new Promise((resolve) => {
+    const frame = document.createElement('iframe');
+    frame.hidden = true;
+    frame.title = 'Session renewal';
+    let timer;
+    const onMessage = (event) => {
+      if (event.origin !== window.location.origin || event.source !== frame.contentWindow) return;
+      if (event.data?.type !== 'tessera.silent-renewal') return;
+      finish(event.data.fragment || event.data.query || '');
+    };
+    function finish(value) {
+      window.clearTimeout(timer);
+      window.removeEventListener('message', onMessage);
+      frame.remove();
+      resolve(value);
+    }
+    timer = window.setTimeout(() => finish(null), SILENT_TIMEOUT_MS);
+    window.addEventListener('message', onMessage);
+    frame.src = url;
+    document.body.appendChild(frame);
+  });
+}
+
 /** Refresh-token grant; false when there is no refresh token or the provider refuses it. */
-export async function refresh(config) {
+async function refreshWithToken(config) {
   const refreshToken = session.refreshToken();
   if (!refreshToken) return false;
   try {

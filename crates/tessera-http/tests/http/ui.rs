@@ -42,8 +42,26 @@ async fn ui_pages_are_index_html_with_security_headers() {
         assert_eq!(get("script-src"), ["'self'"], "no inline script");
         assert_eq!(get("frame-ancestors"), ["'none'"]);
         assert_eq!(get("connect-src"), ["'self'", "https://dev-x.us.auth0.com"], "the provider's origin, no path");
+        assert_eq!(get("frame-src"), ["'self'", "https://dev-x.us.auth0.com"], "silent renewal's hidden frame");
         assert!(!csp.iter().flat_map(|(_, v)| v).any(|v| v.contains("unsafe")), "{csp:?}");
     }
+}
+
+#[tokio::test]
+async fn the_silent_renewal_page_is_framed_only_by_tessera_and_never_cached() {
+    let s = server(AUTHORITY).await;
+    let (status, headers, body) = call(&s.api, get("/silent-callback")).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body.as_str().unwrap();
+    assert!(html.contains("<script type=\"module\" src=\"/assets/js/silent-callback.js\">"), "{html}");
+    assert!(!html.contains("main.js"), "the frame does not boot the whole UI");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "the answer is in the URL");
+    let csp = directives(headers["content-security-policy"].to_str().unwrap());
+    let get = |name: &str| csp.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    assert_eq!(get("frame-ancestors"), ["'self'"]);
+    assert_eq!(get("default-src"), ["'none'"]);
+    assert_eq!(get("script-src"), ["'self'"]);
 }
 
 #[tokio::test]
