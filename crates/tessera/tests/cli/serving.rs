@@ -46,6 +46,18 @@ fn logs_never_contain_the_token() {
 }
 
 #[test]
+fn noop_authorizer_and_filter_are_announced_loudly_at_start() {
+    let env = Env::new()
+        .set("AUTHORIZER_CLASS_NAME", "org.openmetadata.service.security.NoopAuthorizer")
+        .set("AUTHORIZER_REQUEST_FILTER", "org.openmetadata.service.security.NoopFilter");
+    let server = env.serve();
+    let (_, log) = server.stop();
+    assert!(log.contains("NoopAuthorizer allows every operation to every authenticated caller"), "{log}");
+    assert!(log.contains("NoopFilter turns authentication off"), "{log}");
+    assert!(log.contains("DefaultAuthorizer") && log.contains("JwtFilter"), "each says what to use instead: {log}");
+}
+
+#[test]
 fn json_logs_on_request() {
     let env = Env::new().set("TESSERA_LOG_FORMAT", "json");
     let server = env.serve();
