@@ -18,6 +18,7 @@ pub const RESOURCES: &[&str] = &[
     "storedProcedure",
     "table",
     "team",
+    "testConnectionDefinition",
     "user",
 ];
 

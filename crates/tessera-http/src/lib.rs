@@ -15,6 +15,7 @@ pub mod route_access;
 mod signin;
 mod signin_page;
 pub mod system;
+mod test_connections;
 pub mod ui;
 mod users;
 
@@ -117,6 +118,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(signin::routes())
         .merge(access_control::routes())
         .merge(permissions::routes())
+        .merge(test_connections::routes())
         // Inside routing, so it sees the matched route; runs after authentication (outer layer).
         .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))
         // After the access layer: the web UI's pages and files, none under /api, all public.

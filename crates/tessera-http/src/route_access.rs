@@ -80,6 +80,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/permissions/{resource}", SignedIn),
     ("GET", "/api/v1/permissions/{resource}/{id}", SignedIn),
     ("GET", "/api/v1/permissions/{resource}/name/{name}", SignedIn),
+    ("GET", "/api/v1/services/testConnectionDefinitions", Operation("testConnectionDefinition", "ViewBasic")),
+    ("GET", "/api/v1/services/testConnectionDefinitions/{id}", Operation("testConnectionDefinition", "ViewBasic")),
+    (
+        "GET",
+        "/api/v1/services/testConnectionDefinitions/name/{fqn}",
+        Operation("testConnectionDefinition", "ViewBasic"),
+    ),
 ];
 
 pub fn declared(method: &str, template: &str) -> Option<Access> {

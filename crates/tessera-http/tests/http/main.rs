@@ -14,6 +14,7 @@ use tower::ServiceExt;
 mod access_control;
 mod accounts;
 mod route_access;
+mod test_connections;
 mod ui;
 
 pub struct Server {
