@@ -11,7 +11,9 @@ mod error;
 pub mod fqn;
 pub mod hash;
 pub mod kind;
+mod service;
 
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
+pub use service::{Catalog, Include, ListQuery, Outcome, Page};
