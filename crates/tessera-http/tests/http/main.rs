@@ -13,6 +13,7 @@ use tower::ServiceExt;
 
 mod access_control;
 mod accounts;
+mod catalog;
 mod route_access;
 mod ui;
 
