@@ -27,8 +27,10 @@ verify() {
 
 if [ "${TESSERA_PYTHON_ENV_FORCE:-0}" = 1 ]; then rm -rf "$VENV"; fi
 
-# Reuse a venv built from the same recipe that still imports.
-if [ -f "$VENV/.tessera-recipe" ] && [ "$(cat "$VENV/.tessera-recipe")" = "$RECIPE" ] && verify 2>/dev/null; then
+# Reuse a venv built from the same recipe (checked when it was built; the contract test's own
+# imports fail loudly if it broke since). TESSERA_PYTHON_ENV_VERIFY=1 checks it again.
+if [ -f "$VENV/.tessera-recipe" ] && [ "$(cat "$VENV/.tessera-recipe")" = "$RECIPE" ] && [ -x "$VENV/bin/python" ] &&
+    { [ "${TESSERA_PYTHON_ENV_VERIFY:-0}" != 1 ] || verify 2>/dev/null; }; then
     echo "$VENV"
     exit 0
 fi
