@@ -4,6 +4,7 @@ mod bad_input;
 mod browser;
 mod check_env;
 mod idp;
+mod ingestion_client;
 mod provider;
 pub mod replicas;
 mod serving;
