@@ -11,9 +11,11 @@ mod error;
 pub mod fqn;
 pub mod hash;
 pub mod kind;
+mod list;
 mod service;
 
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
-pub use service::{Catalog, Include, ListQuery, Outcome, Page};
+pub use list::{Include, ListQuery, Page};
+pub use service::{Catalog, Outcome};
