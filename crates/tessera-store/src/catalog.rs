@@ -50,6 +50,7 @@ macro_rules! in_transaction {
     ($store:expr, |$tx:ident, $sql:ident| $body:block) => {{
         match &$store.pool {
             $crate::Pool::Sqlite(pool) => {
+                let _writer = $store.sqlite_writer.lock().await;
                 let mut $tx = pool.begin().await.map_err(|e| $store.classify(e))?;
                 let $sql = |s: &'static str| sqlx::AssertSqlSafe(s.to_string());
                 let out = $body;

@@ -34,6 +34,9 @@ pub struct Store {
     pool: Pool,
     /// Where the store points, without secrets (for messages).
     target: String,
+    /// SQLite takes one writer at a time and makes the others sleep-and-retry (busy timeout):
+    /// catalog transactions queue here instead, in order, without sleeping.
+    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone)]
