@@ -25,6 +25,11 @@ verify() {
         "$VENV/bin/python" -c 'import metadata.generated.schema.entity.data.table' >&2
 }
 
+# Test binaries may ask for the venv at the same time: one builds it, the others wait and reuse it.
+mkdir -p "$(dirname "$VENV")"
+exec 9>"$VENV.lock"
+flock 9
+
 if [ "${TESSERA_PYTHON_ENV_FORCE:-0}" = 1 ]; then rm -rf "$VENV"; fi
 
 # Reuse a venv built from the same recipe (checked when it was built; the contract test's own
