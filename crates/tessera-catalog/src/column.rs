@@ -194,6 +194,7 @@ fn check_level(columns: &mut [Column], parent_fqn: &str, path: &str) -> Result<(
         if let Some(c) = &column.constraint {
             one_of(&format!("{at}: constraint"), c, COLUMN_CONSTRAINTS)?;
         }
+        crate::labels::check_tags(&Value::Array(column.tags.clone()), &format!("{at}.tags"))?;
         let own = fqn::child(parent_fqn, &column.name).map_err(|e| format!("{at}: {e}"))?;
         if let Some(children) = column.children.as_mut() {
             check_level(children, &own, &format!("{at}.children"))?;

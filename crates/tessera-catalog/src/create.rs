@@ -165,12 +165,17 @@ fn service_type(value: Option<Value>) -> Result<String, CatalogError> {
 }
 
 fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
+    match key {
+        "tags" => return crate::labels::check_tags(value, key).map_err(invalid),
+        "owners" => return crate::labels::check_owners(value, key).map_err(invalid),
+        _ => {}
+    }
     let ok = match key {
         "displayName" | "description" | "schemaDefinition" | "sourceHash" | "sourceUrl" | "fileFormat" => {
             value.is_string()
         }
         "tableType" => value.as_str().is_some_and(|t| column::TABLE_TYPES.contains(&t)),
-        "tags" | "owners" | "columns" | "tableConstraints" => value.is_array(),
+        "columns" | "tableConstraints" => value.is_array(),
         "default" => value.is_boolean(),
         "retentionPeriod" | "locationPath" => value.is_string(),
         _ => true,
@@ -180,7 +185,7 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
     }
     Err(invalid(match key {
         "tableType" => format!("tableType {value} is not one of {}", column::TABLE_TYPES.join(", ")),
-        "tags" | "owners" | "columns" | "tableConstraints" => format!("{key} must be a list"),
+        "columns" | "tableConstraints" => format!("{key} must be a list"),
         "default" => format!("{key} must be true or false"),
         _ => format!("{key} must be a string"),
     }))

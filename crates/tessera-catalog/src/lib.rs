@@ -11,6 +11,7 @@ mod error;
 pub mod fqn;
 pub mod hash;
 pub mod kind;
+mod labels;
 mod list;
 mod service;
 

@@ -28,7 +28,12 @@ pub async fn ingest(s: &Server, token: &str) -> Vec<(String, Value)> {
     };
     put("/api/v1/services/databaseServices", json!({"name": "local_sqlite", "serviceType": "SQLite",
         "connection": {"config": {"type": "SQLite", "scheme": "sqlite+pysqlite", "database": "sample", "databaseMode": "/tmp/x.db"}}})).await;
-    put("/api/v1/databases", json!({"name": "sample", "service": "local_sqlite", "sourceHash": "d"})).await;
+    put(
+        "/api/v1/databases",
+        json!({"name": "sample", "service": "local_sqlite", "sourceHash": "d", "description": "Sample",
+        "owners": [{"id": "d69f25b9-6023-41ae-87c3-c863cc18fee0", "type": "user", "name": "alice"}]}),
+    )
+    .await;
     put("/api/v1/databaseSchemas", json!({"name": "main", "database": "local_sqlite.sample", "sourceHash": "s"})).await;
     put("/api/v1/tables", json!({"name": "customers", "tableType": "Regular", "databaseSchema": "local_sqlite.sample.main",
         "sourceHash": "c1", "tableConstraints": [], "columns": [
@@ -40,7 +45,8 @@ pub async fn ingest(s: &Server, token: &str) -> Vec<(String, Value)> {
         json!({"name": "orders", "tableType": "Regular", "databaseSchema": "local_sqlite.sample.main",
         "sourceHash": "o1", "columns": [
             {"name": "id", "dataType": "INT", "constraint": "PRIMARY_KEY"},
-            {"name": "customer_id", "dataType": "INT", "constraint": "NOT_NULL"},
+            {"name": "customer_id", "dataType": "INT", "constraint": "NOT_NULL", "tags": [{"tagFQN": "PII.None",
+                "source": "Classification", "labelType": "Automated", "state": "Suggested"}]},
             {"name": "total", "dataType": "DECIMAL", "precision": 10, "scale": 2}],
         "tableConstraints": [{"constraintType": "FOREIGN_KEY", "columns": ["customer_id"],
             "referredColumns": ["local_sqlite.sample.main.customers.id"], "relationshipType": "MANY_TO_ONE"}]}),
@@ -262,6 +268,22 @@ async fn bad_input_gets_a_4xx_that_says_what_to_change() {
             "databaseSchema instance for nowhere.x.y not found",
         ),
         ("PUT", "/api/v1/databases", Some(json!("text")), StatusCode::BAD_REQUEST, "must be a JSON object"),
+        (
+            "PUT",
+            "/api/v1/tables",
+            Some(
+                json!({"name": "t", "databaseSchema": "local_sqlite.sample.main", "columns": [{"name": "c", "dataType": "INT", "tags": [{"tagFQN": "PII"}]}]}),
+            ),
+            StatusCode::BAD_REQUEST,
+            "columns[0].tags[0] is not a TagLabel",
+        ),
+        (
+            "PUT",
+            "/api/v1/databases",
+            Some(json!({"name": "d", "service": "local_sqlite", "owners": [{"id": "me", "type": "user"}]})),
+            StatusCode::BAD_REQUEST,
+            "owners[0].id must be a UUID",
+        ),
         (
             "GET",
             "/api/v1/tables?include=some",
