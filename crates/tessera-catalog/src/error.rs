@@ -12,6 +12,9 @@ pub enum CatalogError {
     NotFound { kind: Kind, key: String },
     #[error("Entity already exists")]
     Exists,
+    /// The caller may create but not change this entity; the text is the authorizer's.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{kind} {fqn} is not empty: it has child entities. Delete with recursive=true to delete them too")]
     NotEmpty { kind: Kind, fqn: String },
     /// A stored document that does not parse: a server fault, never the client's.

@@ -19,4 +19,4 @@ pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
 pub use list::{Include, ListQuery, Page};
-pub use service::{Catalog, Outcome};
+pub use service::{Catalog, Outcome, Write};

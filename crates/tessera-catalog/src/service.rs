@@ -14,6 +14,16 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use tessera_store::{Store, StoreError};
 
+/// What a write may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// `POST`: a new entity, or 409.
+    CreateOnly,
+    /// `PUT`: create, or update when the caller may edit (`update_denied` is the authorizer's
+    /// refusal otherwise; a request that changes nothing is answered either way).
+    CreateOrUpdate { update_denied: Option<String> },
+}
+
 /// What a create-or-update did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -52,14 +62,15 @@ impl Catalog {
         Self { store, clock: Arc::new(clock) }
     }
 
-    /// `PUT` (create or update) and, with `create_only`, `POST` (409 when it exists).
+    /// `PUT` (create or update) and, with [`Write::CreateOnly`], `POST` (409 when it exists).
     pub async fn put(
         &self,
         kind: Kind,
         body: Value,
         by: &str,
-        create_only: bool,
+        write: Write,
     ) -> Result<(Entity, Outcome), CatalogError> {
+        let create_only = write == Write::CreateOnly;
         let draft = create::parse(kind, body)?;
         let parent = match (&draft.parent_fqn, kind.parent()) {
             (Some(parent_fqn), Some(parent_kind)) => {
@@ -80,7 +91,10 @@ impl Catalog {
             let result = match self.store.catalog_by_hash(kind.name(), &key).await? {
                 None => self.insert(&draft, parent.as_ref(), &fqn, &key, fields.clone(), by).await,
                 Some(_) if create_only => return Err(CatalogError::Exists),
-                Some(row) => self.update(&draft, parent.as_ref(), Entity::from_row(&row)?, fields.clone(), by).await,
+                Some(row) => {
+                    let stored = Entity::from_row(&row)?;
+                    self.update(&draft, parent.as_ref(), stored, fields.clone(), by, &write).await
+                }
             };
             match result {
                 Err(CatalogError::Store(StoreError::Conflict { .. })) if !create_only => continue,
@@ -121,6 +135,7 @@ impl Catalog {
         stored: Entity,
         fields: serde_json::Map<String, Value>,
         by: &str,
+        write: &Write,
     ) -> Result<(Entity, Outcome), CatalogError> {
         let same_hash =
             fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
@@ -135,6 +150,9 @@ impl Catalog {
         }
         if changes.is_empty() {
             return Ok((stored, Outcome::Unchanged));
+        }
+        if let Write::CreateOrUpdate { update_denied: Some(message) } = write {
+            return Err(CatalogError::Forbidden(message.clone()));
         }
         let mut entity = stored.clone();
         entity.doc.retain(|k, _| crate::entity::SYSTEM_FIELDS.contains(&k.as_str()));

@@ -4,7 +4,9 @@
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome};
+use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome, Write};
+
+const PUT: Write = Write::CreateOrUpdate { update_denied: None };
 use tessera_config::{DatabaseConfig, Sources, load};
 use tessera_store::Store;
 
@@ -47,10 +49,10 @@ async fn catalog(db: &Db) -> (Catalog, Store) {
 
 async fn seed(c: &Catalog, service: &str) {
     let bot = "ingestion-bot";
-    c.put(Kind::DatabaseService, json!({"name": service, "serviceType": "SQLite"}), bot, false).await.unwrap();
-    c.put(Kind::Database, json!({"name": "sample", "service": service, "sourceHash": "d1"}), bot, false).await.unwrap();
+    c.put(Kind::DatabaseService, json!({"name": service, "serviceType": "SQLite"}), bot, PUT).await.unwrap();
+    c.put(Kind::Database, json!({"name": "sample", "service": service, "sourceHash": "d1"}), bot, PUT).await.unwrap();
     let db = format!("{}.sample", tessera_catalog::fqn::quote_name(service).unwrap());
-    c.put(Kind::DatabaseSchema, json!({"name": "main", "database": db, "sourceHash": "s1"}), bot, false).await.unwrap();
+    c.put(Kind::DatabaseSchema, json!({"name": "main", "database": db, "sourceHash": "s1"}), bot, PUT).await.unwrap();
 }
 
 fn table(schema: &str, name: &str, hash: &str) -> Value {
@@ -64,7 +66,7 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
         let (c, store) = catalog(&db).await;
         seed(&c, "local_sqlite").await;
         let (t, outcome) = c
-            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h1"), "ingestion-bot", false)
+            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h1"), "ingestion-bot", PUT)
             .await
             .unwrap();
         assert_eq!((outcome, t.version(), t.fqn()), (Outcome::Created, 0.1, "local_sqlite.sample.main.customers"));
@@ -77,7 +79,7 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
         // The re-run: same sourceHash, even with other content, writes nothing.
         let mut same = table("local_sqlite.sample.main", "customers", "h1");
         same["description"] = json!("ignored");
-        let (again, outcome) = c.put(Kind::Table, same, "ingestion-bot", false).await.unwrap();
+        let (again, outcome) = c.put(Kind::Table, same, "ingestion-bot", PUT).await.unwrap();
         assert_eq!((outcome, again.version()), (Outcome::Unchanged, 0.1));
         assert_eq!(store.catalog_row_counts().await.unwrap(), rows, "no write at all");
 
@@ -87,7 +89,7 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
             .as_array_mut()
             .unwrap()
             .push(json!({"name": "phone", "dataType": "VARCHAR", "dataLength": 20}));
-        let (v2, outcome) = c.put(Kind::Table, changed.clone(), "ingestion-bot", false).await.unwrap();
+        let (v2, outcome) = c.put(Kind::Table, changed.clone(), "ingestion-bot", PUT).await.unwrap();
         assert_eq!((outcome, v2.version(), v2.id()), (Outcome::Updated, 0.2, t.id()));
         let change = &v2.doc["changeDescription"];
         assert_eq!(change["previousVersion"], 0.1);
@@ -96,7 +98,7 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
         assert_eq!(v2.doc["columns"][1]["fullyQualifiedName"], "local_sqlite.sample.main.customers.phone");
         // Same content without a hash: nothing changed, no version.
         changed.as_object_mut().unwrap().remove("sourceHash");
-        assert_eq!(c.put(Kind::Table, changed, "admin", false).await.unwrap().1, Outcome::Unchanged);
+        assert_eq!(c.put(Kind::Table, changed, "admin", PUT).await.unwrap().1, Outcome::Unchanged);
 
         let versions = c.versions(Kind::Table, t.id()).await.unwrap();
         assert_eq!(versions.iter().map(|v| v.version()).collect::<Vec<_>>(), [0.2, 0.1]);
@@ -107,10 +109,20 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
         let by_name = c.by_name(Kind::Table, "local_sqlite.sample.main.customers", Include::NonDeleted).await.unwrap();
         assert_eq!(by_name.id(), t.id());
         assert!(matches!(
-            c.put(Kind::Table, table("local_sqlite.sample.main", "customers", "h3"), "x", true).await,
+            c.put(Kind::Table, table("local_sqlite.sample.main", "customers", "h3"), "x", Write::CreateOnly).await,
             Err(CatalogError::Exists)
         ));
-        let missing = c.put(Kind::Table, table("local_sqlite.sample.nope", "t", "h"), "x", false).await.unwrap_err();
+        // A caller who may create but not edit: a change is refused, nothing is written.
+        let no_edit = Write::CreateOrUpdate { update_denied: Some("may not edit".into()) };
+        let err = c
+            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h9"), "x", no_edit.clone())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
+        let (fresh, outcome) =
+            c.put(Kind::Table, table("local_sqlite.sample.main", "fresh", "f"), "x", no_edit).await.unwrap();
+        assert_eq!((outcome, fresh.version()), (Outcome::Created, 0.1));
+        let missing = c.put(Kind::Table, table("local_sqlite.sample.nope", "t", "h"), "x", PUT).await.unwrap_err();
         assert_eq!(missing.to_string(), "databaseSchema instance for local_sqlite.sample.nope not found");
     }
 }
@@ -121,7 +133,7 @@ async fn odd_names_round_trip_by_fqn() {
         let (c, _) = catalog(&db).await;
         seed(&c, "edge.svc").await;
         let schema = "\"edge.svc\".sample.main";
-        let (t, _) = c.put(Kind::Table, table(schema, "my.table ü \u{1F600}", "h"), "bot", false).await.unwrap();
+        let (t, _) = c.put(Kind::Table, table(schema, "my.table ü \u{1F600}", "h"), "bot", PUT).await.unwrap();
         assert_eq!(t.fqn(), "\"edge.svc\".sample.main.\"my.table ü \u{1F600}\"");
         assert_eq!(t.doc["columns"][0]["fullyQualifiedName"], "\"edge.svc\".sample.main.\"my.table ü \u{1F600}\".id");
         assert_eq!(c.by_name(Kind::Table, t.fqn(), Include::NonDeleted).await.unwrap().id(), t.id());
@@ -142,12 +154,12 @@ async fn lists_page_both_ways_and_filter_by_fqn_prefix() {
         let (c, _) = catalog(&db).await;
         seed(&c, "a").await;
         seed(&c, "b").await;
-        c.put(Kind::DatabaseSchema, json!({"name": "other", "database": "a.sample"}), "bot", false).await.unwrap();
+        c.put(Kind::DatabaseSchema, json!({"name": "other", "database": "a.sample"}), "bot", PUT).await.unwrap();
         for i in 0..7 {
-            c.put(Kind::Table, table("a.sample.main", &format!("t{i}"), "h"), "bot", false).await.unwrap();
+            c.put(Kind::Table, table("a.sample.main", &format!("t{i}"), "h"), "bot", PUT).await.unwrap();
         }
-        c.put(Kind::Table, table("a.sample.other", "elsewhere", "h"), "bot", false).await.unwrap();
-        c.put(Kind::Table, table("b.sample.main", "t0", "h"), "bot", false).await.unwrap();
+        c.put(Kind::Table, table("a.sample.other", "elsewhere", "h"), "bot", PUT).await.unwrap();
+        c.put(Kind::Table, table("b.sample.main", "t0", "h"), "bot", PUT).await.unwrap();
 
         // The client lists a schema's tables with database=<schema FQN>.
         let query = |filters: Vec<(&str, &str)>, limit| ListQuery {
@@ -211,7 +223,7 @@ async fn deletes_soft_recursive_hard_and_restore() {
     for db in both().await {
         let (c, store) = catalog(&db).await;
         seed(&c, "svc").await;
-        let (t, _) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", false).await.unwrap();
+        let (t, _) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", PUT).await.unwrap();
         let schema = c.by_name(Kind::DatabaseSchema, "svc.sample.main", Include::NonDeleted).await.unwrap();
         let err = c.delete(Kind::DatabaseSchema, schema.id(), false, false, "bot").await.unwrap_err();
         assert!(err.to_string().contains("is not empty") && err.to_string().contains("recursive=true"), "{err}");
@@ -229,7 +241,7 @@ async fn deletes_soft_recursive_hard_and_restore() {
         assert_eq!(c.list(Kind::Table, &lists(Include::All)).await.unwrap().total, 1);
 
         // A PUT of a soft-deleted entity brings it back as a new version.
-        let (back, outcome) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", false).await.unwrap();
+        let (back, outcome) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", PUT).await.unwrap();
         assert_eq!((outcome, back.deleted(), back.version()), (Outcome::Updated, false, 0.3));
 
         // Recursive soft delete of the service reaches every descendant; restore brings them back.
@@ -259,7 +271,7 @@ async fn concurrent_first_writes_of_one_fqn_make_one_entity() {
         let writes = (0..8).map(|i| {
             let c = c.clone();
             tokio::spawn(async move {
-                c.put(Kind::Table, table("svc.sample.main", "t", &format!("h{i}")), "bot", false).await
+                c.put(Kind::Table, table("svc.sample.main", "t", &format!("h{i}")), "bot", PUT).await
             })
         });
         let mut ids = std::collections::BTreeSet::new();

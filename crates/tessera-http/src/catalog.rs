@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, render};
+use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, Write, render};
 
 pub fn routes() -> Router<AppState> {
     use Kind::*;
@@ -108,7 +108,14 @@ async fn save(
     kind: Kind,
     create_only: bool,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (entity, outcome) = state.catalog.put(kind, body, &caller.name, create_only).await?;
+    let write = if create_only {
+        Write::CreateOnly
+    } else {
+        // The route needs Create; changing an existing entity needs EditAll too, as in the original.
+        let denied = crate::route_access::operation_allowed(&state, &caller, kind.name(), "EditAll").await;
+        Write::CreateOrUpdate { update_denied: denied.err().map(|e| e.message) }
+    };
+    let (entity, outcome) = state.catalog.put(kind, body, &caller.name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(show(&state, &entity, &Fields::All))))
 }

@@ -158,7 +158,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
-async fn operation_allowed(
+pub(crate) async fn operation_allowed(
     state: &AppState,
     caller: &tessera_auth::Principal,
     resource: &str,

@@ -217,6 +217,30 @@ async fn a_data_consumer_reads_but_cannot_write() {
             "{body}"
         );
     }
+    // Given Create on tables alone, she may add a table but not change one (that needs EditAll).
+    let policy = json!({"name": "CreateTables", "rules": [{"name": "create", "resources": ["table"],
+        "operations": ["Create"], "effect": "allow"}]});
+    assert_eq!(api(&s, "POST", "/api/v1/policies", &admin, Some(policy)).await.0, StatusCode::CREATED);
+    let role = json!({"name": "TableCreator", "policies": ["CreateTables"]});
+    assert_eq!(api(&s, "POST", "/api/v1/roles", &admin, Some(role)).await.0, StatusCode::CREATED);
+    let dana_user = json!({"name": "dana", "email": "dana@open-metadata.org", "roles": ["TableCreator"]});
+    assert_eq!(api(&s, "PUT", "/api/v1/users", &admin, Some(dana_user)).await.0, StatusCode::OK);
+    let new_table = json!({"name": "dana_t", "databaseSchema": "local_sqlite.sample.main", "columns": []});
+    let (status, body) = api(&s, "PUT", "/api/v1/tables", &dana, Some(new_table)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let view = json!({"name": "big_orders", "tableType": "View", "databaseSchema": "local_sqlite.sample.main",
+        "sourceHash": "v1", "columns": [{"name": "id", "dataType": "INT"}]});
+    let (status, _) = api(&s, "PUT", "/api/v1/tables", &dana, Some(view.clone())).await;
+    assert_eq!(status, StatusCode::OK, "the same sourceHash changes nothing: answered");
+    let mut changed = view;
+    changed["sourceHash"] = json!("v2");
+    let (status, body) = api(&s, "PUT", "/api/v1/tables", &dana, Some(changed)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["message"], "Principal: CatalogPrincipal{name='dana'} operations [EditAll] not allowed");
+    let (_, stored) =
+        api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.big_orders?fields=sourceHash", &dana, None).await;
+    assert_eq!((stored["sourceHash"].as_str(), stored["version"].as_f64()), (Some("v1"), Some(0.1)));
+
     // The admin may do anything.
     let (status, _) = api(
         &s,
