@@ -7,7 +7,9 @@
 #
 # Installs what is missing (PostgreSQL, Chromium via apt; npm packages with
 # npm ci) and is a no-op when present. TESSERA_TEST_SKIP_BROWSER=1 skips the
-# browser tests.
+# browser tests. The official ingestion client (openmetadata-ingestion 1.7.7.4,
+# for the contract test) goes into .venv-ingestion/ (scripts/python-env.sh,
+# about 30 s the first time); TESSERA_TEST_SKIP_PYTHON=1 skips that test.
 # Developer convenience: TESSERA_TEST_SKIP_CARGO=1 skips every cargo step and
 # only brings PostgreSQL up, checks it with psql, then runs "$@" (if given)
 # with the test environment exported, e.g.
@@ -117,6 +119,14 @@ if [ -d "$ROOT/../shared" ]; then
     export TESSERA_SHARED_DIR
 fi
 echo "    TESSERA_TEST_POSTGRES_URL=$TESSERA_TEST_POSTGRES_URL"
+
+# --- (c2) the official ingestion client, for the contract test ---------------
+if [ "${TESSERA_TEST_SKIP_PYTHON:-0}" != 1 ]; then
+    step "ingestion client venv (scripts/python-env.sh)"
+    TESSERA_INGESTION_VENV=$("$ROOT/scripts/python-env.sh" | tail -n 1)
+    export TESSERA_INGESTION_VENV
+    echo "    TESSERA_INGESTION_VENV=$TESSERA_INGESTION_VENV"
+fi
 
 # --- (d) build and test ------------------------------------------------------
 if [ "$SKIP_CARGO" = 1 ]; then

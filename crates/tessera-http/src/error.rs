@@ -129,6 +129,28 @@ impl From<tessera_authz::Denied> for ApiError {
     }
 }
 
+impl From<tessera_catalog::CatalogError> for ApiError {
+    fn from(error: tessera_catalog::CatalogError) -> Self {
+        use tessera_catalog::CatalogError as E;
+        match error {
+            E::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid_request", message),
+            E::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
+            E::Exists => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
+            E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, "not_authorized", message),
+            E::NotEmpty { .. } => Self::new(StatusCode::BAD_REQUEST, "entity_not_empty", error.to_string()),
+            E::Damaged { .. } => {
+                tracing::error!(%error, "catalog document");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal_error",
+                    "Internal server error; see the server log",
+                )
+            }
+            E::Store(store) => store.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,3 +68,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         }
     }
 }
+
+/// Path parameters, percent-decoded after routing; a segment that does not decode to text is a
+/// JSON 400 rather than axum's plain-text rejection.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(PathParams(value)),
+            Err(rejection) => Err(ApiError::bad_request(
+                "invalid_path",
+                format!("The path is not valid: {}; percent-encode the name as UTF-8", rejection.body_text()),
+            )),
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod access_control;
 pub mod admin;
 pub mod authn;
 mod bots;
+mod catalog;
 pub mod entities;
 pub mod error;
 mod extract;
@@ -54,6 +55,8 @@ pub struct Shared {
     pub access: Arc<tessera_authz::access::Access>,
     /// The confidential client's sign-in flow.
     pub signin: tessera_auth::signin::SignIn,
+    /// Data assets: services, databases, schemas, tables.
+    pub catalog: tessera_catalog::Catalog,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
         let rendered_users = Arc::default();
         let access = Arc::new(tessera_authz::access::Access::new(store.clone()));
         let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
+        let catalog = tessera_catalog::Catalog::new(store.clone());
         Self(Arc::new(Shared {
             config,
             store,
@@ -81,6 +85,7 @@ impl AppState {
             rendered_users,
             access,
             signin,
+            catalog,
         }))
     }
 
@@ -119,6 +124,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(access_control::routes())
         .merge(permissions::routes())
         .merge(test_connections::routes())
+        .merge(catalog::routes())
         // Inside routing, so it sees the matched route; runs after authentication (outer layer).
         .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))
         // After the access layer: the web UI's pages and files, none under /api, all public.

@@ -87,6 +87,43 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
         "/api/v1/services/testConnectionDefinitions/name/{fqn}",
         Operation("testConnectionDefinition", "ViewBasic"),
     ),
+    // The catalog. PUT is create-or-update: Create on the type, as the ingestion bot holds it.
+    ("GET", "/api/v1/services/databaseServices", Operation("databaseService", "ViewBasic")),
+    ("PUT", "/api/v1/services/databaseServices", Operation("databaseService", "Create")),
+    ("POST", "/api/v1/services/databaseServices", Operation("databaseService", "Create")),
+    ("GET", "/api/v1/services/databaseServices/{id}", Operation("databaseService", "ViewBasic")),
+    ("DELETE", "/api/v1/services/databaseServices/{id}", Operation("databaseService", "Delete")),
+    ("GET", "/api/v1/services/databaseServices/name/{fqn}", Operation("databaseService", "ViewBasic")),
+    ("GET", "/api/v1/services/databaseServices/{id}/versions", Operation("databaseService", "ViewBasic")),
+    ("GET", "/api/v1/services/databaseServices/{id}/versions/{version}", Operation("databaseService", "ViewBasic")),
+    ("PUT", "/api/v1/services/databaseServices/restore", Operation("databaseService", "EditAll")),
+    ("GET", "/api/v1/databases", Operation("database", "ViewBasic")),
+    ("PUT", "/api/v1/databases", Operation("database", "Create")),
+    ("POST", "/api/v1/databases", Operation("database", "Create")),
+    ("GET", "/api/v1/databases/{id}", Operation("database", "ViewBasic")),
+    ("DELETE", "/api/v1/databases/{id}", Operation("database", "Delete")),
+    ("GET", "/api/v1/databases/name/{fqn}", Operation("database", "ViewBasic")),
+    ("GET", "/api/v1/databases/{id}/versions", Operation("database", "ViewBasic")),
+    ("GET", "/api/v1/databases/{id}/versions/{version}", Operation("database", "ViewBasic")),
+    ("PUT", "/api/v1/databases/restore", Operation("database", "EditAll")),
+    ("GET", "/api/v1/databaseSchemas", Operation("databaseSchema", "ViewBasic")),
+    ("PUT", "/api/v1/databaseSchemas", Operation("databaseSchema", "Create")),
+    ("POST", "/api/v1/databaseSchemas", Operation("databaseSchema", "Create")),
+    ("GET", "/api/v1/databaseSchemas/{id}", Operation("databaseSchema", "ViewBasic")),
+    ("DELETE", "/api/v1/databaseSchemas/{id}", Operation("databaseSchema", "Delete")),
+    ("GET", "/api/v1/databaseSchemas/name/{fqn}", Operation("databaseSchema", "ViewBasic")),
+    ("GET", "/api/v1/databaseSchemas/{id}/versions", Operation("databaseSchema", "ViewBasic")),
+    ("GET", "/api/v1/databaseSchemas/{id}/versions/{version}", Operation("databaseSchema", "ViewBasic")),
+    ("PUT", "/api/v1/databaseSchemas/restore", Operation("databaseSchema", "EditAll")),
+    ("GET", "/api/v1/tables", Operation("table", "ViewBasic")),
+    ("PUT", "/api/v1/tables", Operation("table", "Create")),
+    ("POST", "/api/v1/tables", Operation("table", "Create")),
+    ("GET", "/api/v1/tables/{id}", Operation("table", "ViewBasic")),
+    ("DELETE", "/api/v1/tables/{id}", Operation("table", "Delete")),
+    ("GET", "/api/v1/tables/name/{fqn}", Operation("table", "ViewBasic")),
+    ("GET", "/api/v1/tables/{id}/versions", Operation("table", "ViewBasic")),
+    ("GET", "/api/v1/tables/{id}/versions/{version}", Operation("table", "ViewBasic")),
+    ("PUT", "/api/v1/tables/restore", Operation("table", "EditAll")),
 ];
 
 pub fn declared(method: &str, template: &str) -> Option<Access> {
@@ -128,7 +165,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
     }
 }
 
-async fn operation_allowed(
+pub(crate) async fn operation_allowed(
     state: &AppState,
     caller: &tessera_auth::Principal,
     resource: &str,

@@ -42,7 +42,7 @@ async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
         .connect_with(options)
         .await
         .map_err(|e| open_err(e.to_string()))?;
-    Ok(Store { pool: Pool::Sqlite(pool), target: format!("sqlite:{shown}") })
+    Ok(Store { pool: Pool::Sqlite(pool), target: format!("sqlite:{shown}"), sqlite_writer: Default::default() })
 }
 
 async fn open_postgres(config: &PostgresConfig) -> Result<Store, StoreError> {
@@ -70,5 +70,5 @@ async fn open_postgres(config: &PostgresConfig) -> Result<Store, StoreError> {
         .max_connections(config.max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_lazy_with(options);
-    Ok(Store { pool: Pool::Postgres(pool), target })
+    Ok(Store { pool: Pool::Postgres(pool), target, sqlite_writer: Default::default() })
 }

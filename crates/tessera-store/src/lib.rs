@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod catalog;
 mod connect;
 mod error;
 mod migrate;
@@ -13,6 +14,7 @@ mod settings;
 
 pub use access::{AccessRow, MembershipRow};
 pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
+pub use catalog::{CatalogRange, CatalogRow};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 pub use sessions::SessionRow;
@@ -32,6 +34,9 @@ pub struct Store {
     pool: Pool,
     /// Where the store points, without secrets (for messages).
     target: String,
+    /// SQLite takes one writer at a time and makes the others sleep-and-retry (busy timeout):
+    /// catalog transactions queue here instead, in order, without sleeping.
+    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone)]

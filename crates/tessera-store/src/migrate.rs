@@ -36,10 +36,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_access_control.sql"),
         postgres: include_str!("../migrations/postgres/0004_access_control.sql"),
     },
+    Migration {
+        version: 5,
+        description: "catalog",
+        sqlite: include_str!("../migrations/sqlite/0005_catalog.sql"),
+        postgres: include_str!("../migrations/postgres/0005_catalog.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 4;
+pub const LATEST_SCHEMA_VERSION: i64 = 5;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -1,6 +1,9 @@
 //! One storage suite, run against SQLite (a temp file) and PostgreSQL (the server the test command
 //! starts; `TESSERA_TEST_POSTGRES_URL`). Each PostgreSQL test works in a database of its own.
 
+#[path = "storage/catalog.rs"]
+mod catalog;
+
 use std::collections::BTreeMap;
 use tessera_config::{DatabaseConfig, Sources, load};
 use tessera_store::{Backend, LATEST_SCHEMA_VERSION, Store, StoreError};

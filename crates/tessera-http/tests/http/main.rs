@@ -13,6 +13,8 @@ use tower::ServiceExt;
 
 mod access_control;
 mod accounts;
+mod catalog;
+mod contract;
 mod route_access;
 mod test_connections;
 mod ui;

@@ -52,6 +52,8 @@ fn concrete(template: &str) -> String {
         .replace("{name}", "someone")
         .replace("{expression}", "isOwner()")
         .replace("{resource}", "table")
+        .replace("{fqn}", "svc.db")
+        .replace("{version}", "0.1")
 }
 
 #[tokio::test]

@@ -1,0 +1,31 @@
+//! What can go wrong in the catalog, each with a message that says what to change.
+
+use crate::Kind;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// The request is wrong; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    /// The original's wording: `table instance for a.b.c.d not found`.
+    #[error("{kind} instance for {key} not found")]
+    NotFound { kind: Kind, key: String },
+    #[error("Entity already exists")]
+    Exists,
+    /// The caller may create but not change this entity; the text is the authorizer's.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{kind} {fqn} is not empty: it has child entities. Delete with recursive=true to delete them too")]
+    NotEmpty { kind: Kind, fqn: String },
+    /// A stored document that does not parse: a server fault, never the client's.
+    #[error("the stored document of {id} is damaged: {reason}")]
+    Damaged { id: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] tessera_store::StoreError),
+}
+
+impl From<crate::fqn::FqnError> for CatalogError {
+    fn from(error: crate::fqn::FqnError) -> Self {
+        CatalogError::Invalid(error.to_string())
+    }
+}

@@ -1,0 +1,189 @@
+//! The entity types of this catalog: their names, collections, parents and the fields their 1.7
+//! create requests and `fields` parameters know.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    DatabaseService,
+    Database,
+    DatabaseSchema,
+    Table,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::DatabaseService, Kind::Database, Kind::DatabaseSchema, Kind::Table];
+
+    /// The entity type as the original names it (references' `type`, authorization resources).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::DatabaseService => "databaseService",
+            Kind::Database => "database",
+            Kind::DatabaseSchema => "databaseSchema",
+            Kind::Table => "table",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The REST collection under `/api/v1/`.
+    pub fn collection(self) -> &'static str {
+        match self {
+            Kind::DatabaseService => "services/databaseServices",
+            Kind::Database => "databases",
+            Kind::DatabaseSchema => "databaseSchemas",
+            Kind::Table => "tables",
+        }
+    }
+
+    pub fn parent(self) -> Option<Kind> {
+        match self {
+            Kind::DatabaseService => None,
+            Kind::Database => Some(Kind::DatabaseService),
+            Kind::DatabaseSchema => Some(Kind::Database),
+            Kind::Table => Some(Kind::DatabaseSchema),
+        }
+    }
+
+    /// The create request's field naming the parent by FQN (`service`, `database`, ...).
+    pub fn parent_field(self) -> Option<&'static str> {
+        self.parent().map(|p| match p {
+            Kind::DatabaseService => "service",
+            other => other.name(),
+        })
+    }
+
+    /// Fields of the create request (1.7 `Create*Request`) stored as given. The name, the parent
+    /// and the type-checked fields (`columns`, `tableConstraints`) are handled apart.
+    pub fn stored_fields(self) -> &'static [&'static str] {
+        const COMMON: &[&str] = &["displayName", "description", "tags", "owners"];
+        match self {
+            Kind::DatabaseService => COMMON,
+            Kind::Database | Kind::DatabaseSchema => &[
+                "displayName",
+                "description",
+                "tags",
+                "owners",
+                "default",
+                "retentionPeriod",
+                "extension",
+                "sourceUrl",
+                "lifeCycle",
+                "sourceHash",
+            ],
+            Kind::Table => &[
+                "displayName",
+                "description",
+                "tags",
+                "owners",
+                "tableType",
+                "schemaDefinition",
+                "tablePartition",
+                "tableProfilerConfig",
+                "locationPath",
+                "retentionPeriod",
+                "extension",
+                "sourceUrl",
+                "fileFormat",
+                "lifeCycle",
+                "sourceHash",
+            ],
+        }
+    }
+
+    /// Create-request fields Tessera does not take yet; naming them gets a clear 400 rather than
+    /// a silently dropped value. (`connection` is accepted and not stored: see `create.rs`.)
+    pub fn unsupported_fields(self) -> &'static [&'static str] {
+        match self {
+            Kind::DatabaseService => &["dataProducts", "domain", "ingestionRunner"],
+            Kind::Database | Kind::DatabaseSchema => &["dataProducts", "domain"],
+            Kind::Table => &["dataProducts", "domain", "dataModel"],
+        }
+    }
+
+    /// Names the `fields` parameter accepts (the original's list for the type); the fields
+    /// Tessera holds are returned when named, the others are accepted and absent.
+    pub fn field_names(self) -> &'static [&'static str] {
+        match self {
+            Kind::DatabaseService => &["pipelines", "owners", "tags", "domain", "followers", "dataProducts"],
+            Kind::Database => &[
+                "owners",
+                "databaseSchemas",
+                "usageSummary",
+                "location",
+                "tags",
+                "extension",
+                "domain",
+                "votes",
+                "lifeCycle",
+                "sourceHash",
+                "followers",
+                "dataProducts",
+                "databaseProfilerConfig",
+                "certification",
+            ],
+            Kind::DatabaseSchema => &[
+                "owners",
+                "tables",
+                "usageSummary",
+                "tags",
+                "extension",
+                "domain",
+                "votes",
+                "lifeCycle",
+                "sourceHash",
+                "followers",
+                "dataProducts",
+                "databaseSchemaProfilerConfig",
+                "certification",
+            ],
+            Kind::Table => &[
+                "tableConstraints",
+                "tablePartition",
+                "usageSummary",
+                "owners",
+                "customMetrics",
+                "columns",
+                "tags",
+                "followers",
+                "joins",
+                "schemaDefinition",
+                "dataModel",
+                "extension",
+                "testSuite",
+                "domain",
+                "dataProducts",
+                "lifeCycle",
+                "sourceHash",
+                "tableProfilerConfig",
+                "votes",
+                "certification",
+                "profile",
+                "location",
+            ],
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Fields returned only when the `fields` parameter names them (or is `*`); all others always.
+/// `columns` is always there: the client validates every list item as a full `Table`.
+pub const OPTIONAL_FIELDS: &[&str] = &[
+    "owners",
+    "tags",
+    "followers",
+    "extension",
+    "tableConstraints",
+    "tablePartition",
+    "schemaDefinition",
+    "sourceHash",
+    "lifeCycle",
+    "tableProfilerConfig",
+];

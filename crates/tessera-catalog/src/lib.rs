@@ -1,0 +1,22 @@
+//! The catalog's domain: data-asset entities (`databaseService`, `database`, `databaseSchema`,
+//! `table`), their fully qualified names exactly as the ingestion client builds them, create
+//! requests checked against the 1.7 shapes, versions with change descriptions, `sourceHash`.
+//! Knows the store's functions, never SQL; knows nothing of HTTP.
+
+pub mod change;
+pub mod column;
+pub mod create;
+pub mod entity;
+mod error;
+pub mod fqn;
+pub mod hash;
+pub mod kind;
+mod labels;
+mod list;
+mod service;
+
+pub use entity::{Entity, Fields, render};
+pub use error::CatalogError;
+pub use kind::Kind;
+pub use list::{Include, ListQuery, Page};
+pub use service::{Catalog, Outcome, Write};

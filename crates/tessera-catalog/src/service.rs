@@ -1,0 +1,308 @@
+//! The catalog's operations over the store: create-or-update with versions and `sourceHash`,
+//! lookups by id and FQN, version history, soft and hard (recursive) delete, restore. Lists are in
+//! `list.rs`.
+
+use crate::change::{self, Changes};
+use crate::create::{self, Draft};
+use crate::entity::Entity;
+use crate::error::CatalogError;
+use crate::fqn;
+use crate::hash::fqn_hash;
+use crate::kind::Kind;
+use crate::list::Include;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tessera_store::{Store, StoreError};
+
+/// What a write may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// `POST`: a new entity, or 409.
+    CreateOnly,
+    /// `PUT`: create, or update when the caller may edit (`update_denied` is the authorizer's
+    /// refusal otherwise; a request that changes nothing is answered either way).
+    CreateOrUpdate { update_denied: Option<String> },
+}
+
+/// What a create-or-update did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    /// Same `sourceHash`, or nothing changed: no new version, nothing written.
+    Unchanged,
+}
+
+type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Catalog {
+    pub(crate) store: Store,
+    clock: Clock,
+}
+
+/// Concurrent writers of one entity retry this often before giving up with a conflict.
+const WRITE_ATTEMPTS: usize = 4;
+/// Descendants are deleted or restored in batches of this size.
+const BATCH: i64 = 500;
+
+impl Catalog {
+    pub fn new(store: Store) -> Self {
+        let clock: Clock = Arc::new(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        });
+        Self { store, clock }
+    }
+
+    /// For tests: a clock of their own (milliseconds since the epoch).
+    pub fn with_clock(store: Store, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        Self { store, clock: Arc::new(clock) }
+    }
+
+    /// `PUT` (create or update) and, with [`Write::CreateOnly`], `POST` (409 when it exists).
+    pub async fn put(
+        &self,
+        kind: Kind,
+        body: Value,
+        by: &str,
+        write: Write,
+    ) -> Result<(Entity, Outcome), CatalogError> {
+        let create_only = write == Write::CreateOnly;
+        let draft = create::parse(kind, body)?;
+        let parent = match (&draft.parent_fqn, kind.parent()) {
+            (Some(parent_fqn), Some(parent_kind)) => {
+                // A service's FQN is its quoted name; the client sends the bare name (dots and all).
+                let parent_fqn = if parent_kind == Kind::DatabaseService {
+                    fqn::quote_name(parent_fqn)?
+                } else {
+                    parent_fqn.clone()
+                };
+                Some(self.by_name(parent_kind, &parent_fqn, Include::NonDeleted).await?)
+            }
+            _ => None,
+        };
+        let fqn = draft.fqn(parent.as_ref().map(Entity::fqn))?;
+        let key = fqn_hash(&fqn)?;
+        let fields = draft.user_fields(&fqn)?;
+        for _ in 0..WRITE_ATTEMPTS {
+            let result = match self.store.catalog_by_hash(kind.name(), &key).await? {
+                None => self.insert(&draft, parent.as_ref(), &fqn, &key, fields.clone(), by).await,
+                Some(_) if create_only => return Err(CatalogError::Exists),
+                Some(row) => {
+                    let stored = Entity::from_row(&row)?;
+                    self.update(&draft, parent.as_ref(), stored, fields.clone(), by, &write).await
+                }
+            };
+            match result {
+                Err(CatalogError::Store(StoreError::Conflict { .. })) if !create_only => continue,
+                Err(CatalogError::Store(StoreError::Conflict { .. })) => return Err(CatalogError::Exists),
+                other => return other,
+            }
+        }
+        Err(CatalogError::Store(StoreError::Conflict { detail: format!("{fqn} is being written concurrently") }))
+    }
+
+    async fn insert(
+        &self,
+        draft: &Draft,
+        parent: Option<&Entity>,
+        fqn: &str,
+        key: &str,
+        fields: serde_json::Map<String, Value>,
+        by: &str,
+    ) -> Result<(Entity, Outcome), CatalogError> {
+        let mut doc = fields;
+        doc.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
+        doc.insert("name".into(), json!(draft.name));
+        doc.insert("fullyQualifiedName".into(), json!(fqn));
+        doc.insert("version".into(), json!(0.1));
+        doc.insert("updatedAt".into(), json!((self.clock)()));
+        doc.insert("updatedBy".into(), json!(by));
+        doc.insert("deleted".into(), json!(false));
+        let mut entity = Entity { kind: draft.kind, fqn_hash: key.to_string(), doc };
+        set_lineage(&mut entity, draft, parent);
+        self.store.catalog_insert(&entity.to_row()).await?;
+        Ok((entity, Outcome::Created))
+    }
+
+    async fn update(
+        &self,
+        draft: &Draft,
+        parent: Option<&Entity>,
+        stored: Entity,
+        fields: serde_json::Map<String, Value>,
+        by: &str,
+        write: &Write,
+    ) -> Result<(Entity, Outcome), CatalogError> {
+        let same_hash =
+            fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
+        if same_hash && !stored.deleted() {
+            return Ok((stored, Outcome::Unchanged));
+        }
+        let old_fields = stored.user_fields();
+        let new_fields = change::merge(&old_fields, fields);
+        let mut changes = change::diff(&old_fields, &new_fields);
+        if stored.deleted() {
+            changes.updated("deleted", &json!(true), &json!(false));
+        }
+        if changes.is_empty() {
+            return Ok((stored, Outcome::Unchanged));
+        }
+        if let Write::CreateOrUpdate { update_denied: Some(message) } = write {
+            return Err(CatalogError::Forbidden(message.clone()));
+        }
+        let mut entity = stored.clone();
+        entity.doc.retain(|k, _| crate::entity::SYSTEM_FIELDS.contains(&k.as_str()));
+        entity.doc.extend(new_fields);
+        entity.doc.insert("deleted".into(), json!(false));
+        set_lineage(&mut entity, draft, parent);
+        self.write_version(&stored, entity, &changes, by).await.map(|e| (e, Outcome::Updated))
+    }
+
+    /// Stamps the next version with its change description and writes it (a conflict if another
+    /// writer moved the entity on meanwhile).
+    async fn write_version(
+        &self,
+        stored: &Entity,
+        mut entity: Entity,
+        changes: &Changes,
+        by: &str,
+    ) -> Result<Entity, CatalogError> {
+        let previous = stored.version();
+        entity.doc.insert("version".into(), json!(change::next_version(previous)));
+        entity.doc.insert("changeDescription".into(), changes.describe(previous));
+        entity.doc.insert("updatedAt".into(), json!((self.clock)()));
+        entity.doc.insert("updatedBy".into(), json!(by));
+        self.store.catalog_update(&entity.to_row(), previous).await?;
+        Ok(entity)
+    }
+
+    pub async fn by_id(&self, kind: Kind, id: &str, include: Include) -> Result<Entity, CatalogError> {
+        let not_found = || CatalogError::NotFound { kind, key: id.to_string() };
+        let row = self.store.catalog_by_id(id).await?.filter(|r| r.kind == kind.name()).ok_or_else(not_found)?;
+        let entity = Entity::from_row(&row)?;
+        if include.admits(entity.deleted()) { Ok(entity) } else { Err(not_found()) }
+    }
+
+    /// By FQN as the client sends it; an FQN that cannot name anything is simply not found.
+    pub async fn by_name(&self, kind: Kind, fqn: &str, include: Include) -> Result<Entity, CatalogError> {
+        let not_found = || CatalogError::NotFound { kind, key: fqn.to_string() };
+        let key = fqn_hash(fqn).map_err(|_| not_found())?;
+        let row = self.store.catalog_by_hash(kind.name(), &key).await?.ok_or_else(not_found)?;
+        let entity = Entity::from_row(&row)?;
+        if include.admits(entity.deleted()) { Ok(entity) } else { Err(not_found()) }
+    }
+
+    /// Every version, newest first, each the entity as it was.
+    pub async fn versions(&self, kind: Kind, id: &str) -> Result<Vec<Entity>, CatalogError> {
+        let current = self.by_id(kind, id, Include::All).await?;
+        let bodies = self.store.catalog_versions(id).await?;
+        bodies.iter().map(|body| version_entity(&current, body)).collect()
+    }
+
+    pub async fn version(&self, kind: Kind, id: &str, version: &str) -> Result<Entity, CatalogError> {
+        let number: f64 = version.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0).ok_or_else(|| {
+            CatalogError::Invalid(format!("version must be a number such as 0.1 or 1.2, not {version:?}"))
+        })?;
+        let current = self.by_id(kind, id, Include::All).await?;
+        let number = (number * 10.0).round() / 10.0;
+        let body = self.store.catalog_version(id, number).await?;
+        let body = body.ok_or_else(|| CatalogError::NotFound { kind, key: format!("{id} version {version}") })?;
+        version_entity(&current, &body)
+    }
+
+    /// Soft delete (a new version with `deleted: true`) or hard delete (gone, history too). An
+    /// entity with children needs `recursive`, which applies the same to all of them.
+    pub async fn delete(
+        &self,
+        kind: Kind,
+        id: &str,
+        hard: bool,
+        recursive: bool,
+        by: &str,
+    ) -> Result<Entity, CatalogError> {
+        let include = if hard { Include::All } else { Include::NonDeleted };
+        let entity = self.by_id(kind, id, include).await?;
+        let has_children = !self.store.catalog_descendants(&entity.fqn_hash, "", 1).await?.is_empty();
+        if has_children && !recursive {
+            return Err(CatalogError::NotEmpty { kind, fqn: entity.fqn().to_string() });
+        }
+        if hard {
+            self.store.catalog_hard_delete(entity.id(), &entity.fqn_hash).await?;
+            let mut gone = entity;
+            gone.doc.insert("deleted".into(), json!(true));
+            return Ok(gone);
+        }
+        self.for_descendants(&entity, |e| !e.deleted(), true, by).await?;
+        self.set_deleted(entity, true, by).await
+    }
+
+    /// Undoes a soft delete, of the entity and of its descendants.
+    pub async fn restore(&self, kind: Kind, id: &str, by: &str) -> Result<Entity, CatalogError> {
+        let entity = self.by_id(kind, id, Include::All).await?;
+        if !entity.deleted() {
+            return Ok(entity);
+        }
+        let restored = self.set_deleted(entity, false, by).await?;
+        self.for_descendants(&restored, Entity::deleted, false, by).await?;
+        Ok(restored)
+    }
+
+    async fn for_descendants(
+        &self,
+        root: &Entity,
+        wanted: impl Fn(&Entity) -> bool,
+        deleted: bool,
+        by: &str,
+    ) -> Result<(), CatalogError> {
+        let mut after = String::new();
+        loop {
+            let rows = self.store.catalog_descendants(&root.fqn_hash, &after, BATCH).await?;
+            for row in &rows {
+                let child = Entity::from_row(row)?;
+                if wanted(&child) {
+                    self.set_deleted(child, deleted, by).await?;
+                }
+            }
+            match rows.last() {
+                Some(last) if rows.len() as i64 == BATCH => after = last.fqn_hash.clone(),
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    async fn set_deleted(&self, stored: Entity, deleted: bool, by: &str) -> Result<Entity, CatalogError> {
+        let mut changes = Changes::default();
+        changes.updated("deleted", &json!(!deleted), &json!(deleted));
+        let mut entity = stored.clone();
+        entity.doc.insert("deleted".into(), json!(deleted));
+        self.write_version(&stored, entity, &changes, by).await
+    }
+}
+
+/// Parent references (`service`, `database`, `databaseSchema`) and `serviceType`, from the parent.
+fn set_lineage(entity: &mut Entity, draft: &Draft, parent: Option<&Entity>) {
+    if let Some(service_type) = &draft.service_type {
+        entity.doc.insert("serviceType".into(), json!(service_type));
+    }
+    let Some(parent) = parent else { return };
+    for key in ["service", "database", "serviceType"] {
+        if let Some(value) = parent.doc.get(key) {
+            entity.doc.insert(key.into(), value.clone());
+        }
+    }
+    let own_key = match parent.kind {
+        Kind::DatabaseService => "service",
+        other => other.name(),
+    };
+    entity.doc.insert(own_key.into(), parent.reference());
+}
+
+fn version_entity(current: &Entity, body: &str) -> Result<Entity, CatalogError> {
+    let doc = serde_json::from_str(body)
+        .map_err(|e| CatalogError::Damaged { id: current.id().to_string(), reason: e.to_string() })?;
+    Ok(Entity { kind: current.kind, fqn_hash: current.fqn_hash.clone(), doc })
+}

@@ -1,0 +1,285 @@
+//! The catalog over a real store, SQLite and PostgreSQL (`TESSERA_TEST_POSTGRES_URL`, which
+//! `scripts/test.sh` sets): the ingestion client's create-or-update cycle, versions, paging,
+//! FQN-prefix filters, deletes and restore.
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome, Write};
+
+const PUT: Write = Write::CreateOrUpdate { update_denied: None };
+use tessera_config::{DatabaseConfig, Sources, load};
+use tessera_store::Store;
+
+struct Db {
+    config: DatabaseConfig,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn database_config(url: &str) -> DatabaseConfig {
+    let vars = BTreeMap::from([("DATABASE_URL".to_string(), url.to_string())]);
+    load(&Sources::from_vars(vars)).config.expect("valid DATABASE_URL").database
+}
+
+/// SQLite always; PostgreSQL when the test command provides one (required when it says so).
+async fn both() -> Vec<Db> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dbs = vec![Db { config: DatabaseConfig::Sqlite { path: dir.path().join("t.db") }, _dir: Some(dir) }];
+    match std::env::var("TESSERA_TEST_POSTGRES_URL") {
+        Ok(url) => {
+            let admin = Store::connect(&database_config(&url)).await.expect("the test PostgreSQL server answers");
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+            let name = format!("c_{}_{nanos}", std::process::id());
+            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let base = url.rsplit_once('/').unwrap().0;
+            dbs.push(Db { config: database_config(&format!("{base}/{name}")), _dir: None });
+        }
+        Err(_) => {
+            assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_TEST_POSTGRES_URL is not set");
+            eprintln!("PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
+        }
+    }
+    dbs
+}
+
+async fn catalog(db: &Db) -> (Catalog, Store) {
+    let store = Store::connect(&db.config).await.unwrap();
+    store.migrate().await.unwrap();
+    (Catalog::with_clock(store.clone(), || 1_700_000_000_000), store)
+}
+
+async fn seed(c: &Catalog, service: &str) {
+    let bot = "ingestion-bot";
+    c.put(Kind::DatabaseService, json!({"name": service, "serviceType": "SQLite"}), bot, PUT).await.unwrap();
+    c.put(Kind::Database, json!({"name": "sample", "service": service, "sourceHash": "d1"}), bot, PUT).await.unwrap();
+    let db = format!("{}.sample", tessera_catalog::fqn::quote_name(service).unwrap());
+    c.put(Kind::DatabaseSchema, json!({"name": "main", "database": db, "sourceHash": "s1"}), bot, PUT).await.unwrap();
+}
+
+fn table(schema: &str, name: &str, hash: &str) -> Value {
+    json!({"name": name, "tableType": "Regular", "databaseSchema": schema, "sourceHash": hash,
+        "columns": [{"name": "id", "dataType": "INT", "constraint": "PRIMARY_KEY"}]})
+}
+
+#[tokio::test]
+async fn the_ingestion_cycle_versions_and_source_hash() {
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        seed(&c, "local_sqlite").await;
+        let (t, outcome) = c
+            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h1"), "ingestion-bot", PUT)
+            .await
+            .unwrap();
+        assert_eq!((outcome, t.version(), t.fqn()), (Outcome::Created, 0.1, "local_sqlite.sample.main.customers"));
+        assert_eq!(t.doc["service"]["name"], "local_sqlite");
+        assert_eq!(t.doc["database"]["fullyQualifiedName"], "local_sqlite.sample");
+        assert_eq!(t.doc["databaseSchema"]["type"], "databaseSchema");
+        assert_eq!(t.doc["serviceType"], "SQLite");
+        let rows = store.catalog_row_counts().await.unwrap();
+
+        // The re-run: same sourceHash, even with other content, writes nothing.
+        let mut same = table("local_sqlite.sample.main", "customers", "h1");
+        same["description"] = json!("ignored");
+        let (again, outcome) = c.put(Kind::Table, same, "ingestion-bot", PUT).await.unwrap();
+        assert_eq!((outcome, again.version()), (Outcome::Unchanged, 0.1));
+        assert_eq!(store.catalog_row_counts().await.unwrap(), rows, "no write at all");
+
+        // A changed source: a new version describing the change.
+        let mut changed = table("local_sqlite.sample.main", "customers", "h2");
+        changed["columns"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "phone", "dataType": "VARCHAR", "dataLength": 20}));
+        let (v2, outcome) = c.put(Kind::Table, changed.clone(), "ingestion-bot", PUT).await.unwrap();
+        assert_eq!((outcome, v2.version(), v2.id()), (Outcome::Updated, 0.2, t.id()));
+        let change = &v2.doc["changeDescription"];
+        assert_eq!(change["previousVersion"], 0.1);
+        assert_eq!(change["fieldsAdded"][0]["name"], "columns");
+        assert_eq!(change["fieldsUpdated"][0], json!({"name": "sourceHash", "oldValue": "h1", "newValue": "h2"}));
+        assert_eq!(v2.doc["columns"][1]["fullyQualifiedName"], "local_sqlite.sample.main.customers.phone");
+        // Same content without a hash: nothing changed, no version.
+        changed.as_object_mut().unwrap().remove("sourceHash");
+        assert_eq!(c.put(Kind::Table, changed, "admin", PUT).await.unwrap().1, Outcome::Unchanged);
+
+        let versions = c.versions(Kind::Table, t.id()).await.unwrap();
+        assert_eq!(versions.iter().map(|v| v.version()).collect::<Vec<_>>(), [0.2, 0.1]);
+        assert_eq!(c.version(Kind::Table, t.id(), "0.1").await.unwrap().source_hash(), Some("h1"));
+        assert!(matches!(c.version(Kind::Table, t.id(), "0.9").await, Err(CatalogError::NotFound { .. })));
+        assert!(matches!(c.version(Kind::Table, t.id(), "x").await, Err(CatalogError::Invalid(_))));
+
+        let by_name = c.by_name(Kind::Table, "local_sqlite.sample.main.customers", Include::NonDeleted).await.unwrap();
+        assert_eq!(by_name.id(), t.id());
+        assert!(matches!(
+            c.put(Kind::Table, table("local_sqlite.sample.main", "customers", "h3"), "x", Write::CreateOnly).await,
+            Err(CatalogError::Exists)
+        ));
+        // A caller who may create but not edit: a change is refused, nothing is written.
+        let no_edit = Write::CreateOrUpdate { update_denied: Some("may not edit".into()) };
+        let err = c
+            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h9"), "x", no_edit.clone())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
+        let (fresh, outcome) =
+            c.put(Kind::Table, table("local_sqlite.sample.main", "fresh", "f"), "x", no_edit).await.unwrap();
+        assert_eq!((outcome, fresh.version()), (Outcome::Created, 0.1));
+        let missing = c.put(Kind::Table, table("local_sqlite.sample.nope", "t", "h"), "x", PUT).await.unwrap_err();
+        assert_eq!(missing.to_string(), "databaseSchema instance for local_sqlite.sample.nope not found");
+    }
+}
+
+#[tokio::test]
+async fn odd_names_round_trip_by_fqn() {
+    for db in both().await {
+        let (c, _) = catalog(&db).await;
+        seed(&c, "edge.svc").await;
+        let schema = "\"edge.svc\".sample.main";
+        let (t, _) = c.put(Kind::Table, table(schema, "my.table ü \u{1F600}", "h"), "bot", PUT).await.unwrap();
+        assert_eq!(t.fqn(), "\"edge.svc\".sample.main.\"my.table ü \u{1F600}\"");
+        assert_eq!(t.doc["columns"][0]["fullyQualifiedName"], "\"edge.svc\".sample.main.\"my.table ü \u{1F600}\".id");
+        assert_eq!(c.by_name(Kind::Table, t.fqn(), Include::NonDeleted).await.unwrap().id(), t.id());
+        let page = c
+            .list(
+                Kind::Table,
+                &ListQuery { limit: 10, filters: vec![("service".into(), "edge.svc".into())], ..Default::default() },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.total, 1, "service= takes the service's name, dots and all");
+    }
+}
+
+#[tokio::test]
+async fn lists_page_both_ways_and_filter_by_fqn_prefix() {
+    for db in both().await {
+        let (c, _) = catalog(&db).await;
+        seed(&c, "a").await;
+        seed(&c, "b").await;
+        c.put(Kind::DatabaseSchema, json!({"name": "other", "database": "a.sample"}), "bot", PUT).await.unwrap();
+        for i in 0..7 {
+            c.put(Kind::Table, table("a.sample.main", &format!("t{i}"), "h"), "bot", PUT).await.unwrap();
+        }
+        c.put(Kind::Table, table("a.sample.other", "elsewhere", "h"), "bot", PUT).await.unwrap();
+        c.put(Kind::Table, table("b.sample.main", "t0", "h"), "bot", PUT).await.unwrap();
+
+        // The client lists a schema's tables with database=<schema FQN>.
+        let query = |filters: Vec<(&str, &str)>, limit| ListQuery {
+            limit,
+            filters: filters.into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ..Default::default()
+        };
+        let page = c.list(Kind::Table, &query(vec![("database", "a.sample.main")], 3)).await.unwrap();
+        assert_eq!((page.total, page.items.len(), page.before.is_none()), (7, 3, true));
+        let mut seen: Vec<String> = page.items.iter().map(|e| e.fqn().to_string()).collect();
+        let mut after = page.after.clone();
+        let mut pages = vec![page];
+        while let Some(cursor) = after {
+            let next = c
+                .list(Kind::Table, &ListQuery { after: Some(cursor), ..query(vec![("database", "a.sample.main")], 3) })
+                .await
+                .unwrap();
+            assert!(next.before.is_some());
+            seen.extend(next.items.iter().map(|e| e.fqn().to_string()));
+            after = next.after.clone();
+            pages.push(next);
+        }
+        assert_eq!(seen.len(), 7);
+        assert!(seen.iter().all(|f| f.starts_with("a.sample.main.")), "{seen:?}");
+        // Back from the last page gives the page before it.
+        let last = pages.last().unwrap();
+        let back = c
+            .list(
+                Kind::Table,
+                &ListQuery { before: last.before.clone(), ..query(vec![("database", "a.sample.main")], 3) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            back.items.iter().map(|e| e.id()).collect::<Vec<_>>(),
+            pages[pages.len() - 2].items.iter().map(|e| e.id()).collect::<Vec<_>>()
+        );
+
+        assert_eq!(c.list(Kind::Table, &query(vec![("service", "a")], 100)).await.unwrap().total, 8);
+        assert_eq!(c.list(Kind::Table, &query(vec![("databaseSchema", "b.sample.main")], 100)).await.unwrap().total, 1);
+        assert_eq!(
+            c.list(Kind::Table, &query(vec![("service", "b"), ("database", "a.sample")], 100)).await.unwrap().total,
+            0
+        );
+        assert_eq!(c.list(Kind::Table, &query(vec![], 0)).await.unwrap().total, 9);
+        let bad =
+            c.list(Kind::Table, &ListQuery { after: Some("'; drop".into()), ..query(vec![], 5) }).await.unwrap_err();
+        assert!(bad.to_string().contains("not a cursor"), "{bad}");
+        assert!(
+            c.list(Kind::Table, &query(vec![("database", "a.\"b")], 5))
+                .await
+                .unwrap_err()
+                .to_string()
+                .contains("quote parts")
+        );
+    }
+}
+
+#[tokio::test]
+async fn deletes_soft_recursive_hard_and_restore() {
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        seed(&c, "svc").await;
+        let (t, _) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", PUT).await.unwrap();
+        let schema = c.by_name(Kind::DatabaseSchema, "svc.sample.main", Include::NonDeleted).await.unwrap();
+        let err = c.delete(Kind::DatabaseSchema, schema.id(), false, false, "bot").await.unwrap_err();
+        assert!(err.to_string().contains("is not empty") && err.to_string().contains("recursive=true"), "{err}");
+
+        let gone = c.delete(Kind::Table, t.id(), false, false, "bot").await.unwrap();
+        assert_eq!((gone.deleted(), gone.version()), (true, 0.2));
+        assert!(matches!(
+            c.by_name(Kind::Table, t.fqn(), Include::NonDeleted).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+        assert!(c.by_name(Kind::Table, t.fqn(), Include::Deleted).await.unwrap().deleted());
+        let lists = |include| ListQuery { limit: 10, include, ..Default::default() };
+        assert_eq!(c.list(Kind::Table, &lists(Include::NonDeleted)).await.unwrap().total, 0);
+        assert_eq!(c.list(Kind::Table, &lists(Include::Deleted)).await.unwrap().total, 1);
+        assert_eq!(c.list(Kind::Table, &lists(Include::All)).await.unwrap().total, 1);
+
+        // A PUT of a soft-deleted entity brings it back as a new version.
+        let (back, outcome) = c.put(Kind::Table, table("svc.sample.main", "orders", "h"), "bot", PUT).await.unwrap();
+        assert_eq!((outcome, back.deleted(), back.version()), (Outcome::Updated, false, 0.3));
+
+        // Recursive soft delete of the service reaches every descendant; restore brings them back.
+        let service = c.by_name(Kind::DatabaseService, "svc", Include::NonDeleted).await.unwrap();
+        c.delete(Kind::DatabaseService, service.id(), false, true, "admin").await.unwrap();
+        assert!(c.by_id(Kind::Table, t.id(), Include::All).await.unwrap().deleted());
+        assert!(c.by_name(Kind::Database, "svc.sample", Include::All).await.unwrap().deleted());
+        let restored = c.restore(Kind::DatabaseService, service.id(), "admin").await.unwrap();
+        assert!(!restored.deleted());
+        assert!(!c.by_id(Kind::Table, t.id(), Include::NonDeleted).await.unwrap().deleted());
+
+        // Hard and recursive: nothing of the subtree is left, history included.
+        c.delete(Kind::DatabaseService, service.id(), true, true, "admin").await.unwrap();
+        assert_eq!(store.catalog_row_counts().await.unwrap(), (0, 0));
+        assert!(matches!(
+            c.by_id(Kind::DatabaseService, service.id(), Include::All).await,
+            Err(CatalogError::NotFound { .. })
+        ));
+    }
+}
+
+#[tokio::test]
+async fn concurrent_first_writes_of_one_fqn_make_one_entity() {
+    for db in both().await {
+        let (c, _) = catalog(&db).await;
+        seed(&c, "svc").await;
+        let writes = (0..8).map(|i| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.put(Kind::Table, table("svc.sample.main", "t", &format!("h{i}")), "bot", PUT).await
+            })
+        });
+        let mut ids = std::collections::BTreeSet::new();
+        for write in writes {
+            ids.insert(write.await.unwrap().unwrap().0.id().to_string());
+        }
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        let versions = c.versions(Kind::Table, ids.first().unwrap()).await.unwrap();
+        assert!(!versions.is_empty() && versions.len() <= 8);
+    }
+}

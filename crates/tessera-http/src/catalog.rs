@@ -1,0 +1,196 @@
+//! `/api/v1/services/databaseServices`, `/databases`, `/databaseSchemas`, `/tables`: thin handlers
+//! over [`tessera_catalog::Catalog`]. Access is declared per route in `route_access::ROUTES`.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, Params, PathParams};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{MethodRouter, get, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, Write, render};
+
+pub fn routes() -> Router<AppState> {
+    use Kind::*;
+    Router::new()
+        .route("/api/v1/services/databaseServices", collection(DatabaseService))
+        .route("/api/v1/services/databaseServices/{id}", item(DatabaseService))
+        .route("/api/v1/services/databaseServices/name/{fqn}", named(DatabaseService))
+        .route("/api/v1/services/databaseServices/{id}/versions", versions(DatabaseService))
+        .route("/api/v1/services/databaseServices/{id}/versions/{version}", version(DatabaseService))
+        .route("/api/v1/services/databaseServices/restore", restore(DatabaseService))
+        .route("/api/v1/databases", collection(Database))
+        .route("/api/v1/databases/{id}", item(Database))
+        .route("/api/v1/databases/name/{fqn}", named(Database))
+        .route("/api/v1/databases/{id}/versions", versions(Database))
+        .route("/api/v1/databases/{id}/versions/{version}", version(Database))
+        .route("/api/v1/databases/restore", restore(Database))
+        .route("/api/v1/databaseSchemas", collection(DatabaseSchema))
+        .route("/api/v1/databaseSchemas/{id}", item(DatabaseSchema))
+        .route("/api/v1/databaseSchemas/name/{fqn}", named(DatabaseSchema))
+        .route("/api/v1/databaseSchemas/{id}/versions", versions(DatabaseSchema))
+        .route("/api/v1/databaseSchemas/{id}/versions/{version}", version(DatabaseSchema))
+        .route("/api/v1/databaseSchemas/restore", restore(DatabaseSchema))
+        .route("/api/v1/tables", collection(Table))
+        .route("/api/v1/tables/{id}", item(Table))
+        .route("/api/v1/tables/name/{fqn}", named(Table))
+        .route("/api/v1/tables/{id}/versions", versions(Table))
+        .route("/api/v1/tables/{id}/versions/{version}", version(Table))
+        .route("/api/v1/tables/restore", restore(Table))
+}
+
+fn collection(kind: Kind) -> MethodRouter<AppState> {
+    get(move |s, c, p| list(s, c, p, kind))
+        .put(move |s, c, b| save(s, c, b, kind, false))
+        .post(move |s, c, b| save(s, c, b, kind, true))
+}
+
+fn item(kind: Kind) -> MethodRouter<AppState> {
+    get(move |s, c, i, p| by_id(s, c, i, p, kind)).delete(move |s, c, i, p| delete(s, c, i, p, kind))
+}
+
+fn named(kind: Kind) -> MethodRouter<AppState> {
+    get(move |s, c, n, p| by_name(s, c, n, p, kind))
+}
+
+fn versions(kind: Kind) -> MethodRouter<AppState> {
+    get(move |s, c, i| list_versions(s, c, i, kind))
+}
+
+fn version(kind: Kind) -> MethodRouter<AppState> {
+    get(move |s, c, i| one_version(s, c, i, kind))
+}
+
+fn restore(kind: Kind) -> MethodRouter<AppState> {
+    put(move |s, c, b| restore_entity(s, c, b, kind))
+}
+
+fn show(state: &AppState, entity: &Entity, fields: &Fields) -> Value {
+    render(entity, &state.base_url, fields)
+}
+
+fn include(params: &Params) -> Result<Include, ApiError> {
+    Ok(Include::parse(params.get("include"))?)
+}
+
+async fn list(State(state): State<AppState>, _: Caller, params: Params, kind: Kind) -> Result<Json<Value>, ApiError> {
+    let fields = Fields::parse(kind, params.get("fields"))?;
+    let filters = ["service", "database", "databaseSchema"]
+        .into_iter()
+        .filter_map(|f| params.get(f).map(|v| (f.to_string(), v.to_string())))
+        .collect();
+    let query = ListQuery {
+        limit: params.limit()?,
+        after: params.get("after").map(str::to_string),
+        before: params.get("before").map(str::to_string),
+        include: include(&params)?,
+        filters,
+    };
+    let page = state.catalog.list(kind, &query).await?;
+    let data: Vec<Value> = page.items.iter().map(|e| show(&state, e, &fields)).collect();
+    let mut paging = json!({ "total": page.total });
+    if let Some(after) = page.after {
+        paging["after"] = json!(after);
+    }
+    if let Some(before) = page.before {
+        paging["before"] = json!(before);
+    }
+    Ok(Json(json!({ "data": data, "paging": paging })))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<Value>,
+    kind: Kind,
+    create_only: bool,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let write = if create_only {
+        Write::CreateOnly
+    } else {
+        // The route needs Create; changing an existing entity needs EditAll too, as in the original.
+        let denied = crate::route_access::operation_allowed(&state, &caller, kind.name(), "EditAll").await;
+        Write::CreateOrUpdate { update_denied: denied.err().map(|e| e.message) }
+    };
+    let (entity, outcome) = state.catalog.put(kind, body, &caller.name, write).await?;
+    let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(show(&state, &entity, &Fields::All))))
+}
+
+async fn by_id(
+    State(state): State<AppState>,
+    _: Caller,
+    PathParams(id): PathParams<String>,
+    params: Params,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let fields = Fields::parse(kind, params.get("fields"))?;
+    let entity = state.catalog.by_id(kind, &id, include(&params)?).await?;
+    Ok(Json(show(&state, &entity, &fields)))
+}
+
+/// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
+/// only after routing.
+async fn by_name(
+    State(state): State<AppState>,
+    _: Caller,
+    PathParams(fqn): PathParams<String>,
+    params: Params,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let fields = Fields::parse(kind, params.get("fields"))?;
+    let entity = state.catalog.by_name(kind, &fqn, include(&params)?).await?;
+    Ok(Json(show(&state, &entity, &fields)))
+}
+
+/// The original's `EntityHistory`: each version as a JSON text, newest first.
+async fn list_versions(
+    State(state): State<AppState>,
+    _: Caller,
+    PathParams(id): PathParams<String>,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let versions = state.catalog.versions(kind, &id).await?;
+    let texts: Vec<Value> = versions.iter().map(|v| json!(show(&state, v, &Fields::All).to_string())).collect();
+    Ok(Json(json!({ "entityType": kind.name(), "versions": texts })))
+}
+
+async fn one_version(
+    State(state): State<AppState>,
+    _: Caller,
+    PathParams((id, version)): PathParams<(String, String)>,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let entity = state.catalog.version(kind, &id, &version).await?;
+    Ok(Json(show(&state, &entity, &Fields::All)))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    params: Params,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
+    let entity = state.catalog.delete(kind, &id, hard, recursive, &caller.name).await?;
+    Ok(Json(show(&state, &entity, &Fields::All)))
+}
+
+#[derive(Deserialize)]
+struct RestoreEntity {
+    id: String,
+}
+
+async fn restore_entity(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    JsonBody(body): JsonBody<RestoreEntity>,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let entity = state.catalog.restore(kind, &body.id, &caller.name).await?;
+    Ok(Json(show(&state, &entity, &Fields::All)))
+}

@@ -1,0 +1,114 @@
+//! The contract with the official client: every kind of entity response Tessera gives is
+//! validated by the client's own 1.7 pydantic models (`Model.model_validate`, extra fields
+//! forbidden), in the venv `scripts/python-env.sh` makes. TESSERA_TEST_SKIP_PYTHON=1 skips it,
+//! saying so; otherwise a missing venv is built, and a failure to build fails the test.
+
+use crate::accounts::api;
+use crate::catalog::{bot_token, ingest};
+use crate::server;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+/// The venv's directory: TESSERA_INGESTION_VENV (set by scripts/test.sh), else made now.
+fn venv() -> PathBuf {
+    if let Ok(dir) = std::env::var("TESSERA_INGESTION_VENV") {
+        return PathBuf::from(dir);
+    }
+    let script = workspace().join("scripts/python-env.sh");
+    let output = Command::new("bash").arg(&script).output().expect("bash runs scripts/python-env.sh");
+    assert!(
+        output.status.success(),
+        "scripts/python-env.sh failed (set TESSERA_TEST_SKIP_PYTHON=1 to skip the contract test):\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&output.stdout).lines().last().unwrap_or_default().trim())
+}
+
+/// A GET that must succeed; its response joins those to check.
+async fn get(s: &crate::Server, token: &str, responses: &mut Vec<Value>, path: String, model: &str) -> Value {
+    let (status, body) = api(s, "GET", &path, token, None).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    responses.push(json!({"label": format!("GET {path}"), "model": model, "body": body.clone()}));
+    body
+}
+
+#[tokio::test]
+async fn every_entity_response_passes_the_clients_own_models() {
+    if std::env::var("TESSERA_TEST_SKIP_PYTHON").as_deref() == Ok("1") {
+        eprintln!("SKIPPED: the ingestion-client contract test (TESSERA_TEST_SKIP_PYTHON=1)");
+        return;
+    }
+    let s = server(&[]).await;
+    let bot = bot_token(&s).await;
+    let mut responses: Vec<Value> = Vec::new();
+    let model_of = |path: &str| match path {
+        p if p.contains("databaseServices") => "DatabaseService",
+        p if p.contains("databaseSchemas") => "DatabaseSchema",
+        p if p.contains("databases") => "Database",
+        _ => "Table",
+    };
+    for (path, body) in ingest(&s, &bot).await {
+        responses
+            .push(json!({"label": format!("PUT {path} {}", body["name"]), "model": model_of(&path), "body": body}));
+    }
+    for (collection, model, filter) in [
+        ("services/databaseServices", "DatabaseService", "owners"),
+        ("databases", "Database", "sourceHash&service=local_sqlite"),
+        ("databaseSchemas", "DatabaseSchema", "sourceHash&database=local_sqlite.sample"),
+        ("tables", "Table", "sourceHash&database=local_sqlite.sample.main"),
+    ] {
+        let list_model = format!("list:{model}");
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}?limit=100&fields={filter}"), &list_model).await;
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}?limit=2"), &list_model).await;
+        let all =
+            get(&s, &bot, &mut responses, format!("/api/v1/{collection}?fields=*&include=all"), &list_model).await;
+        let first = &all["data"][0];
+        let (id, fqn) = (first["id"].as_str().unwrap(), first["fullyQualifiedName"].as_str().unwrap());
+        let encoded = percent_encoding::utf8_percent_encode(fqn, percent_encoding::NON_ALPHANUMERIC).to_string();
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}/name/{encoded}?fields=*"), model).await;
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}/name/{encoded}"), model).await;
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}/{id}"), model).await;
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}/{id}/versions"), "EntityHistory").await;
+        get(&s, &bot, &mut responses, format!("/api/v1/{collection}/{id}/versions/0.1"), model).await;
+    }
+    // A second version with a change description, a soft delete, a restore, and every version.
+    let changed = json!({"name": "customers", "databaseSchema": "local_sqlite.sample.main", "sourceHash": "c2",
+        "description": "People", "columns": [{"name": "id", "dataType": "BIGINT", "constraint": "PRIMARY_KEY"},
+        {"name": "phone", "dataType": "VARCHAR", "dataLength": 20, "dataTypeDisplay": "VARCHAR(20)"}]});
+    let (status, v2) = api(&s, "PUT", "/api/v1/tables", &bot, Some(changed)).await;
+    assert_eq!((status, v2["version"].as_f64()), (StatusCode::OK, Some(0.2)), "{v2}");
+    let id = v2["id"].as_str().unwrap().to_string();
+    responses.push(json!({"label": "PUT changed customers", "model": "Table", "body": v2}));
+    let (_, deleted) =
+        api(&s, "DELETE", &format!("/api/v1/tables/{id}?recursive=true&hardDelete=false"), &bot, None).await;
+    responses.push(json!({"label": "DELETE customers", "model": "Table", "body": deleted}));
+    get(&s, &bot, &mut responses, "/api/v1/tables?include=deleted&fields=*".into(), "list:Table").await;
+    let (_, restored) = api(&s, "PUT", "/api/v1/tables/restore", &bot, Some(json!({"id": id}))).await;
+    responses.push(json!({"label": "PUT restore customers", "model": "Table", "body": restored}));
+    let (_, history) = api(&s, "GET", &format!("/api/v1/tables/{id}/versions"), &bot, None).await;
+    for (i, text) in history["versions"].as_array().unwrap().iter().enumerate() {
+        let body: Value = serde_json::from_str(text.as_str().unwrap()).unwrap();
+        responses.push(json!({"label": format!("customers version #{i}"), "model": "Table", "body": body}));
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("responses.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&responses).unwrap()).unwrap();
+    let checker = workspace().join("scripts/check_contract.py");
+    let output =
+        Command::new(venv().join("bin/python")).arg(&checker).arg(&file).output().expect("the venv's python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the 1.7 models refused responses:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(&format!("checked {} responses", responses.len())), "{stdout}");
+    eprintln!("{stdout}");
+}

@@ -1,0 +1,314 @@
+//! Catalog entities and their version history. Every read and write is an indexed lookup or a
+//! range over `fqn_hash` (see the migration): no query's cost grows with the size of the catalog
+//! beyond the rows it returns (and counts).
+
+use crate::query::fetch;
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct CatalogRow {
+    pub id: String,
+    /// The entity type (`table`, ...).
+    pub kind: String,
+    pub fqn: String,
+    /// One hash per FQN part, joined by `.` (computed by the catalog).
+    pub fqn_hash: String,
+    pub name: String,
+    /// The entity's JSON document.
+    pub body: String,
+    pub version: f64,
+    pub deleted: bool,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+/// Which rows a list or count covers. Bounds are exclusive; `""` and `"~"` mean unbounded (every
+/// hash sorts between them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogRange<'a> {
+    pub kind: &'a str,
+    pub lower: &'a str,
+    pub upper: &'a str,
+    /// `(false, false)` non-deleted only, `(true, true)` deleted only, `(false, true)` both.
+    pub deleted: (bool, bool),
+}
+
+impl CatalogRange<'_> {
+    pub const UNBOUNDED_LOWER: &'static str = "";
+    pub const UNBOUNDED_UPPER: &'static str = "~";
+}
+
+macro_rules! catalog_columns {
+    () => {
+        "id, kind, fqn, fqn_hash, name, body, version, deleted, updated_at, updated_by"
+    };
+}
+
+/// Runs `$body` inside one transaction on whichever pool the store holds; `$sql` turns a SQL text
+/// into the backend's dialect. An early `?` drops the transaction, which rolls it back.
+macro_rules! in_transaction {
+    ($store:expr, |$tx:ident, $sql:ident| $body:block) => {{
+        match &$store.pool {
+            $crate::Pool::Sqlite(pool) => {
+                let _writer = $store.sqlite_writer.lock().await;
+                let mut $tx = pool.begin().await.map_err(|e| $store.classify(e))?;
+                let $sql = |s: &'static str| sqlx::AssertSqlSafe(s.to_string());
+                let out = $body;
+                $tx.commit().await.map_err(|e| $store.classify(e))?;
+                out
+            }
+            $crate::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await.map_err(|e| $store.classify(e))?;
+                let $sql = |s: &'static str| sqlx::AssertSqlSafe($crate::query::to_postgres(s));
+                let out = $body;
+                $tx.commit().await.map_err(|e| $store.classify(e))?;
+                out
+            }
+        }
+    }};
+}
+
+const INSERT_VERSION: &str = "INSERT INTO catalog_versions (entity_id, version, body) VALUES (?, ?, ?)";
+const BY_ID: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE id = ?");
+const BY_HASH: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE kind = ? AND fqn_hash = ?");
+const UPDATE: &str = "UPDATE catalog_entities SET body = ?, version = ?, deleted = ?, updated_at = ?, updated_by = ? \
+     WHERE id = ? AND version = ?";
+macro_rules! list_sql {
+    ($order:literal) => {
+        concat!(
+            "SELECT ",
+            catalog_columns!(),
+            " FROM catalog_entities WHERE kind = ? AND deleted IN (?, ?) AND fqn_hash > ? AND fqn_hash < ? \
+             ORDER BY fqn_hash ",
+            $order,
+            " LIMIT ?"
+        )
+    };
+}
+const LIST_FORWARD: &str = list_sql!("ASC");
+const LIST_BACKWARD: &str = list_sql!("DESC");
+const COUNT: &str =
+    "SELECT COUNT(*) FROM catalog_entities WHERE kind = ? AND deleted IN (?, ?) AND fqn_hash > ? AND fqn_hash < ?";
+const DESCENDANTS: &str = concat!(
+    "SELECT ",
+    catalog_columns!(),
+    " FROM catalog_entities WHERE fqn_hash > ? AND fqn_hash < ? ORDER BY fqn_hash LIMIT ?"
+);
+const DELETE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id IN (SELECT id FROM catalog_entities \
+     WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?))";
+const DELETE_ENTITIES: &str = "DELETE FROM catalog_entities WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?)";
+const VERSIONS: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
+const VERSION: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
+
+/// Every query of this module that reads or changes existing rows (for the query-plan test).
+const READ_PATHS: &[&str] = &[
+    BY_ID,
+    BY_HASH,
+    UPDATE,
+    LIST_FORWARD,
+    LIST_BACKWARD,
+    COUNT,
+    DESCENDANTS,
+    DELETE_VERSIONS,
+    DELETE_ENTITIES,
+    VERSIONS,
+    VERSION,
+];
+
+impl Store {
+    pub async fn catalog_by_id(&self, id: &str) -> Result<Option<CatalogRow>, StoreError> {
+        fetch!(self, CatalogRow, fetch_optional, BY_ID, id)
+    }
+
+    pub async fn catalog_by_hash(&self, kind: &str, fqn_hash: &str) -> Result<Option<CatalogRow>, StoreError> {
+        fetch!(self, CatalogRow, fetch_optional, BY_HASH, kind, fqn_hash)
+    }
+
+    /// A new entity and its first version, together. Another entity of the same kind and FQN
+    /// makes this a [`StoreError::Conflict`].
+    pub async fn catalog_insert(&self, row: &CatalogRow) -> Result<(), StoreError> {
+        in_transaction!(self, |tx, sql| {
+            sqlx::query(sql(INSERT_VERSION))
+                .bind(&row.id)
+                .bind(row.version)
+                .bind(&row.body)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?;
+            sqlx::query(sql(concat!(
+                "INSERT INTO catalog_entities (",
+                catalog_columns!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )))
+            .bind(&row.id)
+            .bind(&row.kind)
+            .bind(&row.fqn)
+            .bind(&row.fqn_hash)
+            .bind(&row.name)
+            .bind(&row.body)
+            .bind(row.version)
+            .bind(row.deleted)
+            .bind(row.updated_at)
+            .bind(&row.updated_by)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.classify(e))?;
+        });
+        Ok(())
+    }
+
+    /// A new version of an existing entity, if it is still at `previous_version`; a concurrent
+    /// writer got there first otherwise, and this is a [`StoreError::Conflict`] (re-read, retry).
+    pub async fn catalog_update(&self, row: &CatalogRow, previous_version: f64) -> Result<(), StoreError> {
+        in_transaction!(self, |tx, sql| {
+            // The (entity, version) key makes two writers of the same next version collide here.
+            sqlx::query(sql(INSERT_VERSION))
+                .bind(&row.id)
+                .bind(row.version)
+                .bind(&row.body)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let updated = sqlx::query(sql(UPDATE))
+                .bind(&row.body)
+                .bind(row.version)
+                .bind(row.deleted)
+                .bind(row.updated_at)
+                .bind(&row.updated_by)
+                .bind(&row.id)
+                .bind(previous_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?
+                .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Conflict { detail: format!("{} changed meanwhile", row.fqn) });
+            }
+        });
+        Ok(())
+    }
+
+    /// One page in `fqn_hash` order (descending when `backwards`, for `before` cursors).
+    pub async fn catalog_list(
+        &self,
+        range: &CatalogRange<'_>,
+        limit: i64,
+        backwards: bool,
+    ) -> Result<Vec<CatalogRow>, StoreError> {
+        let sql = if backwards { LIST_BACKWARD } else { LIST_FORWARD };
+        fetch!(
+            self,
+            CatalogRow,
+            fetch_all,
+            sql,
+            range.kind,
+            range.deleted.0,
+            range.deleted.1,
+            range.lower,
+            range.upper,
+            limit
+        )
+    }
+
+    pub async fn catalog_count(&self, range: &CatalogRange<'_>) -> Result<i64, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Count(i64);
+        let count = fetch!(
+            self,
+            Count,
+            fetch_one,
+            COUNT,
+            range.kind,
+            range.deleted.0,
+            range.deleted.1,
+            range.lower,
+            range.upper
+        )?;
+        Ok(count.0)
+    }
+
+    /// Entities of any kind under an FQN hash (its descendants) after `after` (`""` from the
+    /// start), in key order, at most `limit`.
+    pub async fn catalog_descendants(
+        &self,
+        fqn_hash: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<CatalogRow>, StoreError> {
+        let (lower, upper) = (format!("{fqn_hash}."), format!("{fqn_hash}/"));
+        let lower = if after > lower.as_str() { after.to_string() } else { lower };
+        fetch!(self, CatalogRow, fetch_all, DESCENDANTS, &lower, &upper, limit)
+    }
+
+    /// Removes an entity, its descendants and all their versions, in one transaction.
+    pub async fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> Result<u64, StoreError> {
+        let (lower, upper) = (format!("{fqn_hash}."), format!("{fqn_hash}/"));
+        let removed = in_transaction!(self, |tx, sql| {
+            sqlx::query(sql(DELETE_VERSIONS))
+                .bind(id)
+                .bind(&lower)
+                .bind(&upper)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?;
+            sqlx::query(sql(DELETE_ENTITIES))
+                .bind(id)
+                .bind(&lower)
+                .bind(&upper)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?
+                .rows_affected()
+        });
+        Ok(removed)
+    }
+
+    /// Every stored version's document, newest first.
+    pub async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Body(String);
+        let rows = fetch!(self, Body, fetch_all, VERSIONS, id)?;
+        Ok(rows.into_iter().map(|b| b.0).collect())
+    }
+
+    pub async fn catalog_version(&self, id: &str, version: f64) -> Result<Option<String>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Body(String);
+        let row = fetch!(self, Body, fetch_optional, VERSION, id, version)?;
+        Ok(row.map(|b| b.0))
+    }
+
+    /// For tests: how many rows the catalog tables hold.
+    #[doc(hidden)]
+    pub async fn catalog_row_counts(&self) -> Result<(i64, i64), StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Counts(i64, i64);
+        let c = fetch!(
+            self,
+            Counts,
+            fetch_one,
+            "SELECT (SELECT COUNT(*) FROM catalog_entities), (SELECT COUNT(*) FROM catalog_versions)"
+        )?;
+        Ok((c.0, c.1))
+    }
+
+    /// For tests: SQLite's query plan of every catalog query that reads or changes stored rows
+    /// (`None` on PostgreSQL), so a test can prove none of them scans a whole table.
+    #[doc(hidden)]
+    pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
+        let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
+        let mut plans = Vec::new();
+        for sql in READ_PATHS {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let placeholders = sql.matches('?').count();
+            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));
+            for _ in 0..placeholders {
+                query = query.bind("x");
+            }
+            let rows = query.fetch_all(pool).await.map_err(|e| self.classify(e))?;
+            let detail = rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ");
+            plans.push((sql.to_string(), detail));
+        }
+        Ok(Some(plans))
+    }
+}
