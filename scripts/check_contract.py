@@ -17,6 +17,7 @@ warnings.filterwarnings("ignore")
 
 from metadata.generated.schema.entity.data.database import Database  # noqa: E402
 from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema  # noqa: E402
+from metadata.generated.schema.entity.data.storedProcedure import StoredProcedure  # noqa: E402
 from metadata.generated.schema.entity.data.table import Table  # noqa: E402
 from metadata.generated.schema.entity.services.databaseService import DatabaseService  # noqa: E402
 from metadata.generated.schema.type.entityHistory import EntityVersionHistory  # noqa: E402
@@ -28,6 +29,7 @@ MODELS = {
     "Database": Database,
     "DatabaseSchema": DatabaseSchema,
     "Table": Table,
+    "StoredProcedure": StoredProcedure,
 }
 
 

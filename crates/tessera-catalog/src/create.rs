@@ -58,6 +58,21 @@ pub const DATABASE_SERVICE_TYPES: &[&str] = &[
     "Cockroach",
 ];
 
+/// The 1.7 `storedProcedure.json` languages and types.
+pub const STORED_PROCEDURE_LANGUAGES: &[&str] =
+    &["SQL", "Java", "JavaScript", "Python", "External", "Scala", "Snowflake Scripting"];
+pub const STORED_PROCEDURE_TYPES: &[&str] = &["StoredProcedure", "UDF", "StoredPackage"];
+
+/// `{"code": "...", "language": "SQL"}`, nothing else (the 1.7 model forbids extra fields).
+fn stored_procedure_code(value: &Value) -> bool {
+    let Some(object) = value.as_object() else { return false };
+    object.iter().all(|(key, v)| match key.as_str() {
+        "code" => v.is_string(),
+        "language" => v.as_str().is_some_and(|l| STORED_PROCEDURE_LANGUAGES.contains(&l)),
+        _ => false,
+    })
+}
+
 /// A checked create request, before its parent is resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
@@ -115,6 +130,12 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         // Connection settings carry passwords in clear; until they are encrypted at rest they are
         // accepted and not stored (docs/compatibility.md).
         body.remove("connection");
+    }
+    if kind == Kind::StoredProcedure && !body.contains_key("storedProcedureCode") {
+        return Err(invalid(
+            "storedProcedureCode is required in CreateStoredProcedureRequest ({\"code\": \"...\", \"language\": \"SQL\"})"
+                .into(),
+        ));
     }
     if kind == Kind::Table && !body.contains_key("columns") {
         return Err(invalid("columns is required in CreateTableRequest (a list, possibly empty)".into()));
@@ -175,6 +196,8 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
             value.is_string()
         }
         "tableType" => value.as_str().is_some_and(|t| column::TABLE_TYPES.contains(&t)),
+        "storedProcedureCode" => stored_procedure_code(value),
+        "storedProcedureType" => value.as_str().is_some_and(|t| STORED_PROCEDURE_TYPES.contains(&t)),
         "columns" | "tableConstraints" => value.is_array(),
         "default" => value.is_boolean(),
         "retentionPeriod" | "locationPath" => value.is_string(),
@@ -187,6 +210,11 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
         "tableType" => format!("tableType {value} is not one of {}", column::TABLE_TYPES.join(", ")),
         "columns" | "tableConstraints" => format!("{key} must be a list"),
         "default" => format!("{key} must be true or false"),
+        "storedProcedureCode" => format!(
+            "{key} must be an object with a string code and an optional language ({})",
+            STORED_PROCEDURE_LANGUAGES.join(", ")
+        ),
+        "storedProcedureType" => format!("{key} {value} is not one of {}", STORED_PROCEDURE_TYPES.join(", ")),
         _ => format!("{key} must be a string"),
     }))
 }
@@ -265,5 +293,13 @@ mod tests {
                 .contains("tableType")
         );
         assert!(err(Kind::Database, json!([1])).contains("JSON object"));
+        let procedure = |code: Value| json!({"name": "p", "databaseSchema": "a.b.c", "storedProcedureCode": code});
+        assert!(parse(Kind::StoredProcedure, procedure(json!({"code": "select 1", "language": "SQL"}))).is_ok());
+        assert!(err(Kind::StoredProcedure, json!({"name": "p", "databaseSchema": "a.b.c"})).contains("required"));
+        assert!(err(Kind::StoredProcedure, procedure(json!({"code": 1}))).contains("storedProcedureCode must be"));
+        assert!(
+            err(Kind::StoredProcedure, procedure(json!({"code": "x", "language": "Cobol"})))
+                .contains("storedProcedureCode must be")
+        );
     }
 }

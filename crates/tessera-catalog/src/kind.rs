@@ -9,10 +9,12 @@ pub enum Kind {
     Database,
     DatabaseSchema,
     Table,
+    StoredProcedure,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::DatabaseService, Kind::Database, Kind::DatabaseSchema, Kind::Table];
+    pub const ALL: [Kind; 5] =
+        [Kind::DatabaseService, Kind::Database, Kind::DatabaseSchema, Kind::Table, Kind::StoredProcedure];
 
     /// The entity type as the original names it (references' `type`, authorization resources).
     pub fn name(self) -> &'static str {
@@ -21,6 +23,7 @@ impl Kind {
             Kind::Database => "database",
             Kind::DatabaseSchema => "databaseSchema",
             Kind::Table => "table",
+            Kind::StoredProcedure => "storedProcedure",
         }
     }
 
@@ -35,6 +38,7 @@ impl Kind {
             Kind::Database => "databases",
             Kind::DatabaseSchema => "databaseSchemas",
             Kind::Table => "tables",
+            Kind::StoredProcedure => "storedProcedures",
         }
     }
 
@@ -43,7 +47,7 @@ impl Kind {
             Kind::DatabaseService => None,
             Kind::Database => Some(Kind::DatabaseService),
             Kind::DatabaseSchema => Some(Kind::Database),
-            Kind::Table => Some(Kind::DatabaseSchema),
+            Kind::Table | Kind::StoredProcedure => Some(Kind::DatabaseSchema),
         }
     }
 
@@ -90,6 +94,18 @@ impl Kind {
                 "lifeCycle",
                 "sourceHash",
             ],
+            Kind::StoredProcedure => &[
+                "displayName",
+                "description",
+                "tags",
+                "owners",
+                "storedProcedureCode",
+                "storedProcedureType",
+                "extension",
+                "sourceUrl",
+                "lifeCycle",
+                "sourceHash",
+            ],
         }
     }
 
@@ -100,6 +116,7 @@ impl Kind {
             Kind::DatabaseService => &["dataProducts", "domain", "ingestionRunner"],
             Kind::Database | Kind::DatabaseSchema => &["dataProducts", "domain"],
             Kind::Table => &["dataProducts", "domain", "dataModel"],
+            Kind::StoredProcedure => &["dataProducts", "domain"],
         }
     }
 
@@ -162,6 +179,17 @@ impl Kind {
                 "certification",
                 "profile",
                 "location",
+            ],
+            Kind::StoredProcedure => &[
+                "owners",
+                "tags",
+                "followers",
+                "votes",
+                "extension",
+                "domain",
+                "sourceHash",
+                "lifeCycle",
+                "dataProducts",
             ],
         }
     }

@@ -121,7 +121,9 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
             Kind::DatabaseService => false,
             Kind::Database => field == "service",
             Kind::DatabaseSchema => matches!(field.as_str(), "service" | "database"),
-            Kind::Table => matches!(field.as_str(), "service" | "database" | "databaseSchema"),
+            Kind::Table | Kind::StoredProcedure => {
+                matches!(field.as_str(), "service" | "database" | "databaseSchema")
+            }
         };
         if !allowed {
             continue; // the original ignores filters a type does not have

@@ -40,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/tables/{id}/versions", versions(Table))
         .route("/api/v1/tables/{id}/versions/{version}", version(Table))
         .route("/api/v1/tables/restore", restore(Table))
+        .route("/api/v1/storedProcedures", collection(StoredProcedure))
+        .route("/api/v1/storedProcedures/{id}", item(StoredProcedure))
+        .route("/api/v1/storedProcedures/name/{fqn}", named(StoredProcedure))
+        .route("/api/v1/storedProcedures/{id}/versions", versions(StoredProcedure))
+        .route("/api/v1/storedProcedures/{id}/versions/{version}", version(StoredProcedure))
+        .route("/api/v1/storedProcedures/restore", restore(StoredProcedure))
 }
 
 fn collection(kind: Kind) -> MethodRouter<AppState> {

@@ -124,6 +124,15 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tables/{id}/versions", Operation("table", "ViewBasic")),
     ("GET", "/api/v1/tables/{id}/versions/{version}", Operation("table", "ViewBasic")),
     ("PUT", "/api/v1/tables/restore", Operation("table", "EditAll")),
+    ("GET", "/api/v1/storedProcedures", Operation("storedProcedure", "ViewBasic")),
+    ("PUT", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),
+    ("POST", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),
+    ("GET", "/api/v1/storedProcedures/{id}", Operation("storedProcedure", "ViewBasic")),
+    ("DELETE", "/api/v1/storedProcedures/{id}", Operation("storedProcedure", "Delete")),
+    ("GET", "/api/v1/storedProcedures/name/{fqn}", Operation("storedProcedure", "ViewBasic")),
+    ("GET", "/api/v1/storedProcedures/{id}/versions", Operation("storedProcedure", "ViewBasic")),
+    ("GET", "/api/v1/storedProcedures/{id}/versions/{version}", Operation("storedProcedure", "ViewBasic")),
+    ("PUT", "/api/v1/storedProcedures/restore", Operation("storedProcedure", "EditAll")),
 ];
 
 pub fn declared(method: &str, template: &str) -> Option<Access> {

@@ -65,6 +65,13 @@ pub async fn ingest(s: &Server, token: &str) -> Vec<(String, Value)> {
         "columns": [{"name": "weird.col", "dataType": "TEXT"}]}),
     )
     .await;
+    put(
+        "/api/v1/storedProcedures",
+        json!({"name": "refresh_totals", "databaseSchema": "local_sqlite.sample.main", "sourceHash": "p1",
+        "storedProcedureCode": {"language": "SQL", "code": "BEGIN UPDATE orders SET total = total; END"},
+        "storedProcedureType": "StoredProcedure"}),
+    )
+    .await;
     responses
 }
 

@@ -51,6 +51,7 @@ async fn every_entity_response_passes_the_clients_own_models() {
         p if p.contains("databaseServices") => "DatabaseService",
         p if p.contains("databaseSchemas") => "DatabaseSchema",
         p if p.contains("databases") => "Database",
+        p if p.contains("storedProcedures") => "StoredProcedure",
         _ => "Table",
     };
     for (path, body) in ingest(&s, &bot).await {
@@ -62,6 +63,7 @@ async fn every_entity_response_passes_the_clients_own_models() {
         ("databases", "Database", "sourceHash&service=local_sqlite"),
         ("databaseSchemas", "DatabaseSchema", "sourceHash&database=local_sqlite.sample"),
         ("tables", "Table", "sourceHash&database=local_sqlite.sample.main"),
+        ("storedProcedures", "StoredProcedure", "sourceHash&databaseSchema=local_sqlite.sample.main"),
     ] {
         let list_model = format!("list:{model}");
         get(&s, &bot, &mut responses, format!("/api/v1/{collection}?limit=100&fields={filter}"), &list_model).await;
