@@ -13,6 +13,7 @@ pub mod observe;
 mod permissions;
 pub mod public_paths;
 pub mod route_access;
+mod search;
 mod signin;
 mod signin_page;
 pub mod system;
@@ -124,6 +125,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(access_control::routes())
         .merge(permissions::routes())
         .merge(test_connections::routes())
+        .merge(search::routes())
         .merge(catalog::routes())
         // Inside routing, so it sees the matched route; runs after authentication (outer layer).
         .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))

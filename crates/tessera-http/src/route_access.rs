@@ -124,6 +124,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tables/{id}/versions", Operation("table", "ViewBasic")),
     ("GET", "/api/v1/tables/{id}/versions/{version}", Operation("table", "ViewBasic")),
     ("PUT", "/api/v1/tables/restore", Operation("table", "EditAll")),
+    ("GET", "/api/v1/search/fieldQuery", InHandler("ViewBasic on the entity type of the index")),
     ("GET", "/api/v1/storedProcedures", Operation("storedProcedure", "ViewBasic")),
     ("PUT", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),
     ("POST", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),

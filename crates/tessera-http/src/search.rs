@@ -1,0 +1,77 @@
+//! `GET /api/v1/search/fieldQuery`: the one search the ingestion client makes (resolving a foreign
+//! key's or a view's table by FQN), answered from the catalog itself, in Elasticsearch's hit shape.
+//! Tessera has no search engine: only exact `fullyQualifiedName` (or `name` of a service) lookups.
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::error::ApiError;
+use crate::extract::Params;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tessera_catalog::{CatalogError, Fields, Include, Kind, render};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/search/fieldQuery", get(field_query))
+}
+
+/// The original's index names for the kinds Tessera serves.
+const INDEXES: &[(&str, Kind)] = &[
+    ("database_service_search_index", Kind::DatabaseService),
+    ("database_search_index", Kind::Database),
+    ("database_schema_search_index", Kind::DatabaseSchema),
+    ("table_search_index", Kind::Table),
+    ("stored_procedure_search_index", Kind::StoredProcedure),
+];
+
+fn bad(message: String) -> ApiError {
+    ApiError::bad_request("invalid_search", message)
+}
+
+async fn field_query(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let index = params.get("index").unwrap_or("table_search_index");
+    let kind = INDEXES.iter().find(|(name, _)| *name == index).map(|(_, kind)| *kind).ok_or_else(|| {
+        let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).collect();
+        bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
+    })?;
+    crate::route_access::operation_allowed(&state, &caller, kind.name(), "ViewBasic").await?;
+    let field = params.get("fieldName").unwrap_or_default();
+    let service_name = field == "name" && kind == Kind::DatabaseService;
+    if field != "fullyQualifiedName" && !service_name {
+        return Err(bad(format!(
+            "fieldName {field:?} cannot be searched: Tessera answers fieldName=fullyQualifiedName (exact match) only"
+        )));
+    }
+    let value = params.get("fieldValue").ok_or_else(|| bad("fieldValue is required".into()))?;
+    let fqn = if service_name {
+        tessera_catalog::fqn::quote_name(value).map_err(|e| bad(format!("fieldValue: {e}")))?
+    } else {
+        value.to_string()
+    };
+    let include = match params.get("deleted") {
+        None | Some("false") => Include::NonDeleted,
+        Some("true") => Include::Deleted,
+        Some(other) => return Err(bad(format!("deleted must be true or false, not {other}"))),
+    };
+    let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
+    let hits = match state.catalog.by_name(kind, &fqn, include).await {
+        Ok(entity) if from == 0 && size > 0 => vec![render(&entity, &state.base_url, &Fields::All)],
+        Ok(_) | Err(CatalogError::NotFound { .. }) => vec![],
+        Err(other) => return Err(other.into()),
+    };
+    let total = hits.len();
+    let hits: Vec<Value> = hits.into_iter().map(|entity| json!({"_index": index, "_source": entity})).collect();
+    Ok(Json(json!({"hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}})))
+}
+
+fn number(params: &Params, name: &str, default: u64) -> Result<u64, ApiError> {
+    match params.get(name) {
+        None => Ok(default),
+        Some(text) => text.parse().map_err(|_| bad(format!("{name} must be a whole number, not {text:?}"))),
+    }
+}
