@@ -16,13 +16,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${TESSERA_PYTHON_ENV:-$ROOT/.venv-ingestion}
 CLIENT_VERSION=1.7.7.4
 # Bump when the pins below change, so existing venvs are rebuilt.
-RECIPE="openmetadata-ingestion==$CLIENT_VERSION cachetools; dbt-core<1.11; jaraco.context<6"
+# [postgres] brings psycopg2, for the PostgreSQL source of the acceptance runs.
+RECIPE="openmetadata-ingestion[postgres]==$CLIENT_VERSION cachetools; dbt-core<1.11; jaraco.context<6"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
 verify() {
     "$VENV/bin/metadata" --version >&2 &&
-        "$VENV/bin/python" -c 'import metadata.generated.schema.entity.data.table' >&2
+        "$VENV/bin/python" -c 'import metadata.generated.schema.entity.data.table, psycopg2' >&2
 }
 
 # Test binaries may ask for the venv at the same time: one builds it, the others wait and reuse it.
@@ -51,7 +52,7 @@ constraints=$(mktemp)
 trap 'rm -f "$constraints"' EXIT
 printf 'dbt-core<1.11\njaraco.context<6\n' >"$constraints"
 "$VENV/bin/pip" install --quiet --upgrade pip >&2
-"$VENV/bin/pip" install --quiet "openmetadata-ingestion==$CLIENT_VERSION" cachetools -c "$constraints" >&2
+"$VENV/bin/pip" install --quiet "openmetadata-ingestion[postgres]==$CLIENT_VERSION" cachetools -c "$constraints" >&2
 verify || { echo "error: the ingestion client was installed but does not import" >&2; exit 1; }
 echo "$RECIPE" >"$VENV/.tessera-recipe"
 log "python env ready in $(( $(date +%s) - start )) s"

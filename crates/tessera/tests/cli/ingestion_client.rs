@@ -7,11 +7,11 @@ use crate::support::{Env, stdout};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn workspace() -> PathBuf {
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
-fn venv() -> PathBuf {
+pub fn venv() -> PathBuf {
     if let Ok(dir) = std::env::var("TESSERA_INGESTION_VENV") {
         return PathBuf::from(dir);
     }

@@ -5,6 +5,7 @@ mod browser;
 mod check_env;
 mod demo;
 mod idp;
+mod ingest;
 mod ingestion_client;
 mod provider;
 pub mod replicas;

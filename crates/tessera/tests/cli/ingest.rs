@@ -1,0 +1,223 @@
+//! The official OpenMetadata ingestion client, unchanged (`metadata ingest` from
+//! `openmetadata-ingestion==1.7.7.4`), against the real binary with the `ingestion-bot` token
+//! Tessera issued: fresh and unchanged runs of a SQLite source (the unchanged one writes nothing),
+//! odd names and a revoked token, with Tessera on SQLite and on PostgreSQL. Not yet here (they need
+//! JSON Patch and ingestion pipelines): changed sources, forward foreign keys, pipeline status and a
+//! PostgreSQL source (its run hung in the first attempt; see the issue notes).
+
+use crate::ingestion_client::{venv, workspace as repo};
+use crate::replicas::fresh_postgres_database;
+use crate::support::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn skipped() -> bool {
+    let skip = std::env::var("TESSERA_TEST_SKIP_PYTHON").as_deref() == Ok("1");
+    if skip {
+        eprintln!("SKIPPED: `metadata ingest` runs of the official client (TESSERA_TEST_SKIP_PYTHON=1)");
+    }
+    skip
+}
+
+/// The venv's python: it has psycopg2 for PostgreSQL sources.
+fn python(args: &[&str]) {
+    let output = Command::new(venv().join("bin/python")).args(args).output().unwrap();
+    assert!(output.status.success(), "python3 {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A Tessera with its bot token written to a file (the client reads `jwtToken` from a file).
+struct Catalog {
+    env: Env,
+    server: Server,
+    token_file: PathBuf,
+}
+
+impl Catalog {
+    fn start(env: Env) -> Self {
+        let server = env.serve();
+        let output = env.run(&["token", "bot", "ingestion-bot"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let token_file = env.dir.path().join("ingestion-bot.token");
+        std::fs::write(&token_file, stdout(&output).trim()).unwrap();
+        Self { env, server, token_file }
+    }
+
+    fn token(&self) -> String {
+        std::fs::read_to_string(&self.token_file).unwrap()
+    }
+
+    /// A SQLite source of `kind` (see e2e/ingestion/sources.py).
+    fn source(&self, kind: &str, name: &str) -> PathBuf {
+        let path = self.env.dir.path().join(format!("{name}.db"));
+        python(&[repo().join("e2e/ingestion/sources.py").to_str().unwrap(), kind, path.to_str().unwrap()]);
+        path
+    }
+
+    /// Runs `metadata ingest` for `service` from the SQLite file `source`.
+    fn ingest(&self, service: &str, source: &Path, extra: &[&str]) -> Output {
+        let workflow = self.env.dir.path().join(format!("{service}.yaml"));
+        let mut args = vec![
+            repo().join("e2e/ingestion/workflow.py").display().to_string(),
+            workflow.display().to_string(),
+            "--server".into(),
+            self.server.api.clone(),
+            "--token-file".into(),
+            self.token_file.display().to_string(),
+            "--service".into(),
+            service.into(),
+            "--source".into(),
+            source.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        python(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        // The client sets no request timeout: a hung server must not hang the suite.
+        Command::new("timeout")
+            .arg("300")
+            .arg(venv().join("bin/metadata"))
+            .args(["ingest", "-c"])
+            .arg(&workflow)
+            .output()
+            .unwrap()
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let auth = format!("Bearer {}", self.token());
+        let (status, body) = get_with(&format!("{}{path}", self.server.api), &[("Authorization", &auth)]).unwrap();
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+
+    /// Requests that change something (PUT, POST, PATCH, DELETE) served so far, from the metrics.
+    fn writes(&self) -> u64 {
+        let (_, text) = get(&format!("{}/prometheus", self.server.admin)).unwrap();
+        text.lines()
+            .filter(|l| l.starts_with("http_requests_total{") && l.contains("route=\"/api/"))
+            .filter(|l| ["PUT", "POST", "PATCH", "DELETE"].iter().any(|m| l.contains(&format!("method=\"{m}\""))))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>() as u64
+    }
+}
+
+/// An admin's token, signed with the server's key from its data dir, as Tessera issues them.
+fn admin_token(env: &Env) -> String {
+    let config = tessera_config::JwtConfig {
+        key_files: None,
+        issuer: "open-metadata.org".into(),
+        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+    };
+    let keys = tessera_auth::SigningKeys::load_or_generate(&config, &env.data_dir()).unwrap();
+    let subject = tessera_auth::Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
+    let now = tessera_auth::verify::unix_now();
+    keys.mint("open-metadata.org", &subject, tessera_auth::TokenType::OmUser, tessera_auth::Expiry::OneHour, now).token
+}
+
+fn green(output: &Output) {
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "metadata ingest failed ({}):\n{}", output.status, tail(&text, 60));
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn column_names(table: &Value) -> Vec<&str> {
+    table["columns"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect()
+}
+
+/// Fresh and unchanged runs against one Tessera (its store given by `env`).
+fn fresh_and_unchanged(env: Env) {
+    let catalog = Catalog::start(env);
+    let source = catalog.source("basic", "shop");
+
+    green(&catalog.ingest("local_sqlite", &source, &[]));
+    let (status, customers) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.customers?fields=*");
+    assert_eq!(status, 200, "{customers}");
+    assert_eq!(column_names(&customers), ["id", "name", "email", "created_at"]);
+    let (_, orders) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.orders?fields=tableConstraints");
+    let foreign = orders["tableConstraints"].as_array().unwrap().iter().find(|c| c["constraintType"] == "FOREIGN_KEY");
+    assert_eq!(
+        foreign.map(|c| c["referredColumns"].clone()),
+        Some(serde_json::json!(["local_sqlite.sample.main.customers.id"])),
+        "{orders}"
+    );
+    let (_, view) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.big_orders?fields=schemaDefinition");
+    assert_eq!(view["tableType"], "View", "{view}");
+    assert!(view["schemaDefinition"].as_str().is_some_and(|d| d.contains("amount > 100")), "{view}");
+
+    // Unchanged source: the client compares sourceHash and writes nothing.
+    let before = catalog.writes();
+    green(&catalog.ingest("local_sqlite", &source, &[]));
+    assert_eq!(catalog.writes() - before, 0, "an unchanged re-run must not write");
+}
+
+#[test]
+fn the_official_client_ingests_a_sqlite_source_into_tessera_on_sqlite() {
+    if skipped() {
+        return;
+    }
+    fresh_and_unchanged(Env::new());
+}
+
+#[test]
+fn the_official_client_ingests_a_sqlite_source_into_tessera_on_postgres() {
+    if skipped() {
+        return;
+    }
+    let Some(database) = fresh_postgres_database() else { return };
+    fresh_and_unchanged(Env::new().set("DATABASE_URL", &database));
+}
+
+#[test]
+fn odd_names_round_trip() {
+    if skipped() {
+        return;
+    }
+    let catalog = Catalog::start(Env::new());
+    let odd = catalog.source("odd-names", "odd");
+    // A space needs no quotes in an FQN; a dot does.
+    green(&catalog.ingest("odd service", &odd, &[]));
+    for fqn in ["odd service.sample.main.\"my.table\"", "odd service.sample.main.two words"] {
+        let encoded = percent_encoding::utf8_percent_encode(fqn, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let (status, table) = catalog.get(&format!("/api/v1/tables/name/{encoded}"));
+        assert_eq!((status, table["fullyQualifiedName"].as_str()), (200, Some(fqn)), "{fqn}: {table}");
+    }
+    let (_, my_table) = catalog.get("/api/v1/tables/name/odd%20service.sample.main.%22my.table%22");
+    assert_eq!(my_table["columns"][0]["fullyQualifiedName"], "odd service.sample.main.\"my.table\".\"weird.col\"");
+    let (status, _) = catalog.get("/api/v1/tables/name/odd%20service.sample.main.caf%C3%A9_%C3%BCn%C3%AFcode");
+    assert_eq!(status, 200, "non-ASCII names");
+}
+
+#[test]
+fn a_revoked_bot_token_fails_the_run_with_tesseras_message() {
+    if skipped() {
+        return;
+    }
+    let catalog = Catalog::start(Env::new());
+    let source = catalog.source("basic", "revoked");
+    let old = catalog.token();
+    // An admin regenerates the bot's token: the one in the client's file is now refused.
+    let admin = format!("Bearer {}", admin_token(&catalog.env));
+    let (status, bot) =
+        get_with(&format!("{}/api/v1/bots/name/ingestion-bot", catalog.server.api), &[("Authorization", &admin)])
+            .unwrap();
+    assert_eq!(status, 200, "{bot}");
+    let id = serde_json::from_str::<Value>(&bot).unwrap()["botUser"]["id"].as_str().unwrap().to_string();
+    let (status, body) = send(
+        "PUT",
+        &format!("{}/api/v1/users/generateToken/{id}", catalog.server.api),
+        &[("Authorization", &admin)],
+        Some(r#"{"JWTTokenExpiry":"Unlimited"}"#),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    std::fs::write(&catalog.token_file, old).unwrap();
+    let output = catalog.ingest("revoked", &source, &[]);
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(!output.status.success(), "{}", tail(&text, 30));
+    assert!(
+        text.contains("does not match the current bot's token"),
+        "Tessera's 401 message reaches the operator:\n{}",
+        tail(&text, 30)
+    );
+}
