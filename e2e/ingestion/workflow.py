@@ -33,6 +33,14 @@ def connection(args: argparse.Namespace) -> tuple[str, dict]:
     return "sqlite", {"type": "SQLite", "database": args.database, "databaseMode": args.source}
 
 
+def source_config(source_type: str) -> dict:
+    config = {"type": "DatabaseMetadata"}
+    if source_type == "postgres":
+        # Otherwise the client also walks information_schema and pg_catalog: hundreds of tables.
+        config["schemaFilterPattern"] = {"includes": ["^public$"]}
+    return config
+
+
 def workflow(args: argparse.Namespace) -> dict:
     source_type, config = connection(args)
     doc = {
@@ -40,7 +48,7 @@ def workflow(args: argparse.Namespace) -> dict:
             "type": source_type,
             "serviceName": args.service,
             "serviceConnection": {"config": config},
-            "sourceConfig": {"config": {"type": "DatabaseMetadata"}},
+            "sourceConfig": {"config": source_config(source_type)},
         },
         "sink": {"type": "metadata-rest", "config": {}},
         "workflowConfig": {

@@ -1,9 +1,9 @@
 //! The official OpenMetadata ingestion client, unchanged (`metadata ingest` from
 //! `openmetadata-ingestion==1.7.7.4`), against the real binary with the `ingestion-bot` token
 //! Tessera issued: fresh and unchanged runs of a SQLite source (the unchanged one writes nothing),
-//! odd names and a revoked token, with Tessera on SQLite and on PostgreSQL. Not yet here (they need
-//! JSON Patch and ingestion pipelines): changed sources, forward foreign keys, pipeline status and a
-//! PostgreSQL source (its run hung in the first attempt; see the issue notes).
+//! odd names, a revoked token and a PostgreSQL source, with Tessera on SQLite and on PostgreSQL. Not
+//! yet here (they need JSON Patch and ingestion pipelines): changed sources, forward foreign keys and
+//! pipeline status.
 
 use crate::ingestion_client::{venv, workspace as repo};
 use crate::replicas::fresh_postgres_database;
@@ -220,4 +220,27 @@ fn a_revoked_bot_token_fails_the_run_with_tesseras_message() {
         "Tessera's 401 message reaches the operator:\n{}",
         tail(&text, 30)
     );
+}
+
+#[test]
+fn a_postgresql_source() {
+    if skipped() {
+        return;
+    }
+    let Some(source) = fresh_postgres_database() else { return };
+    let database = source.rsplit('/').next().unwrap().to_string();
+    python(&[repo().join("e2e/ingestion/sources.py").to_str().unwrap(), "basic", &source]);
+    let catalog = Catalog::start(Env::new());
+    green(&catalog.ingest("pg_shop", Path::new(&source), &[]));
+    let (status, orders) =
+        catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.orders?fields=tableConstraints"));
+    assert_eq!(status, 200, "{orders}");
+    assert_eq!(column_names(&orders), ["id", "customer_id", "amount", "placed_at"]);
+    let referred = format!("pg_shop.{database}.public.customers.id");
+    let constraints = orders["tableConstraints"].as_array().cloned().unwrap_or_default();
+    assert!(constraints.iter().any(|c| c["referredColumns"][0] == referred.as_str()), "{orders}");
+    let (_, view) = catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.big_orders"));
+    assert_eq!(view["tableType"], "View", "{view}");
+    let (_, service) = catalog.get("/api/v1/services/databaseServices/name/pg_shop");
+    assert_eq!(service["serviceType"], "Postgres", "{service}");
 }
