@@ -3,7 +3,8 @@
 Run inside the ingestion venv (scripts/python-env.sh):
     .venv-ingestion/bin/python scripts/check_contract.py responses.json
 
-The file is a list of {"label", "model", "body"}. `model` is an entity model name, "list:<Model>"
+The file is a list of {"label", "model", "body"}; a label starts with the request's method
+("PATCH /api/v1/tables/..."), and the summary counts responses per method. `model` is an entity model name, "list:<Model>"
 for a list response (each item validated, `paging` as the client reads it), or "EntityHistory".
 Also checks every FQN against the client's own builder (metadata.utils.fqn). Exits 1 on any
 failure, naming the response and the field.
@@ -75,6 +76,7 @@ def main(path):
         responses = json.load(handle)
     failures = []
     counts = {}
+    methods = {}
     for response in responses:
         label, model, body = response["label"], response["model"], response["body"]
         if model.startswith("list:"):
@@ -98,10 +100,14 @@ def main(path):
         else:
             check_entity(model, body, failures, label)
         counts[model] = counts.get(model, 0) + 1
+        method = label.split(" ", 1)[0]
+        if method in ("GET", "PUT", "POST", "PATCH", "DELETE"):
+            methods[method] = methods.get(method, 0) + 1
     for failure in failures:
         print(f"FAIL {failure}")
     summary = ", ".join(f"{n} {m}" for m, n in sorted(counts.items()))
-    print(f"checked {len(responses)} responses ({summary}) with openmetadata-ingestion 1.7 models")
+    by_method = ", ".join(f"{n} {m}" for m, n in sorted(methods.items()))
+    print(f"checked {len(responses)} responses ({summary}; {by_method}) with openmetadata-ingestion 1.7 models")
     return 1 if failures else 0
 
 

@@ -4,7 +4,8 @@
 
 Creates a service, a database, a schema and tables (a foreign key, a view, odd names) with the
 client's create-or-update, reads them back by the FQNs the client builds itself, lists with the
-client's paging, reads versions, deletes and checks "not found". Exits 1 with the reason on the
+client's paging, reads versions, patches (JSON Patch through the client's own patch mixin), deletes
+and checks "not found". Exits 1 with the reason on the
 first failure. Every response is parsed by the client's extra-forbidding 1.7 models on the way.
 """
 
@@ -109,6 +110,35 @@ def main(api, token_file):
     page = client.list_entities(entity=DatabaseSchema, params={"database": database.fullyQualifiedName.root})
     check(page.total == 1 and page.entities[0].id == schema.id, "schemas of the database")
 
+    # The client's own JSON Patch (OMetaPatchMixin.patch, as the topology runner calls it for a
+    # changed source and for a forward foreign key), then its description helpers.
+    big_fqn = fqn._build(service_name, "sample", "main", "big_orders")
+    big = client.get_by_name(entity=Table, fqn=big_fqn, fields=["*"])
+    changed_big = big.model_copy(deep=True)
+    changed_big.columns.append(column("phone", "VARCHAR"))
+    changed_big.sourceHash = "h-big-2"
+    changed_big.tableConstraints = [
+        TableConstraint(
+            constraintType="FOREIGN_KEY",
+            columns=["customer_id"],
+            referredColumns=[fqn._build(service_name, "sample", "main", "customers", "id")],
+            relationshipType="MANY_TO_ONE",
+        )
+    ]
+    patched = client.patch(entity=Table, source=big, destination=changed_big, skip_on_failure=False)
+    check(patched is not None and patched.version.root == 0.2, f"patched to version {patched and patched.version}")
+    check(patched.columns[-1].fullyQualifiedName.root == fqn._build(*fqn.split(big_fqn), "phone"), "patched column FQN")
+    check(patched.sourceHash == "h-big-2" and len(patched.tableConstraints) == 1, "sourceHash and foreign key patched")
+    again = client.patch(entity=Table, source=patched, destination=patched.model_copy(deep=True), skip_on_failure=False)
+    check(again is None, "an empty patch is not sent")
+    described = client.patch_description(entity=Database, source=database, description="Sample", force=True)
+    check(described is not None and described.description.root == "Sample", "patch_description")
+    column_fqn = fqn._build(*fqn.split(big_fqn), "id")
+    described = client.patch_column_description(table=patched, column_fqn=column_fqn, description="The key", force=True)
+    check(described is not None and described.columns[0].description.root == "The key", "patch_column_description")
+    reread = client.get_by_name(entity=Table, fqn=big_fqn, fields=["*"])
+    check(reread.version.root == 0.3 and reread.columns[0].description.root == "The key", "patches read back")
+
     # A new version, its history, and the old version as it was.
     changed = CreateTableRequest(
         name="customers",
@@ -129,7 +159,7 @@ def main(api, token_file):
     check(client.get_by_name(entity=Table, fqn=customers.fullyQualifiedName.root) is None, "soft-deleted is not found")
     client.delete(entity=DatabaseService, entity_id=service.id, recursive=True, hard_delete=True)
     check(client.get_by_id(entity=Table, entity_id=orders.id) is None, "hard and recursive delete")
-    print(f"client round trip ok: {len(names)} tables, versions, paging, deletes")
+    print(f"client round trip ok: {len(names)} tables, versions, paging, patches, deletes")
 
 
 if __name__ == "__main__":

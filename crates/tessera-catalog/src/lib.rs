@@ -1,6 +1,7 @@
 //! The catalog's domain: data-asset entities (`databaseService`, `database`, `databaseSchema`,
 //! `table`), their fully qualified names exactly as the ingestion client builds them, create
-//! requests checked against the 1.7 shapes, versions with change descriptions, `sourceHash`.
+//! requests checked against the 1.7 shapes, versions with change descriptions, `sourceHash`,
+//! JSON Patch.
 //! Knows the store's functions, never SQL; knows nothing of HTTP.
 
 pub mod change;
@@ -13,6 +14,7 @@ pub mod hash;
 pub mod kind;
 mod labels;
 mod list;
+mod patch;
 mod service;
 
 pub use entity::{Entity, Fields, render};

@@ -42,7 +42,7 @@ pub struct Catalog {
 }
 
 /// Concurrent writers of one entity retry this often before giving up with a conflict.
-const WRITE_ATTEMPTS: usize = 4;
+pub(crate) const WRITE_ATTEMPTS: usize = 4;
 /// Descendants are deleted or restored in batches of this size.
 const BATCH: i64 = 500;
 
@@ -164,7 +164,7 @@ impl Catalog {
 
     /// Stamps the next version with its change description and writes it (a conflict if another
     /// writer moved the entity on meanwhile).
-    async fn write_version(
+    pub(crate) async fn write_version(
         &self,
         stored: &Entity,
         mut entity: Entity,

@@ -283,3 +283,216 @@ async fn concurrent_first_writes_of_one_fqn_make_one_entity() {
         assert!(!versions.is_empty() && versions.len() <= 8);
     }
 }
+
+#[tokio::test]
+async fn json_patch_goes_through_the_put_checks_and_versions() {
+    const BASE: &str = "http://localhost:8585";
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        seed(&c, "svc").await;
+        let schema = "svc.sample.main";
+        let (customers, _) = c.put(Kind::Table, table(schema, "customers", "c1"), "bot", PUT).await.unwrap();
+        let mut orders = table(schema, "orders", "o1");
+        orders["columns"].as_array_mut().unwrap().push(json!({"name": "customer_id", "dataType": "INT"}));
+        orders["tableConstraints"] = json!([]);
+        let (orders, _) = c.put(Kind::Table, orders, "bot", PUT).await.unwrap();
+        let patch = |kind, id: &str, body: Value| {
+            let c = c.clone();
+            let id = id.to_string();
+            async move { c.patch(kind, &id, body, "ingestion-bot", BASE).await }
+        };
+
+        // The client's changed-source patch: a column added, the new sourceHash.
+        let (v2, outcome) = patch(
+            Kind::Table,
+            customers.id(),
+            json!([
+            {"op": "add", "path": "/columns/1", "value": {"name": "phone", "dataType": "VARCHAR", "dataLength": 20,
+                "dataTypeDisplay": "VARCHAR(20)", "constraint": "NULL", "fullyQualifiedName": "wrong.fqn"}},
+            {"op": "replace", "path": "/sourceHash", "value": "c2"}]),
+        )
+        .await
+        .unwrap();
+        assert_eq!((outcome, v2.version(), v2.source_hash()), (Outcome::Updated, 0.2, Some("c2")));
+        assert_eq!(v2.doc["columns"][1]["fullyQualifiedName"], "svc.sample.main.customers.phone", "FQNs recomputed");
+        assert_eq!(v2.doc["columns"][1]["tags"], json!([]));
+        let change = &v2.doc["changeDescription"];
+        assert_eq!(change["previousVersion"], 0.1);
+        assert_eq!(change["fieldsAdded"][0]["name"], "columns");
+        assert_eq!(change["fieldsUpdated"][0], json!({"name": "sourceHash", "oldValue": "c1", "newValue": "c2"}));
+        assert_eq!(v2.doc["updatedBy"], "ingestion-bot");
+        // Read-your-writes, and the history has both versions.
+        let read = c.by_name(Kind::Table, customers.fqn(), Include::NonDeleted).await.unwrap();
+        assert_eq!((read.version(), read.doc["columns"].as_array().unwrap().len()), (0.2, 2));
+        assert_eq!(c.versions(Kind::Table, customers.id()).await.unwrap().len(), 2);
+
+        // The forward foreign key and `tags: []` on a column that has them already.
+        let fk = json!({"constraintType": "FOREIGN_KEY", "columns": ["customer_id"],
+            "referredColumns": ["svc.sample.main.customers.id"], "relationshipType": "MANY_TO_ONE"});
+        let (o2, outcome) = patch(
+            Kind::Table,
+            orders.id(),
+            json!([
+            {"op": "add", "path": "/tableConstraints/0", "value": fk},
+            {"op": "add", "path": "/columns/1/tags", "value": []}]),
+        )
+        .await
+        .unwrap();
+        assert_eq!((outcome, o2.version()), (Outcome::Updated, 0.2));
+        assert_eq!(o2.doc["tableConstraints"][0]["referredColumns"][0], "svc.sample.main.customers.id");
+        assert_eq!(o2.doc["changeDescription"]["fieldsUpdated"][0]["name"], "tableConstraints");
+
+        // Nothing changed: the entity as it is, no version, nothing written.
+        let rows = store.catalog_row_counts().await.unwrap();
+        let (same, outcome) =
+            patch(Kind::Table, orders.id(), json!([{"op": "add", "path": "/columns/0/tags", "value": []}]))
+                .await
+                .unwrap();
+        assert_eq!((outcome, same.version()), (Outcome::Unchanged, 0.2));
+        let (same, outcome) = patch(Kind::Table, orders.id(), json!([])).await.unwrap();
+        assert_eq!((outcome, same.version()), (Outcome::Unchanged, 0.2));
+        assert_eq!(store.catalog_row_counts().await.unwrap(), rows);
+
+        // remove takes a field away (a PUT would keep it); test guards a write.
+        let database = c.by_name(Kind::Database, "svc.sample", Include::All).await.unwrap();
+        let (d, _) =
+            patch(Kind::Database, database.id(), json!([{"op": "add", "path": "/description", "value": "Sample"}]))
+                .await
+                .unwrap();
+        assert_eq!((d.version(), d.doc["description"].as_str()), (0.2, Some("Sample")));
+        let (d, _) = patch(
+            Kind::Database,
+            d.id(),
+            json!([{"op": "test", "path": "/version", "value": 0.2},
+            {"op": "remove", "path": "/description"}, {"op": "remove", "path": "/sourceHash"}]),
+        )
+        .await
+        .unwrap();
+        assert_eq!((d.version(), d.doc.get("description"), d.source_hash()), (0.3, None, None));
+        assert_eq!(d.doc["changeDescription"]["fieldsDeleted"].as_array().unwrap().len(), 2);
+        let service = c.by_name(Kind::DatabaseService, "svc", Include::All).await.unwrap();
+        let (s2, _) = patch(
+            Kind::DatabaseService,
+            service.id(),
+            json!([{"op": "add", "path": "/displayName", "value": "The service"}]),
+        )
+        .await
+        .unwrap();
+        assert_eq!((s2.version(), s2.doc["serviceType"].as_str()), (0.2, Some("SQLite")));
+
+        // Bad patches: 400 naming what to change, nothing written.
+        let rows = store.catalog_row_counts().await.unwrap();
+        let refused = |kind, id: String, body: Value, text: &'static str| async move {
+            let err = patch(kind, &id, body.clone()).await.unwrap_err();
+            assert!(matches!(err, CatalogError::Invalid(_)), "{body}: {err}");
+            assert!(err.to_string().contains(text), "{body}: {err:?} lacks {text:?}");
+        };
+        let t = orders.id().to_string();
+        for (field, value) in [
+            ("id", json!("00000000-0000-0000-0000-000000000000")),
+            ("name", json!("other")),
+            ("fullyQualifiedName", json!("a.b.c.d")),
+            ("version", json!(9.9)),
+            ("updatedAt", json!(1)),
+            ("href", json!("http://elsewhere")),
+            ("deleted", json!(true)),
+            ("serviceType", json!("Mysql")),
+        ] {
+            let body = json!([{"op": "replace", "path": format!("/{field}"), "value": value}]);
+            refused(Kind::Table, t.clone(), body, "cannot be changed by PATCH").await;
+        }
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "replace", "path": "/databaseSchema/name", "value": "x"}]),
+            "databaseSchema cannot be changed by PATCH",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/columns/0/dataType", "value": "SOFA"}]),
+            "The patched table is not valid: columns[0]: dataType \"SOFA\" is not one of",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/columns/-", "value": {"name": "id", "dataType": "INT"}}]),
+            "appears twice",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/colour", "value": "red"}]),
+            "Unknown field colour",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/followers/0", "value": {"id": "x", "type": "user"}}]),
+            "Unknown field followers",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/tableConstraints/-",
+            "value": {"constraintType": "UNIQUE", "columns": ["nope"]}}]),
+            "\"nope\" is not a column",
+        )
+        .await;
+        refused(Kind::Table, t.clone(), json!([{"op": "remove", "path": "/columns"}]), "columns is required").await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/columns/9", "value": {}}]),
+            "Patch operation 0 (add /columns/9) cannot be applied: /columns has 2 items",
+        )
+        .await;
+        refused(
+            Kind::Table,
+            t.clone(),
+            json!([{"op": "add", "path": "/tags/0", "value": {"tagFQN": "PII"}}]),
+            "tags[0] is not a TagLabel",
+        )
+        .await;
+        refused(Kind::Table, t.clone(), json!([{"op": "replace", "path": "", "value": []}]), "must stay a JSON object")
+            .await;
+        refused(Kind::Table, t.clone(), json!({"op": "add"}), "must be a JSON Patch").await;
+        assert_eq!(store.catalog_row_counts().await.unwrap(), rows);
+
+        // Unknown ids and soft-deleted entities are not found.
+        let err = patch(Kind::Table, "00000000-0000-0000-0000-000000000000", json!([])).await.unwrap_err();
+        assert!(matches!(err, CatalogError::NotFound { .. }), "{err}");
+        let err = patch(Kind::Database, &t, json!([])).await.unwrap_err();
+        assert!(matches!(err, CatalogError::NotFound { .. }), "a table's id is no database: {err}");
+        c.delete(Kind::Table, &t, false, false, "bot").await.unwrap();
+        let err = patch(Kind::Table, &t, json!([{"op": "replace", "path": "/sourceHash", "value": "x"}])).await;
+        assert!(matches!(err, Err(CatalogError::NotFound { .. })), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_patches_each_apply_to_the_latest_version() {
+    for db in both().await {
+        let (c, _) = catalog(&db).await;
+        seed(&c, "svc").await;
+        let (t, _) = c.put(Kind::Table, table("svc.sample.main", "t", "h"), "bot", PUT).await.unwrap();
+        let writes = (0..3).map(|i| {
+            let (c, id) = (c.clone(), t.id().to_string());
+            tokio::spawn(async move {
+                let column = json!({"name": format!("c{i}"), "dataType": "INT"});
+                c.patch(Kind::Table, &id, json!([{"op": "add", "path": "/columns/-", "value": column}]), "bot", "")
+                    .await
+            })
+        });
+        for write in writes {
+            write.await.unwrap().unwrap();
+        }
+        let now = c.by_id(Kind::Table, t.id(), Include::NonDeleted).await.unwrap();
+        assert_eq!((now.version(), now.doc["columns"].as_array().unwrap().len()), (0.4, 4), "no patch was lost");
+    }
+}

@@ -55,7 +55,9 @@ fn collection(kind: Kind) -> MethodRouter<AppState> {
 }
 
 fn item(kind: Kind) -> MethodRouter<AppState> {
-    get(move |s, c, i, p| by_id(s, c, i, p, kind)).delete(move |s, c, i, p| delete(s, c, i, p, kind))
+    get(move |s, c, i, p| by_id(s, c, i, p, kind))
+        .delete(move |s, c, i, p| delete(s, c, i, p, kind))
+        .patch(move |s, c, i, b| patch(s, c, i, b, kind))
 }
 
 fn named(kind: Kind) -> MethodRouter<AppState> {
@@ -171,6 +173,18 @@ async fn one_version(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = state.catalog.version(kind, &id, &version).await?;
+    Ok(Json(show(&state, &entity, &Fields::All)))
+}
+
+/// RFC 6902 JSON Patch (`application/json-patch+json`, as the client sends it; plain JSON too).
+async fn patch(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    PathParams(id): PathParams<String>,
+    JsonBody(body): JsonBody<Value>,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let (entity, _) = state.catalog.patch(kind, &id, body, &caller.name, &state.base_url).await?;
     Ok(Json(show(&state, &entity, &Fields::All)))
 }
 

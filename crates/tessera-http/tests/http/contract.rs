@@ -1,6 +1,6 @@
-//! The contract with the official client: every kind of entity response Tessera gives is
-//! validated by the client's own 1.7 pydantic models (`Model.model_validate`, extra fields
-//! forbidden), in the venv `scripts/python-env.sh` makes. TESSERA_TEST_SKIP_PYTHON=1 skips it,
+//! The contract with the official client: every kind of entity response Tessera gives (PUT, GET,
+//! lists, versions, PATCH, DELETE, restore) is validated by the client's own 1.7 pydantic models
+//! (`Model.model_validate`, extra fields forbidden), in the venv `scripts/python-env.sh` makes. TESSERA_TEST_SKIP_PYTHON=1 skips it,
 //! saying so; otherwise a missing venv is built, and a failure to build fails the test.
 
 use crate::accounts::api;
@@ -87,6 +87,35 @@ async fn every_entity_response_passes_the_clients_own_models() {
     assert_eq!((status, v2["version"].as_f64()), (StatusCode::OK, Some(0.2)), "{v2}");
     let id = v2["id"].as_str().unwrap().to_string();
     responses.push(json!({"label": "PUT changed customers", "model": "Table", "body": v2}));
+    // PATCH answers, as the client parses them: its changed-source patch, a forward foreign key,
+    // and a description on every other kind.
+    let email = json!({"name": "email", "dataType": "VARCHAR", "dataLength": 255, "dataTypeDisplay": "VARCHAR(255)"});
+    let body = json!([{"op": "add", "path": "/columns/2", "value": email},
+        {"op": "replace", "path": "/sourceHash", "value": "c3"}]);
+    let (status, v3) = crate::patch::patch(&s, &format!("/api/v1/tables/{id}"), &bot, body).await;
+    assert_eq!((status, v3["version"].as_f64()), (StatusCode::OK, Some(0.3)), "{v3}");
+    responses.push(json!({"label": "PATCH customers", "model": "Table", "body": v3}));
+    let (_, orders) = api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.orders?fields=*", &bot, None).await;
+    let fk = orders["tableConstraints"][0].clone();
+    let body = json!([{"op": "remove", "path": "/tableConstraints/0"}, {"op": "add", "path": "/tableConstraints/0",
+        "value": fk}, {"op": "add", "path": "/columns/0/tags", "value": []}, {"op": "add", "path": "/description",
+        "value": "Orders"}]);
+    let (status, patched) =
+        crate::patch::patch(&s, &format!("/api/v1/tables/{}", orders["id"].as_str().unwrap()), &bot, body).await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    responses.push(json!({"label": "PATCH orders", "model": "Table", "body": patched}));
+    for (collection, model, name) in [
+        ("services/databaseServices", "DatabaseService", "local_sqlite"),
+        ("databases", "Database", "local_sqlite.sample"),
+        ("databaseSchemas", "DatabaseSchema", "local_sqlite.sample.main"),
+    ] {
+        let (_, entity) = api(&s, "GET", &format!("/api/v1/{collection}/name/{name}"), &bot, None).await;
+        let path = format!("/api/v1/{collection}/{}", entity["id"].as_str().unwrap());
+        let body = json!([{"op": "add", "path": "/description", "value": "patched"}]);
+        let (status, patched) = crate::patch::patch(&s, &path, &bot, body).await;
+        assert_eq!(status, StatusCode::OK, "{patched}");
+        responses.push(json!({"label": format!("PATCH {collection}"), "model": model, "body": patched}));
+    }
     let (_, deleted) =
         api(&s, "DELETE", &format!("/api/v1/tables/{id}?recursive=true&hardDelete=false"), &bot, None).await;
     responses.push(json!({"label": "DELETE customers", "model": "Table", "body": deleted}));
@@ -112,5 +141,6 @@ async fn every_entity_response_passes_the_clients_own_models() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.contains(&format!("checked {} responses", responses.len())), "{stdout}");
+    assert!(stdout.contains("5 PATCH"), "the PATCH answers were among them: {stdout}");
     eprintln!("{stdout}");
 }

@@ -15,6 +15,7 @@ mod access_control;
 mod accounts;
 mod catalog;
 mod contract;
+mod patch;
 mod route_access;
 mod search;
 mod test_connections;

@@ -1,6 +1,7 @@
 //! The official client's REST layer (openmetadata-ingestion 1.7.7.4, `metadata.ingestion.ometa`)
 //! against the real binary over real sockets, with the ingestion bot's token from
-//! `tessera token bot`: `scripts/client_roundtrip.py` in the venv `scripts/python-env.sh` makes.
+//! `tessera token bot`: `scripts/client_roundtrip.py` (create-or-update, reads, lists, versions,
+//! the patch mixin's JSON Patches, deletes) in the venv `scripts/python-env.sh` makes.
 //! TESSERA_TEST_SKIP_PYTHON=1 skips it, saying so.
 
 use crate::support::{Env, stdout};
@@ -45,5 +46,5 @@ fn the_official_client_creates_reads_lists_and_deletes() {
     let (out, err) = (stdout(&output), String::from_utf8_lossy(&output.stderr));
     let (_, log) = server.stop();
     assert!(output.status.success(), "the client failed:\n{out}\n{err}\nserver log:\n{log}");
-    assert!(out.contains("client round trip ok"), "{out}");
+    assert!(out.contains("client round trip ok") && out.contains("patches"), "{out}");
 }
