@@ -1,9 +1,9 @@
 //! The official OpenMetadata ingestion client, unchanged (`metadata ingest` from
 //! `openmetadata-ingestion==1.7.7.4`), against the real binary with the `ingestion-bot` token
 //! Tessera issued: fresh and unchanged runs of a SQLite source (the unchanged one writes nothing),
-//! odd names, a revoked token and a PostgreSQL source, with Tessera on SQLite and on PostgreSQL. Not
-//! yet here (they need JSON Patch and ingestion pipelines): changed sources, forward foreign keys and
-//! pipeline status.
+//! odd names, a revoked token and a PostgreSQL source, with Tessera on SQLite and on PostgreSQL; a
+//! changed source and a forward foreign key (JSON Patch). Not yet here (it needs ingestion
+//! pipelines): pipeline status.
 
 use crate::ingestion_client::{venv, workspace as repo};
 use crate::replicas::fresh_postgres_database;
@@ -243,4 +243,58 @@ fn a_postgresql_source() {
     assert_eq!(view["tableType"], "View", "{view}");
     let (_, service) = catalog.get("/api/v1/services/databaseServices/name/pg_shop");
     assert_eq!(service["serviceType"], "Postgres", "{service}");
+}
+
+/// Requests of one method served so far, from the metrics.
+fn served(catalog: &Catalog, method: &str) -> u64 {
+    let (_, text) = get(&format!("{}/prometheus", catalog.server.admin)).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("http_requests_total{") && l.contains(&format!("method=\"{method}\"")))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+#[test]
+fn a_changed_source_is_patched_and_its_dropped_view_soft_deleted() {
+    if skipped() {
+        return;
+    }
+    let catalog = Catalog::start(Env::new());
+    let source = catalog.source("basic", "shop");
+    green(&catalog.ingest("local_sqlite", &source, &[]));
+    // customers gains phone, big_orders is dropped, refunds is new (the same file, rebuilt).
+    let changed = catalog.source("changed", "shop");
+    green(&catalog.ingest("local_sqlite", &changed, &[]));
+    assert!(served(&catalog, "PATCH") > 0, "the client patched the changed table");
+    let (status, customers) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.customers?fields=*");
+    assert_eq!(status, 200, "{customers}");
+    assert_eq!(column_names(&customers), ["id", "name", "email", "created_at", "phone"]);
+    assert!(customers["version"].as_f64().unwrap() > 0.1, "{customers}");
+    assert_eq!(customers["columns"][4]["fullyQualifiedName"], "local_sqlite.sample.main.customers.phone");
+    let (status, _) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.big_orders");
+    assert_eq!(status, 404, "the dropped view is soft-deleted");
+    let (status, view) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.big_orders?include=deleted");
+    assert_eq!((status, view["deleted"].as_bool()), (200, Some(true)), "{view}");
+    let (status, _) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.refunds");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_forward_foreign_key_is_patched_in() {
+    if skipped() {
+        return;
+    }
+    let catalog = Catalog::start(Env::new());
+    let source = catalog.source("forward-fk", "forward");
+    green(&catalog.ingest("fwd", &source, &[]));
+    assert!(served(&catalog, "PATCH") > 0, "the post-process step patched the constraint in");
+    let (status, orders) = catalog.get("/api/v1/tables/name/fwd.sample.main.a_orders?fields=tableConstraints");
+    assert_eq!(status, 200, "{orders}");
+    let constraints = orders["tableConstraints"].as_array().cloned().unwrap_or_default();
+    assert!(
+        constraints.iter().any(
+            |c| c["constraintType"] == "FOREIGN_KEY" && c["referredColumns"][0] == "fwd.sample.main.z_customers.id"
+        ),
+        "the foreign key to a later table arrives by PATCH: {orders}"
+    );
 }
