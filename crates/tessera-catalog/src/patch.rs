@@ -200,7 +200,7 @@ impl Catalog {
                 Ok(entity) => return Ok((entity, Outcome::Updated)),
             }
         }
-        Err(CatalogError::Store(StoreError::Conflict { detail: format!("{kind} {id} is being written concurrently") }))
+        Err(CatalogError::Busy { kind, id: id.to_string() })
     }
 }
 

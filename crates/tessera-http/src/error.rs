@@ -137,6 +137,7 @@ impl From<tessera_catalog::CatalogError> for ApiError {
             E::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
             E::Exists => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
             E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, "not_authorized", message),
+            E::Busy { .. } => Self::new(StatusCode::CONFLICT, "concurrent_update", error.to_string()),
             E::NotEmpty { .. } => Self::new(StatusCode::BAD_REQUEST, "entity_not_empty", error.to_string()),
             E::Damaged { .. } => {
                 tracing::error!(%error, "catalog document");
