@@ -184,8 +184,19 @@ async fn patch(
     JsonBody(body): JsonBody<Value>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
+    // The route needs EditAll; a display name also needs EditDisplayName, which the ingestion
+    // bot's policy denies, as in the original.
+    if touches(&body, "displayName") {
+        crate::route_access::operation_allowed(&state, &caller, kind.name(), "EditDisplayName").await?;
+    }
     let (entity, _) = state.catalog.patch(kind, &id, body, &caller.name, &state.base_url).await?;
     Ok(Json(show(&state, &entity, &Fields::All)))
+}
+
+/// Whether an operation's `path` or `from` has `field` as one of its segments.
+fn touches(body: &Value, field: &str) -> bool {
+    let pointers = body.as_array().into_iter().flatten().flat_map(|op| ["path", "from"].map(|k| op.get(k)));
+    pointers.flatten().filter_map(Value::as_str).any(|p| p.split('/').any(|segment| segment == field))
 }
 
 async fn delete(

@@ -76,6 +76,15 @@ async fn the_clients_patches_apply_and_read_back() {
     let (status, unchanged) = patch(&s, &path, &bot, same).await;
     assert_eq!((status, unchanged["version"].as_f64()), (StatusCode::OK, Some(0.2)), "{unchanged}");
 
+    // A display name needs EditDisplayName too, which IngestionBotPolicy denies (DisplayName-Deny).
+    let rename = json!([{"op": "add", "path": "/displayName", "value": "Payments"}]);
+    let (status, reply) = patch(&s, &path, &bot, rename.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{reply}");
+    assert!(reply["message"].as_str().unwrap().contains("EditDisplayName"), "{reply}");
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, renamed) = patch(&s, &path, &admin, rename).await;
+    assert_eq!((status, renamed["displayName"].as_str()), (StatusCode::OK, Some("Payments")), "{renamed}");
+
     // remove, and the other three kinds (the bot's EditAll through IngestionBotPolicy).
     let (status, removed) = patch(&s, &path, &bot, json!([{"op": "remove", "path": "/tableConstraints/0"}])).await;
     assert_eq!((status, removed["tableConstraints"].clone()), (StatusCode::OK, json!([])), "{removed}");
