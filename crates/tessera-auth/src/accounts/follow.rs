@@ -14,6 +14,8 @@ pub const CHANGE_POLL_INTERVAL: Duration = Duration::from_millis(250);
 impl Accounts {
     /// Reloads bot tokens, personal tokens and live users into memory.
     pub async fn sync_revocation(&self) -> Result<(), AccountError> {
+        // Held from the read to the replace: the reload that reads last is the one that lands last.
+        let _one_at_a_time = self.reloading.lock().await;
         self.forget_users();
         let snapshot = self.store.credential_snapshot().await?;
         let bots: HashMap<String, TokenHash> = snapshot

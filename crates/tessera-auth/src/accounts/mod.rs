@@ -35,6 +35,9 @@ pub struct Accounts {
     users: std::sync::RwLock<std::collections::HashMap<String, Option<Arc<UserRow>>>>,
     /// Bumped after every reload, local or from the feed: others (the authorizer) follow it.
     reloaded: tokio::sync::watch::Sender<u64>,
+    /// One reload at a time: two overlapping reloads (the follower's and a local write's) could
+    /// otherwise finish in the wrong order and put an older snapshot back.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -49,7 +52,16 @@ impl Accounts {
     pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
         let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
         let reloaded = tokio::sync::watch::Sender::new(0);
-        Self { store, keys, config, secrets, revocation, users: Default::default(), reloaded }
+        Self {
+            store,
+            keys,
+            config,
+            secrets,
+            revocation,
+            users: Default::default(),
+            reloaded,
+            reloading: Default::default(),
+        }
     }
 
     /// Changes each time accounts were reloaded (after any change on any replica).
