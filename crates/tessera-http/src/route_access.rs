@@ -136,6 +136,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),
     ("GET", "/api/v1/storedProcedures/{id}", Operation("storedProcedure", "ViewBasic")),
     ("DELETE", "/api/v1/storedProcedures/{id}", Operation("storedProcedure", "Delete")),
+    ("PATCH", "/api/v1/storedProcedures/{id}", Operation("storedProcedure", "EditAll")),
     ("GET", "/api/v1/storedProcedures/name/{fqn}", Operation("storedProcedure", "ViewBasic")),
     ("GET", "/api/v1/storedProcedures/{id}/versions", Operation("storedProcedure", "ViewBasic")),
     ("GET", "/api/v1/storedProcedures/{id}/versions/{version}", Operation("storedProcedure", "ViewBasic")),

@@ -108,6 +108,7 @@ async fn every_entity_response_passes_the_clients_own_models() {
         ("services/databaseServices", "DatabaseService", "local_sqlite"),
         ("databases", "Database", "local_sqlite.sample"),
         ("databaseSchemas", "DatabaseSchema", "local_sqlite.sample.main"),
+        ("storedProcedures", "StoredProcedure", "local_sqlite.sample.main.refresh_totals"),
     ] {
         let (_, entity) = api(&s, "GET", &format!("/api/v1/{collection}/name/{name}"), &bot, None).await;
         let path = format!("/api/v1/{collection}/{}", entity["id"].as_str().unwrap());

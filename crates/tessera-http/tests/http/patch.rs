@@ -188,6 +188,7 @@ async fn a_data_consumer_may_not_patch() {
         ("databases", "database", "local_sqlite.sample"),
         ("databaseSchemas", "databaseSchema", "local_sqlite.sample.main"),
         ("tables", "table", "local_sqlite.sample.main.orders"),
+        ("storedProcedures", "storedProcedure", "local_sqlite.sample.main.refresh_totals"),
     ] {
         let (_, entity) = api(&s, "GET", &format!("/api/v1/{collection}/name/{name}"), &dana, None).await;
         let path = format!("/api/v1/{collection}/{}", entity["id"].as_str().unwrap());
