@@ -55,12 +55,26 @@ def check_columns(table_fqn, columns, failures, label):
         check_columns(want, column.get("children"), failures, label)
 
 
+def check_connection(parsed, body, failures, label):
+    """The client reads the connection as its type's model, with the password as sent."""
+    config, sent = parsed.connection.config, body["connection"]["config"]
+    kind = getattr(getattr(config, "type", None), "value", None)
+    if kind != sent["type"]:
+        failures.append(f"{label}: connection read as {type(config).__name__} ({kind}), not {sent['type']}")
+        return
+    password = sent.get("authType", {}).get("password")
+    if password is not None and config.authType.password.get_secret_value() != password:
+        failures.append(f"{label}: the client reads another password than the one answered")
+
+
 def check_entity(model, body, failures, label):
     try:
-        MODELS[model].model_validate(body)
+        parsed = MODELS[model].model_validate(body)
     except Exception as error:  # pydantic's ValidationError names every bad field
         failures.append(f"{label}: {model} rejected by the 1.7 model:\n{error}")
         return
+    if model == "DatabaseService" and body.get("connection"):
+        check_connection(parsed, body, failures, label)
     if "fullyQualifiedName" not in body:
         failures.append(f"{label}: no fullyQualifiedName (the client keys everything on it)")
         return

@@ -9,6 +9,7 @@ mod mint;
 pub mod signin;
 pub mod verify;
 
+pub use accounts::secrets::secret_box;
 pub use accounts::{AccountError, Accounts};
 pub use jwks::{Jwk, Jwks};
 pub use keys::{KeyError, KeySource, SigningKeys};

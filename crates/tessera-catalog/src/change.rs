@@ -81,10 +81,23 @@ fn keep_column_edits(old: &[Value], new: &mut [Value]) {
     }
 }
 
+/// Fields whose values never go into a change description (they hold secrets): a change is
+/// recorded as updated with the original's placeholders, whatever it was.
+pub const OPAQUE_FIELDS: &[&str] = &["connection"];
+
+fn opaque_change(key: &str) -> Value {
+    json!({"name": key, "oldValue": "\"old-encrypted-value\"", "newValue": "\"new-encrypted-value\""})
+}
+
 /// Field by field; columns by name (`columns.<name>.<field>` for a changed column's field).
 pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Changes {
     let mut changes = Changes::default();
-    for (key, value) in new {
+    for key in OPAQUE_FIELDS {
+        if old.get(*key) != new.get(*key) {
+            changes.updated.push(opaque_change(key));
+        }
+    }
+    for (key, value) in new.iter().filter(|(k, _)| !OPAQUE_FIELDS.contains(&k.as_str())) {
         match old.get(key) {
             None => changes.added.push(json!({"name": key, "newValue": as_text(value)})),
             Some(previous) if previous == value => {}
@@ -92,7 +105,7 @@ pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Changes {
             Some(previous) => changes.updated(key, previous, value),
         }
     }
-    for (key, value) in old {
+    for (key, value) in old.iter().filter(|(k, _)| !OPAQUE_FIELDS.contains(&k.as_str())) {
         if !new.contains_key(key) {
             changes.deleted.push(json!({"name": key, "oldValue": as_text(value)}));
         }
@@ -186,6 +199,19 @@ mod tests {
         assert!(diff(&old, &old).is_empty());
         let described = changes.describe(0.1);
         assert_eq!(described["previousVersion"], 0.1);
+    }
+
+    #[test]
+    fn connections_never_appear_in_changes() {
+        let old = map(json!({"connection": {"config": {"type": "Postgres", "password": "fernet:a"}}}));
+        let new = map(json!({"connection": {"config": {"type": "Postgres", "password": "fernet:b"}}}));
+        let changes = diff(&old, &new);
+        assert_eq!(changes.updated, vec![opaque_change("connection")]);
+        assert!(changes.added.is_empty() && changes.deleted.is_empty());
+        assert!(!serde_json::to_string(&changes.describe(0.1)).unwrap().contains("fernet"));
+        assert_eq!(diff(&map(json!({})), &new).updated, vec![opaque_change("connection")], "added");
+        assert_eq!(diff(&new, &map(json!({}))).updated, vec![opaque_change("connection")], "removed");
+        assert!(diff(&new, &new).is_empty());
     }
 
     #[test]

@@ -126,11 +126,6 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         Kind::DatabaseService => Some(service_type(body.remove("serviceType"))?),
         _ => None,
     };
-    if kind == Kind::DatabaseService {
-        // Connection settings carry passwords in clear; until they are encrypted at rest they are
-        // accepted and not stored (docs/compatibility.md).
-        body.remove("connection");
-    }
     if kind == Kind::StoredProcedure && !body.contains_key("storedProcedureCode") {
         return Err(invalid(
             "storedProcedureCode is required in CreateStoredProcedureRequest ({\"code\": \"...\", \"language\": \"SQL\"})"
@@ -189,6 +184,7 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
     match key {
         "tags" => return crate::labels::check_tags(value, key).map_err(invalid),
         "owners" => return crate::labels::check_owners(value, key).map_err(invalid),
+        "connection" => return crate::connection::check(value).map_err(invalid),
         _ => {}
     }
     let ok = match key {
@@ -253,7 +249,8 @@ mod tests {
         let service = json!({"name": "local_sqlite", "serviceType": "SQLite",
             "connection": {"config": {"type": "SQLite", "password": "secret"}}});
         let draft = parse(Kind::DatabaseService, service).unwrap();
-        assert_eq!((draft.service_type.as_deref(), draft.fields.len()), (Some("SQLite"), 0), "connection is not kept");
+        assert_eq!(draft.service_type.as_deref(), Some("SQLite"));
+        assert_eq!(draft.fields["connection"]["config"]["type"], "SQLite", "kept (sealed by the catalog)");
         let table = json!({"name": "big_orders", "tableType": "View", "columns": [{"name": "id", "dataType": "INT"}],
             "tableConstraints": [], "databaseSchema": "local_sqlite.sample.main", "schemaDefinition": "SELECT 1",
             "sourceHash": "abc"});
@@ -275,6 +272,12 @@ mod tests {
         assert!(err(Kind::Database, json!({"service": "s"})).contains("name is required in CreateDatabaseRequest"));
         assert!(err(Kind::DatabaseService, json!({"name": "s"})).contains("serviceType is required"));
         assert!(err(Kind::DatabaseService, json!({"name": "s", "serviceType": "Nope"})).contains("is not one of"));
+        let service = |c: Value| json!({"name": "s", "serviceType": "Postgres", "connection": c});
+        assert!(
+            err(Kind::DatabaseService, service(json!({"config": {"password": "x"}})))
+                .contains("connection.config.type")
+        );
+        assert!(err(Kind::DatabaseService, service(json!([]))).contains("connection must be an object"));
         assert!(err(Kind::Table, json!({"name": "t", "databaseSchema": "a.b.c"})).contains("columns is required"));
         let unknown = err(Kind::DatabaseSchema, json!({"name": "m", "database": "s.d", "colour": 1}));
         assert!(

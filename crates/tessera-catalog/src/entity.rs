@@ -141,8 +141,18 @@ impl Fields {
 }
 
 /// The entity as the API shows it: `href`s added, optional fields only when asked for (lists the
-/// original always fills, `owners`/`tags`/`followers`, as `[]` when absent).
+/// original always fills, `owners`/`tags`/`followers`, as `[]` when absent), connection secrets
+/// masked (bots get them in clear through `Catalog::render`).
 pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
+    let mut doc = render_sealed(entity, base_url, fields);
+    if let Some(connection) = doc.get_mut("connection") {
+        crate::connection::mask(connection);
+    }
+    Value::Object(doc)
+}
+
+/// [`render`] with connection secrets still sealed: never answered as it is.
+pub(crate) fn render_sealed(entity: &Entity, base_url: &str, fields: &Fields) -> Map<String, Value> {
     let mut doc = entity.doc.clone();
     doc.insert("href".into(), json!(href(base_url, entity.kind, entity.id())));
     for (key, kind) in
@@ -160,7 +170,7 @@ pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
             doc.insert(name.to_string(), json!([]));
         }
     }
-    Value::Object(doc)
+    doc
 }
 
 pub fn href(base_url: &str, kind: Kind, id: &str) -> String {

@@ -23,6 +23,15 @@ pub enum CatalogError {
     /// A stored document that does not parse: a server fault, never the client's.
     #[error("the stored document of {id} is damaged: {reason}")]
     Damaged { id: String, reason: String },
+    /// Connection secrets sealed with another key (FERNET_KEY, or the signing key without it,
+    /// changed): what the operator can do.
+    #[error(
+        "The connection secrets of {kind} {fqn} cannot be decrypted: they were saved under another \
+         FERNET_KEY (or, without FERNET_KEY, another signing key). Set FERNET_KEY back to the key \
+         they were saved with, or save the service again with its secrets (PUT \
+         /api/v1/services/databaseServices with the connection) to encrypt them with the current key"
+    )]
+    SecretUnreadable { kind: Kind, fqn: String },
     #[error(transparent)]
     Store(#[from] tessera_store::StoreError),
 }

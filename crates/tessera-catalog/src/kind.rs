@@ -62,9 +62,8 @@ impl Kind {
     /// Fields of the create request (1.7 `Create*Request`) stored as given. The name, the parent
     /// and the type-checked fields (`columns`, `tableConstraints`) are handled apart.
     pub fn stored_fields(self) -> &'static [&'static str] {
-        const COMMON: &[&str] = &["displayName", "description", "tags", "owners"];
         match self {
-            Kind::DatabaseService => COMMON,
+            Kind::DatabaseService => &["displayName", "description", "tags", "owners", "connection"],
             Kind::Database | Kind::DatabaseSchema => &[
                 "displayName",
                 "description",
@@ -110,7 +109,7 @@ impl Kind {
     }
 
     /// Create-request fields Tessera does not take yet; naming them gets a clear 400 rather than
-    /// a silently dropped value. (`connection` is accepted and not stored: see `create.rs`.)
+    /// a silently dropped value.
     pub fn unsupported_fields(self) -> &'static [&'static str] {
         match self {
             Kind::DatabaseService => &["dataProducts", "domain", "ingestionRunner"],

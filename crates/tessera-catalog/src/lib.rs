@@ -6,6 +6,7 @@
 
 pub mod change;
 pub mod column;
+pub mod connection;
 pub mod create;
 pub mod entity;
 mod error;

@@ -183,10 +183,13 @@ impl Catalog {
             let request = as_request(&stored, &before, after);
             let draft =
                 create::parse(kind, request).map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
-            let fields = draft
+            let mut fields = draft
                 .user_fields(stored.fqn())
                 .map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
-            let changes: Changes = change::diff(&stored.user_fields(), &fields);
+            let old_fields = stored.user_fields();
+            // The patch saw secrets masked: a mask left in place keeps the stored secret.
+            crate::connection::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
+            let changes: Changes = change::diff(&old_fields, &fields);
             if changes.is_empty() {
                 return Ok((stored, Outcome::Unchanged));
             }

@@ -12,6 +12,7 @@ use crate::kind::Kind;
 use crate::list::Include;
 use serde_json::{Value, json};
 use std::sync::Arc;
+use tessera_config::SecretBox;
 use tessera_store::{Store, StoreError};
 
 /// What a write may do.
@@ -39,6 +40,8 @@ type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 pub struct Catalog {
     pub(crate) store: Store,
     clock: Clock,
+    /// Seals connection secrets (FERNET_KEY); see `connection.rs`.
+    pub(crate) secrets: Arc<SecretBox>,
 }
 
 /// Concurrent writers of one entity retry this often before giving up with a conflict.
@@ -47,19 +50,25 @@ pub(crate) const WRITE_ATTEMPTS: usize = 4;
 const BATCH: i64 = 500;
 
 impl Catalog {
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, secrets: SecretBox) -> Self {
         let clock: Clock = Arc::new(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0)
         });
-        Self { store, clock }
+        Self { store, clock, secrets: Arc::new(secrets) }
     }
 
-    /// For tests: a clock of their own (milliseconds since the epoch).
+    /// For tests: a clock of their own (milliseconds since the epoch) and a fixed Fernet key
+    /// (another with [`Catalog::with_secrets`]).
     pub fn with_clock(store: Store, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
-        Self { store, clock: Arc::new(clock) }
+        Self { store, clock: Arc::new(clock), secrets: Arc::new(SecretBox::from_key([42; 32])) }
+    }
+
+    /// The same catalog with another Fernet key (tests of a changed FERNET_KEY).
+    pub fn with_secrets(self, secrets: SecretBox) -> Self {
+        Self { secrets: Arc::new(secrets), ..self }
     }
 
     /// `PUT` (create or update) and, with [`Write::CreateOnly`], `POST` (409 when it exists).
@@ -115,6 +124,7 @@ impl Catalog {
         by: &str,
     ) -> Result<(Entity, Outcome), CatalogError> {
         let mut doc = fields;
+        crate::connection::seal_fields(&mut doc, None, &self.secrets);
         doc.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
         doc.insert("name".into(), json!(draft.name));
         doc.insert("fullyQualifiedName".into(), json!(fqn));
@@ -143,6 +153,8 @@ impl Catalog {
             return Ok((stored, Outcome::Unchanged));
         }
         let old_fields = stored.user_fields();
+        let mut fields = fields;
+        crate::connection::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
         let new_fields = change::merge(&old_fields, fields);
         let mut changes = change::diff(&old_fields, &new_fields);
         if stored.deleted() {
@@ -178,6 +190,28 @@ impl Catalog {
         entity.doc.insert("updatedBy".into(), json!(by));
         self.store.catalog_update(&entity.to_row(), previous).await?;
         Ok(entity)
+    }
+
+    /// The entity as the API shows it (see [`crate::render`]); with `clear_secrets` (the caller
+    /// is a bot, as the original's `shouldMaskPasswords`) connection secrets are decrypted.
+    pub fn render(
+        &self,
+        entity: &Entity,
+        base_url: &str,
+        fields: &crate::Fields,
+        clear_secrets: bool,
+    ) -> Result<Value, CatalogError> {
+        if !clear_secrets {
+            return Ok(crate::render(entity, base_url, fields));
+        }
+        let mut doc = crate::entity::render_sealed(entity, base_url, fields);
+        if let Some(connection) = doc.get_mut("connection")
+            && crate::connection::reveal(connection, &self.secrets).is_err()
+        {
+            tracing::warn!(kind = %entity.kind, fqn = entity.fqn(), "connection secrets do not decrypt with the current key");
+            return Err(CatalogError::SecretUnreadable { kind: entity.kind, fqn: entity.fqn().to_string() });
+        }
+        Ok(Value::Object(doc))
     }
 
     pub async fn by_id(&self, kind: Kind, id: &str, include: Include) -> Result<Entity, CatalogError> {

@@ -496,3 +496,71 @@ async fn concurrent_patches_each_apply_to_the_latest_version() {
         assert_eq!((now.version(), now.doc["columns"].as_array().unwrap().len()), (0.4, 4), "no patch was lost");
     }
 }
+
+/// Everything the database holds for the catalog, current rows and versions, read with SQL.
+async fn raw_bodies(store: &Store) -> String {
+    let mut texts = store.query_texts_raw("SELECT body FROM catalog_entities").await.unwrap();
+    texts.extend(store.query_texts_raw("SELECT body FROM catalog_versions").await.unwrap());
+    texts.join("\n")
+}
+
+#[tokio::test]
+async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() {
+    use tessera_catalog::Fields;
+    use tessera_catalog::connection::MASK;
+    let service = |password: &str, description: &str| {
+        json!({"name": "warehouse", "serviceType": "Postgres", "description": description,
+            "connection": {"config": {"type": "Postgres", "username": "etl", "hostPort": "db:5432",
+                "authType": {"password": password}, "sslConfig": {"sslKey": "-----KEY-----"}}}})
+    };
+    let password = |c: &Catalog, e: &tessera_catalog::Entity, clear: bool| {
+        let shown = c.render(e, "http://h", &Fields::All, clear).unwrap();
+        shown["connection"]["config"]["authType"]["password"].as_str().unwrap().to_string()
+    };
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        let (created, outcome) =
+            c.put(Kind::DatabaseService, service("Cl3ar-pass", "dw"), "ingestion-bot", PUT).await.unwrap();
+        assert_eq!(outcome, Outcome::Created);
+        let raw = raw_bodies(&store).await;
+        assert!(!raw.contains("Cl3ar-pass") && !raw.contains("-----KEY-----"), "{raw}");
+        assert!(raw.contains("fernet:"), "{raw}");
+        assert_eq!(password(&c, &created, true), "Cl3ar-pass");
+        assert_eq!(password(&c, &created, false), MASK);
+        let masked = c.render(&created, "http://h", &Fields::All, false).unwrap();
+        assert_eq!(masked["connection"]["config"]["sslConfig"]["sslKey"], MASK);
+        assert_eq!(masked["connection"]["config"]["username"], "etl");
+
+        // The mask sent back with another description keeps the stored secret.
+        let (edited, outcome) = c.put(Kind::DatabaseService, service(MASK, "edited"), "admin", PUT).await.unwrap();
+        assert_eq!((outcome, edited.version()), (Outcome::Updated, 0.2));
+        assert_eq!(edited.doc["changeDescription"]["fieldsUpdated"][0]["name"], "description");
+        assert_eq!(edited.doc["changeDescription"]["fieldsUpdated"].as_array().unwrap().len(), 1);
+        let read = c.by_name(Kind::DatabaseService, "warehouse", Include::All).await.unwrap();
+        assert_eq!(password(&c, &read, true), "Cl3ar-pass");
+        // The same clear values again: nothing to write.
+        let (_, outcome) = c.put(Kind::DatabaseService, service("Cl3ar-pass", "edited"), "b", PUT).await.unwrap();
+        assert_eq!(outcome, Outcome::Unchanged);
+
+        // A new password alone is a version, described without it.
+        let (rotated, outcome) = c.put(Kind::DatabaseService, service("N3w", "edited"), "b", PUT).await.unwrap();
+        assert_eq!((outcome, rotated.version()), (Outcome::Updated, 0.3));
+        assert_eq!(
+            rotated.doc["changeDescription"]["fieldsUpdated"],
+            json!([{"name": "connection", "oldValue": "\"old-encrypted-value\"", "newValue": "\"new-encrypted-value\""}])
+        );
+        let raw = raw_bodies(&store).await;
+        assert!(!raw.contains("Cl3ar-pass") && !raw.contains("N3w"), "{raw}");
+        let versions = c.versions(Kind::DatabaseService, created.id()).await.unwrap();
+        let shown: Vec<String> = versions.iter().map(|v| password(&c, v, true)).collect();
+        assert_eq!(shown, ["N3w", "Cl3ar-pass", "Cl3ar-pass"]);
+        assert!(versions.iter().all(|v| password(&c, v, false) == MASK));
+
+        // Another key cannot open them: a clear error, never ciphertext.
+        let other = c.clone().with_secrets(tessera_config::SecretBox::from_key([9; 32]));
+        let error = other.render(&rotated, "http://h", &Fields::All, true).unwrap_err();
+        assert!(matches!(error, CatalogError::SecretUnreadable { .. }), "{error}");
+        assert!(error.to_string().contains("Set FERNET_KEY back to the key"), "{error}");
+        assert_eq!(password(&other, &rotated, false), MASK, "people still see the service");
+    }
+}

@@ -11,7 +11,8 @@ use axum::routing::{MethodRouter, get, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, Write, render};
+use tessera_auth::Principal;
+use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, Write};
 
 pub fn routes() -> Router<AppState> {
     use Kind::*;
@@ -76,15 +77,23 @@ fn restore(kind: Kind) -> MethodRouter<AppState> {
     put(move |s, c, b| restore_entity(s, c, b, kind))
 }
 
-fn show(state: &AppState, entity: &Entity, fields: &Fields) -> Value {
-    render(entity, &state.base_url, fields)
+/// The entity as the caller may see it: connection secrets in clear for bots (and with
+/// `NoopAuthorizer`), masked for everyone else, as the original's `shouldMaskPasswords`.
+fn show(state: &AppState, caller: &Principal, entity: &Entity, fields: &Fields) -> Result<Value, ApiError> {
+    let clear = caller.is_bot || state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop;
+    Ok(state.catalog.render(entity, &state.base_url, fields, clear)?)
 }
 
 fn include(params: &Params) -> Result<Include, ApiError> {
     Ok(Include::parse(params.get("include"))?)
 }
 
-async fn list(State(state): State<AppState>, _: Caller, params: Params, kind: Kind) -> Result<Json<Value>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    params: Params,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let filters = ["service", "database", "databaseSchema"]
         .into_iter()
@@ -98,7 +107,7 @@ async fn list(State(state): State<AppState>, _: Caller, params: Params, kind: Ki
         filters,
     };
     let page = state.catalog.list(kind, &query).await?;
-    let data: Vec<Value> = page.items.iter().map(|e| show(&state, e, &fields)).collect();
+    let data = page.items.iter().map(|e| show(&state, &caller, e, &fields)).collect::<Result<Vec<_>, _>>()?;
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
         paging["after"] = json!(after);
@@ -125,55 +134,58 @@ async fn save(
     };
     let (entity, outcome) = state.catalog.put(kind, body, &caller.name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(show(&state, &entity, &Fields::All))))
+    Ok((status, Json(show(&state, &caller, &entity, &Fields::All)?)))
 }
 
 async fn by_id(
     State(state): State<AppState>,
-    _: Caller,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_id(kind, &id, include(&params)?).await?;
-    Ok(Json(show(&state, &entity, &fields)))
+    Ok(Json(show(&state, &caller, &entity, &fields)?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
 /// only after routing.
 async fn by_name(
     State(state): State<AppState>,
-    _: Caller,
+    Caller(caller): Caller,
     PathParams(fqn): PathParams<String>,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_name(kind, &fqn, include(&params)?).await?;
-    Ok(Json(show(&state, &entity, &fields)))
+    Ok(Json(show(&state, &caller, &entity, &fields)?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.
 async fn list_versions(
     State(state): State<AppState>,
-    _: Caller,
+    Caller(caller): Caller,
     PathParams(id): PathParams<String>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let versions = state.catalog.versions(kind, &id).await?;
-    let texts: Vec<Value> = versions.iter().map(|v| json!(show(&state, v, &Fields::All).to_string())).collect();
+    let texts = versions
+        .iter()
+        .map(|v| show(&state, &caller, v, &Fields::All).map(|v| json!(v.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "entityType": kind.name(), "versions": texts })))
 }
 
 async fn one_version(
     State(state): State<AppState>,
-    _: Caller,
+    Caller(caller): Caller,
     PathParams((id, version)): PathParams<(String, String)>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = state.catalog.version(kind, &id, &version).await?;
-    Ok(Json(show(&state, &entity, &Fields::All)))
+    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
 }
 
 /// RFC 6902 JSON Patch (`application/json-patch+json`, as the client sends it; plain JSON too).
@@ -190,7 +202,7 @@ async fn patch(
         crate::route_access::operation_allowed(&state, &caller, kind.name(), "EditDisplayName").await?;
     }
     let (entity, _) = state.catalog.patch(kind, &id, body, &caller.name, &state.base_url).await?;
-    Ok(Json(show(&state, &entity, &Fields::All)))
+    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
 }
 
 /// Whether an operation's `path` or `from` has `field` as one of its segments.
@@ -208,7 +220,7 @@ async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
     let entity = state.catalog.delete(kind, &id, hard, recursive, &caller.name).await?;
-    Ok(Json(show(&state, &entity, &Fields::All)))
+    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
 }
 
 #[derive(Deserialize)]
@@ -223,5 +235,5 @@ async fn restore_entity(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = state.catalog.restore(kind, &body.id, &caller.name).await?;
-    Ok(Json(show(&state, &entity, &Fields::All)))
+    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
 }

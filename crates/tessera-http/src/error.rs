@@ -139,6 +139,8 @@ impl From<tessera_catalog::CatalogError> for ApiError {
             E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, "not_authorized", message),
             E::Busy { .. } => Self::new(StatusCode::CONFLICT, "concurrent_update", error.to_string()),
             E::NotEmpty { .. } => Self::new(StatusCode::BAD_REQUEST, "entity_not_empty", error.to_string()),
+            // As an unreadable bot token: the message says what the operator can do.
+            E::SecretUnreadable { .. } => Self::new(StatusCode::BAD_REQUEST, "secret_unreadable", error.to_string()),
             E::Damaged { .. } => {
                 tracing::error!(%error, "catalog document");
                 Self::new(

@@ -74,7 +74,8 @@ impl AppState {
         let rendered_users = Arc::default();
         let access = Arc::new(tessera_authz::access::Access::new(store.clone()));
         let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
-        let catalog = tessera_catalog::Catalog::new(store.clone());
+        let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
+        let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys));
         Self(Arc::new(Shared {
             config,
             store,

@@ -101,6 +101,23 @@ impl Store {
         result.map_err(|e| self.unavailable(e))
     }
 
+    /// The first column (text) of every row a query returns; for tests that look at what is
+    /// really stored, never with user input.
+    #[doc(hidden)]
+    pub async fn query_texts_raw(&self, sql: &str) -> Result<Vec<String>, StoreError> {
+        use sqlx::Row;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        let texts = match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query(sql).fetch_all(pool).await.map(|rows| rows.iter().map(|r| r.try_get(0)).collect())
+            }
+            Pool::Postgres(pool) => {
+                sqlx::query(sql).fetch_all(pool).await.map(|rows| rows.iter().map(|r| r.try_get(0)).collect())
+            }
+        };
+        texts.and_then(|t| t).map_err(|e| self.unavailable(e))
+    }
+
     /// The value of an SQLite pragma (`None` on PostgreSQL).
     #[doc(hidden)]
     pub async fn pragma(&self, name: &str) -> Option<String> {

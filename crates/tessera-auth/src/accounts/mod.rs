@@ -6,7 +6,7 @@ mod bootstrap;
 mod bots;
 mod error;
 mod follow;
-pub(crate) mod secrets;
+pub mod secrets;
 mod tokens;
 mod users;
 
@@ -16,8 +16,8 @@ pub use tokens::{AuthMechanism, PersonalToken};
 pub use users::{CreateUser, UserPage};
 
 use crate::{Principal, RevocationState, SigningKeys};
-use secrets::SecretBox;
 use std::sync::Arc;
+use tessera_config::SecretBox;
 use tessera_config::{Config, RequestFilter};
 use tessera_store::{Store, UserRow};
 
@@ -50,7 +50,7 @@ pub(crate) fn new_id() -> String {
 
 impl Accounts {
     pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
-        let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
+        let secrets = crate::accounts::secrets::secret_box(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
         let reloaded = tokio::sync::watch::Sender::new(0);
         Self {
             store,

@@ -12,11 +12,11 @@ pub use error::SignInError;
 pub use provider::ProviderMetadata;
 pub use session::SessionCookie;
 
-use crate::accounts::secrets::SecretBox;
 use crate::verify::unix_now;
 use crate::{SigningKeys, Subject, TokenType, Verifier};
 use provider::{Provider, TokenResponse};
 use std::sync::Arc;
+use tessera_config::SecretBox;
 use tessera_config::{ClientType, Config};
 use tessera_store::{SessionRow, Store};
 
@@ -66,7 +66,7 @@ struct Signed {
 
 impl SignIn {
     pub fn new(config: Arc<Config>, store: Store, verifier: Arc<Verifier>, keys: Arc<SigningKeys>) -> Self {
-        let secrets = SecretBox::new(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
+        let secrets = crate::accounts::secrets::secret_box(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
         let provider = Provider::new(&config.oidc);
         let own_origins = redirect::own_origins(&config.oidc);
         Self { config, store, verifier, keys, secrets, provider, own_origins }

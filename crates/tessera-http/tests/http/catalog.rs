@@ -85,7 +85,7 @@ async fn the_ingestion_bot_creates_and_reads_back_by_fqn() {
         (service["fullyQualifiedName"].as_str(), service["updatedBy"].as_str()),
         (Some("local_sqlite"), Some("ingestion-bot"))
     );
-    assert!(service.get("connection").is_none(), "connection secrets are not stored yet: {service}");
+    assert_eq!(service["connection"]["config"]["databaseMode"], "/tmp/x.db", "kept and shown to the bot: {service}");
     let odd = &written[6].1;
     assert_eq!(odd["fullyQualifiedName"], "local_sqlite.sample.main.\"my.table/ü\"");
     assert_eq!(odd["columns"][0]["fullyQualifiedName"], "local_sqlite.sample.main.\"my.table/ü\".\"weird.col\"");

@@ -129,6 +129,34 @@ async fn every_entity_response_passes_the_clients_own_models() {
         responses.push(json!({"label": format!("customers version #{i}"), "model": "Table", "body": body}));
     }
 
+    // A PostgreSQL service with a password: the bot's answers in clear, a person's masked, and a
+    // version made by a changed password; the client must read every one as a PostgresConnection.
+    let service = |password: &str| {
+        json!({"name": "warehouse", "serviceType": "Postgres", "connection": {"config": {"type": "Postgres",
+            "scheme": "postgresql+psycopg2", "username": "etl", "authType": {"password": password},
+            "hostPort": "db:5432", "database": "dw"}}})
+    };
+    let (status, pg) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(service("s3cret"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{pg}");
+    responses.push(json!({"label": "PUT Postgres service (bot, clear)", "model": "DatabaseService", "body": pg}));
+    let (status, pg) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(service("n3w"))).await;
+    assert_eq!((status, pg["version"].as_f64()), (StatusCode::OK, Some(0.2)), "{pg}");
+    let admin = crate::accounts::session(&s, "admin", "admin@open-metadata.org");
+    let pg_id = pg["id"].as_str().unwrap();
+    for (caller, who, password) in [(&bot, "bot", "n3w"), (&admin, "admin", "*********")] {
+        let path = "/api/v1/services/databaseServices/name/warehouse".to_string();
+        let (status, seen) = api(&s, "GET", &path, caller, None).await;
+        assert_eq!((status, &seen["connection"]["config"]["authType"]["password"]), (StatusCode::OK, &json!(password)));
+        responses.push(json!({"label": format!("GET {path} ({who})"), "model": "DatabaseService", "body": seen}));
+        let path = format!("/api/v1/services/databaseServices/{pg_id}/versions");
+        let history = get(&s, caller, &mut responses, path, "EntityHistory").await;
+        for (i, text) in history["versions"].as_array().unwrap().iter().enumerate() {
+            let body: Value = serde_json::from_str(text.as_str().unwrap()).unwrap();
+            let label = format!("warehouse version #{i} ({who})");
+            responses.push(json!({"label": label, "model": "DatabaseService", "body": body}));
+        }
+    }
+
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("responses.json");
     std::fs::write(&file, serde_json::to_vec_pretty(&responses).unwrap()).unwrap();

@@ -18,6 +18,7 @@ mod contract;
 mod patch;
 mod route_access;
 mod search;
+mod secrets;
 mod test_connections;
 mod ui;
 
@@ -31,7 +32,8 @@ pub struct Server {
 pub async fn server(vars: &[(&str, &str)]) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let mut all: BTreeMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    all.insert("TESSERA_DATA_DIR".into(), dir.path().display().to_string());
+    // A test may name its own (two servers over one data dir); else a fresh one.
+    all.entry("TESSERA_DATA_DIR".into()).or_insert_with(|| dir.path().display().to_string());
     let config = load(&Sources::from_vars(all)).config.expect("valid test config");
     let store = Store::connect(&config.database).await.unwrap();
     store.migrate().await.unwrap();

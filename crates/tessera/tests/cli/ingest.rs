@@ -230,8 +230,24 @@ fn a_postgresql_source() {
     let Some(source) = fresh_postgres_database() else { return };
     let database = source.rsplit('/').next().unwrap().to_string();
     python(&[repo().join("e2e/ingestion/sources.py").to_str().unwrap(), "basic", &source]);
+    // A password in the client's connection (the test server trusts local users, so any works):
+    // the client PUTs it in the service's connection; Tessera keeps it encrypted.
+    const PASSWORD: &str = "Ingest-S3cret";
+    let with_password = source.replacen("postgresql://postgres@", &format!("postgresql://postgres:{PASSWORD}@"), 1);
+    assert_ne!(with_password, source, "the test server's URL has the expected form: {source}");
     let catalog = Catalog::start(Env::new());
-    green(&catalog.ingest("pg_shop", Path::new(&source), &[]));
+    green(&catalog.ingest("pg_shop", Path::new(&with_password), &[]));
+    let (_, service) = catalog.get("/api/v1/services/databaseServices/name/pg_shop");
+    assert_eq!(service["connection"]["config"]["authType"]["password"], PASSWORD, "the bot reads it: {service}");
+    let admin = format!("Bearer {}", admin_token(&catalog.env));
+    let path = format!("{}/api/v1/services/databaseServices/name/pg_shop", catalog.server.api);
+    let (_, seen) = get_with(&path, &[("Authorization", &admin)]).unwrap();
+    let seen: Value = serde_json::from_str(&seen).unwrap();
+    assert_eq!(seen["connection"]["config"]["authType"]["password"], "*********", "people see the mask");
+    for entry in std::fs::read_dir(catalog.env.data_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+        assert!(!bytes.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()), "the password is stored in clear");
+    }
     let (status, orders) =
         catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.orders?fields=tableConstraints"));
     assert_eq!(status, 200, "{orders}");

@@ -1,0 +1,229 @@
+//! A service's `connection` (`{"config": {"type": "Postgres", "password": ..., ...}}`): its
+//! secrets are sealed with Fernet before anything is stored (current row and every version), shown
+//! as the original's mask to people and in clear only to bots (the original's
+//! `shouldMaskPasswords`), and a mask sent back by a UI keeps the stored secret.
+//!
+//! Which values are secrets: the original marks them `format: password` in its connection schemas
+//! and walks the typed classes; Tessera keeps connections of any type as JSON (unknown types
+//! too), so the rule is by key name, at any depth: a string under one of [`SECRET_KEYS`] is a
+//! secret, wherever it sits in the connection.
+
+use serde_json::{Map, Value};
+use tessera_config::SecretBox;
+
+/// What people see instead of a secret (the original's `PasswordEntityMasker.PASSWORD_MASK`).
+pub const MASK: &str = "*********";
+
+/// Marks a sealed value in the stored document, as the original's `Fernet.FERNET_PREFIX`.
+pub const SEALED: &str = "fernet:";
+
+/// Property names that are `format: password` (`CustomSecretStr` in the client's models) in the
+/// 1.7 connection schemas and the credential and SSL definitions they share, read from the
+/// models of openmetadata-ingestion 1.7.7.4. `clientId` is a secret only for Iceberg's REST
+/// catalog there; Tessera masks it everywhere (a mask sent back keeps it, so nothing is lost).
+pub const SECRET_KEYS: &[&str] = &[
+    "accessToken",
+    "accessTokenPassword",
+    "apiKey",
+    "apiSecret",
+    "awsSecretAccessKey",
+    "basicAuthUserInfo",
+    "caCertValue",
+    "caCertificate",
+    "clientCertValue",
+    "clientId",
+    "clientSecret",
+    "jwt",
+    "jwtToken",
+    "password",
+    "personalAccessTokenSecret",
+    "privateKey",
+    "privateKeyValue",
+    "proxyAuthentication",
+    "saslPassword",
+    "secretKey",
+    "secretToken",
+    "securityToken",
+    "snowflakePrivatekeyPassphrase",
+    "sslCertificate",
+    "sslKey",
+    "token",
+];
+
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.contains(&key)
+}
+
+/// A connection must be `{"config": {"type": "<connection type>", ...}}`; the rest of the config
+/// is the connector's (any type is accepted, as the client sends many).
+pub fn check(value: &Value) -> Result<(), String> {
+    let Some(connection) = value.as_object() else {
+        return Err("connection must be an object such as {\"config\": {\"type\": \"Postgres\", ...}}".into());
+    };
+    match connection.get("config") {
+        Some(Value::Object(config)) => match config.get("type") {
+            Some(Value::String(t)) if !t.is_empty() => Ok(()),
+            _ => Err("connection.config.type must be a string naming the connection type, such as \"Postgres\"".into()),
+        },
+        _ => Err("connection.config must be an object with the connection's settings and its \"type\"".into()),
+    }
+}
+
+/// Calls `visit(pointer, value)` for every secret string, `pointer` being its JSON pointer.
+fn for_each_secret(value: &mut Value, pointer: &str, visit: &mut dyn FnMut(&str, &mut Value)) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                if child.is_string() && is_secret_key(key) {
+                    visit(&here, child);
+                } else {
+                    for_each_secret(child, &here, visit);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                for_each_secret(child, &format!("{pointer}/{i}"), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every secret replaced by [`MASK`].
+pub fn mask(connection: &mut Value) {
+    for_each_secret(connection, "", &mut |_, secret| *secret = Value::String(MASK.into()));
+}
+
+fn open_sealed(secrets: &SecretBox, value: &str) -> Option<String> {
+    value.strip_prefix(SEALED).and_then(|token| secrets.open(token))
+}
+
+/// Seals the secrets of an incoming connection for storage. A [`MASK`] (what a UI shows and sends
+/// back) keeps the secret stored at the same place; a secret equal to the stored one keeps its
+/// stored text, so an unchanged connection compares equal and makes no new version. A stored
+/// secret that no longer opens (key changed) is simply replaced by the new value.
+pub fn seal(incoming: &mut Value, stored: Option<&Value>, secrets: &SecretBox) {
+    for_each_secret(incoming, "", &mut |pointer, secret| {
+        let plain = secret.as_str().unwrap_or_default().to_string();
+        let kept = stored.and_then(|s| s.pointer(pointer)).and_then(Value::as_str).filter(|s| s.starts_with(SEALED));
+        let sealed = match kept {
+            Some(kept) if plain == MASK => kept.to_string(),
+            Some(kept) if open_sealed(secrets, kept).as_deref() == Some(plain.as_str()) => kept.to_string(),
+            _ => format!("{SEALED}{}", secrets.seal(&plain)),
+        };
+        *secret = Value::String(sealed);
+    });
+}
+
+/// The stored connection with its secrets in clear; `Err` when one was sealed with another key.
+pub fn reveal(connection: &mut Value, secrets: &SecretBox) -> Result<(), ()> {
+    let mut unreadable = false;
+    for_each_secret(connection, "", &mut |_, secret| {
+        let text = secret.as_str().unwrap_or_default();
+        if !text.starts_with(SEALED) {
+            return; // never sealed (cannot be written so); shown as stored
+        }
+        match open_sealed(secrets, text) {
+            Some(plain) => *secret = Value::String(plain),
+            None => {
+                unreadable = true;
+                *secret = Value::String(MASK.into()); // never ciphertext in place of a password
+            }
+        }
+    });
+    if unreadable { Err(()) } else { Ok(()) }
+}
+
+/// Seals `fields["connection"]` (a create request's fields) against the stored document's.
+pub fn seal_fields(fields: &mut Map<String, Value>, stored: Option<&Map<String, Value>>, secrets: &SecretBox) {
+    if let Some(connection) = fields.get_mut("connection") {
+        seal(connection, stored.and_then(|s| s.get("connection")), secrets);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn key(n: u8) -> SecretBox {
+        SecretBox::from_key([n; 32])
+    }
+
+    fn postgres(password: &str) -> Value {
+        json!({"config": {"type": "Postgres", "username": "u", "hostPort": "db:5432",
+            "authType": {"password": password}, "sslConfig": {"sslKey": "k"},
+            "connectionArguments": {"application_name": "x"},
+            "extra": [{"clientSecret": "cs"}], "password": null}})
+    }
+
+    #[test]
+    fn the_secret_rule_is_by_key_at_any_depth() {
+        let mut c = postgres("p4ss");
+        mask(&mut c);
+        assert_eq!(c["config"]["authType"]["password"], MASK);
+        assert_eq!(c["config"]["sslConfig"]["sslKey"], MASK);
+        assert_eq!(c["config"]["extra"][0]["clientSecret"], MASK);
+        assert_eq!(c["config"]["username"], "u", "not a secret");
+        assert_eq!(c["config"]["hostPort"], "db:5432");
+        assert_eq!(c["config"]["password"], Value::Null, "only strings are secrets");
+        assert!(is_secret_key("awsSecretAccessKey") && !is_secret_key("username"));
+    }
+
+    #[test]
+    fn seal_reveal_mask_and_unmask_round_trip() {
+        let secrets = key(1);
+        let mut stored = postgres("p4ss");
+        seal(&mut stored, None, &secrets);
+        let text = stored.to_string();
+        assert!(!text.contains("p4ss") && !text.contains("\"cs\""), "{text}");
+        assert!(stored["config"]["authType"]["password"].as_str().unwrap().starts_with(SEALED));
+
+        // A UI sends the mask back: the stored secret is kept, byte for byte.
+        let mut masked = stored.clone();
+        mask(&mut masked);
+        seal(&mut masked, Some(&stored), &secrets);
+        assert_eq!(masked, stored);
+        // The bot sends the same clear values: nothing changes either.
+        let mut same = postgres("p4ss");
+        seal(&mut same, Some(&stored), &secrets);
+        assert_eq!(same, stored);
+        // A new password is a change.
+        let mut changed = postgres("n3w");
+        seal(&mut changed, Some(&stored), &secrets);
+        assert_ne!(changed["config"]["authType"]["password"], stored["config"]["authType"]["password"]);
+        let mut clear = changed.clone();
+        reveal(&mut clear, &secrets).unwrap();
+        assert_eq!(clear, postgres("n3w"));
+    }
+
+    #[test]
+    fn another_key_cannot_reveal_and_never_shows_ciphertext() {
+        let mut stored = postgres("p4ss");
+        seal(&mut stored, None, &key(1));
+        let mut shown = stored.clone();
+        assert!(reveal(&mut shown, &key(2)).is_err());
+        assert!(!shown.to_string().contains(SEALED), "{shown}");
+        // Sending the secret again under the new key replaces what no longer opens.
+        let mut again = postgres("p4ss");
+        seal(&mut again, Some(&stored), &key(2));
+        reveal(&mut again, &key(2)).unwrap();
+        assert_eq!(again, postgres("p4ss"));
+        // A mask with nothing stored at its place stays the mask (as the original).
+        let mut fresh = json!({"config": {"type": "Mysql", "password": MASK}});
+        seal(&mut fresh, Some(&stored), &key(1));
+        reveal(&mut fresh, &key(1)).unwrap();
+        assert_eq!(fresh["config"]["password"], MASK);
+    }
+
+    #[test]
+    fn shapes_are_checked() {
+        assert!(check(&json!({"config": {"type": "AnyNewType", "x": 1}})).is_ok());
+        assert!(check(&json!("x")).unwrap_err().starts_with("connection must be an object"));
+        assert!(check(&json!({"config": 1})).unwrap_err().starts_with("connection.config must be an object"));
+        assert!(check(&json!({"config": {"type": 3}})).unwrap_err().starts_with("connection.config.type must be"));
+        assert!(check(&json!({"config": {}})).unwrap_err().starts_with("connection.config.type must be"));
+    }
+}

@@ -1,0 +1,224 @@
+//! Service connection secrets through the API, on SQLite and PostgreSQL: sealed in the database
+//! (the raw rows are read), in clear for the ingestion bot, masked for an admin and a data
+//! consumer, kept when a UI sends the mask back, never in the version history; a changed
+//! FERNET_KEY gives an error that says what to do.
+
+use crate::accounts::{api, session};
+use crate::catalog::bot_token;
+use crate::{Server, server};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use tessera_store::Store;
+
+const PASSWORD: &str = "Pa55-w0rd_in_clear";
+const MASK: &str = "*********";
+const KEY_A: &str = "jJ/9sz0g0OHxsfxOoSfdFdmk3ysNmPRnH3TUAbz3IHA=";
+const KEY_B: &str = "Q2hhbmdlZEtleUNoYW5nZWRLZXlDaGFuZ2VkS2V5MDE=";
+
+/// `DATABASE_URL`s to run on: SQLite (the default, none) and a fresh PostgreSQL database when
+/// the test command provides a server.
+async fn databases() -> Vec<Option<String>> {
+    let mut out = vec![None];
+    match std::env::var("TESSERA_TEST_POSTGRES_URL") {
+        Ok(url) => {
+            let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);
+            let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.unwrap();
+            let admin = Store::connect(&config.database).await.expect("the test PostgreSQL server answers");
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+            let name = format!("s_{}_{nanos}", std::process::id());
+            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
+            out.push(Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0)));
+        }
+        Err(_) => {
+            assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_TEST_POSTGRES_URL is not set");
+            eprintln!("PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
+        }
+    }
+    out
+}
+
+async fn server_on(database: &Option<String>, fernet_key: &str) -> Server {
+    let mut vars = vec![("FERNET_KEY", fernet_key)];
+    if let Some(url) = database {
+        vars.push(("DATABASE_URL", url.as_str()));
+    }
+    server(&vars).await
+}
+
+/// What the ingestion client sends for a PostgreSQL source (its `serviceConnection`).
+fn postgres_service(password: &str, description: &str) -> Value {
+    json!({"name": "warehouse", "serviceType": "Postgres", "description": description,
+        "connection": {"config": {"type": "Postgres", "scheme": "postgresql+psycopg2", "username": "etl",
+            "authType": {"password": password}, "hostPort": "db:5432", "database": "dw",
+            "sslMode": "disable", "supportsMetadataExtraction": true}}})
+}
+
+/// Every body stored for the catalog, current rows and versions, as the database holds them.
+async fn raw_bodies(s: &Server) -> String {
+    let current = s.state.store.query_texts_raw("SELECT body FROM catalog_entities").await.unwrap();
+    let versions = s.state.store.query_texts_raw("SELECT body FROM catalog_versions").await.unwrap();
+    current.into_iter().chain(versions).collect::<Vec<_>>().join("\n")
+}
+
+fn password(service: &Value) -> &str {
+    service["connection"]["config"]["authType"]["password"].as_str().unwrap_or("<absent>")
+}
+
+async fn consumer(s: &Server, admin: &str) -> String {
+    let user = json!({"name": "dana", "email": "dana@open-metadata.org"});
+    let (status, body) = api(s, "POST", "/api/v1/users", admin, Some(user)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    session(s, "dana", "dana@open-metadata.org")
+}
+
+#[tokio::test]
+async fn connection_secrets_are_sealed_shown_to_bots_and_masked_for_people() {
+    for database in databases().await {
+        let s = server_on(&database, KEY_A).await;
+        let bot = bot_token(&s).await;
+        let admin = session(&s, "admin", "admin@open-metadata.org");
+        let dana = consumer(&s, &admin).await;
+
+        let (status, created) =
+            api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "dw"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(password(&created), PASSWORD, "the bot's own answer is in clear");
+        let id = created["id"].as_str().unwrap().to_string();
+
+        // (a) The database never holds the password in clear, only a Fernet token.
+        let raw = raw_bodies(&s).await;
+        assert!(!raw.contains(PASSWORD), "{raw}");
+        assert!(raw.contains("\"password\":\"fernet:"), "{raw}");
+
+        // (b) The bot reads it in clear; an admin and a data consumer see the mask, everywhere.
+        let by_name = "/api/v1/services/databaseServices/name/warehouse";
+        let by_id = format!("/api/v1/services/databaseServices/{id}");
+        for path in [by_name, &by_id, "/api/v1/services/databaseServices/name/warehouse?fields=*"] {
+            let (status, seen) = api(&s, "GET", path, &bot, None).await;
+            assert_eq!((status, password(&seen)), (StatusCode::OK, PASSWORD), "{path}");
+            assert_eq!(seen["connection"]["config"]["username"], "etl");
+            for person in [&admin, &dana] {
+                let (status, seen) = api(&s, "GET", path, person, None).await;
+                assert_eq!((status, password(&seen)), (StatusCode::OK, MASK), "{path}: {seen}");
+                assert_eq!(seen["connection"]["config"]["hostPort"], "db:5432", "only secrets are masked");
+            }
+        }
+        let (_, list) = api(&s, "GET", "/api/v1/services/databaseServices", &dana, None).await;
+        assert_eq!(password(&list["data"][0]), MASK, "{list}");
+        let (_, list) = api(&s, "GET", "/api/v1/services/databaseServices", &bot, None).await;
+        assert_eq!(password(&list["data"][0]), PASSWORD);
+
+        // (c) An admin edits the description in a UI and sends the mask back: the secret stays.
+        let (status, edited) =
+            api(&s, "PUT", "/api/v1/services/databaseServices", &admin, Some(postgres_service(MASK, "edited"))).await;
+        assert_eq!((status, password(&edited)), (StatusCode::OK, MASK), "{edited}");
+        assert_eq!(edited["version"], 0.2);
+        let updated = &edited["changeDescription"]["fieldsUpdated"];
+        assert_eq!(updated.as_array().unwrap().len(), 1, "only the description changed: {edited}");
+        assert_eq!(updated[0]["name"], "description");
+        let (_, seen) = api(&s, "GET", by_name, &bot, None).await;
+        assert_eq!(password(&seen), PASSWORD, "the mask did not overwrite the secret");
+        // The same through PATCH: the patch sees the mask and leaves it.
+        let patch = json!([{"op": "replace", "path": "/description", "value": "patched"}]);
+        let (status, patched) = api(&s, "PATCH", &by_id, &admin, Some(patch)).await;
+        assert_eq!((status, password(&patched)), (StatusCode::OK, MASK), "{patched}");
+        let (_, seen) = api(&s, "GET", by_name, &bot, None).await;
+        assert_eq!((password(&seen), seen["version"].as_f64()), (PASSWORD, Some(0.3)));
+        // The bot sending the same connection again changes nothing.
+        let (status, same) =
+            api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "patched")))
+                .await;
+        assert_eq!((status, same["version"].as_f64()), (StatusCode::OK, Some(0.3)), "{same}");
+
+        // (d) A new password alone is a change, described without any secret.
+        let (status, rotated) =
+            api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service("n3w-S3cret", "patched")))
+                .await;
+        assert_eq!((status, rotated["version"].as_f64()), (StatusCode::OK, Some(0.4)), "{rotated}");
+        assert_eq!(
+            rotated["changeDescription"]["fieldsUpdated"],
+            json!([{"name": "connection", "oldValue": "\"old-encrypted-value\"", "newValue": "\"new-encrypted-value\""}])
+        );
+        let patch = json!([{"op": "replace", "path": "/connection/config/authType/password", "value": "p4tched"}]);
+        let (status, by_patch) = api(&s, "PATCH", &by_id, &admin, Some(patch)).await;
+        assert_eq!((status, by_patch["version"].as_f64()), (StatusCode::OK, Some(0.5)), "{by_patch}");
+        for caller in [&bot, &admin, &dana] {
+            let (status, history) = api(&s, "GET", &format!("{by_id}/versions"), caller, None).await;
+            assert_eq!(status, StatusCode::OK, "{history}");
+            let text = history.to_string();
+            for secret in [PASSWORD, "n3w-S3cret", "p4tched"] {
+                assert!(caller == &bot || !text.contains(secret), "{text}");
+            }
+            assert!(!text.contains("fernet:"), "no ciphertext in answers: {text}");
+            let (_, first) = api(&s, "GET", &format!("{by_id}/versions/0.1"), caller, None).await;
+            assert_eq!(password(&first), if caller == &bot { PASSWORD } else { MASK });
+        }
+        let (_, seen) = api(&s, "GET", by_name, &bot, None).await;
+        assert_eq!(password(&seen), "p4tched");
+        let raw = raw_bodies(&s).await;
+        for secret in [PASSWORD, "n3w-S3cret", "p4tched"] {
+            assert!(!raw.contains(secret), "{secret} in clear in the database");
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_types_are_kept_and_bad_connections_say_what_to_fix() {
+    let s = server(&[]).await; // no FERNET_KEY: sealed with the key derived from the signing key
+    let bot = bot_token(&s).await;
+    let custom = json!({"name": "custom", "serviceType": "CustomDatabase",
+        "connection": {"config": {"type": "SomethingNew", "nested": [{"token": "t0ken"}], "plain": "x"}}});
+    let (status, created) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(custom)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["connection"]["config"]["nested"][0]["token"], "t0ken");
+    assert!(!raw_bodies(&s).await.contains("t0ken"));
+    for (connection, says) in [
+        (json!("x"), "connection must be an object"),
+        (json!({"config": "x"}), "connection.config must be an object"),
+        (json!({"config": {"password": "x"}}), "connection.config.type must be a string"),
+    ] {
+        let body = json!({"name": "bad", "serviceType": "Postgres", "connection": connection});
+        let (status, error) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert!(error["message"].as_str().unwrap().starts_with(says), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_changed_fernet_key_says_what_to_do_and_never_leaks_ciphertext() {
+    for database in databases().await {
+        // Two servers over one data dir (one SQLite file, one signing key): only FERNET_KEY moves.
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().display().to_string();
+        let start = async |key: &str| {
+            let mut vars = vec![("FERNET_KEY", key), ("TESSERA_DATA_DIR", data_dir.as_str())];
+            if let Some(url) = &database {
+                vars.push(("DATABASE_URL", url.as_str()));
+            }
+            server(&vars).await
+        };
+        let before = start(KEY_A).await;
+        let bot = bot_token(&before).await;
+        let (status, _) =
+            api(&before, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "d"))).await;
+        assert_eq!(status, StatusCode::CREATED);
+
+        let after = start(KEY_B).await;
+        let admin = session(&after, "admin", "admin@open-metadata.org");
+        let path = "/api/v1/services/databaseServices/name/warehouse";
+        let (status, error) = api(&after, "GET", path, &bot, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert_eq!(error["reason"], "secret_unreadable");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains("Set FERNET_KEY back") && !message.contains("fernet:"), "{message}");
+        // People still see the service, masked.
+        let (status, seen) = api(&after, "GET", path, &admin, None).await;
+        assert_eq!((status, password(&seen)), (StatusCode::OK, MASK));
+        // Sending the secret again encrypts it with the current key.
+        let (status, saved) =
+            api(&after, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "d"))).await;
+        assert_eq!((status, password(&saved)), (StatusCode::OK, PASSWORD), "{saved}");
+        let (status, seen) = api(&after, "GET", path, &bot, None).await;
+        assert_eq!((status, password(&seen)), (StatusCode::OK, PASSWORD));
+    }
+}
