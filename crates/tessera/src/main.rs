@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod demo;
+mod healthcheck;
 mod logging;
 mod serve;
 mod shutdown;

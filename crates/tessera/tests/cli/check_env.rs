@@ -1,6 +1,7 @@
 use crate::support::*;
 
-fn seed_block(name: &str) -> String {
+/// The code block of the seed document that opens with ```name (its env files).
+pub fn seed_block(name: &str) -> String {
     let shared = std::env::var("TESSERA_SHARED_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
@@ -29,7 +30,7 @@ fn seed_files_exit_2_with_line_numbers() {
     let (code, out) = check(&seed_block("authcode"));
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains("openmetadata_auth0.env:16: error: OIDC_DISCOVERY_URI: `OIDC_DISCOVERY_URI: ...` uses a colon"),
+        out.contains("openmetadata_auth0.env:16: warning: OIDC_DISCOVERY_URI: `OIDC_DISCOVERY_URI: ...` uses a colon"),
         "{out}"
     );
 }

@@ -3,7 +3,9 @@
 mod bad_input;
 mod browser;
 mod check_env;
+mod compose;
 mod demo;
+mod healthcheck;
 mod idp;
 mod ingest;
 mod ingestion_client;
