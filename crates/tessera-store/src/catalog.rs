@@ -171,6 +171,23 @@ impl Store {
         Ok(())
     }
 
+    /// Name-search keys `(kind, key, entity id, whole)`, in one transaction (the backfill).
+    pub(crate) async fn catalog_insert_names(&self, keys: &[(String, String, String, bool)]) -> Result<(), StoreError> {
+        in_transaction!(self, |tx, sql| {
+            for (kind, key, id, whole) in keys {
+                sqlx::query(sql(crate::catalog_names::INSERT_NAME))
+                    .bind(kind)
+                    .bind(key)
+                    .bind(id)
+                    .bind(i64::from(*whole))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.classify(e))?;
+            }
+        });
+        Ok(())
+    }
+
     /// A new version of an existing entity, if it is still at `previous_version`; a concurrent
     /// writer got there first otherwise, and this is a [`StoreError::Conflict`] (re-read, retry).
     pub async fn catalog_update(&self, row: &CatalogRow, previous_version: f64) -> Result<(), StoreError> {

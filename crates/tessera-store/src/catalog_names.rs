@@ -182,11 +182,14 @@ impl Store {
             let batch = fetch!(self, Named, fetch_all, BACKFILL_BATCH, &after)?;
             let Some(last) = batch.last() else { break };
             after = last.id.clone();
-            for row in &batch {
-                for (key, whole) in name_keys(&row.name) {
-                    exec!(self, INSERT_NAME, &row.kind, key, &row.id, i64::from(whole))?;
-                }
-            }
+            // One transaction per batch: one commit (and fsync) per 500 entities, not per key.
+            let keys: Vec<_> = batch
+                .iter()
+                .flat_map(|row| {
+                    name_keys(&row.name).into_iter().map(|(key, whole)| (row.kind.clone(), key, row.id.clone(), whole))
+                })
+                .collect();
+            self.catalog_insert_names(&keys).await?;
         }
         exec!(self, "DELETE FROM tessera_settings WHERE key = ?", BACKFILL_SETTING)?;
         Ok(())
