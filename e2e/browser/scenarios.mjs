@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, openPage, pickAccount, signIn, waitForPath,
 } from './lib/ui.mjs';
+import { catalogBrowse } from './catalog-scenario.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Public client, authorization code + PKCE
@@ -370,6 +371,12 @@ export const GROUPS = [
     name: 'confidential',
     tessera: { clientType: 'confidential' },
     scenarios: { 'confidential-login': confidentialLogin },
+  },
+  {
+    name: 'catalog',
+    tessera: { clientType: 'public', responseType: 'code' },
+    scenarios: { 'catalog-browse': catalogBrowse },
+    timeoutMs: 90000,
   },
   {
     name: 'demo',

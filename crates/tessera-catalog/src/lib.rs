@@ -16,10 +16,12 @@ pub mod kind;
 mod labels;
 mod list;
 mod patch;
+mod search;
 mod service;
 
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
 pub use list::{Include, ListQuery, Page};
+pub use search::{MAX_SEARCH_SIZE, SearchPage};
 pub use service::{Catalog, Outcome, Write};

@@ -37,7 +37,7 @@ impl Include {
         }
     }
 
-    fn bounds(self) -> (bool, bool) {
+    pub(crate) fn bounds(self) -> (bool, bool) {
         match self {
             Include::NonDeleted => (false, false),
             Include::Deleted => (true, true),

@@ -14,6 +14,7 @@ mod permissions;
 pub mod public_paths;
 pub mod route_access;
 mod search;
+mod search_query;
 mod signin;
 mod signin_page;
 pub mod system;

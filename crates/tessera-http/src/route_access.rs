@@ -131,6 +131,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/tables/{id}/versions/{version}", Operation("table", "ViewBasic")),
     ("PUT", "/api/v1/tables/restore", Operation("table", "EditAll")),
     ("GET", "/api/v1/search/fieldQuery", InHandler("ViewBasic on the entity type of the index")),
+    ("GET", "/api/v1/search/query", InHandler("ViewBasic on each entity type searched")),
     ("GET", "/api/v1/storedProcedures", Operation("storedProcedure", "ViewBasic")),
     ("PUT", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),
     ("POST", "/api/v1/storedProcedures", Operation("storedProcedure", "Create")),

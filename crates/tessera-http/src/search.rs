@@ -1,6 +1,7 @@
 //! `GET /api/v1/search/fieldQuery`: the one search the ingestion client makes (resolving a foreign
 //! key's or a view's table by FQN), answered from the catalog itself, in Elasticsearch's hit shape.
-//! Tessera has no search engine: only exact `fullyQualifiedName` (or `name` of a service) lookups.
+//! Tessera has no search engine: only exact `fullyQualifiedName` (or `name` of a service) lookups,
+//! and `GET /api/v1/search/query` by name prefix (the web UI's search box; `search_query.rs`).
 
 use crate::AppState;
 use crate::authn::Caller;
@@ -13,11 +14,13 @@ use serde_json::{Value, json};
 use tessera_catalog::{CatalogError, Fields, Include, Kind, render};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/search/fieldQuery", get(field_query))
+    Router::new()
+        .route("/api/v1/search/fieldQuery", get(field_query))
+        .route("/api/v1/search/query", get(crate::search_query::query))
 }
 
 /// The original's index names for the kinds Tessera serves.
-const INDEXES: &[(&str, Kind)] = &[
+pub(crate) const INDEXES: &[(&str, Kind)] = &[
     ("database_service_search_index", Kind::DatabaseService),
     ("database_search_index", Kind::Database),
     ("database_schema_search_index", Kind::DatabaseSchema),
@@ -25,7 +28,7 @@ const INDEXES: &[(&str, Kind)] = &[
     ("stored_procedure_search_index", Kind::StoredProcedure),
 ];
 
-fn bad(message: String) -> ApiError {
+pub(crate) fn bad(message: String) -> ApiError {
     ApiError::bad_request("invalid_search", message)
 }
 
@@ -69,7 +72,7 @@ async fn field_query(
     Ok(Json(json!({"hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}})))
 }
 
-fn number(params: &Params, name: &str, default: u64) -> Result<u64, ApiError> {
+pub(crate) fn number(params: &Params, name: &str, default: u64) -> Result<u64, ApiError> {
     match params.get(name) {
         None => Ok(default),
         Some(text) => text.parse().map_err(|_| bad(format!("{name} must be a whole number, not {text:?}"))),

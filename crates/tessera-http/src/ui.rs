@@ -57,6 +57,11 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/tokens.js", JS),
     asset!("js/views/logout.js", JS),
     asset!("js/views/problem.js", JS),
+    asset!("js/catalog-links.js", JS),
+    asset!("js/catalog-parts.js", JS),
+    asset!("js/views/catalog.js", JS),
+    asset!("js/views/catalog-search.js", JS),
+    asset!("js/views/table.js", JS),
 ];
 
 const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
@@ -68,7 +73,7 @@ pub const SILENT_CALLBACK: &str = "/silent-callback";
 /// The paths the UI renders itself. `/callback` is routed by the sign-in module: the server's code
 /// flow with a confidential client, [`index_page`] (the public client's page) otherwise.
 pub const PAGES: &[&str] =
-    &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens"];
+    &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens", "/catalog"];
 
 /// The UI's pages and files (`/callback` is the sign-in module's, see [`PAGES`]).
 pub fn routes() -> Router<AppState> {

@@ -96,6 +96,8 @@ const DESCENDANTS: &str = concat!(
 );
 const DELETE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id IN (SELECT id FROM catalog_entities \
      WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?))";
+const DELETE_NAMES: &str = "DELETE FROM catalog_names WHERE entity_id IN (SELECT id FROM catalog_entities \
+     WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?))";
 const DELETE_ENTITIES: &str = "DELETE FROM catalog_entities WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?)";
 const VERSIONS: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
 const VERSION: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
@@ -110,6 +112,7 @@ const READ_PATHS: &[&str] = &[
     COUNT,
     DESCENDANTS,
     DELETE_VERSIONS,
+    DELETE_NAMES,
     DELETE_ENTITIES,
     VERSIONS,
     VERSION,
@@ -153,6 +156,34 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| self.classify(e))?;
+            // The name never changes after this (it is part of the FQN): its search keys neither.
+            for (key, whole) in crate::catalog_names::name_keys(&row.name) {
+                sqlx::query(sql(crate::catalog_names::INSERT_NAME))
+                    .bind(&row.kind)
+                    .bind(key)
+                    .bind(&row.id)
+                    .bind(i64::from(whole))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.classify(e))?;
+            }
+        });
+        Ok(())
+    }
+
+    /// Name-search keys `(kind, key, entity id, whole)`, in one transaction (the backfill).
+    pub(crate) async fn catalog_insert_names(&self, keys: &[(String, String, String, bool)]) -> Result<(), StoreError> {
+        in_transaction!(self, |tx, sql| {
+            for (kind, key, id, whole) in keys {
+                sqlx::query(sql(crate::catalog_names::INSERT_NAME))
+                    .bind(kind)
+                    .bind(key)
+                    .bind(id)
+                    .bind(i64::from(*whole))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.classify(e))?;
+            }
         });
         Ok(())
     }
@@ -251,6 +282,13 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| self.classify(e))?;
+            sqlx::query(sql(DELETE_NAMES))
+                .bind(id)
+                .bind(&lower)
+                .bind(&upper)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.classify(e))?;
             sqlx::query(sql(DELETE_ENTITIES))
                 .bind(id)
                 .bind(&lower)
@@ -298,7 +336,7 @@ impl Store {
     pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
         let mut plans = Vec::new();
-        for sql in READ_PATHS {
+        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS) {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let placeholders = sql.matches('?').count();
             let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));

@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod catalog;
+mod catalog_names;
 mod connect;
 mod error;
 mod migrate;
@@ -15,6 +16,7 @@ mod settings;
 pub use access::{AccessRow, MembershipRow};
 pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
 pub use catalog::{CatalogRange, CatalogRow};
+pub use catalog_names::{NAME_KEY_CHARS, NameHits, NameSearch, SEARCH_WINDOW, name_key};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 pub use sessions::SessionRow;

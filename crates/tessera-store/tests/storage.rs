@@ -3,6 +3,8 @@
 
 #[path = "storage/catalog.rs"]
 mod catalog;
+#[path = "storage/catalog_search.rs"]
+mod catalog_search;
 
 use std::collections::BTreeMap;
 use tessera_config::{DatabaseConfig, Sources, load};

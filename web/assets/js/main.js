@@ -15,8 +15,9 @@ import { homeView } from './views/home.js';
 import { botsView } from './views/bots.js';
 import { tokensView } from './views/tokens.js';
 import { problemView } from './views/problem.js';
+import { catalogView } from './views/catalog.js';
 
-const SIGNED_IN_PAGES = { '/': homeView, '/settings/bots': botsView, '/settings/tokens': tokensView };
+const SIGNED_IN_PAGES = { '/': homeView, '/catalog': catalogView, '/settings/bots': botsView, '/settings/tokens': tokensView };
 
 let config;
 let me = null;
@@ -30,6 +31,7 @@ function renderNav(path) {
   const link = (href, text, testid) => h('a', { href, testid, 'aria-current': href === path ? 'page' : null, text });
   nav.replaceChildren(
     link('/', 'Home', 'nav-home'),
+    link('/catalog', 'Catalog', 'nav-catalog'),
     me.isAdmin && link('/settings/bots', 'Bots', 'nav-bots'),
     link('/settings/tokens', 'Access tokens', 'nav-tokens'),
     h('button', { type: 'button', class: 'secondary', testid: 'signout-button', onclick: () => auth.signOut() }, 'Sign out'),

@@ -18,6 +18,7 @@ mod contract;
 mod patch;
 mod route_access;
 mod search;
+mod search_query;
 mod secrets;
 mod test_connections;
 mod ui;

@@ -107,7 +107,9 @@ async fn no_catalog_query_scans_a_table() {
     for (sql, plan) in plans {
         assert!(plan.contains("USING"), "{sql}\n  has no index in its plan: {plan}");
         for part in plan.split("; ") {
-            assert!(!part.starts_with("SCAN ") || part.contains("USING"), "{sql}\n  scans: {plan}");
+            // A sub-query's rows (a co-routine: the search's bounded window) may be scanned.
+            let subquery = part.strip_prefix("SCAN ").is_some_and(|name| plan.contains(&format!("CO-ROUTINE {name}")));
+            assert!(!part.starts_with("SCAN ") || part.contains("USING") || subquery, "{sql}\n  scans: {plan}");
         }
     }
 }

@@ -1,0 +1,76 @@
+//! `GET /api/v1/search/query?q=&index=&from=&size=&deleted=`: entities whose name, or a word of
+//! their name, starts with `q` (any case), answered from the catalog's name index in
+//! Elasticsearch's hit shape. Not the original's full-text search: no fields other than the name,
+//! no `query_filter`, no scoring; `q` is a prefix (`orders`, `Ord*`; `*` for every name).
+
+use crate::AppState;
+use crate::authn::Caller;
+use crate::error::ApiError;
+use crate::extract::Params;
+use crate::search::{INDEXES, bad, number};
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+use tessera_catalog::{Fields, Include, Kind, render};
+
+/// Index names that cover every kind Tessera serves.
+const ALL_INDEXES: &[&str] = &["all", "dataAsset"];
+
+pub(crate) async fn query(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let index = params.get("index").unwrap_or("table_search_index");
+    let wanted: Vec<Kind> = if ALL_INDEXES.contains(&index) {
+        INDEXES.iter().map(|(_, kind)| *kind).collect()
+    } else {
+        let kind = INDEXES.iter().find(|(name, _)| *name == index).map(|(_, kind)| *kind).ok_or_else(|| {
+            let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).chain(ALL_INDEXES.iter().copied()).collect();
+            bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
+        })?;
+        vec![kind]
+    };
+    // Only the kinds the caller may see; a single index the caller may not see is a 403.
+    let mut kinds = Vec::new();
+    let mut refusal = None;
+    for kind in wanted {
+        match crate::route_access::operation_allowed(&state, &caller, kind.name(), "ViewBasic").await {
+            Ok(()) => kinds.push(kind),
+            Err(error) => refusal = refusal.or(Some(error)),
+        }
+    }
+    if let (true, Some(error)) = (kinds.is_empty(), refusal) {
+        return Err(error);
+    }
+    let text = params
+        .get("q")
+        .ok_or_else(|| bad("q is required: the start of a name to find (or * for every name)".into()))?;
+    let include = include(&params)?;
+    let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
+    let (from, size) = (i64::try_from(from).unwrap_or(i64::MAX), i64::try_from(size).unwrap_or(i64::MAX));
+    let page = state.catalog.search_names(&kinds, text, include, from, size).await?;
+    let hits: Vec<Value> = page
+        .items
+        .iter()
+        .map(|entity| {
+            let mut source = render(entity, &state.base_url, &Fields::All);
+            source["entityType"] = json!(entity.kind.name());
+            let index = INDEXES.iter().find(|(_, kind)| *kind == entity.kind).map_or("", |(name, _)| *name);
+            json!({"_index": index, "_id": entity.id(), "_source": source})
+        })
+        .collect();
+    let relation = if page.exact { "eq" } else { "gte" };
+    Ok(Json(json!({"hits": {"total": {"value": page.total, "relation": relation}, "hits": hits}})))
+}
+
+/// The original's `deleted=true|false`, or Tessera's `include=` as on lists; not both.
+fn include(params: &Params) -> Result<Include, ApiError> {
+    match (params.get("deleted"), params.get("include")) {
+        (Some(_), Some(_)) => Err(bad("give deleted=true|false or include=non-deleted|deleted|all, not both".into())),
+        (None | Some("false"), None) => Ok(Include::NonDeleted),
+        (Some("true"), None) => Ok(Include::Deleted),
+        (Some(other), None) => Err(bad(format!("deleted must be true or false, not {other:?}"))),
+        (None, include) => Include::parse(include).map_err(|e| bad(e.to_string())),
+    }
+}
