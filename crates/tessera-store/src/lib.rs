@@ -8,6 +8,7 @@ mod catalog;
 mod connect;
 mod error;
 mod migrate;
+mod pipeline_status;
 mod query;
 mod sessions;
 mod settings;
