@@ -302,7 +302,7 @@ fn a_forward_foreign_key_is_patched_in() {
 
 /// Two runs with `--pipeline` (the YAML's `ingestionPipelineFQN`) and their run ids: the first
 /// creates the pipeline under the service, by the service's id; each run's status ends `success`
-/// with every step's counts.
+/// with every step's counts (records in every step of the fresh run).
 fn pipeline_runs(env: Env) {
     const RUNS: [&str; 2] = ["0c8e4a52-6f1d-4b7e-9a3c-2d5f7e9b1a01", "0c8e4a52-6f1d-4b7e-9a3c-2d5f7e9b1a02"];
     let catalog = Catalog::start(env);
@@ -336,7 +336,10 @@ fn pipeline_runs(env: Env) {
         let steps = run_status["status"].as_array().cloned().unwrap_or_default();
         assert!(steps.len() >= 2, "the source and the sink report: {run_status}");
         for step in &steps {
-            assert!(step["records"].as_u64() > Some(0), "every step processed records: {step}");
+            // The unchanged second run skips every entity by sourceHash: its counts are 0.
+            if run == RUNS[0] {
+                assert!(step["records"].as_u64() > Some(0), "every step of the fresh run processed records: {step}");
+            }
             assert_eq!(step["errors"].as_u64(), Some(0), "{step}");
         }
     }
