@@ -148,7 +148,7 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
 
 /// The subtype filter of the kind (`pipelineType=` for pipelines), `""` for none; a value outside
 /// the type's list is refused with the list.
-fn subtype_of<'q>(kind: Kind, filters: &'q [(String, String)]) -> Result<&'q str, CatalogError> {
+fn subtype_of(kind: Kind, filters: &[(String, String)]) -> Result<&str, CatalogError> {
     let Some(field) = kind.subtype_field() else { return Ok("") };
     let Some((_, value)) = filters.iter().find(|(f, _)| f == field) else { return Ok("") };
     if !crate::pipeline::PIPELINE_TYPES.contains(&value.as_str()) {

@@ -182,48 +182,33 @@ mod tests {
 
     #[test]
     fn bad_requests_say_what_to_change() {
-        let err = |change: &dyn Fn(&mut Value)| {
-            let mut body = request();
-            change(&mut body);
-            parse(Kind::IngestionPipeline, body).unwrap_err().to_string()
-        };
-        let cases: Vec<(Box<dyn Fn(&mut Value)>, &str)> = vec![
+        let other_type = json!({"id": SERVICE_ID, "type": "messagingService"});
+        // (field, its new value or None to leave it out, what the message says)
+        let cases = [
+            ("service", Some(json!("local_sqlite")), "service must be a reference to the databaseService by id"),
             (
-                Box::new(|b| b["service"] = json!("local_sqlite")),
-                "service must be a reference to the databaseService by id",
+                "service",
+                Some(json!({"id": "nope", "type": "databaseService"})),
+                "service.id must be the databaseService's id (a UUID)",
             ),
-            (Box::new(|b| b["service"]["id"] = json!("nope")), "service.id must be the databaseService's id (a UUID)"),
-            (Box::new(|b| b["service"]["type"] = json!("messagingService")), "Tessera keeps database services only"),
-            (
-                Box::new(|b| {
-                    b.as_object_mut().unwrap().remove("service");
-                }),
-                "service is required in CreateIngestionPipelineRequest",
-            ),
-            (Box::new(|b| b["pipelineType"] = json!("sofa")), "pipelineType \"sofa\" is not one of metadata, usage"),
-            (
-                Box::new(|b| {
-                    b.as_object_mut().unwrap().remove("sourceConfig");
-                }),
-                "sourceConfig is required",
-            ),
-            (
-                Box::new(|b| {
-                    b.as_object_mut().unwrap().remove("airflowConfig");
-                }),
-                "airflowConfig is required",
-            ),
-            (Box::new(|b| b["sourceConfig"] = json!({"type": "x"})), "Unknown field type in sourceConfig"),
-            (Box::new(|b| b["airflowConfig"] = json!({"cron": "x"})), "Unknown field cron in airflowConfig"),
-            (Box::new(|b| b["loggerLevel"] = json!("LOUD")), "loggerLevel \"LOUD\" is not one of DEBUG"),
-            (
-                Box::new(|b| b["serviceType"] = json!("SQLite")),
-                "Unknown field serviceType in CreateIngestionPipelineRequest",
-            ),
-            (Box::new(|b| b["domain"] = json!("d")), "not supported by Tessera yet"),
+            ("service", Some(other_type), "Tessera keeps database services only"),
+            ("service", None, "service is required in CreateIngestionPipelineRequest"),
+            ("pipelineType", Some(json!("sofa")), "pipelineType \"sofa\" is not one of metadata, usage"),
+            ("sourceConfig", None, "sourceConfig is required"),
+            ("airflowConfig", None, "airflowConfig is required"),
+            ("sourceConfig", Some(json!({"type": "x"})), "Unknown field type in sourceConfig"),
+            ("airflowConfig", Some(json!({"cron": "x"})), "Unknown field cron in airflowConfig"),
+            ("loggerLevel", Some(json!("LOUD")), "loggerLevel \"LOUD\" is not one of DEBUG"),
+            ("serviceType", Some(json!("SQLite")), "Unknown field serviceType in CreateIngestionPipelineRequest"),
+            ("domain", Some(json!("d")), "not supported by Tessera yet"),
         ];
-        for (change, text) in cases {
-            let message = err(&*change);
+        for (field, value, text) in cases {
+            let mut body = request();
+            match value {
+                Some(value) => body[field] = value,
+                None => drop(body.as_object_mut().unwrap().remove(field)),
+            }
+            let message = parse(Kind::IngestionPipeline, body).unwrap_err().to_string();
             assert!(message.contains(text), "{message:?} lacks {text:?}");
         }
     }
