@@ -127,17 +127,20 @@ def upserts(server, target, seconds):
 def reads(server, seconds):
     base = f"http://127.0.0.1:{server.port}"
     env = {"TOKEN": server.token}
+    # A table of the first round (wrk may drop a request or two, so ask which ones exist).
+    name = server.call("GET", f"/api/v1/tables?databaseSchema={SCHEMA}&limit=1")["data"][0]["name"]
+    prefix, number = name.rsplit("_", 1)
     auth = ROOT / "bench" / ".catalog_auth.lua"
     auth.write_text(f'wrk.headers["Authorization"] = "Bearer {server.token}"\n')
     try:
-        _, by_name, _ = wrk(f"{base}/api/v1/tables/name/{SCHEMA}.r1_1", seconds, env, auth)
+        _, by_name, _ = wrk(f"{base}/api/v1/tables/name/{SCHEMA}.{name}", seconds, env, auth)
     finally:
         auth.unlink()
-    # The first round's first table again, unchanged (same sourceHash): nothing is written.
+    # That table again, unchanged (same sourceHash): nothing is written.
     resend = ROOT / "bench" / ".catalog_resend.lua"
-    resend.write_text(LUA.read_text().replace("counter = counter + 1", "counter = 1"))
+    resend.write_text(LUA.read_text().replace("counter = counter + 1", f"counter = {int(number)}"))
     try:
-        _, unchanged, _ = wrk(f"{base}/api/v1/tables", seconds, {**env, "TABLE_PREFIX": "r1_"}, resend)
+        _, unchanged, _ = wrk(f"{base}/api/v1/tables", seconds, {**env, "TABLE_PREFIX": f"{prefix}_"}, resend)
     finally:
         resend.unlink()
     return by_name, unchanged

@@ -21,6 +21,10 @@ from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema 
 from metadata.generated.schema.entity.data.storedProcedure import StoredProcedure  # noqa: E402
 from metadata.generated.schema.entity.data.table import Table  # noqa: E402
 from metadata.generated.schema.entity.services.databaseService import DatabaseService  # noqa: E402
+from metadata.generated.schema.entity.services.ingestionPipelines.ingestionPipeline import (  # noqa: E402
+    IngestionPipeline,
+    PipelineStatus,
+)
 from metadata.generated.schema.type.entityHistory import EntityVersionHistory  # noqa: E402
 from metadata.generated.schema.type.paging import Paging  # noqa: E402
 from metadata.utils import fqn  # noqa: E402
@@ -31,13 +35,21 @@ MODELS = {
     "DatabaseSchema": DatabaseSchema,
     "Table": Table,
     "StoredProcedure": StoredProcedure,
+    "IngestionPipeline": IngestionPipeline,
+    "PipelineStatus": PipelineStatus,
 }
+
+# Models without a fullyQualifiedName of their own (a pipeline run's status).
+WITHOUT_FQN = {"PipelineStatus"}
 
 
 def expected_fqn(model, body):
     """The FQN the client builds for this entity from its and its parents' names."""
     if model == "DatabaseService":
         return fqn._build(body["name"])
+    if model == "IngestionPipeline":
+        # <service>.<pipeline>, as the client's get_or_create_ingestion_pipeline expects it.
+        return fqn._build(body["service"]["name"], body["name"])
     if model == "Database":
         return fqn._build(body["service"]["name"], body["name"])
     if model == "DatabaseSchema":
@@ -75,6 +87,8 @@ def check_entity(model, body, failures, label):
         return
     if model == "DatabaseService" and body.get("connection"):
         check_connection(parsed, body, failures, label)
+    if model in WITHOUT_FQN:
+        return
     if "fullyQualifiedName" not in body:
         failures.append(f"{label}: no fullyQualifiedName (the client keys everything on it)")
         return

@@ -73,20 +73,28 @@ fn stored_procedure_code(value: &Value) -> bool {
     })
 }
 
+/// How a create request names its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parent {
+    /// By FQN as sent (`service`, `database`, `databaseSchema` strings).
+    Fqn(String),
+    /// By the id of an `EntityReference` (an ingestion pipeline's `service`).
+    Id(String),
+}
+
 /// A checked create request, before its parent is resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     pub kind: Kind,
     pub name: String,
-    /// The parent's FQN as sent (`service`, `database`, `databaseSchema`).
-    pub parent_fqn: Option<String>,
+    pub parent: Option<Parent>,
     /// `serviceType` of a service.
     pub service_type: Option<String>,
     /// The user fields to store, `columns` and `tableConstraints` still unchecked against the FQN.
     pub fields: Map<String, Value>,
 }
 
-fn request_name(kind: Kind) -> String {
+pub(crate) fn request_name(kind: Kind) -> String {
     let mut chars = kind.name().chars();
     let first = chars.next().map(|c| c.to_ascii_uppercase()).into_iter();
     format!("Create{}Request", first.chain(chars).collect::<String>())
@@ -107,10 +115,14 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         None => return Err(invalid(format!("name is required in {}", request_name(kind)))),
     };
     check_name(&name)?;
-    let parent_fqn = match kind.parent_field() {
+    let parent = match kind.parent_field() {
         None => None,
+        Some(field) if kind.parent_by_reference() => {
+            let parent_kind = kind.parent().expect("a kind with a parent field has a parent");
+            Some(Parent::Id(crate::pipeline::parent_reference(body.remove(field), field, parent_kind, kind)?))
+        }
         Some(field) => match body.remove(field) {
-            Some(Value::String(parent)) if !parent.is_empty() => Some(parent),
+            Some(Value::String(parent)) if !parent.is_empty() => Some(Parent::Fqn(parent)),
             Some(_) => {
                 return Err(invalid(format!("{field} must be the fully qualified name of the parent, as a string")));
             }
@@ -135,6 +147,9 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
     if kind == Kind::Table && !body.contains_key("columns") {
         return Err(invalid("columns is required in CreateTableRequest (a list, possibly empty)".into()));
     }
+    if kind == Kind::IngestionPipeline {
+        crate::pipeline::check_required(&body)?;
+    }
     let mut fields = Map::new();
     for (key, value) in body {
         if value.is_null() {
@@ -157,7 +172,7 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         check_type(&key, &value)?;
         fields.insert(key, value);
     }
-    Ok(Draft { kind, name, parent_fqn, service_type, fields })
+    Ok(Draft { kind, name, parent, service_type, fields })
 }
 
 /// Names as the client allows them (it rewrites `::`, `>` and `"` before sending).
@@ -181,6 +196,9 @@ fn service_type(value: Option<Value>) -> Result<String, CatalogError> {
 }
 
 fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
+    if let Some(checked) = crate::pipeline::check_field(key, value) {
+        return checked;
+    }
     match key {
         "tags" => return crate::labels::check_tags(value, key).map_err(invalid),
         "owners" => return crate::labels::check_owners(value, key).map_err(invalid),
@@ -255,7 +273,7 @@ mod tests {
             "tableConstraints": [], "databaseSchema": "local_sqlite.sample.main", "schemaDefinition": "SELECT 1",
             "sourceHash": "abc"});
         let draft = parse(Kind::Table, table).unwrap();
-        assert_eq!(draft.parent_fqn.as_deref(), Some("local_sqlite.sample.main"));
+        assert_eq!(draft.parent, Some(Parent::Fqn("local_sqlite.sample.main".into())));
         let fqn = draft.fqn(Some("local_sqlite.sample.main")).unwrap();
         let fields = draft.user_fields(&fqn).unwrap();
         assert_eq!(fields["columns"][0]["fullyQualifiedName"], "local_sqlite.sample.main.big_orders.id");

@@ -21,6 +21,9 @@ pub const SYSTEM_FIELDS: &[&str] = &[
     "database",
     "databaseSchema",
     "serviceType",
+    // An ingestion pipeline's, set on creation and by deploy/toggle (not by its create request).
+    "enabled",
+    "deployed",
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +104,7 @@ impl Entity {
             deleted: self.deleted(),
             updated_at: self.doc.get("updatedAt").and_then(Value::as_i64).unwrap_or_default(),
             updated_by: self.str("updatedBy").to_string(),
+            subtype: self.kind.subtype_field().map(|f| self.str(f).to_string()).unwrap_or_default(),
         }
     }
 }

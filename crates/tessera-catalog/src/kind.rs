@@ -10,11 +10,20 @@ pub enum Kind {
     DatabaseSchema,
     Table,
     StoredProcedure,
+    /// A run configuration of a service (`metadata`, `usage`, ...); its statuses live apart
+    /// (`pipeline_status.rs`).
+    IngestionPipeline,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] =
-        [Kind::DatabaseService, Kind::Database, Kind::DatabaseSchema, Kind::Table, Kind::StoredProcedure];
+    pub const ALL: [Kind; 6] = [
+        Kind::DatabaseService,
+        Kind::Database,
+        Kind::DatabaseSchema,
+        Kind::Table,
+        Kind::StoredProcedure,
+        Kind::IngestionPipeline,
+    ];
 
     /// The entity type as the original names it (references' `type`, authorization resources).
     pub fn name(self) -> &'static str {
@@ -24,6 +33,7 @@ impl Kind {
             Kind::DatabaseSchema => "databaseSchema",
             Kind::Table => "table",
             Kind::StoredProcedure => "storedProcedure",
+            Kind::IngestionPipeline => "ingestionPipeline",
         }
     }
 
@@ -39,16 +49,40 @@ impl Kind {
             Kind::DatabaseSchema => "databaseSchemas",
             Kind::Table => "tables",
             Kind::StoredProcedure => "storedProcedures",
+            Kind::IngestionPipeline => "services/ingestionPipelines",
         }
     }
 
     pub fn parent(self) -> Option<Kind> {
         match self {
             Kind::DatabaseService => None,
-            Kind::Database => Some(Kind::DatabaseService),
+            Kind::Database | Kind::IngestionPipeline => Some(Kind::DatabaseService),
             Kind::DatabaseSchema => Some(Kind::Database),
             Kind::Table | Kind::StoredProcedure => Some(Kind::DatabaseSchema),
         }
+    }
+
+    /// Whether other entities live under this one's FQN (recursive delete and restore go there).
+    /// A pipeline's FQN can equal a database's, so kinds without children never look.
+    pub fn contains_entities(self) -> bool {
+        matches!(self, Kind::DatabaseService | Kind::Database | Kind::DatabaseSchema)
+    }
+
+    /// Whether the entity repeats its service's `serviceType` (the 1.7 models of pipelines have no
+    /// such field, and refuse it).
+    pub fn carries_service_type(self) -> bool {
+        self != Kind::IngestionPipeline
+    }
+
+    /// The field lists filter on within the kind (stored as the row's subtype).
+    pub fn subtype_field(self) -> Option<&'static str> {
+        (self == Kind::IngestionPipeline).then_some("pipelineType")
+    }
+
+    /// Whether the create request names the parent by an `EntityReference` (`{id, type}`) rather
+    /// than by FQN.
+    pub fn parent_by_reference(self) -> bool {
+        self == Kind::IngestionPipeline
     }
 
     /// The create request's field naming the parent by FQN (`service`, `database`, ...).
@@ -105,6 +139,17 @@ impl Kind {
                 "lifeCycle",
                 "sourceHash",
             ],
+            Kind::IngestionPipeline => &[
+                "displayName",
+                "description",
+                "owners",
+                "pipelineType",
+                "sourceConfig",
+                "airflowConfig",
+                "loggerLevel",
+                "raiseOnError",
+                "provider",
+            ],
         }
     }
 
@@ -116,6 +161,7 @@ impl Kind {
             Kind::Database | Kind::DatabaseSchema => &["dataProducts", "domain"],
             Kind::Table => &["dataProducts", "domain", "dataModel"],
             Kind::StoredProcedure => &["dataProducts", "domain"],
+            Kind::IngestionPipeline => &["domain"],
         }
     }
 
@@ -190,6 +236,8 @@ impl Kind {
                 "lifeCycle",
                 "dataProducts",
             ],
+            // pipelineStatuses is the latest run's status, added by the HTTP layer when named.
+            Kind::IngestionPipeline => &["owners", "followers", "pipelineStatuses"],
         }
     }
 }

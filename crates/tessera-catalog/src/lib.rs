@@ -1,7 +1,7 @@
 //! The catalog's domain: data-asset entities (`databaseService`, `database`, `databaseSchema`,
-//! `table`), their fully qualified names exactly as the ingestion client builds them, create
-//! requests checked against the 1.7 shapes, versions with change descriptions, `sourceHash`,
-//! JSON Patch.
+//! `table`, `storedProcedure`) and ingestion pipelines with their run statuses; fully qualified
+//! names exactly as the ingestion client builds them, create requests checked against the 1.7
+//! shapes, versions with change descriptions, `sourceHash`, JSON Patch.
 //! Knows the store's functions, never SQL; knows nothing of HTTP.
 
 pub mod change;
@@ -16,6 +16,8 @@ pub mod kind;
 mod labels;
 mod list;
 mod patch;
+mod pipeline;
+mod pipeline_status;
 mod search;
 mod service;
 
@@ -23,5 +25,7 @@ pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
 pub use list::{Include, ListQuery, Page};
+pub use pipeline::PIPELINE_TYPES;
+pub use pipeline_status::{MAX_LISTED, PIPELINE_STATES};
 pub use search::{MAX_SEARCH_SIZE, SearchPage};
 pub use service::{Catalog, Outcome, Write};

@@ -52,7 +52,8 @@ pub struct ListQuery {
     pub after: Option<String>,
     pub before: Option<String>,
     pub include: Include,
-    /// FQN-prefix filters: (`service` | `database` | `databaseSchema`, value).
+    /// FQN-prefix filters: (`service` | `database` | `databaseSchema`, value), and the kind's
+    /// subtype filter (`pipelineType`).
     pub filters: Vec<(String, String)>,
 }
 
@@ -72,9 +73,10 @@ impl Catalog {
             (lower, upper) = (format!("{prefix}."), format!("{prefix}/"));
         }
         let deleted = query.include.bounds();
+        let subtype = subtype_of(kind, &query.filters)?;
         let total = self
             .store
-            .catalog_count(&CatalogRange { kind: kind.name(), lower: &lower, upper: &upper, deleted })
+            .catalog_count(&CatalogRange { kind: kind.name(), lower: &lower, upper: &upper, deleted, subtype })
             .await?;
         let (page_lower, page_upper, backwards) = match (&query.after, &query.before) {
             (Some(_), Some(_)) => return Err(CatalogError::Invalid("give after or before, not both".into())),
@@ -82,7 +84,7 @@ impl Catalog {
             (None, Some(before)) => (lower.clone(), cursor("before", before)?.min(upper.clone()), true),
             (None, None) => (lower.clone(), upper.clone(), false),
         };
-        let range = CatalogRange { kind: kind.name(), lower: &page_lower, upper: &page_upper, deleted };
+        let range = CatalogRange { kind: kind.name(), lower: &page_lower, upper: &page_upper, deleted, subtype };
         let mut rows = self.store.catalog_list(&range, query.limit + 1, backwards).await?;
         let more = rows.len() as i64 > query.limit;
         rows.truncate(query.limit as usize);
@@ -119,7 +121,7 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
     for (field, value) in filters {
         let allowed = match kind {
             Kind::DatabaseService => false,
-            Kind::Database => field == "service",
+            Kind::Database | Kind::IngestionPipeline => field == "service",
             Kind::DatabaseSchema => matches!(field.as_str(), "service" | "database"),
             Kind::Table | Kind::StoredProcedure => {
                 matches!(field.as_str(), "service" | "database" | "databaseSchema")
@@ -142,4 +144,18 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
         };
     }
     Ok(best)
+}
+
+/// The subtype filter of the kind (`pipelineType=` for pipelines), `""` for none; a value outside
+/// the type's list is refused with the list.
+fn subtype_of(kind: Kind, filters: &[(String, String)]) -> Result<&str, CatalogError> {
+    let Some(field) = kind.subtype_field() else { return Ok("") };
+    let Some((_, value)) = filters.iter().find(|(f, _)| f == field) else { return Ok("") };
+    if !crate::pipeline::PIPELINE_TYPES.contains(&value.as_str()) {
+        return Err(CatalogError::Invalid(format!(
+            "{field} must be one of {}, not {value:?}",
+            crate::pipeline::PIPELINE_TYPES.join(", ")
+        )));
+    }
+    Ok(value)
 }

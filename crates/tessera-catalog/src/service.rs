@@ -3,7 +3,7 @@
 //! `list.rs`.
 
 use crate::change::{self, Changes};
-use crate::create::{self, Draft};
+use crate::create::{self, Draft, Parent};
 use crate::entity::Entity;
 use crate::error::CatalogError;
 use crate::fqn;
@@ -81,8 +81,10 @@ impl Catalog {
     ) -> Result<(Entity, Outcome), CatalogError> {
         let create_only = write == Write::CreateOnly;
         let draft = create::parse(kind, body)?;
-        let parent = match (&draft.parent_fqn, kind.parent()) {
-            (Some(parent_fqn), Some(parent_kind)) => {
+        let parent = match (&draft.parent, kind.parent()) {
+            // By reference: the original's 404 names the id (`databaseService instance for <id> not found`).
+            (Some(Parent::Id(id)), Some(parent_kind)) => Some(self.by_id(parent_kind, id, Include::NonDeleted).await?),
+            (Some(Parent::Fqn(parent_fqn)), Some(parent_kind)) => {
                 // A service's FQN is its quoted name; the client sends the bare name (dots and all).
                 let parent_fqn = if parent_kind == Kind::DatabaseService {
                     fqn::quote_name(parent_fqn)?
@@ -132,6 +134,9 @@ impl Catalog {
         doc.insert("updatedAt".into(), json!((self.clock)()));
         doc.insert("updatedBy".into(), json!(by));
         doc.insert("deleted".into(), json!(false));
+        if draft.kind == Kind::IngestionPipeline {
+            crate::pipeline::fill_defaults(&mut doc);
+        }
         let mut entity = Entity { kind: draft.kind, fqn_hash: key.to_string(), doc };
         set_lineage(&mut entity, draft, parent);
         self.store.catalog_insert(&entity.to_row()).await?;
@@ -214,6 +219,11 @@ impl Catalog {
         Ok(Value::Object(doc))
     }
 
+    /// The catalog's clock, in milliseconds since the epoch.
+    pub(crate) fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
     pub async fn by_id(&self, kind: Kind, id: &str, include: Include) -> Result<Entity, CatalogError> {
         let not_found = || CatalogError::NotFound { kind, key: id.to_string() };
         let row = self.store.catalog_by_id(id).await?.filter(|r| r.kind == kind.name()).ok_or_else(not_found)?;
@@ -260,9 +270,17 @@ impl Catalog {
     ) -> Result<Entity, CatalogError> {
         let include = if hard { Include::All } else { Include::NonDeleted };
         let entity = self.by_id(kind, id, include).await?;
-        let has_children = !self.store.catalog_descendants(&entity.fqn_hash, "", 1).await?.is_empty();
+        let has_children =
+            kind.contains_entities() && !self.store.catalog_descendants(&entity.fqn_hash, "", 1).await?.is_empty();
         if has_children && !recursive {
             return Err(CatalogError::NotEmpty { kind, fqn: entity.fqn().to_string() });
+        }
+        if hard && !kind.contains_entities() {
+            // Its key may prefix another kind's entities (a pipeline named like a database).
+            self.store.catalog_hard_delete_one(entity.id()).await?;
+            let mut gone = entity;
+            gone.doc.insert("deleted".into(), json!(true));
+            return Ok(gone);
         }
         if hard {
             self.store.catalog_hard_delete(entity.id(), &entity.fqn_hash).await?;
@@ -292,6 +310,9 @@ impl Catalog {
         deleted: bool,
         by: &str,
     ) -> Result<(), CatalogError> {
+        if !root.kind.contains_entities() {
+            return Ok(());
+        }
         let mut after = String::new();
         loop {
             let rows = self.store.catalog_descendants(&root.fqn_hash, &after, BATCH).await?;
@@ -324,6 +345,9 @@ fn set_lineage(entity: &mut Entity, draft: &Draft, parent: Option<&Entity>) {
     }
     let Some(parent) = parent else { return };
     for key in ["service", "database", "serviceType"] {
+        if key == "serviceType" && !draft.kind.carries_service_type() {
+            continue;
+        }
         if let Some(value) = parent.doc.get(key) {
             entity.doc.insert(key.into(), value.clone());
         }

@@ -1,6 +1,7 @@
 //! The catalog over a real store, SQLite and PostgreSQL (`TESSERA_TEST_POSTGRES_URL`, which
 //! `scripts/test.sh` sets): the ingestion client's create-or-update cycle, versions, paging,
-//! FQN-prefix filters, deletes and restore.
+//! FQN-prefix filters, deletes and restore; ingestion pipelines and their run statuses
+//! (`catalog/pipelines.rs`).
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -9,6 +10,9 @@ use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome, 
 const PUT: Write = Write::CreateOrUpdate { update_denied: None };
 use tessera_config::{DatabaseConfig, Sources, load};
 use tessera_store::Store;
+
+#[path = "catalog/pipelines.rs"]
+mod pipelines;
 
 struct Db {
     config: DatabaseConfig,

@@ -65,15 +65,15 @@ fn named(kind: Kind) -> MethodRouter<AppState> {
     get(move |s, c, n, p| by_name(s, c, n, p, kind))
 }
 
-fn versions(kind: Kind) -> MethodRouter<AppState> {
+pub(crate) fn versions(kind: Kind) -> MethodRouter<AppState> {
     get(move |s, c, i| list_versions(s, c, i, kind))
 }
 
-fn version(kind: Kind) -> MethodRouter<AppState> {
+pub(crate) fn version(kind: Kind) -> MethodRouter<AppState> {
     get(move |s, c, i| one_version(s, c, i, kind))
 }
 
-fn restore(kind: Kind) -> MethodRouter<AppState> {
+pub(crate) fn restore(kind: Kind) -> MethodRouter<AppState> {
     put(move |s, c, b| restore_entity(s, c, b, kind))
 }
 
@@ -88,14 +88,14 @@ fn include(params: &Params) -> Result<Include, ApiError> {
     Ok(Include::parse(params.get("include"))?)
 }
 
-async fn list(
+pub(crate) async fn list(
     State(state): State<AppState>,
     Caller(caller): Caller,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
-    let filters = ["service", "database", "databaseSchema"]
+    let filters = ["service", "database", "databaseSchema", "pipelineType"]
         .into_iter()
         .filter_map(|f| params.get(f).map(|v| (f.to_string(), v.to_string())))
         .collect();
@@ -118,7 +118,7 @@ async fn list(
     Ok(Json(json!({ "data": data, "paging": paging })))
 }
 
-async fn save(
+pub(crate) async fn save(
     State(state): State<AppState>,
     Caller(caller): Caller,
     JsonBody(body): JsonBody<Value>,
@@ -137,7 +137,7 @@ async fn save(
     Ok((status, Json(show(&state, &caller, &entity, &Fields::All)?)))
 }
 
-async fn by_id(
+pub(crate) async fn by_id(
     State(state): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,
@@ -151,7 +151,7 @@ async fn by_id(
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
 /// only after routing.
-async fn by_name(
+pub(crate) async fn by_name(
     State(state): State<AppState>,
     Caller(caller): Caller,
     PathParams(fqn): PathParams<String>,
@@ -211,7 +211,7 @@ fn touches(body: &Value, field: &str) -> bool {
     pointers.flatten().filter_map(Value::as_str).any(|p| p.split('/').any(|segment| segment == field))
 }
 
-async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,

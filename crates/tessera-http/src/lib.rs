@@ -11,6 +11,7 @@ pub mod error;
 mod extract;
 pub mod observe;
 mod permissions;
+mod pipelines;
 pub mod public_paths;
 pub mod route_access;
 mod search;
@@ -129,6 +130,7 @@ pub fn api_router(state: AppState) -> Router {
         .merge(test_connections::routes())
         .merge(search::routes())
         .merge(catalog::routes())
+        .merge(pipelines::routes())
         // Inside routing, so it sees the matched route; runs after authentication (outer layer).
         .route_layer(middleware::from_fn_with_state(state.clone(), route_access::authorize))
         // After the access layer: the web UI's pages and files, none under /api, all public.

@@ -142,6 +142,24 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/storedProcedures/{id}/versions", Operation("storedProcedure", "ViewBasic")),
     ("GET", "/api/v1/storedProcedures/{id}/versions/{version}", Operation("storedProcedure", "ViewBasic")),
     ("PUT", "/api/v1/storedProcedures/restore", Operation("storedProcedure", "EditAll")),
+    // Ingestion pipelines. Run statuses: reading one needs ViewAll and writing one
+    // EditIngestionPipelineStatus, as in the original (the bot's EditAll covers it).
+    ("GET", "/api/v1/services/ingestionPipelines", Operation("ingestionPipeline", "ViewBasic")),
+    ("PUT", "/api/v1/services/ingestionPipelines", Operation("ingestionPipeline", "Create")),
+    ("POST", "/api/v1/services/ingestionPipelines", Operation("ingestionPipeline", "Create")),
+    ("GET", "/api/v1/services/ingestionPipelines/{id}", Operation("ingestionPipeline", "ViewBasic")),
+    ("DELETE", "/api/v1/services/ingestionPipelines/{id}", Operation("ingestionPipeline", "Delete")),
+    ("GET", "/api/v1/services/ingestionPipelines/name/{fqn}", Operation("ingestionPipeline", "ViewBasic")),
+    ("GET", "/api/v1/services/ingestionPipelines/{id}/versions", Operation("ingestionPipeline", "ViewBasic")),
+    ("GET", "/api/v1/services/ingestionPipelines/{id}/versions/{version}", Operation("ingestionPipeline", "ViewBasic")),
+    ("PUT", "/api/v1/services/ingestionPipelines/restore", Operation("ingestionPipeline", "EditAll")),
+    (
+        "PUT",
+        "/api/v1/services/ingestionPipelines/{fqn}/pipelineStatus",
+        Operation("ingestionPipeline", "EditIngestionPipelineStatus"),
+    ),
+    ("GET", "/api/v1/services/ingestionPipelines/{fqn}/pipelineStatus", Operation("ingestionPipeline", "ViewAll")),
+    ("GET", "/api/v1/services/ingestionPipelines/{fqn}/pipelineStatus/{id}", Operation("ingestionPipeline", "ViewAll")),
 ];
 
 pub fn declared(method: &str, template: &str) -> Option<Access> {

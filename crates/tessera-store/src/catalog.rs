@@ -20,6 +20,8 @@ pub struct CatalogRow {
     pub deleted: bool,
     pub updated_at: i64,
     pub updated_by: String,
+    /// A type within the kind that lists filter on (an ingestion pipeline's `pipelineType`), or `""`.
+    pub subtype: String,
 }
 
 /// Which rows a list or count covers. Bounds are exclusive; `""` and `"~"` mean unbounded (every
@@ -31,6 +33,8 @@ pub struct CatalogRange<'a> {
     pub upper: &'a str,
     /// `(false, false)` non-deleted only, `(true, true)` deleted only, `(false, true)` both.
     pub deleted: (bool, bool),
+    /// Only rows of this [`CatalogRow::subtype`]; `""` for any.
+    pub subtype: &'a str,
 }
 
 impl CatalogRange<'_> {
@@ -40,7 +44,7 @@ impl CatalogRange<'_> {
 
 macro_rules! catalog_columns {
     () => {
-        "id, kind, fqn, fqn_hash, name, body, version, deleted, updated_at, updated_by"
+        "id, kind, fqn, fqn_hash, name, body, version, deleted, updated_at, updated_by, subtype"
     };
 }
 
@@ -71,15 +75,15 @@ macro_rules! in_transaction {
 const INSERT_VERSION: &str = "INSERT INTO catalog_versions (entity_id, version, body) VALUES (?, ?, ?)";
 const BY_ID: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE id = ?");
 const BY_HASH: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE kind = ? AND fqn_hash = ?");
-const UPDATE: &str = "UPDATE catalog_entities SET body = ?, version = ?, deleted = ?, updated_at = ?, updated_by = ? \
-     WHERE id = ? AND version = ?";
+const UPDATE: &str = "UPDATE catalog_entities SET body = ?, version = ?, deleted = ?, updated_at = ?, updated_by = ?, \
+     subtype = ? WHERE id = ? AND version = ?";
 macro_rules! list_sql {
     ($order:literal) => {
         concat!(
             "SELECT ",
             catalog_columns!(),
             " FROM catalog_entities WHERE kind = ? AND deleted IN (?, ?) AND fqn_hash > ? AND fqn_hash < ? \
-             ORDER BY fqn_hash ",
+             AND (? = '' OR subtype = ?) ORDER BY fqn_hash ",
             $order,
             " LIMIT ?"
         )
@@ -87,8 +91,8 @@ macro_rules! list_sql {
 }
 const LIST_FORWARD: &str = list_sql!("ASC");
 const LIST_BACKWARD: &str = list_sql!("DESC");
-const COUNT: &str =
-    "SELECT COUNT(*) FROM catalog_entities WHERE kind = ? AND deleted IN (?, ?) AND fqn_hash > ? AND fqn_hash < ?";
+const COUNT: &str = "SELECT COUNT(*) FROM catalog_entities WHERE kind = ? AND deleted IN (?, ?) AND fqn_hash > ? \
+     AND fqn_hash < ? AND (? = '' OR subtype = ?)";
 const DESCENDANTS: &str = concat!(
     "SELECT ",
     catalog_columns!(),
@@ -99,6 +103,8 @@ const DELETE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id IN (
 const DELETE_NAMES: &str = "DELETE FROM catalog_names WHERE entity_id IN (SELECT id FROM catalog_entities \
      WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?))";
 const DELETE_ENTITIES: &str = "DELETE FROM catalog_entities WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?)";
+const DELETE_ONE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id = ?";
+const DELETE_ONE: &str = "DELETE FROM catalog_entities WHERE id = ?";
 const VERSIONS: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
 const VERSION: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
 
@@ -114,6 +120,8 @@ const READ_PATHS: &[&str] = &[
     DELETE_VERSIONS,
     DELETE_NAMES,
     DELETE_ENTITIES,
+    DELETE_ONE_VERSIONS,
+    DELETE_ONE,
     VERSIONS,
     VERSION,
 ];
@@ -141,7 +149,7 @@ impl Store {
             sqlx::query(sql(concat!(
                 "INSERT INTO catalog_entities (",
                 catalog_columns!(),
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )))
             .bind(&row.id)
             .bind(&row.kind)
@@ -153,6 +161,7 @@ impl Store {
             .bind(row.deleted)
             .bind(row.updated_at)
             .bind(&row.updated_by)
+            .bind(&row.subtype)
             .execute(&mut *tx)
             .await
             .map_err(|e| self.classify(e))?;
@@ -206,6 +215,7 @@ impl Store {
                 .bind(row.deleted)
                 .bind(row.updated_at)
                 .bind(&row.updated_by)
+                .bind(&row.subtype)
                 .bind(&row.id)
                 .bind(previous_version)
                 .execute(&mut *tx)
@@ -237,6 +247,8 @@ impl Store {
             range.deleted.1,
             range.lower,
             range.upper,
+            range.subtype,
+            range.subtype,
             limit
         )
     }
@@ -253,7 +265,9 @@ impl Store {
             range.deleted.0,
             range.deleted.1,
             range.lower,
-            range.upper
+            range.upper,
+            range.subtype,
+            range.subtype
         )?;
         Ok(count.0)
     }
@@ -301,6 +315,15 @@ impl Store {
         Ok(removed)
     }
 
+    /// Removes one entity and its versions (not what lies under its key), in one transaction.
+    pub async fn catalog_hard_delete_one(&self, id: &str) -> Result<u64, StoreError> {
+        let removed = in_transaction!(self, |tx, sql| {
+            sqlx::query(sql(DELETE_ONE_VERSIONS)).bind(id).execute(&mut *tx).await.map_err(|e| self.classify(e))?;
+            sqlx::query(sql(DELETE_ONE)).bind(id).execute(&mut *tx).await.map_err(|e| self.classify(e))?.rows_affected()
+        });
+        Ok(removed)
+    }
+
     /// Every stored version's document, newest first.
     pub async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
         #[derive(sqlx::FromRow)]
@@ -336,7 +359,7 @@ impl Store {
     pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
         let mut plans = Vec::new();
-        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS) {
+        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS).chain(crate::pipeline_status::READ_PATHS) {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let placeholders = sql.matches('?').count();
             let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));

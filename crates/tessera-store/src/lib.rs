@@ -9,6 +9,7 @@ mod catalog_names;
 mod connect;
 mod error;
 mod migrate;
+mod pipeline_status;
 mod query;
 mod sessions;
 mod settings;

@@ -48,10 +48,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_catalog_names.sql"),
         postgres: include_str!("../migrations/postgres/0006_catalog_names.sql"),
     },
+    Migration {
+        version: 7,
+        description: "pipeline statuses",
+        sqlite: include_str!("../migrations/sqlite/0007_pipeline_statuses.sql"),
+        postgres: include_str!("../migrations/postgres/0007_pipeline_statuses.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 6;
+pub const LATEST_SCHEMA_VERSION: i64 = 7;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -1,5 +1,5 @@
 //! The contract with the official client: every kind of entity response Tessera gives (PUT, GET,
-//! lists, versions, PATCH, DELETE, restore) is validated by the client's own 1.7 pydantic models
+//! lists, versions, PATCH, DELETE, restore; ingestion pipelines and their run statuses) is validated by the client's own 1.7 pydantic models
 //! (`Model.model_validate`, extra fields forbidden), in the venv `scripts/python-env.sh` makes. TESSERA_TEST_SKIP_PYTHON=1 skips it,
 //! saying so; otherwise a missing venv is built, and a failure to build fails the test.
 
@@ -156,6 +156,7 @@ async fn every_entity_response_passes_the_clients_own_models() {
             responses.push(json!({"label": label, "model": "DatabaseService", "body": body}));
         }
     }
+    pipeline_responses(&s, &bot, &mut responses).await;
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("responses.json");
@@ -171,5 +172,51 @@ async fn every_entity_response_passes_the_clients_own_models() {
     );
     assert!(stdout.contains(&format!("checked {} responses", responses.len())), "{stdout}");
     assert!(stdout.contains("5 PATCH"), "the PATCH answers were among them: {stdout}");
+    assert!(stdout.contains("IngestionPipeline") && stdout.contains("PipelineStatus"), "{stdout}");
     eprintln!("{stdout}");
+}
+
+/// An ingestion pipeline as the client creates it and every answer about it and its runs: the
+/// entity (PUT, by name and id, with `pipelineStatuses`, lists, versions, delete, restore) and the
+/// statuses (PUT, GET by run, the time-range list), which the client parses strictly.
+async fn pipeline_responses(s: &crate::Server, bot: &str, responses: &mut Vec<Value>) {
+    use crate::pipelines::{RUN, create_pipeline, finished, pipeline_request, running};
+    let pipeline = create_pipeline(s, bot, "local_sqlite", "local_sqlite_metadata").await;
+    responses.push(json!({"label": "PUT ingestionPipeline", "model": "IngestionPipeline", "body": pipeline.clone()}));
+    let (id, service_id) = (pipeline["id"].as_str().unwrap(), pipeline["service"]["id"].as_str().unwrap());
+    let base = "/api/v1/services/ingestionPipelines";
+    let runs = format!("{base}/local_sqlite.local_sqlite_metadata/pipelineStatus");
+    for (body, expected) in [(running(RUN, 1_000), StatusCode::CREATED), (finished(RUN, 1_000), StatusCode::OK)] {
+        let (status, stored) = api(s, "PUT", &runs, bot, Some(body)).await;
+        assert_eq!(status, expected, "{stored}");
+        responses.push(json!({"label": "PUT pipelineStatus", "model": "PipelineStatus", "body": stored}));
+        get(s, bot, responses, format!("{runs}/{RUN}"), "PipelineStatus").await;
+    }
+    get(s, bot, responses, format!("{runs}?startTs=0&endTs=2000"), "list:PipelineStatus").await;
+    let mut changed = pipeline_request(service_id, "local_sqlite_metadata");
+    changed["loggerLevel"] = json!("DEBUG");
+    changed["description"] = json!("Nightly metadata");
+    let (status, v2) = api(s, "PUT", base, bot, Some(changed)).await;
+    assert_eq!(status, StatusCode::OK, "{v2}");
+    responses.push(json!({"label": "PUT changed ingestionPipeline", "model": "IngestionPipeline", "body": v2}));
+    let name = "local_sqlite.local_sqlite_metadata";
+    for path in [
+        format!("{base}/name/{name}"),
+        format!("{base}/name/{name}?fields=owners,followers,pipelineStatuses"),
+        format!("{base}/{id}?fields=pipelineStatuses"),
+        format!("{base}/{id}/versions/0.1"),
+    ] {
+        get(s, bot, responses, path, "IngestionPipeline").await;
+    }
+    for path in [
+        format!("{base}?service=local_sqlite&pipelineType=metadata&fields=pipelineStatuses"),
+        format!("{base}?fields=*"),
+    ] {
+        get(s, bot, responses, path, "list:IngestionPipeline").await;
+    }
+    get(s, bot, responses, format!("{base}/{id}/versions"), "EntityHistory").await;
+    let (_, deleted) = api(s, "DELETE", &format!("{base}/{id}"), bot, None).await;
+    responses.push(json!({"label": "DELETE ingestionPipeline", "model": "IngestionPipeline", "body": deleted}));
+    let (_, restored) = api(s, "PUT", &format!("{base}/restore"), bot, Some(json!({"id": id}))).await;
+    responses.push(json!({"label": "PUT restore ingestionPipeline", "model": "IngestionPipeline", "body": restored}));
 }

@@ -16,6 +16,7 @@ mod accounts;
 mod catalog;
 mod contract;
 mod patch;
+mod pipelines;
 mod route_access;
 mod search;
 mod search_query;

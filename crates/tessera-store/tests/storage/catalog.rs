@@ -16,11 +16,12 @@ fn row(kind: &str, fqn: &str, hash: &str, version: f64, deleted: bool) -> Catalo
         deleted,
         updated_at: 1,
         updated_by: "ingestion-bot".into(),
+        subtype: String::new(),
     }
 }
 
 fn range<'a>(kind: &'a str, lower: &'a str, upper: &'a str, deleted: (bool, bool)) -> CatalogRange<'a> {
-    CatalogRange { kind, lower, upper, deleted }
+    CatalogRange { kind, lower, upper, deleted, subtype: "" }
 }
 
 async fn store(db: &super::TestDb) -> Store {
@@ -111,5 +112,76 @@ async fn no_catalog_query_scans_a_table() {
             let subquery = part.strip_prefix("SCAN ").is_some_and(|name| plan.contains(&format!("CO-ROUTINE {name}")));
             assert!(!part.starts_with("SCAN ") || part.contains("USING") || subquery, "{sql}\n  scans: {plan}");
         }
+    }
+}
+
+/// Lists filter on a subtype (an ingestion pipeline's pipelineType) inside their range, and an
+/// update may change it.
+#[tokio::test]
+async fn subtypes_filter_lists_and_counts() {
+    for db in both().await {
+        let store = store(&db).await;
+        let typed = |fqn: &str, hash: &str, subtype: &str| CatalogRow {
+            subtype: subtype.into(),
+            ..row("ingestionPipeline", fqn, hash, 0.1, false)
+        };
+        store.catalog_insert(&typed("s.m", "10.01", "metadata")).await.unwrap();
+        store.catalog_insert(&typed("s.u", "10.02", "usage")).await.unwrap();
+        store.catalog_insert(&typed("t.m", "11.01", "metadata")).await.unwrap();
+        let of = |lower: &'static str, upper: &'static str, subtype: &'static str| CatalogRange {
+            subtype,
+            ..range("ingestionPipeline", lower, upper, (false, false))
+        };
+        assert_eq!(store.catalog_count(&of("", "~", "metadata")).await.unwrap(), 2);
+        assert_eq!(store.catalog_count(&of("10.", "10/", "metadata")).await.unwrap(), 1);
+        assert_eq!(store.catalog_count(&of("", "~", "")).await.unwrap(), 3);
+        let listed = store.catalog_list(&of("", "~", "usage"), 10, false).await.unwrap();
+        assert_eq!(listed.iter().map(|r| r.fqn.as_str()).collect::<Vec<_>>(), ["s.u"]);
+        let retyped = CatalogRow { version: 0.2, ..typed("s.u", "10.02", "lineage") };
+        store.catalog_update(&retyped, 0.1).await.unwrap();
+        assert_eq!(store.catalog_count(&of("", "~", "usage")).await.unwrap(), 0);
+        assert_eq!(store.catalog_by_id("id-10.02").await.unwrap().unwrap().subtype, "lineage");
+    }
+}
+
+/// Run statuses: created then replaced by runId, the latest by timestamp, time ranges newest
+/// first, and gone with their pipeline's row (hard delete), whichever ancestor is deleted.
+#[tokio::test]
+async fn pipeline_statuses_by_run_and_time_go_with_their_pipeline() {
+    for db in both().await {
+        let store = store(&db).await;
+        store.catalog_insert(&row("databaseService", "s", "10", 0.1, false)).await.unwrap();
+        store.catalog_insert(&row("ingestionPipeline", "s.p", "10.01", 0.1, false)).await.unwrap();
+        store.catalog_insert(&row("ingestionPipeline", "s.q", "10.02", 0.1, false)).await.unwrap();
+        let (p, q) = ("id-10.01", "id-10.02");
+        assert_eq!(store.pipeline_status(p, "r1").await.unwrap(), None);
+        assert_eq!(store.pipeline_status_latest(p).await.unwrap(), None);
+        assert!(store.pipeline_status_put(p, "r1", 100, "{\"s\": \"running\"}").await.unwrap(), "new run");
+        assert!(!store.pipeline_status_put(p, "r1", 150, "{\"s\": \"success\"}").await.unwrap(), "replaced");
+        assert_eq!(store.pipeline_status(p, "r1").await.unwrap().as_deref(), Some("{\"s\": \"success\"}"));
+        store.pipeline_status_put(p, "r2", 300, "r2").await.unwrap();
+        store.pipeline_status_put(p, "r3", 200, "r3").await.unwrap();
+        store.pipeline_status_put(q, "r1", 999, "q1").await.unwrap();
+        assert_eq!(store.pipeline_status(q, "r1").await.unwrap().as_deref(), Some("q1"), "runs are per pipeline");
+        assert_eq!(store.pipeline_status_latest(p).await.unwrap().as_deref(), Some("r2"));
+        assert_eq!(store.pipeline_statuses(p, 150, 300, 100).await.unwrap(), ["r2", "r3", "{\"s\": \"success\"}"]);
+        assert_eq!(store.pipeline_statuses(p, 151, 299, 100).await.unwrap(), ["r3"]);
+        assert_eq!(store.pipeline_statuses(p, 0, 1000, 1).await.unwrap(), ["r2"]);
+        assert!(store.pipeline_statuses(p, 301, 1000, 100).await.unwrap().is_empty());
+
+        // Hard-deleting the pipeline takes its runs, and nothing under its key: a database may
+        // share it (pipeline s.p, database s.p); the service's recursive hard delete takes the rest.
+        let database = CatalogRow { id: "db-s.p".into(), ..row("database", "s.p", "10.01", 0.1, false) };
+        store.catalog_insert(&database).await.unwrap();
+        store.catalog_insert(&row("databaseSchema", "s.p.m", "10.01.01", 0.1, false)).await.unwrap();
+        assert_eq!(store.catalog_hard_delete_one(p).await.unwrap(), 1);
+        assert_eq!(store.pipeline_status(p, "r2").await.unwrap(), None);
+        assert!(store.catalog_by_id("id-10.01.01").await.unwrap().is_some(), "the schema under the same key stays");
+        assert!(store.catalog_versions(p).await.unwrap().is_empty());
+        assert_eq!(store.pipeline_status(q, "r1").await.unwrap().as_deref(), Some("q1"));
+        store.catalog_hard_delete("id-10", "10").await.unwrap();
+        assert_eq!(store.pipeline_status_latest(q).await.unwrap(), None);
+        let err = store.pipeline_status_put("no-such-pipeline", "r", 1, "{}").await.unwrap_err();
+        assert!(!err.to_string().is_empty(), "a run needs its pipeline's row");
     }
 }

@@ -2,8 +2,9 @@
 //! `openmetadata-ingestion==1.7.7.4`), against the real binary with the `ingestion-bot` token
 //! Tessera issued: fresh and unchanged runs of a SQLite source (the unchanged one writes nothing),
 //! odd names, a revoked token and a PostgreSQL source, with Tessera on SQLite and on PostgreSQL; a
-//! changed source and a forward foreign key (JSON Patch). Not yet here (it needs ingestion
-//! pipelines): pipeline status.
+//! changed source and a forward foreign key (JSON Patch); runs with `ingestionPipelineFQN` that
+//! create their ingestion pipeline and record their status (checked through the API: the client
+//! only logs a failure there and exits 0).
 
 use crate::ingestion_client::{venv, workspace as repo};
 use crate::replicas::fresh_postgres_database;
@@ -313,4 +314,76 @@ fn a_forward_foreign_key_is_patched_in() {
         ),
         "the foreign key to a later table arrives by PATCH: {orders}"
     );
+}
+
+/// Two runs with `--pipeline` (the YAML's `ingestionPipelineFQN`) and their run ids: the first
+/// creates the pipeline under the service, by the service's id; each run's status ends `success`
+/// with every step's counts (records in every step of the fresh run).
+fn pipeline_runs(env: Env) {
+    const RUNS: [&str; 2] = ["0c8e4a52-6f1d-4b7e-9a3c-2d5f7e9b1a01", "0c8e4a52-6f1d-4b7e-9a3c-2d5f7e9b1a02"];
+    let catalog = Catalog::start(env);
+    let source = catalog.source("basic", "shop");
+    let pipeline_path = "/api/v1/services/ingestionPipelines/name/local_sqlite.local_sqlite_metadata";
+    for run in RUNS {
+        green(&catalog.ingest("local_sqlite", &source, &["--pipeline", "local_sqlite_metadata", "--run-id", run]));
+        let (status, pipeline) = catalog.get(pipeline_path);
+        assert_eq!(status, 200, "the client created its pipeline: {pipeline}");
+        let (_, service) = catalog.get("/api/v1/services/databaseServices/name/local_sqlite");
+        assert_eq!(pipeline["fullyQualifiedName"], "local_sqlite.local_sqlite_metadata");
+        assert_eq!(
+            (pipeline["service"]["id"].clone(), pipeline["service"]["type"].clone()),
+            (service["id"].clone(), "databaseService".into())
+        );
+        assert_eq!(
+            (pipeline["pipelineType"].as_str(), pipeline["version"].as_f64()),
+            (Some("metadata"), Some(0.1)),
+            "{pipeline}"
+        );
+
+        let path =
+            format!("/api/v1/services/ingestionPipelines/local_sqlite.local_sqlite_metadata/pipelineStatus/{run}");
+        let (status, run_status) = catalog.get(&path);
+        assert_eq!((status, run_status["pipelineState"].as_str()), (200, Some("success")), "{run_status}");
+        assert_eq!(run_status["runId"], run);
+        if run == RUNS[1] {
+            // The service existed, so the run reported `running` first and was replaced at the end.
+            assert!(run_status["endDate"].as_i64() >= run_status["startDate"].as_i64(), "{run_status}");
+        }
+        let steps = run_status["status"].as_array().cloned().unwrap_or_default();
+        assert!(steps.len() >= 2, "the source and the sink report: {run_status}");
+        for step in &steps {
+            // The unchanged second run skips every entity by sourceHash: its counts are 0.
+            if run == RUNS[0] {
+                assert!(step["records"].as_u64() > Some(0), "every step of the fresh run processed records: {step}");
+            }
+            assert_eq!(step["errors"].as_u64(), Some(0), "{step}");
+        }
+    }
+    // Both runs, newest first, and the latest on the entity.
+    let range = format!(
+        "/api/v1/services/ingestionPipelines/local_sqlite.local_sqlite_metadata/pipelineStatus?startTs=0&endTs={}",
+        i64::MAX
+    );
+    let (_, runs) = catalog.get(&range);
+    assert_eq!(runs["paging"]["total"], 2, "{runs}");
+    assert_eq!(runs["data"][0]["runId"], RUNS[1]);
+    let (_, latest) = catalog.get(&format!("{pipeline_path}?fields=pipelineStatuses"));
+    assert_eq!(latest["pipelineStatuses"]["runId"], RUNS[1]);
+}
+
+#[test]
+fn a_run_with_an_ingestion_pipeline_records_its_status() {
+    if skipped() {
+        return;
+    }
+    pipeline_runs(Env::new());
+}
+
+#[test]
+fn a_run_with_an_ingestion_pipeline_records_its_status_on_postgres() {
+    if skipped() {
+        return;
+    }
+    let Some(database) = fresh_postgres_database() else { return };
+    pipeline_runs(Env::new().set("DATABASE_URL", &database));
 }
