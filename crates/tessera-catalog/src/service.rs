@@ -211,7 +211,7 @@ impl Catalog {
         }
         let mut doc = crate::entity::render_sealed(entity, base_url, fields);
         if let Some(connection) = doc.get_mut("connection")
-            && crate::connection::reveal(connection, &self.secrets).is_err()
+            && !crate::connection::reveal(connection, &self.secrets)
         {
             tracing::warn!(kind = %entity.kind, fqn = entity.fqn(), "connection secrets do not decrypt with the current key");
             return Err(CatalogError::SecretUnreadable { kind: entity.kind, fqn: entity.fqn().to_string() });

@@ -359,7 +359,8 @@ impl Store {
     pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
         let mut plans = Vec::new();
-        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS).chain(crate::pipeline_status::READ_PATHS) {
+        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS).chain(crate::pipeline_status::READ_PATHS)
+        {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let placeholders = sql.matches('?').count();
             let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(explain));

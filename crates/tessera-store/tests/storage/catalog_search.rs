@@ -17,6 +17,7 @@ fn row(kind: &str, id: &str, name: &str, hash: &str) -> CatalogRow {
         deleted: false,
         updated_at: 1,
         updated_by: "ingestion-bot".into(),
+        subtype: String::new(),
     }
 }
 
