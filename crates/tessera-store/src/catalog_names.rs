@@ -82,7 +82,7 @@ macro_rules! hits_sql {
     ($kind_test:literal) => {
         concat!(
             "SELECT e.id, e.kind, e.fqn, e.fqn_hash, e.name, e.body, e.version, e.deleted, e.updated_at, \
-             e.updated_by FROM (SELECT entity_id, MAX(whole) AS whole, MIN(name_key) AS name_key FROM (",
+             e.updated_by, e.subtype FROM (SELECT entity_id, MAX(whole) AS whole, MIN(name_key) AS name_key FROM (",
             window_sql!($kind_test),
             ") w GROUP BY entity_id) m JOIN catalog_entities e ON e.id = m.entity_id \
              ORDER BY m.whole DESC, m.name_key, e.fqn LIMIT ? OFFSET ?"

@@ -29,6 +29,14 @@ pub async fn api(s: &Server, method: &str, path: &str, token: &str, body: Option
     (status, json)
 }
 
+/// Signs up `dana` (a DataConsumer, the default role) through the admin and returns her session.
+pub async fn data_consumer(s: &Server, admin: &str) -> String {
+    let user = json!({"name": "dana", "email": "dana@open-metadata.org"});
+    let (status, body) = api(s, "POST", "/api/v1/users", admin, Some(user)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    session(s, "dana", "dana@open-metadata.org")
+}
+
 async fn bot_id(s: &Server, admin: &str) -> String {
     let (status, bot) = api(s, "GET", "/api/v1/bots/name/ingestion-bot", admin, None).await;
     assert_eq!(status, StatusCode::OK, "{bot}");

@@ -2,7 +2,7 @@
 //! FQNs percent-encoded in one path segment, FQN-prefix lists, versions, deletes, the original's
 //! error shape; a data consumer reads and cannot write; bad input gets a 4xx that says what to fix.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::{Server, server};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -199,11 +199,7 @@ async fn versions_deletes_and_restore_through_the_api() {
 async fn a_data_consumer_reads_but_cannot_write() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let (status, _) =
-        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "dana", "email": "dana@open-metadata.org"})))
-            .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     ingest(&s, &bot_token(&s).await).await;
     let (status, list) = api(&s, "GET", "/api/v1/tables", &dana, None).await;
     assert_eq!((status, list["paging"]["total"].as_i64()), (StatusCode::OK, Some(4)));

@@ -1,7 +1,7 @@
 //! `PATCH /api/v1/{collection}/{id}` with the JSON Patch bodies the ingestion client sends
 //! (`application/json-patch+json`), the errors that say what to change, and who may patch.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::catalog::{bot_token, ingest};
 use crate::{Server, call, server};
 use axum::body::Body;
@@ -178,9 +178,7 @@ async fn bad_patches_get_a_4xx_that_says_what_to_change() {
 async fn a_data_consumer_may_not_patch() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let dana = json!({"name": "dana", "email": "dana@open-metadata.org"});
-    assert_eq!(api(&s, "POST", "/api/v1/users", &admin, Some(dana)).await.0, StatusCode::CREATED);
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     ingest(&s, &bot_token(&s).await).await;
     let body = json!([{"op": "add", "path": "/description", "value": "mine"}]);
     for (collection, kind, name) in [

@@ -4,7 +4,7 @@
 //! listed by time; FQNs with dots; JSON errors that say what to change; a data consumer reads and
 //! cannot write; `sourceConfig.config` only for callers with ViewAll.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::catalog::{bot_token, ingest};
 use crate::{Server, server};
 use axum::http::StatusCode;
@@ -308,9 +308,7 @@ async fn dotted_names_are_quoted_and_bad_input_gets_a_json_400() {
 async fn a_data_consumer_reads_runs_but_cannot_write_or_report_them() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let user = json!({"name": "dana", "email": "dana@open-metadata.org"});
-    assert_eq!(api(&s, "POST", "/api/v1/users", &admin, Some(user)).await.0, StatusCode::CREATED);
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     let bot = bot_token(&s).await;
     ingest(&s, &bot).await;
     let pipeline = create_pipeline(&s, &bot, "local_sqlite", "meta").await;

@@ -2,7 +2,7 @@
 //! source's routes are all in the table, nothing but the public ones answers without a token, and
 //! admin-only routes refuse a data consumer with the original's message.
 
-use crate::accounts::{api, request, session};
+use crate::accounts::{api, data_consumer, request, session};
 use crate::{call, server};
 use axum::http::StatusCode;
 use serde_json::json;
@@ -72,11 +72,7 @@ async fn nothing_but_public_routes_answers_without_a_token() {
 async fn declarations_are_enforced_for_a_data_consumer() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let (status, _) =
-        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "dana", "email": "dana@open-metadata.org"})))
-            .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     for (method, template, access) in ROUTES {
         if *access != Access::Admin {
             continue;

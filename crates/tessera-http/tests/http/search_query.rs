@@ -1,7 +1,7 @@
 //! `GET /api/v1/search/query`: name-prefix search in the search hit shape, on SQLite and
 //! PostgreSQL, through the authorizer (a data consumer may search), with 400s that say what to fix.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::catalog::{bot_token, ingest};
 use crate::{Server, server};
 use axum::http::StatusCode;
@@ -126,12 +126,8 @@ async fn bad_parameters_are_400s_that_say_what_to_change() {
 async fn a_data_consumer_may_search() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let (status, _) =
-        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "dana", "email": "dana@open-metadata.org"})))
-            .await;
-    assert_eq!(status, StatusCode::CREATED);
     ingest(&s, &bot_token(&s).await).await;
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     let (status, found) = api(&s, "GET", &search("customers", "&index=all"), &dana, None).await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(fqns(&found), ["local_sqlite.sample.main.customers"]);

@@ -3,7 +3,7 @@
 //! consumer, kept when a UI sends the mask back, never in the version history; a changed
 //! FERNET_KEY gives an error that says what to do.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::catalog::bot_token;
 use crate::{Server, server};
 use axum::http::StatusCode;
@@ -64,20 +64,13 @@ fn password(service: &Value) -> &str {
     service["connection"]["config"]["authType"]["password"].as_str().unwrap_or("<absent>")
 }
 
-async fn consumer(s: &Server, admin: &str) -> String {
-    let user = json!({"name": "dana", "email": "dana@open-metadata.org"});
-    let (status, body) = api(s, "POST", "/api/v1/users", admin, Some(user)).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    session(s, "dana", "dana@open-metadata.org")
-}
-
 #[tokio::test]
 async fn connection_secrets_are_sealed_shown_to_bots_and_masked_for_people() {
     for database in databases().await {
         let s = server_on(&database, KEY_A).await;
         let bot = bot_token(&s).await;
         let admin = session(&s, "admin", "admin@open-metadata.org");
-        let dana = consumer(&s, &admin).await;
+        let dana = data_consumer(&s, &admin).await;
 
         let (status, created) =
             api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "dw"))).await;

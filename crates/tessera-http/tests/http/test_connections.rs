@@ -1,6 +1,6 @@
 //! The seeded test-connection definitions the ingestion client fetches before every run.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, data_consumer, session};
 use crate::server;
 use axum::http::StatusCode;
 use serde_json::json;
@@ -49,11 +49,7 @@ async fn the_ingestion_bot_reads_the_connectors_definitions() {
     assert_eq!((status, &by_id), (StatusCode::OK, &sqlite));
 
     // A data consumer reads them too; the list pages with a total.
-    let (status, _) =
-        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "dana", "email": "dana@open-metadata.org"})))
-            .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let dana = session(&s, "dana", "dana@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
     let (status, page) = api(&s, "GET", "/api/v1/services/testConnectionDefinitions?limit=2", &dana, None).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!((page["data"].as_array().unwrap().len(), page["paging"]["total"].as_i64()), (2, Some(3)));
