@@ -42,6 +42,7 @@ class Server:
                     "LOG_LEVEL": "WARN"}
         if postgres_url:
             self.env["DATABASE_URL"] = postgres_url
+        work.mkdir(parents=True, exist_ok=True)
         self.log = work / "serve.log"
         self.proc = subprocess.Popen(["taskset", "-c", "0", binary, "serve"], env=self.env,
                                      stdout=subprocess.DEVNULL, stderr=open(self.log, "w"))

@@ -31,6 +31,11 @@ async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn prometheus() -> impl IntoResponse {
+async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
+    // SQLite's group commit: writes per transaction is the batch size under load.
+    if let Some((commits, writes)) = state.store.group_commit_stats() {
+        metrics::counter!("tessera_sqlite_commits_total").absolute(commits);
+        metrics::counter!("tessera_sqlite_committed_writes_total").absolute(writes);
+    }
     ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], crate::observe::metrics_handle().render())
 }

@@ -3,6 +3,7 @@
 //! beyond the rows it returns (and counts).
 
 use crate::query::fetch;
+use crate::write::{Statement, WriteSet};
 use crate::{Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -48,31 +49,12 @@ macro_rules! catalog_columns {
     };
 }
 
-/// Runs `$body` inside one transaction on whichever pool the store holds; `$sql` turns a SQL text
-/// into the backend's dialect. An early `?` drops the transaction, which rolls it back.
-macro_rules! in_transaction {
-    ($store:expr, |$tx:ident, $sql:ident| $body:block) => {{
-        match &$store.pool {
-            $crate::Pool::Sqlite(pool) => {
-                let _writer = $store.sqlite_writer.lock().await;
-                let mut $tx = pool.begin().await.map_err(|e| $store.classify(e))?;
-                let $sql = |s: &'static str| sqlx::AssertSqlSafe(s.to_string());
-                let out = $body;
-                $tx.commit().await.map_err(|e| $store.classify(e))?;
-                out
-            }
-            $crate::Pool::Postgres(pool) => {
-                let mut $tx = pool.begin().await.map_err(|e| $store.classify(e))?;
-                let $sql = |s: &'static str| sqlx::AssertSqlSafe($crate::query::to_postgres(s));
-                let out = $body;
-                $tx.commit().await.map_err(|e| $store.classify(e))?;
-                out
-            }
-        }
-    }};
-}
-
-const INSERT_VERSION: &str = "INSERT INTO catalog_versions (entity_id, version, body) VALUES (?, ?, ?)";
+/// The current version moves into the history when a new one replaces it (the history holds
+/// superseded versions only; the current one is in `catalog_entities`).
+const ARCHIVE_CURRENT: &str = "INSERT INTO catalog_versions (entity_id, version, body) \
+     SELECT id, version, body FROM catalog_entities WHERE id = ? AND version = ?";
+const INSERT_ENTITY: &str =
+    concat!("INSERT INTO catalog_entities (", catalog_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const BY_ID: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE id = ?");
 const BY_HASH: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE kind = ? AND fqn_hash = ?");
 const UPDATE: &str = "UPDATE catalog_entities SET body = ?, version = ?, deleted = ?, updated_at = ?, updated_by = ?, \
@@ -104,9 +86,12 @@ const DELETE_NAMES: &str = "DELETE FROM catalog_names WHERE entity_id IN (SELECT
      WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?))";
 const DELETE_ENTITIES: &str = "DELETE FROM catalog_entities WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?)";
 const DELETE_ONE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id = ?";
+const DELETE_ONE_NAMES: &str = "DELETE FROM catalog_names WHERE entity_id = ?";
 const DELETE_ONE: &str = "DELETE FROM catalog_entities WHERE id = ?";
-const VERSIONS: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
-const VERSION: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
+const CURRENT_BODY: &str = "SELECT body FROM catalog_entities WHERE id = ?";
+const HISTORY: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
+const VERSION: &str = "SELECT body FROM catalog_entities WHERE id = ? AND version = ? \
+     UNION ALL SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
 
 /// Every query of this module that reads or changes existing rows (for the query-plan test).
 const READ_PATHS: &[&str] = &[
@@ -121,8 +106,11 @@ const READ_PATHS: &[&str] = &[
     DELETE_NAMES,
     DELETE_ENTITIES,
     DELETE_ONE_VERSIONS,
+    DELETE_ONE_NAMES,
     DELETE_ONE,
-    VERSIONS,
+    ARCHIVE_CURRENT,
+    CURRENT_BODY,
+    HISTORY,
     VERSION,
 ];
 
@@ -135,98 +123,76 @@ impl Store {
         fetch!(self, CatalogRow, fetch_optional, BY_HASH, kind, fqn_hash)
     }
 
-    /// A new entity and its first version, together. Another entity of the same kind and FQN
-    /// makes this a [`StoreError::Conflict`].
+    /// A new entity (its first version). Another entity of the same kind and FQN makes this a
+    /// [`StoreError::Conflict`].
     pub async fn catalog_insert(&self, row: &CatalogRow) -> Result<(), StoreError> {
-        in_transaction!(self, |tx, sql| {
-            sqlx::query(sql(INSERT_VERSION))
-                .bind(&row.id)
-                .bind(row.version)
-                .bind(&row.body)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?;
-            sqlx::query(sql(concat!(
-                "INSERT INTO catalog_entities (",
-                catalog_columns!(),
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            )))
-            .bind(&row.id)
-            .bind(&row.kind)
-            .bind(&row.fqn)
-            .bind(&row.fqn_hash)
-            .bind(&row.name)
-            .bind(&row.body)
-            .bind(row.version)
-            .bind(row.deleted)
-            .bind(row.updated_at)
-            .bind(&row.updated_by)
-            .bind(&row.subtype)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.classify(e))?;
-            // The name never changes after this (it is part of the FQN): its search keys neither.
-            for (key, whole) in crate::catalog_names::name_keys(&row.name) {
-                sqlx::query(sql(crate::catalog_names::INSERT_NAME))
-                    .bind(&row.kind)
-                    .bind(key)
-                    .bind(&row.id)
-                    .bind(i64::from(whole))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.classify(e))?;
-            }
-        });
-        Ok(())
+        let mut write = WriteSet::default();
+        // The name never changes after this (it is part of the FQN): its search keys neither.
+        let names = crate::catalog_names::name_keys(&row.name)
+            .into_iter()
+            .map(|(key, whole)| (row.kind.clone(), key, row.id.clone(), whole))
+            .collect::<Vec<_>>();
+        write.push(Statement::new(
+            INSERT_ENTITY,
+            vec![
+                (&row.id).into(),
+                (&row.kind).into(),
+                (&row.fqn).into(),
+                (&row.fqn_hash).into(),
+                (&row.name).into(),
+                (&row.body).into(),
+                row.version.into(),
+                row.deleted.into(),
+                row.updated_at.into(),
+                (&row.updated_by).into(),
+                (&row.subtype).into(),
+            ],
+        ));
+        write.push(crate::catalog_names::insert_names(names));
+        self.apply(write).await.map(drop)
     }
 
     /// Name-search keys `(kind, key, entity id, whole)`, in one transaction (the backfill).
-    pub(crate) async fn catalog_insert_names(&self, keys: &[(String, String, String, bool)]) -> Result<(), StoreError> {
-        in_transaction!(self, |tx, sql| {
-            for (kind, key, id, whole) in keys {
-                sqlx::query(sql(crate::catalog_names::INSERT_NAME))
-                    .bind(kind)
-                    .bind(key)
-                    .bind(id)
-                    .bind(i64::from(*whole))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.classify(e))?;
-            }
-        });
-        Ok(())
+    pub(crate) async fn catalog_insert_names(
+        &self,
+        keys: Vec<(String, String, String, bool)>,
+    ) -> Result<(), StoreError> {
+        let mut write = WriteSet::default();
+        // One statement per 200 keys stays under every backend's limit on bound parameters.
+        let mut keys = keys.into_iter().peekable();
+        while keys.peek().is_some() {
+            write.push(crate::catalog_names::insert_names(keys.by_ref().take(200).collect()));
+        }
+        self.apply(write).await.map(drop)
     }
 
     /// A new version of an existing entity, if it is still at `previous_version`; a concurrent
     /// writer got there first otherwise, and this is a [`StoreError::Conflict`] (re-read, retry).
     pub async fn catalog_update(&self, row: &CatalogRow, previous_version: f64) -> Result<(), StoreError> {
-        in_transaction!(self, |tx, sql| {
-            // The (entity, version) key makes two writers of the same next version collide here.
-            sqlx::query(sql(INSERT_VERSION))
-                .bind(&row.id)
-                .bind(row.version)
-                .bind(&row.body)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?;
-            let updated = sqlx::query(sql(UPDATE))
-                .bind(&row.body)
-                .bind(row.version)
-                .bind(row.deleted)
-                .bind(row.updated_at)
-                .bind(&row.updated_by)
-                .bind(&row.subtype)
-                .bind(&row.id)
-                .bind(previous_version)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?
-                .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::Conflict { detail: format!("{} changed meanwhile", row.fqn) });
-            }
-        });
-        Ok(())
+        let mut write = WriteSet::default();
+        let conflict = format!("{} changed meanwhile", row.fqn);
+        // Finding no current row at `previous_version` means another writer moved it on.
+        write.push(
+            Statement::new(ARCHIVE_CURRENT, vec![(&row.id).into(), previous_version.into()])
+                .conflict_unless_changed(conflict.clone()),
+        );
+        write.push(
+            Statement::new(
+                UPDATE,
+                vec![
+                    (&row.body).into(),
+                    row.version.into(),
+                    row.deleted.into(),
+                    row.updated_at.into(),
+                    (&row.updated_by).into(),
+                    (&row.subtype).into(),
+                    (&row.id).into(),
+                    previous_version.into(),
+                ],
+            )
+            .conflict_unless_changed(conflict),
+        );
+        self.apply(write).await.map(drop)
     }
 
     /// One page in `fqn_hash` order (descending when `backwards`, for `before` cursors).
@@ -287,55 +253,36 @@ impl Store {
 
     /// Removes an entity, its descendants and all their versions, in one transaction.
     pub async fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> Result<u64, StoreError> {
-        let (lower, upper) = (format!("{fqn_hash}."), format!("{fqn_hash}/"));
-        let removed = in_transaction!(self, |tx, sql| {
-            sqlx::query(sql(DELETE_VERSIONS))
-                .bind(id)
-                .bind(&lower)
-                .bind(&upper)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?;
-            sqlx::query(sql(DELETE_NAMES))
-                .bind(id)
-                .bind(&lower)
-                .bind(&upper)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?;
-            sqlx::query(sql(DELETE_ENTITIES))
-                .bind(id)
-                .bind(&lower)
-                .bind(&upper)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.classify(e))?
-                .rows_affected()
-        });
-        Ok(removed)
+        let args = || vec![id.into(), format!("{fqn_hash}.").into(), format!("{fqn_hash}/").into()];
+        let mut write = WriteSet::default();
+        write.push(Statement::new(DELETE_VERSIONS, args()));
+        write.push(Statement::new(DELETE_NAMES, args()));
+        write.push(Statement::new(DELETE_ENTITIES, args()));
+        Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
 
     /// Removes one entity and its versions (not what lies under its key), in one transaction.
     pub async fn catalog_hard_delete_one(&self, id: &str) -> Result<u64, StoreError> {
-        let removed = in_transaction!(self, |tx, sql| {
-            sqlx::query(sql(DELETE_ONE_VERSIONS)).bind(id).execute(&mut *tx).await.map_err(|e| self.classify(e))?;
-            sqlx::query(sql(DELETE_ONE)).bind(id).execute(&mut *tx).await.map_err(|e| self.classify(e))?.rows_affected()
-        });
-        Ok(removed)
+        let mut write = WriteSet::default();
+        write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
+        write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
+        write.push(Statement::new(DELETE_ONE, vec![id.into()]));
+        Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
 
-    /// Every stored version's document, newest first.
+    /// Every stored version's document, newest (the current one) first.
     pub async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Body(String);
-        let rows = fetch!(self, Body, fetch_all, VERSIONS, id)?;
-        Ok(rows.into_iter().map(|b| b.0).collect())
+        let Some(current) = fetch!(self, Body, fetch_optional, CURRENT_BODY, id)? else { return Ok(Vec::new()) };
+        let history = fetch!(self, Body, fetch_all, HISTORY, id)?;
+        Ok(std::iter::once(current).chain(history).map(|b| b.0).collect())
     }
 
     pub async fn catalog_version(&self, id: &str, version: f64) -> Result<Option<String>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Body(String);
-        let row = fetch!(self, Body, fetch_optional, VERSION, id, version)?;
+        let row = fetch!(self, Body, fetch_optional, VERSION, id, version, id, version)?;
         Ok(row.map(|b| b.0))
     }
 

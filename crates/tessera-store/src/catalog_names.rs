@@ -5,6 +5,7 @@
 //! bounded too; a total that reaches the window is reported as a lower bound.
 
 use crate::query::{exec, fetch};
+use crate::write::Statement;
 use crate::{CatalogRow, Store, StoreError};
 
 /// Keys are cut to this many characters; a longer search text cannot be answered exactly.
@@ -14,8 +15,18 @@ const MAX_WORD_KEYS: usize = 16;
 /// How many matching keys one search reads at most.
 pub const SEARCH_WINDOW: i64 = 10_000;
 
-pub(crate) const INSERT_NAME: &str =
-    "INSERT INTO catalog_names (kind, name_key, entity_id, whole) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+/// One statement that stores `keys` `(kind, key, entity id, whole)` (a name has a few; the
+/// backfill sends them in chunks).
+pub(crate) fn insert_names(keys: Vec<(String, String, String, bool)>) -> Statement {
+    let mut sql = String::from("INSERT INTO catalog_names (kind, name_key, entity_id, whole) VALUES ");
+    let mut args = Vec::with_capacity(keys.len() * 4);
+    for (i, (kind, key, id, whole)) in keys.into_iter().enumerate() {
+        sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+        args.extend([kind.into(), key.into(), id.into(), i64::from(whole).into()]);
+    }
+    sql.push_str(" ON CONFLICT DO NOTHING");
+    Statement::new(sql, args)
+}
 
 /// The text a name or a search is compared as: Unicode lower case, cut to [`NAME_KEY_CHARS`].
 pub fn name_key(text: &str) -> String {
@@ -189,7 +200,7 @@ impl Store {
                     name_keys(&row.name).into_iter().map(|(key, whole)| (row.kind.clone(), key, row.id.clone(), whole))
                 })
                 .collect();
-            self.catalog_insert_names(&keys).await?;
+            self.catalog_insert_names(keys).await?;
         }
         exec!(self, "DELETE FROM tessera_settings WHERE key = ?", BACKFILL_SETTING)?;
         Ok(())

@@ -1,15 +1,20 @@
 //! Opening the configured database.
 
+use crate::group_commit::GroupCommit;
 use crate::{Pool, Store, StoreError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgSslMode};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use tessera_config::{DatabaseConfig, PostgresConfig};
 
 /// How long to wait for a connection before reporting the database unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Catalog writes queue for SQLite's one writer connection (group commit); a long queue is not
+/// an outage.
+const WRITER_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Store {
     /// Opens the database and checks that it answers.
@@ -36,13 +41,25 @@ async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    // No ping before each use: a local file does not drop connections, and the ping is a round
+    // trip to the connection's worker thread that doubled the cost of every query.
     let pool = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(8)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .map_err(|e| open_err(e.to_string()))?;
-    Ok(Store { pool: Pool::Sqlite(pool), target: format!("sqlite:{shown}"), sqlite_writer: Default::default() })
+    let writer = SqlitePoolOptions::new()
+        .test_before_acquire(false)
+        .max_connections(1)
+        .acquire_timeout(WRITER_ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options);
+    Ok(Store {
+        pool: Pool::Sqlite(pool),
+        target: format!("sqlite:{shown}"),
+        group_commit: Some(Arc::new(GroupCommit::new(writer))),
+    })
 }
 
 async fn open_postgres(config: &PostgresConfig) -> Result<Store, StoreError> {
@@ -70,5 +87,5 @@ async fn open_postgres(config: &PostgresConfig) -> Result<Store, StoreError> {
         .max_connections(config.max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_lazy_with(options);
-    Ok(Store { pool: Pool::Postgres(pool), target, sqlite_writer: Default::default() })
+    Ok(Store { pool: Pool::Postgres(pool), target, group_commit: None })
 }

@@ -8,11 +8,13 @@ mod catalog;
 mod catalog_names;
 mod connect;
 mod error;
+mod group_commit;
 mod migrate;
 mod pipeline_status;
 mod query;
 mod sessions;
 mod settings;
+mod write;
 
 pub use access::{AccessRow, MembershipRow};
 pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
@@ -37,9 +39,9 @@ pub struct Store {
     pool: Pool,
     /// Where the store points, without secrets (for messages).
     target: String,
-    /// SQLite takes one writer at a time and makes the others sleep-and-retry (busy timeout):
-    /// catalog transactions queue here instead, in order, without sleeping.
-    sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's one writer connection and the queue of writes waiting for it (`None` on
+    /// PostgreSQL): see `group_commit.rs`.
+    group_commit: Option<std::sync::Arc<group_commit::GroupCommit>>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +77,9 @@ impl Store {
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
+        }
+        if let Some(group) = &self.group_commit {
+            group.close().await;
         }
     }
 

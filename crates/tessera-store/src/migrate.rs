@@ -54,10 +54,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_pipeline_statuses.sql"),
         postgres: include_str!("../migrations/postgres/0007_pipeline_statuses.sql"),
     },
+    Migration {
+        version: 8,
+        description: "catalog history without the current version",
+        sqlite: include_str!("../migrations/sqlite/0008_catalog_history.sql"),
+        postgres: include_str!("../migrations/postgres/0008_catalog_history.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 7;
+pub const LATEST_SCHEMA_VERSION: i64 = 8;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

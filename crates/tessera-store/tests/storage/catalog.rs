@@ -94,7 +94,8 @@ async fn ranges_page_count_and_find_descendants() {
         assert_eq!(store.catalog_hard_delete("id-10.20", "10.20").await.unwrap(), 5);
         assert_eq!(store.catalog_by_id("id-10.20.30.41").await.unwrap(), None);
         assert!(store.catalog_versions("id-10.20.30.41").await.unwrap().is_empty());
-        assert_eq!(store.catalog_row_counts().await.unwrap(), (4, 4), "two services, t.d and t.d.m.x remain");
+        // The history holds superseded versions only: t1's 0.1 went with it, the survivors have none.
+        assert_eq!(store.catalog_row_counts().await.unwrap(), (4, 0), "two services, t.d and t.d.m.x remain");
     }
 }
 
@@ -183,5 +184,45 @@ async fn pipeline_statuses_by_run_and_time_go_with_their_pipeline() {
         assert_eq!(store.pipeline_status_latest(q).await.unwrap(), None);
         let err = store.pipeline_status_put("no-such-pipeline", "r", 1, "{}").await.unwrap_err();
         assert!(!err.to_string().is_empty(), "a run needs its pipeline's row");
+    }
+}
+
+/// SQLite commits concurrent writes together (group commit): every write still gets its own
+/// answer, a failing write fails alone, and nothing is lost or doubled.
+#[tokio::test]
+async fn concurrent_writes_commit_together_and_fail_alone() {
+    for db in both().await {
+        let store = store(&db).await;
+        let mut writes = tokio::task::JoinSet::new();
+        for i in 0..60 {
+            let writer = store.clone();
+            writes.spawn(async move {
+                (i, writer.catalog_insert(&row("table", &format!("t{i}"), &format!("{i:02}"), 0.1, false)).await)
+            });
+            // Ten writers race for one FQN: exactly one of them wins.
+            let racer = store.clone();
+            writes.spawn(async move {
+                let same = CatalogRow { id: format!("dup-{i}"), ..row("table", "dup", "99", 0.1, false) };
+                (1000 + i, if i < 10 { racer.catalog_insert(&same).await } else { Ok(()) })
+            });
+        }
+        let (mut stored, mut conflicts) = (0, 0);
+        while let Some(joined) = writes.join_next().await {
+            let (i, result) = joined.unwrap();
+            match result {
+                Ok(()) if i < 1010 => stored += 1,
+                Ok(()) => {}
+                Err(StoreError::Conflict { .. }) if (1000..1010).contains(&i) => conflicts += 1,
+                Err(e) => panic!("write {i} failed: {e}"),
+            }
+        }
+        assert_eq!((stored, conflicts), (61, 9), "60 tables and one of the ten racers stored");
+        assert_eq!(store.catalog_row_counts().await.unwrap(), (61, 0));
+        let all = range("table", "", "~", (false, true));
+        assert_eq!(store.catalog_count(&all).await.unwrap(), 61);
+        if let Some((commits, writes)) = store.group_commit_stats() {
+            assert_eq!(writes, 61, "every stored write was committed once");
+            assert!(commits < writes, "writes queued together were committed together: {commits} commits");
+        }
     }
 }
