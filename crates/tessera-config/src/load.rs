@@ -91,6 +91,8 @@ pub fn load(sources: &Sources) -> Loaded {
     Loaded { config, problems }
 }
 
+const MAX_DRAIN_SECONDS: u64 = 300;
+
 fn read_server(r: &mut Reader) -> ServerConfig {
     let host = r.text("SERVER_HOST");
     if host.is_empty() || host.contains(['/', ' ']) {
@@ -109,7 +111,16 @@ fn read_server(r: &mut Reader) -> ServerConfig {
             "give SERVER_ADMIN_PORT another port, e.g. 8586",
         );
     }
-    ServerConfig { host, port, admin_port }
+    // Longer than any orchestrator waits before its SIGKILL is a mistake, not a choice.
+    let drain_seconds = r.seconds("TESSERA_DRAIN_SECONDS").unwrap_or(0);
+    if drain_seconds > MAX_DRAIN_SECONDS {
+        r.error(
+            "TESSERA_DRAIN_SECONDS",
+            format!("{drain_seconds} s is longer than the {MAX_DRAIN_SECONDS} s Tessera waits at most"),
+            "use 0 (stop at once) to 300; 5-15 suits a load balancer that polls /ready",
+        );
+    }
+    ServerConfig { host, port, admin_port, drain_seconds: drain_seconds.min(MAX_DRAIN_SECONDS) }
 }
 
 fn read_log(r: &mut Reader) -> LogConfig {

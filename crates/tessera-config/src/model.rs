@@ -64,6 +64,9 @@ pub struct ServerConfig {
     pub host: String,
     pub port: u16,
     pub admin_port: u16,
+    /// After SIGTERM, answer `/ready` with 503 but keep serving this long before closing the
+    /// listeners, so a load balancer stops sending new requests first (TESSERA_DRAIN_SECONDS).
+    pub drain_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -147,6 +147,7 @@ pub const SETTINGS: &[Setting] = &[
     s("TESSERA_ALLOWED_REDIRECT_ORIGINS", "tessera.allowedRedirectOrigins", "[]"),
     s("TESSERA_SESSION_IDLE_SECONDS", "tessera.sessionIdleSeconds", "86400"),
     s("TESSERA_LOG_FORMAT", "tessera.logFormat", "text"),
+    s("TESSERA_DRAIN_SECONDS", "tessera.drainSeconds", "0"),
 ];
 
 /// The original's variables that Tessera accepts and ignores (SAML, LDAP, basic-auth and other

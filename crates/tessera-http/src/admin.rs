@@ -13,6 +13,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthcheck", get(healthcheck))
         .route("/prometheus", get(prometheus))
         .route("/ping", get(|| async { "pong\n" }))
+        .route("/live", get(live))
+        .route("/ready", get(ready))
         .fallback(|| async { crate::error::ApiError::not_found() })
         .with_state(state)
 }
@@ -28,6 +30,25 @@ async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
                 Json(json!({ "database": { "healthy": false, "message": error.to_string() } })),
             )
         }
+    }
+}
+
+/// Liveness: the process serves requests. Never depends on the database, so an outage of the
+/// database does not get every replica restarted.
+async fn live() -> impl IntoResponse {
+    Json(json!({ "live": true }))
+}
+
+/// Readiness: send this replica traffic. 503 while shutting down (draining) or while the
+/// database does not answer.
+async fn ready(State(state): State<AppState>) -> impl IntoResponse {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        let reason = "shutting down: in-flight requests are finishing; send new requests to another replica";
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": reason })));
+    }
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "ready": true }))),
+        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": error.to_string() }))),
     }
 }
 

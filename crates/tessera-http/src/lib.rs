@@ -60,6 +60,8 @@ pub struct Shared {
     pub signin: tessera_auth::signin::SignIn,
     /// Data assets: services, databases, schemas, tables.
     pub catalog: tessera_catalog::Catalog,
+    /// Set once shutdown begins: `/ready` answers 503 from then on (see `admin.rs`).
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -90,7 +92,13 @@ impl AppState {
             access,
             signin,
             catalog,
+            draining: Default::default(),
         }))
+    }
+
+    /// Shutdown has begun: report not ready, keep serving.
+    pub fn set_draining(&self) {
+        self.draining.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Bootstraps accounts, then follows the change feed and refreshes provider keys in the

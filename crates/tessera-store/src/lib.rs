@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod backup;
 mod catalog;
 mod catalog_names;
 mod connect;

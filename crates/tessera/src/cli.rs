@@ -36,6 +36,14 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate(ConfigArg),
+    /// Copy the SQLite database (a consistent snapshot, while the server runs) and the signing
+    /// key files into a new directory. Restore: stop Tessera, copy them into TESSERA_DATA_DIR.
+    Backup {
+        /// A directory that does not exist yet.
+        destination: PathBuf,
+        #[command(flatten)]
+        config: ConfigArg,
+    },
     /// Print a token for scripting, e.g. `tessera token bot ingestion-bot` for an ingestion setup.
     Token {
         #[command(subcommand)]

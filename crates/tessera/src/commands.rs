@@ -15,6 +15,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate(arg) => migrate(load_config(&arg)?),
+        Command::Backup { destination, config } => crate::backup::run(load_config(&config)?, &destination),
         Command::Token { kind: TokenKind::Bot { name, config } } => bot_token(load_config(&config)?, &name),
         Command::Healthcheck(arg) => crate::healthcheck::run(&quiet_config(&arg)?),
         Command::Version => {

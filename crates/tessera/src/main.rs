@@ -1,5 +1,6 @@
 //! The `tessera` binary: command-line parsing and wiring; the work lives in the library crates.
 
+mod backup;
 mod cli;
 mod commands;
 mod demo;

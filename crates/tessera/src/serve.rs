@@ -44,7 +44,7 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     };
     announce(&config, &store, &report, &keys);
 
-    let shutdown = Shutdown::on_signals()?;
+    let shutdown = Shutdown::on_signals(std::time::Duration::from_secs(config.server.drain_seconds))?;
     // The companion serves before Tessera starts, so the provider's JWKS is there at the first fetch.
     let (banner, companion) = match companion {
         Some(c) => (Some(c.banner), Some(tokio::spawn((c.serve)(shutdown.clone())))),
@@ -52,6 +52,12 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     };
     let state = AppState::new(config, store.clone(), keys);
     let background = state.start().await.context("cannot start")?;
+    let draining = state.clone();
+    let drain_watch = shutdown.clone();
+    tokio::spawn(async move {
+        drain_watch.draining().await;
+        draining.set_draining();
+    });
     if let Some(banner) = banner {
         println!("{banner}");
     }

@@ -215,7 +215,7 @@ impl SignIn {
     async fn current_token(&self, signed: &Signed, now: i64) -> Result<Refreshed, SignInError> {
         if let Some(id_token) = &signed.id_token
             && let Some(exp) = expiry_of(id_token)
-            && exp - now > REUSE_MARGIN_SECONDS
+            && exp.saturating_sub(now) > REUSE_MARGIN_SECONDS
         {
             return Ok(Refreshed { access_token: id_token.clone(), expires_at: exp });
         }

@@ -115,7 +115,7 @@ impl Verifier {
                 fresh
             }
         };
-        if verified.expires_at.is_some_and(|exp| exp + self.policy.leeway < (self.now)()) {
+        if verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
             return Err(AuthError::Expired);
         }
         self.revocation.check(&verified)?;
@@ -135,7 +135,7 @@ impl Verifier {
         // expiry before the signature, so an old token says "Expired token!".
         let claims = Claims::from_json(jws.payload);
         let now = (self.now)();
-        if claims.seconds("exp").is_some_and(|exp| exp + self.policy.leeway < now) {
+        if claims.seconds("exp").is_some_and(|exp| exp.saturating_add(self.policy.leeway) < now) {
             return Err(AuthError::Expired);
         }
         let valid = if own {
@@ -168,7 +168,7 @@ impl Verifier {
     }
 
     fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
-        let future = |name| claims.seconds(name).is_some_and(|t| t > now + self.policy.leeway);
+        let future = |name| claims.seconds(name).is_some_and(|t| t > now.saturating_add(self.policy.leeway));
         if future("nbf") || future("iat") {
             return Err(AuthError::NotYetValid);
         }

@@ -168,3 +168,29 @@ async fn mutated_tokens_never_panic() {
         }
     }
 }
+
+/// Times at the ends of the range (the mutation test once produced an `exp` near i64::MAX, and
+/// `exp + leeway` overflowed): a far-future expiry is valid, the rest is refused, nothing panics.
+#[tokio::test]
+async fn extreme_time_claims_are_answered_without_overflow() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let setup = setup(&server, &[]);
+    let with = |claim: &str, value: serde_json::Value| {
+        let mut claims = server.claims("a@example.com");
+        claims[claim] = value;
+        key.sign(&claims)
+    };
+    assert!(setup.verifier.verify(&with("exp", json!(i64::MAX))).await.is_ok(), "far future expiry");
+    assert!(setup.verifier.verify(&with("exp", json!(1e300))).await.is_ok(), "far future expiry as a float");
+    for (claim, value) in [
+        ("exp", json!(i64::MIN)),
+        ("exp", json!(-1e300)),
+        ("nbf", json!(i64::MAX)),
+        ("nbf", json!(1e300)),
+        ("iat", json!(i64::MAX)),
+    ] {
+        let refused = setup.verifier.verify(&with(claim, value.clone())).await;
+        assert!(refused.is_err(), "{claim}={value} must be refused");
+    }
+}

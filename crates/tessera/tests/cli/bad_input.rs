@@ -35,6 +35,13 @@ fn malformed_configuration_lists_every_problem_and_writes_nothing() {
 }
 
 #[test]
+fn a_drain_longer_than_five_minutes_is_refused() {
+    let env = Env::new().set("TESSERA_DRAIN_SECONDS", "3600");
+    assert_refused(&env, &["serve"], &["TESSERA_DRAIN_SECONDS", "3600 s is longer than the 300 s", "use 0"]);
+    assert!(!env.data_dir().exists(), "nothing may be written");
+}
+
+#[test]
 fn port_in_use_names_the_variable() {
     let env = Env::new();
     let _holder = std::net::TcpListener::bind(("127.0.0.1", env.port)).unwrap();

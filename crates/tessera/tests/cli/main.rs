@@ -1,5 +1,6 @@
 //! The real `tessera` binary, as an operator runs it: processes, ports, files, exit codes.
 
+mod backup;
 mod bad_input;
 mod browser;
 mod check_env;

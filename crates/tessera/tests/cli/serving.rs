@@ -32,6 +32,39 @@ fn serves_on_sqlite_and_keeps_its_key_across_restarts() {
     assert!(metrics.contains("http_requests_total"), "{metrics}");
 }
 
+/// SIGTERM with TESSERA_DRAIN_SECONDS: `/ready` turns 503 at once while the API still answers,
+/// then the listeners close and the process ends by itself with exit 0. `/live` does not look
+/// at the database.
+#[test]
+fn drains_before_stopping() {
+    let env = Env::new().set("TESSERA_DRAIN_SECONDS", "2");
+    let server = env.serve();
+    let ready = format!("{}/ready", server.admin);
+    assert_eq!(get(&ready).unwrap(), (200, r#"{"ready":true}"#.to_string()));
+    assert_eq!(get(&format!("{}/live", server.admin)).unwrap(), (200, r#"{"live":true}"#.to_string()));
+
+    let signalled = std::time::Instant::now();
+    server.terminate();
+    let not_ready = loop {
+        let (status, body) = get(&ready).expect("the admin port still answers while draining");
+        if status == 503 {
+            break body;
+        }
+        assert!(signalled.elapsed() < std::time::Duration::from_secs(1), "/ready still {status} 1 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let reason: Value = serde_json::from_str(&not_ready).unwrap();
+    assert_eq!(reason["ready"], false);
+    assert!(reason["reason"].as_str().unwrap().contains("shutting down"), "{not_ready}");
+    let (status, _) = get(&format!("{}/api/v1/system/version", server.api)).unwrap();
+    assert_eq!(status, 200, "requests are still served while draining");
+
+    let (status, log) = server.wait();
+    assert!(status.success(), "a drained shutdown ends with exit 0: {status}\n{log}");
+    assert!(signalled.elapsed() >= std::time::Duration::from_secs(2), "the listeners stayed open for the drain");
+    assert!(log.contains("closing the listeners"), "{log}");
+}
+
 #[test]
 fn logs_never_contain_the_token() {
     let env = Env::new();

@@ -97,11 +97,20 @@ impl Server {
     }
 
     /// SIGTERM, then the exit status and everything it logged.
-    pub fn stop(mut self) -> (std::process::ExitStatus, String) {
-        let child = self.child.take().unwrap();
-        let pid = child.id().to_string();
+    pub fn stop(self) -> (std::process::ExitStatus, String) {
+        self.terminate();
+        self.wait()
+    }
+
+    /// Sends SIGTERM and returns at once.
+    pub fn terminate(&self) {
+        let pid = self.child.as_ref().unwrap().id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let output = child.wait_with_output().unwrap();
+    }
+
+    /// Waits for the process to end: its exit status and everything it logged.
+    pub fn wait(mut self) -> (std::process::ExitStatus, String) {
+        let output = self.child.take().unwrap().wait_with_output().unwrap();
         (output.status, String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
