@@ -15,3 +15,4 @@ pub mod replicas;
 mod serving;
 mod signin;
 mod support;
+mod topology;

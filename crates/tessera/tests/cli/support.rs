@@ -60,9 +60,18 @@ impl Env {
     /// Starts `tessera serve` and waits until the admin port answers healthy. Keep the `Env`
     /// alive as long as the server: its temp dir holds the server's data.
     pub fn serve(&self) -> Server {
-        let child = self.command(&["serve"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child = self.command(&["serve"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        // Read stderr as it comes: a server logging more than a pipe holds (64 KiB) would
+        // otherwise block on its next log line and stop answering.
+        let mut pipe = child.stderr.take().unwrap();
+        let log = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut pipe, &mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        });
         let mut server = Server {
             child: Some(child),
+            log: Some(log),
             admin: format!("http://127.0.0.1:{}", self.admin_port),
             api: format!("http://127.0.0.1:{}", self.port),
         };
@@ -73,6 +82,8 @@ impl Env {
 
 pub struct Server {
     child: Option<Child>,
+    /// Everything the server wrote to stderr, once it has exited.
+    log: Option<std::thread::JoinHandle<String>>,
     pub api: String,
     pub admin: String,
 }
@@ -82,11 +93,9 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
-                let output = self.child.take().unwrap().wait_with_output().unwrap();
-                panic!(
-                    "tessera exited with {status} before becoming healthy:\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
+                self.child.take();
+                let log = self.log.take().unwrap().join().unwrap();
+                panic!("tessera exited with {status} before becoming healthy:\n{log}");
             }
             if get(&format!("{}/healthcheck", self.admin)).is_some_and(|(status, _)| status == 200) {
                 return;
@@ -110,8 +119,8 @@ impl Server {
 
     /// Waits for the process to end: its exit status and everything it logged.
     pub fn wait(mut self) -> (std::process::ExitStatus, String) {
-        let output = self.child.take().unwrap().wait_with_output().unwrap();
-        (output.status, String::from_utf8_lossy(&output.stderr).into_owned())
+        let status = self.child.take().unwrap().wait().unwrap();
+        (status, self.log.take().unwrap().join().unwrap())
     }
 }
 
