@@ -122,6 +122,8 @@ done
     -c 'create database tessera_test'
 export TESSERA_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/tessera_test"
 export TESSERA_REQUIRE_POSTGRES=1   # tests must fail, not skip, when PostgreSQL is unreachable
+# For the test that restarts a PostgreSQL of its own (cli postgres_restart.rs).
+export TESSERA_TEST_PG_BIN="$PG_BIN" TESSERA_TEST_PG_USER="$PG_USER"
 if [ -d "$ROOT/../shared" ]; then
     TESSERA_SHARED_DIR=$(cd "$ROOT/../shared" && pwd)
     export TESSERA_SHARED_DIR

@@ -46,11 +46,21 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
         let reason = "shutting down: in-flight requests are finishing; send new requests to another replica";
         return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": reason })));
     }
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "ready": true }))),
-        Err(error) => (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": error.to_string() }))),
-    }
+    // A probe wants an answer now, not after the pool's 5 s wait for a connection.
+    let reason = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
+        Ok(Ok(())) => return (StatusCode::OK, Json(json!({ "ready": true }))),
+        Ok(Err(error)) => error.to_string(),
+        Err(_) => format!(
+            "the database at {} is unavailable: no answer within {} s",
+            state.store.target(),
+            READY_TIMEOUT.as_secs()
+        ),
+    };
+    (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": reason })))
 }
+
+/// How long `/ready` waits for the database.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
     // SQLite's group commit: writes per transaction is the batch size under load.
