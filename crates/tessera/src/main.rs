@@ -12,11 +12,6 @@ mod shutdown;
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc instead of glibc's malloc: a catalog write builds and drops many small JSON values,
-/// and glibc's allocator took about an eighth of the server's time under write load (bench/README.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli.command) {
