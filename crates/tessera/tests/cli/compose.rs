@@ -328,22 +328,8 @@ fn nginx_accepts_the_replicas_config() {
     assert!(conf.contains("server tessera:8585") && conf.contains("server tessera-replica:8585"), "{conf}");
     let local =
         conf.replace("server tessera:", "server 127.0.0.1:").replace("server tessera-replica:", "server 127.0.0.2:");
-    std::fs::write(dir.path().join("site.conf"), local).unwrap();
-    let d = dir.path().display();
-    let main = format!(
-        "pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/site.conf;\n}}\n"
-    );
-    std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
-    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists());
-    let nginx = nginx.expect("nginx is installed (scripts/test.sh installs Debian's)");
-    let output = Command::new(nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(dir.path())
-        .arg("-c")
-        .arg(dir.path().join("nginx.conf"))
-        .output()
-        .unwrap();
+    let (nginx, main) = nginx_prefix(dir.path(), &local, false);
+    let output = Command::new(nginx).arg("-t").arg("-p").arg(dir.path()).arg("-c").arg(main).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success() && stderr.contains("test is successful"), "{stderr}");
 }

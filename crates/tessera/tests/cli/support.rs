@@ -171,3 +171,17 @@ pub fn stderr(output: &Output) -> String {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// An nginx prefix directory in `dir` whose main configuration includes `site` inside `http {}`,
+/// as the nginx image's conf.d does: returns Debian's nginx binary and the main configuration.
+pub fn nginx_prefix(dir: &std::path::Path, site: &str, foreground: bool) -> (PathBuf, PathBuf) {
+    std::fs::write(dir.join("site.conf"), site).unwrap();
+    let d = dir.display();
+    let daemon = if foreground { "daemon off;\n" } else { "" };
+    let main = format!(
+        "{daemon}pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/site.conf;\n}}\n"
+    );
+    std::fs::write(dir.join("nginx.conf"), main).unwrap();
+    let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| std::path::Path::new(p).exists());
+    (binary.expect("nginx is installed (scripts/test.sh installs Debian's)").into(), dir.join("nginx.conf"))
+}

@@ -35,18 +35,12 @@ impl Nginx {
             .replace("server tessera-replica:8586", &format!("server 127.0.0.1:{}", second.admin_port))
             .replace("listen 8585;", &format!("listen 127.0.0.1:{port};"));
         assert!(!local.contains("tessera:85") && !local.contains("tessera-replica:"), "unmapped upstream:\n{local}");
-        std::fs::write(dir.path().join("site.conf"), local).unwrap();
-        let d = dir.path().display();
-        let main = format!(
-            "daemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n  include {d}/site.conf;\n}}\n"
-        );
-        std::fs::write(dir.path().join("nginx.conf"), main).unwrap();
-        let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| Path::new(p).exists());
-        let child = Command::new(binary.expect("nginx is installed (scripts/test.sh installs Debian's)"))
+        let (binary, main) = nginx_prefix(dir.path(), &local, true);
+        let child = Command::new(binary)
             .arg("-p")
             .arg(dir.path())
             .arg("-c")
-            .arg(dir.path().join("nginx.conf"))
+            .arg(main)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
