@@ -12,6 +12,8 @@ use tessera_config::JwtConfig;
 
 const PRIVATE_FILE: &str = "jwt_private_key.der";
 const PUBLIC_FILE: &str = "jwt_public_key.der";
+/// The files a generated pair is kept in, inside the data directory (what a backup must copy).
+pub const GENERATED_KEY_FILES: [&str; 2] = [PRIVATE_FILE, PUBLIC_FILE];
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {

@@ -12,6 +12,6 @@ pub mod verify;
 pub use accounts::secrets::secret_box;
 pub use accounts::{AccountError, Accounts};
 pub use jwks::{Jwk, Jwks};
-pub use keys::{KeyError, KeySource, SigningKeys};
+pub use keys::{GENERATED_KEY_FILES, KeyError, KeySource, SigningKeys};
 pub use mint::{Expiry, Minted, Subject, TokenType};
 pub use verify::{AuthError, Principal, RevocationState, TokenHash, Verified, Verifier};

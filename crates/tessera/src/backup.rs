@@ -8,9 +8,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use tessera_config::{Config, DatabaseConfig};
 
-/// The signing key files Tessera generates in TESSERA_DATA_DIR (when no key files are configured).
-const KEY_FILES: &[&str] = &["jwt_private_key.der", "jwt_public_key.der"];
-
 pub fn run(config: Config, destination: &Path) -> anyhow::Result<ExitCode> {
     crate::logging::init(&config.log);
     let path = match &config.database {
@@ -48,7 +45,7 @@ pub fn run(config: Config, destination: &Path) -> anyhow::Result<ExitCode> {
     })?;
     std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o600))?;
     let mut copied = vec![database.display().to_string()];
-    for name in KEY_FILES {
+    for name in tessera_auth::GENERATED_KEY_FILES {
         let source = config.data_dir.join(name);
         if source.exists() {
             copy_private(&source, &destination.join(name))?;
