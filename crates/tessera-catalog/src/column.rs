@@ -170,7 +170,7 @@ pub fn columns(value: &Value, table_fqn: &str) -> Result<Vec<Column>, String> {
     let Value::Array(items) = value else { return Err("columns must be a list of columns".into()) };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let column: Column = serde_json::from_value(item.clone()).map_err(|e| format!("columns[{i}]: {e}"))?;
+        let column = Column::deserialize(item).map_err(|e| format!("columns[{i}]: {e}"))?;
         out.push(column);
     }
     check_level(&mut out, table_fqn, "columns")?;
@@ -210,7 +210,7 @@ pub fn constraints(value: &Value, columns: &[Column]) -> Result<Vec<TableConstra
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let at = format!("tableConstraints[{i}]");
-        let constraint: TableConstraint = serde_json::from_value(item.clone()).map_err(|e| format!("{at}: {e}"))?;
+        let constraint = TableConstraint::deserialize(item).map_err(|e| format!("{at}: {e}"))?;
         if let Some(t) = &constraint.constraint_type {
             one_of(&format!("{at}: constraintType"), t, CONSTRAINT_TYPES)?;
         }

@@ -244,10 +244,13 @@ impl Draft {
 
     /// The user fields with columns typed and their FQNs set under `fqn`.
     pub fn user_fields(&self, fqn: &str) -> Result<Map<String, Value>, CatalogError> {
-        let mut fields = self.fields.clone();
+        // A table's columns and constraints are rebuilt from their typed form below: not copied.
+        let typed = |key: &str| self.kind == Kind::Table && matches!(key, "columns" | "tableConstraints");
+        let mut fields: Map<String, Value> =
+            self.fields.iter().filter(|(k, _)| !typed(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
         if self.kind == Kind::Table {
-            let columns = column::columns(fields.get("columns").unwrap_or(&Value::Null), fqn).map_err(invalid)?;
-            if let Some(constraints) = fields.get("tableConstraints") {
+            let columns = column::columns(self.fields.get("columns").unwrap_or(&Value::Null), fqn).map_err(invalid)?;
+            if let Some(constraints) = self.fields.get("tableConstraints") {
                 let constraints = column::constraints(constraints, &columns).map_err(invalid)?;
                 fields.insert("tableConstraints".into(), serde_json::to_value(constraints).expect("serialises"));
             }

@@ -99,7 +99,7 @@ impl Entity {
             fqn: self.fqn().to_string(),
             fqn_hash: self.fqn_hash.clone(),
             name: self.name().to_string(),
-            body: Value::Object(self.doc.clone()).to_string(),
+            body: serde_json::to_string(&self.doc).expect("a JSON map serialises"),
             version: self.version(),
             deleted: self.deleted(),
             updated_at: self.doc.get("updatedAt").and_then(Value::as_i64).unwrap_or_default(),
@@ -148,7 +148,12 @@ impl Fields {
 /// original always fills, `owners`/`tags`/`followers`, as `[]` when absent), connection secrets
 /// masked (bots get them in clear through `Catalog::render`).
 pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
-    let mut doc = render_sealed(entity, base_url, fields);
+    render_owned(entity.clone(), base_url, fields)
+}
+
+/// [`render`] of an entity the caller no longer needs (no copy of its document).
+pub fn render_owned(entity: Entity, base_url: &str, fields: &Fields) -> Value {
+    let mut doc = render_sealed_owned(entity, base_url, fields);
     if let Some(connection) = doc.get_mut("connection") {
         crate::connection::mask(connection);
     }
@@ -156,9 +161,11 @@ pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
 }
 
 /// [`render`] with connection secrets still sealed: never answered as it is.
-pub(crate) fn render_sealed(entity: &Entity, base_url: &str, fields: &Fields) -> Map<String, Value> {
-    let mut doc = entity.doc.clone();
-    doc.insert("href".into(), json!(href(base_url, entity.kind, entity.id())));
+pub(crate) fn render_sealed_owned(entity: Entity, base_url: &str, fields: &Fields) -> Map<String, Value> {
+    let href_self = href(base_url, entity.kind, entity.id());
+    let kind = entity.kind;
+    let mut doc = entity.doc;
+    doc.insert("href".into(), json!(href_self));
     for (key, kind) in
         [("service", Kind::DatabaseService), ("database", Kind::Database), ("databaseSchema", Kind::DatabaseSchema)]
     {
@@ -168,7 +175,7 @@ pub(crate) fn render_sealed(entity: &Entity, base_url: &str, fields: &Fields) ->
         }
     }
     for name in OPTIONAL_FIELDS {
-        if !fields.wants(name) || !entity.kind.field_names().contains(name) {
+        if !fields.wants(name) || !kind.field_names().contains(name) {
             doc.remove(*name);
         } else if matches!(*name, "owners" | "tags" | "followers") && !doc.contains_key(*name) {
             doc.insert(name.to_string(), json!([]));

@@ -35,6 +35,8 @@ pub enum Outcome {
 }
 
 type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+/// A row read ahead with the parent: `(key, row at key)`.
+type Prefetched = Option<(String, Option<tessera_store::CatalogRow>)>;
 
 #[derive(Clone)]
 pub struct Catalog {
@@ -81,30 +83,26 @@ impl Catalog {
     ) -> Result<(Entity, Outcome), CatalogError> {
         let create_only = write == Write::CreateOnly;
         let draft = create::parse(kind, body)?;
-        let parent = match (&draft.parent, kind.parent()) {
-            // By reference: the original's 404 names the id (`databaseService instance for <id> not found`).
-            (Some(Parent::Id(id)), Some(parent_kind)) => Some(self.by_id(parent_kind, id, Include::NonDeleted).await?),
-            (Some(Parent::Fqn(parent_fqn)), Some(parent_kind)) => {
-                // A service's FQN is its quoted name; the client sends the bare name (dots and all).
-                let parent_fqn = if parent_kind == Kind::DatabaseService {
-                    fqn::quote_name(parent_fqn)?
-                } else {
-                    parent_fqn.clone()
-                };
-                Some(self.by_name(parent_kind, &parent_fqn, Include::NonDeleted).await?)
-            }
-            _ => None,
-        };
+        let (parent, mut prefetched) = self.parent_and_current(kind, &draft).await?;
         let fqn = draft.fqn(parent.as_ref().map(Entity::fqn))?;
         let key = fqn_hash(&fqn)?;
-        let fields = draft.user_fields(&fqn)?;
+        // Retries are rare: they rebuild the fields rather than every attempt copying them.
+        let mut first_fields = Some(draft.user_fields(&fqn)?);
         for _ in 0..WRITE_ATTEMPTS {
-            let result = match self.store.catalog_by_hash(kind.name(), &key).await? {
-                None => self.insert(&draft, parent.as_ref(), &fqn, &key, fields.clone(), by).await,
+            let fields = match first_fields.take() {
+                Some(fields) => fields,
+                None => draft.user_fields(&fqn)?,
+            };
+            let current = match prefetched.take().filter(|p| p.0 == key) {
+                Some((_, row)) => row,
+                None => self.store.catalog_by_hash(kind.name(), &key).await?,
+            };
+            let result = match current {
+                None => self.insert(&draft, parent.as_ref(), &fqn, &key, fields, by).await,
                 Some(_) if create_only => return Err(CatalogError::Exists),
                 Some(row) => {
                     let stored = Entity::from_row(&row)?;
-                    self.update(&draft, parent.as_ref(), stored, fields.clone(), by, &write).await
+                    self.update(&draft, parent.as_ref(), stored, fields, by, &write).await
                 }
             };
             match result {
@@ -114,6 +112,32 @@ impl Catalog {
             }
         }
         Err(CatalogError::Store(StoreError::Conflict { detail: format!("{fqn} is being written concurrently") }))
+    }
+
+    /// The parent a draft names and, when the parent is named by FQN, the stored row at the key
+    /// the new entity will have (`(key, row)`), read together in one round trip.
+    async fn parent_and_current(
+        &self,
+        kind: Kind,
+        draft: &Draft,
+    ) -> Result<(Option<Entity>, Prefetched), CatalogError> {
+        let Some(parent_kind) = kind.parent() else { return Ok((None, None)) };
+        let parent_fqn = match &draft.parent {
+            // By reference: the original's 404 names the id (`databaseService instance for <id> not found`).
+            Some(Parent::Id(id)) => return Ok((Some(self.by_id(parent_kind, id, Include::NonDeleted).await?), None)),
+            // A service's FQN is its quoted name; the client sends the bare name (dots and all).
+            Some(Parent::Fqn(name)) if parent_kind == Kind::DatabaseService => fqn::quote_name(name)?,
+            Some(Parent::Fqn(parent_fqn)) => parent_fqn.clone(),
+            None => return Ok((None, None)),
+        };
+        let not_found = || CatalogError::NotFound { kind: parent_kind, key: parent_fqn.clone() };
+        let parent_key = fqn_hash(&parent_fqn).map_err(|_| not_found())?;
+        // Keys hash each FQN part, so the child's key follows from the FQN as sent.
+        let key = fqn_hash(&draft.fqn(Some(&parent_fqn))?)?;
+        let (parent, current) =
+            self.store.catalog_by_two_hashes((parent_kind.name(), &parent_key), (kind.name(), &key)).await?;
+        let parent = parent.map(|row| Entity::from_row(&row)).transpose()?.filter(|p| !p.deleted());
+        Ok((Some(parent.ok_or_else(not_found)?), Some((key, current))))
     }
 
     async fn insert(
@@ -127,7 +151,7 @@ impl Catalog {
     ) -> Result<(Entity, Outcome), CatalogError> {
         let mut doc = fields;
         crate::connection::seal_fields(&mut doc, None, &self.secrets);
-        doc.insert("id".into(), json!(uuid::Uuid::new_v4().to_string()));
+        doc.insert("id".into(), json!(uuid::Uuid::now_v7().to_string()));
         doc.insert("name".into(), json!(draft.name));
         doc.insert("fullyQualifiedName".into(), json!(fqn));
         doc.insert("version".into(), json!(0.1));
@@ -206,15 +230,27 @@ impl Catalog {
         fields: &crate::Fields,
         clear_secrets: bool,
     ) -> Result<Value, CatalogError> {
+        self.render_owned(entity.clone(), base_url, fields, clear_secrets)
+    }
+
+    /// [`Catalog::render`] of an entity the caller is done with (its document is not copied).
+    pub fn render_owned(
+        &self,
+        entity: Entity,
+        base_url: &str,
+        fields: &crate::Fields,
+        clear_secrets: bool,
+    ) -> Result<Value, CatalogError> {
         if !clear_secrets {
-            return Ok(crate::render(entity, base_url, fields));
+            return Ok(crate::entity::render_owned(entity, base_url, fields));
         }
-        let mut doc = crate::entity::render_sealed(entity, base_url, fields);
+        let (kind, fqn) = (entity.kind, entity.fqn().to_string());
+        let mut doc = crate::entity::render_sealed_owned(entity, base_url, fields);
         if let Some(connection) = doc.get_mut("connection")
             && !crate::connection::reveal(connection, &self.secrets)
         {
-            tracing::warn!(kind = %entity.kind, fqn = entity.fqn(), "connection secrets do not decrypt with the current key");
-            return Err(CatalogError::SecretUnreadable { kind: entity.kind, fqn: entity.fqn().to_string() });
+            tracing::warn!(kind = %kind, fqn = %fqn, "connection secrets do not decrypt with the current key");
+            return Err(CatalogError::SecretUnreadable { kind, fqn });
         }
         Ok(Value::Object(doc))
     }

@@ -78,6 +78,9 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
         assert_eq!(t.doc["database"]["fullyQualifiedName"], "local_sqlite.sample");
         assert_eq!(t.doc["databaseSchema"]["type"], "databaseSchema");
         assert_eq!(t.doc["serviceType"], "SQLite");
+        // Time-ordered ids (UUID version 7): new rows land at the end of the id index.
+        let id = uuid::Uuid::parse_str(t.id()).unwrap();
+        assert_eq!(id.get_version_num(), 7, "{id}");
         let rows = store.catalog_row_counts().await.unwrap();
 
         // The re-run: same sourceHash, even with other content, writes nothing.
@@ -252,6 +255,9 @@ async fn deletes_soft_recursive_hard_and_restore() {
         let service = c.by_name(Kind::DatabaseService, "svc", Include::NonDeleted).await.unwrap();
         c.delete(Kind::DatabaseService, service.id(), false, true, "admin").await.unwrap();
         assert!(c.by_id(Kind::Table, t.id(), Include::All).await.unwrap().deleted());
+        // A soft-deleted parent takes no new children.
+        let err = c.put(Kind::Table, table("svc.sample.main", "late", "h"), "bot", PUT).await.unwrap_err();
+        assert_eq!(err.to_string(), "databaseSchema instance for svc.sample.main not found");
         assert!(c.by_name(Kind::Database, "svc.sample", Include::All).await.unwrap().deleted());
         let restored = c.restore(Kind::DatabaseService, service.id(), "admin").await.unwrap();
         assert!(!restored.deleted());

@@ -80,8 +80,13 @@ pub(crate) fn restore(kind: Kind) -> MethodRouter<AppState> {
 /// The entity as the caller may see it: connection secrets in clear for bots (and with
 /// `NoopAuthorizer`), masked for everyone else, as the original's `shouldMaskPasswords`.
 fn show(state: &AppState, caller: &Principal, entity: &Entity, fields: &Fields) -> Result<Value, ApiError> {
+    show_owned(state, caller, entity.clone(), fields)
+}
+
+/// [`show`] of an entity the handler is done with.
+fn show_owned(state: &AppState, caller: &Principal, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
     let clear = caller.is_bot || state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop;
-    Ok(state.catalog.render(entity, &state.base_url, fields, clear)?)
+    Ok(state.catalog.render_owned(entity, &state.base_url, fields, clear)?)
 }
 
 fn include(params: &Params) -> Result<Include, ApiError> {
@@ -107,7 +112,8 @@ pub(crate) async fn list(
         filters,
     };
     let page = state.catalog.list(kind, &query).await?;
-    let data = page.items.iter().map(|e| show(&state, &caller, e, &fields)).collect::<Result<Vec<_>, _>>()?;
+    let data =
+        page.items.into_iter().map(|e| show_owned(&state, &caller, e, &fields)).collect::<Result<Vec<_>, _>>()?;
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
         paging["after"] = json!(after);
@@ -134,7 +140,7 @@ pub(crate) async fn save(
     };
     let (entity, outcome) = state.catalog.put(kind, body, &caller.name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(show(&state, &caller, &entity, &Fields::All)?)))
+    Ok((status, Json(show_owned(&state, &caller, entity, &Fields::All)?)))
 }
 
 pub(crate) async fn by_id(
@@ -146,7 +152,7 @@ pub(crate) async fn by_id(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_id(kind, &id, include(&params)?).await?;
-    Ok(Json(show(&state, &caller, &entity, &fields)?))
+    Ok(Json(show_owned(&state, &caller, entity, &fields)?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
@@ -160,7 +166,7 @@ pub(crate) async fn by_name(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_name(kind, &fqn, include(&params)?).await?;
-    Ok(Json(show(&state, &caller, &entity, &fields)?))
+    Ok(Json(show_owned(&state, &caller, entity, &fields)?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.

@@ -57,6 +57,14 @@ const INSERT_ENTITY: &str =
     concat!("INSERT INTO catalog_entities (", catalog_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 const BY_ID: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE id = ?");
 const BY_HASH: &str = concat!("SELECT ", catalog_columns!(), " FROM catalog_entities WHERE kind = ? AND fqn_hash = ?");
+/// Two lookups in one round trip (a parent and the child a write is about to create or update).
+const BY_TWO_HASHES: &str = concat!(
+    "SELECT ",
+    catalog_columns!(),
+    " FROM catalog_entities WHERE kind = ? AND fqn_hash = ? UNION ALL SELECT ",
+    catalog_columns!(),
+    " FROM catalog_entities WHERE kind = ? AND fqn_hash = ?"
+);
 const UPDATE: &str = "UPDATE catalog_entities SET body = ?, version = ?, deleted = ?, updated_at = ?, updated_by = ?, \
      subtype = ? WHERE id = ? AND version = ?";
 macro_rules! list_sql {
@@ -97,6 +105,7 @@ const VERSION: &str = "SELECT body FROM catalog_entities WHERE id = ? AND versio
 const READ_PATHS: &[&str] = &[
     BY_ID,
     BY_HASH,
+    BY_TWO_HASHES,
     UPDATE,
     LIST_FORWARD,
     LIST_BACKWARD,
@@ -121,6 +130,26 @@ impl Store {
 
     pub async fn catalog_by_hash(&self, kind: &str, fqn_hash: &str) -> Result<Option<CatalogRow>, StoreError> {
         fetch!(self, CatalogRow, fetch_optional, BY_HASH, kind, fqn_hash)
+    }
+
+    /// The entities at two `(kind, fqn_hash)` keys, each `None` when absent, in one query. The
+    /// kinds must differ (they tell the rows apart).
+    pub async fn catalog_by_two_hashes(
+        &self,
+        first: (&str, &str),
+        second: (&str, &str),
+    ) -> Result<(Option<CatalogRow>, Option<CatalogRow>), StoreError> {
+        let rows: Vec<CatalogRow> =
+            fetch!(self, CatalogRow, fetch_all, BY_TWO_HASHES, first.0, first.1, second.0, second.1)?;
+        let (mut a, mut b) = (None, None);
+        for row in rows {
+            if row.kind == first.0 {
+                a = Some(row);
+            } else {
+                b = Some(row);
+            }
+        }
+        Ok((a, b))
     }
 
     /// A new entity (its first version). Another entity of the same kind and FQN makes this a
