@@ -12,8 +12,14 @@ use tessera_config::JwtConfig;
 
 const PRIVATE_FILE: &str = "jwt_private_key.der";
 const PUBLIC_FILE: &str = "jwt_public_key.der";
-/// The files a generated pair is kept in, inside the data directory (what a backup must copy).
-pub const GENERATED_KEY_FILES: [&str; 2] = [PRIVATE_FILE, PUBLIC_FILE];
+/// After `tessera rotate-key`: the replaced pair's public half and its key id.
+pub(crate) const PREVIOUS_PUBLIC_FILE: &str = "jwt_previous_public_key.der";
+pub(crate) const PREVIOUS_KEY_ID_FILE: &str = "jwt_previous_key_id";
+/// The secrets key pinned by a rotation (without FERNET_KEY it was derived from the old pair).
+pub(crate) const SECRETS_KEY_FILE: &str = "secrets.key";
+/// The key files Tessera may keep in the data directory (what a backup must copy).
+pub const GENERATED_KEY_FILES: [&str; 5] =
+    [PRIVATE_FILE, PUBLIC_FILE, PREVIOUS_PUBLIC_FILE, PREVIOUS_KEY_ID_FILE, SECRETS_KEY_FILE];
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -31,6 +37,18 @@ pub enum KeyError {
     Store { dir: PathBuf, source: std::io::Error },
     #[error("key generation failed")]
     Generation,
+    #[error("the previous signing key ({0}) is the current key; point it at the public key of the pair you replaced")]
+    PreviousIsCurrent(String),
+    #[error("{} is damaged (expected a Fernet key, 32 bytes in base64); restore it from a backup", path.display())]
+    DamagedSecretsKey { path: PathBuf },
+}
+
+/// The key pair a rotation replaced: still published and trusted until retired.
+pub struct PreviousKey {
+    key_id: String,
+    modulus: Vec<u8>,
+    exponent: Vec<u8>,
+    source: PathBuf,
 }
 
 /// Where the key pair came from (logged at start, never the key itself).
@@ -49,6 +67,9 @@ pub struct SigningKeys {
     pkcs1_der: Vec<u8>,
     key_id: String,
     source: KeySource,
+    previous: Option<PreviousKey>,
+    /// From the data directory's `secrets.key`, when a rotation pinned it.
+    pinned_secrets_key: Option<[u8; 32]>,
 }
 
 impl std::fmt::Debug for SigningKeys {
@@ -56,6 +77,7 @@ impl std::fmt::Debug for SigningKeys {
         f.debug_struct("SigningKeys")
             .field("key_id", &self.key_id)
             .field("source", &self.source)
+            .field("previous_key_id", &self.previous.as_ref().map(|p| &p.key_id))
             .finish_non_exhaustive()
     }
 }
@@ -67,7 +89,21 @@ impl SigningKeys {
             Some(files) => (load_pair(&files.private_key, &files.public_key, true)?, KeySource::ConfiguredFiles),
             None => kept_or_generated(data_dir)?,
         };
-        Self::from_pair(key_pair, &config.key_id, source)
+        let mut keys = Self::from_pair(key_pair, &config.key_id, source)?;
+        keys.previous = match &config.previous {
+            Some(previous) => {
+                Some(load_previous(&previous.public_key, &previous.key_id, "TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH")?)
+            }
+            None if config.key_files.is_none() => kept_previous(data_dir, &config.key_id)?,
+            None => None,
+        };
+        if let Some(previous) = &keys.previous
+            && previous.modulus == keys.key_pair.public_key().modulus().big_endian_without_leading_zero()
+        {
+            return Err(KeyError::PreviousIsCurrent(previous.source.display().to_string()));
+        }
+        keys.pinned_secrets_key = read_secrets_key(data_dir)?;
+        Ok(keys)
     }
 
     /// A fresh 2048-bit pair held in memory only: nothing is written, it dies with the process.
@@ -84,7 +120,7 @@ impl SigningKeys {
         let pkcs8_der = key_pair.as_der().map_err(|_| KeyError::Generation)?;
         let pkcs1_der =
             pkcs8::PrivateKeyInfo::try_from(pkcs8_der.as_ref()).map_err(|_| KeyError::Generation)?.private_key.to_vec();
-        Ok(Self { key_pair, pkcs1_der, key_id: key_id.to_string(), source })
+        Ok(Self { key_pair, pkcs1_der, key_id: key_id.to_string(), source, previous: None, pinned_secrets_key: None })
     }
 
     pub fn key_id(&self) -> &str {
@@ -99,15 +135,34 @@ impl SigningKeys {
         &self.key_pair
     }
 
-    /// The key that verifies Tessera's own tokens (RS256), in-process.
-    pub(crate) fn signature_key(&self) -> crate::verify::SignatureKey {
+    /// The previous key's id, while a rotation keeps it trusted.
+    pub fn previous_key_id(&self) -> Option<&str> {
+        self.previous.as_ref().map(|p| p.key_id.as_str())
+    }
+
+    /// The keys that verify Tessera's own tokens (RS256), in-process, with their key ids: the
+    /// current one first, then the previous one while it is trusted.
+    pub(crate) fn signature_keys(&self) -> Vec<(String, crate::verify::SignatureKey)> {
         let public = self.key_pair.public_key();
-        crate::verify::Pinned { name: "RS256" }
+        let rs256 = crate::verify::Pinned { name: "RS256" };
+        let current = rs256
             .rsa_key(
                 public.modulus().big_endian_without_leading_zero(),
                 public.exponent().big_endian_without_leading_zero(),
             )
-            .expect("a loaded RSA key parses")
+            .expect("a loaded RSA key parses");
+        let mut keys = vec![(self.key_id.clone(), current)];
+        if let Some(previous) = &self.previous {
+            let key = rs256.rsa_key(&previous.modulus, &previous.exponent).expect("a loaded RSA key parses");
+            keys.push((previous.key_id.clone(), key));
+        }
+        keys
+    }
+
+    /// The key that seals secrets at rest when FERNET_KEY is unset: the one a rotation pinned in
+    /// the data directory, else derived from the private key (shared by replicas sharing the pair).
+    pub fn secrets_key(&self) -> [u8; 32] {
+        self.pinned_secrets_key.unwrap_or_else(|| self.derive_secret("fernet-key-v1"))
     }
 
     /// The key that signs Tessera's own tokens.
@@ -128,14 +183,20 @@ impl SigningKeys {
         out
     }
 
-    /// The public half as the JWKS served at `/api/v1/system/config/jwks`.
+    /// The public halves as the JWKS served at `/api/v1/system/config/jwks`: the current key, then
+    /// the previous one while a rotation keeps it.
     pub fn jwks(&self) -> crate::Jwks {
         let public = self.key_pair.public_key();
-        crate::Jwks::single_rsa(
+        let mut jwks = crate::Jwks::single_rsa(
             &self.key_id,
             public.modulus().big_endian_without_leading_zero(),
             public.exponent().big_endian_without_leading_zero(),
-        )
+        );
+        if let Some(previous) = &self.previous {
+            let old = crate::Jwks::single_rsa(&previous.key_id, &previous.modulus, &previous.exponent);
+            jwks.keys.extend(old.keys);
+        }
+        jwks
     }
 }
 
@@ -167,25 +228,72 @@ fn load_pair(private: &Path, public: &Path, configured: bool) -> Result<KeyPair,
     Ok(key_pair)
 }
 
+fn load_previous(path: &Path, key_id: &str, var: &'static str) -> Result<PreviousKey, KeyError> {
+    let public = PublicKey::from_der(&read(var, path)?).map_err(|_| KeyError::Malformed {
+        var,
+        path: path.to_path_buf(),
+        expected: "an X.509 DER RSA public key",
+        hint: "openssl rsa -in old_private_key.pem -pubout -outform DER -out old_public_key.der",
+    })?;
+    Ok(PreviousKey {
+        key_id: key_id.to_string(),
+        modulus: public.modulus().big_endian_without_leading_zero().to_vec(),
+        exponent: public.exponent().big_endian_without_leading_zero().to_vec(),
+        source: path.to_path_buf(),
+    })
+}
+
+/// The previous pair `tessera rotate-key` left in the data directory, if any.
+fn kept_previous(data_dir: &Path, current_key_id: &str) -> Result<Option<PreviousKey>, KeyError> {
+    let path = data_dir.join(PREVIOUS_PUBLIC_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let key_id = match std::fs::read_to_string(data_dir.join(PREVIOUS_KEY_ID_FILE)) {
+        Ok(text) if !text.trim().is_empty() => text.trim().to_string(),
+        _ => current_key_id.to_string(),
+    };
+    load_previous(&path, &key_id, "TESSERA_DATA_DIR").map(Some)
+}
+
+fn read_secrets_key(data_dir: &Path) -> Result<Option<[u8; 32]>, KeyError> {
+    let path = data_dir.join(SECRETS_KEY_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(KeyError::Unreadable { var: "TESSERA_DATA_DIR", path, source }),
+    };
+    let raw = tessera_config::decode_fernet_key(text.trim()).ok_or(KeyError::DamagedSecretsKey { path })?;
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&raw);
+    Ok(Some(key))
+}
+
 fn kept_or_generated(data_dir: &Path) -> Result<(KeyPair, KeySource), KeyError> {
     let private = data_dir.join(PRIVATE_FILE);
     let public = data_dir.join(PUBLIC_FILE);
     if private.exists() {
         return Ok((load_pair(&private, &public, false)?, KeySource::KeptFromEarlierStart(private)));
     }
+    Ok((generate_into(data_dir)?, KeySource::GeneratedNow(private)))
+}
+
+/// A new pair, kept in `data_dir` (replacing the one there).
+pub(crate) fn generate_into(data_dir: &Path) -> Result<KeyPair, KeyError> {
     let key_pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generation)?;
     let private_der = key_pair.as_der().map_err(|_| KeyError::Generation)?;
     let public_der = key_pair.public_key().as_der().map_err(|_| KeyError::Generation)?;
     let store_err = |source| KeyError::Store { dir: data_dir.to_path_buf(), source };
     std::fs::create_dir_all(data_dir).map_err(store_err)?;
-    // The public key first: a crash in between leaves no private key, so the next start regenerates.
-    write_private(&public, public_der.as_ref()).map_err(store_err)?;
-    write_private(&private, private_der.as_ref()).map_err(store_err)?;
-    Ok((key_pair, KeySource::GeneratedNow(private)))
+    // The public key first: a crash in between leaves no private key (or, in a rotation, a
+    // mismatched pair that refuses to load) rather than a silently different key.
+    write_private(&data_dir.join(PUBLIC_FILE), public_der.as_ref()).map_err(store_err)?;
+    write_private(&data_dir.join(PRIVATE_FILE), private_der.as_ref()).map_err(store_err)?;
+    Ok(key_pair)
 }
 
 /// Writes a file readable by its owner only, atomically (temp file + rename).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let temp = path.with_extension("tmp");
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&temp)?;
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
@@ -200,7 +308,7 @@ mod tests {
     use tessera_config::KeyFiles;
 
     fn config(files: Option<KeyFiles>) -> JwtConfig {
-        JwtConfig { key_files: files, issuer: "open-metadata.org".into(), key_id: "kid-1".into() }
+        JwtConfig { key_files: files, issuer: "open-metadata.org".into(), key_id: "kid-1".into(), previous: None }
     }
 
     #[test]

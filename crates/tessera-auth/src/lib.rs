@@ -6,6 +6,7 @@ pub mod accounts;
 mod jwks;
 mod keys;
 mod mint;
+pub mod rotation;
 pub mod signin;
 pub mod verify;
 

@@ -249,7 +249,35 @@ fn read_jwt(r: &mut Reader) -> JwtConfig {
             "set JWT_KEY_ID to a UUID generated once and kept",
         );
     }
-    JwtConfig { key_files, issuer, key_id }
+    let previous = read_previous_key(r, &key_id);
+    JwtConfig { key_files, issuer, key_id, previous }
+}
+
+/// The retiring key of a rotation: its public half (X.509 DER) and its key id (the current
+/// JWT_KEY_ID when unset, as it was before the rotation).
+fn read_previous_key(r: &mut Reader, current_key_id: &str) -> Option<PreviousKey> {
+    let public_key = r.text("TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH");
+    let key_id = r.text("TESSERA_PREVIOUS_JWT_KEY_ID");
+    if public_key.is_empty() {
+        if !key_id.is_empty() {
+            r.warn(
+                "TESSERA_PREVIOUS_JWT_KEY_ID",
+                "set without TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH, so it has no effect",
+                "set both while a previous signing key is still trusted, or neither",
+            );
+        }
+        return None;
+    }
+    if r.text("FERNET_KEY").is_empty() {
+        r.error(
+            "TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH",
+            "a signing-key rotation without FERNET_KEY: the secrets stored so far (bot tokens, connection passwords) \
+             are sealed with a key derived from the previous private key, which the new one cannot open",
+            "set FERNET_KEY to what `tessera secrets-key` printed with the previous RSA_*_KEY_FILE_PATH, then restart",
+        );
+    }
+    let key_id = if key_id.is_empty() { current_key_id.to_string() } else { key_id };
+    Some(PreviousKey { public_key: public_key.into(), key_id })
 }
 
 fn read_fernet(r: &mut Reader) -> Option<Secret> {

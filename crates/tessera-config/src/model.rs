@@ -209,6 +209,15 @@ pub struct JwtConfig {
     pub key_files: Option<KeyFiles>,
     pub issuer: String,
     pub key_id: String,
+    /// The key pair this one replaced, still published and trusted until it is retired.
+    pub previous: Option<PreviousKey>,
+}
+
+/// `TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH` and `TESSERA_PREVIOUS_JWT_KEY_ID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousKey {
+    pub public_key: PathBuf,
+    pub key_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

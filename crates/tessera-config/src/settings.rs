@@ -116,6 +116,9 @@ pub const SETTINGS: &[Setting] = &[
     ),
     s("JWT_ISSUER", "jwtTokenConfiguration.jwtissuer", "\"open-metadata.org\""),
     s("JWT_KEY_ID", "jwtTokenConfiguration.keyId", "\"Gb389a-9f76-gdjs-a92j-0242bk94356\""),
+    // A signing-key rotation: the replaced key, published and trusted until retired.
+    s("TESSERA_PREVIOUS_PUBLIC_KEY_FILE_PATH", "tessera.previousPublicKeyFilePath", "\"\""),
+    s("TESSERA_PREVIOUS_JWT_KEY_ID", "tessera.previousKeyId", "\"\""),
     // Database. Unset DB_* means the embedded SQLite database in TESSERA_DATA_DIR.
     differs("DB_DRIVER_CLASS", "database.driverClass", "\"\"", "com.mysql.cj.jdbc.Driver"),
     differs("DB_SCHEME", "database.scheme", "\"\"", "mysql"),

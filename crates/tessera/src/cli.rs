@@ -44,6 +44,13 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Replace the generated signing key (stop Tessera first; takes effect at the next start). The old
+    /// key stays published and trusted until `tessera retire-key`.
+    RotateKey(ConfigArg),
+    /// Stop trusting the signing key a rotation replaced (its tokens fail from the next start on).
+    RetireKey(ConfigArg),
+    /// Print the key that seals secrets at rest (for FERNET_KEY before rotating configured key files).
+    SecretsKey(ConfigArg),
     /// Print a token for scripting, e.g. `tessera token bot ingestion-bot` for an ingestion setup.
     Token {
         #[command(subcommand)]

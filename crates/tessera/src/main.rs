@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod demo;
 mod healthcheck;
+mod key_rotation;
 mod logging;
 mod serve;
 mod shutdown;

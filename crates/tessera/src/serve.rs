@@ -124,6 +124,9 @@ fn announce(config: &Config, store: &Store, report: &tessera_store::MigrationRep
         "database ready"
     );
     tracing::info!(kid = keys.key_id(), source = %key_source, "signing key loaded");
+    if let Some(previous) = keys.previous_key_id() {
+        tracing::info!(kid = previous, "previous signing key still trusted and published until it is retired");
+    }
     tracing::info!(
         api = %format!("{}:{}", config.server.host, config.server.port),
         admin = %format!("{}:{}", config.server.host, config.server.admin_port),

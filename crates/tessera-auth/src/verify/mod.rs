@@ -41,9 +41,10 @@ pub struct Verified {
 
 /// The verifier's fixed inputs, taken from the configuration once.
 struct Policy {
-    own_kid: String,
     own_issuer: String,
-    own_key: SignatureKey,
+    /// Tessera's keys by key id: the current one, and the previous one during a rotation (both
+    /// may share a kid, so each key of a matching kid is tried).
+    own_keys: Vec<(String, SignatureKey)>,
     algorithm: Pinned,
     leeway: i64,
     expected_issuer: Option<String>,
@@ -75,9 +76,8 @@ impl Verifier {
         let mut audiences = client_ids.clone();
         audiences.extend(tokens.api_audiences.iter().cloned());
         let policy = Policy {
-            own_kid: keys.key_id().to_string(),
             own_issuer: config.jwt.issuer.clone(),
-            own_key: keys.signature_key(),
+            own_keys: keys.signature_keys(),
             algorithm: Pinned::from_name(&authn.token_validation_algorithm).unwrap_or(Pinned { name: "RS256" }),
             leeway: tokens.leeway_seconds as i64,
             expected_issuer: (!tokens.insecure_skip_issuer_check).then(|| normalise_issuer(&authn.authority)),
@@ -126,7 +126,9 @@ impl Verifier {
         let jws = Jws::parse(token)?;
         let alg = jws.header.alg.as_deref().unwrap_or("none").to_string();
         let kid = jws.header.kid.as_deref();
-        let own = kid == Some(self.policy.own_kid.as_str());
+        let own_keys: Vec<&SignatureKey> =
+            self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).collect();
+        let own = !own_keys.is_empty();
         let allowed = if own { "RS256" } else { self.policy.algorithm.name };
         if alg != allowed {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
@@ -139,7 +141,7 @@ impl Verifier {
             return Err(AuthError::Expired);
         }
         let valid = if own {
-            self.policy.own_key.verify(jws.signing_input.as_bytes(), &jws.signature)
+            own_keys.iter().any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {

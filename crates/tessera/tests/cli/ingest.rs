@@ -105,6 +105,7 @@ fn admin_token(env: &Env) -> String {
         key_files: None,
         issuer: "open-metadata.org".into(),
         key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+        previous: None,
     };
     let keys = tessera_auth::SigningKeys::load_or_generate(&config, &env.data_dir()).unwrap();
     let subject = tessera_auth::Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };

@@ -10,6 +10,7 @@ mod healthcheck;
 mod idp;
 mod ingest;
 mod ingestion_client;
+mod key_rotation;
 mod postgres_restart;
 mod provider;
 pub mod replicas;

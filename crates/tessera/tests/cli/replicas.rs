@@ -52,6 +52,7 @@ fn revocation_reaches_the_other_replica_within_a_second() {
         key_files: Some(tessera_config::KeyFiles { private_key: private.clone(), public_key: public.clone() }),
         issuer: "open-metadata.org".into(),
         key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+        previous: None,
     };
     let signing = SigningKeys::load_or_generate(&config, &keys).unwrap();
     let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };

@@ -187,6 +187,7 @@ fn admin_token(keys: &Path) -> String {
         }),
         issuer: "open-metadata.org".into(),
         key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+        previous: None,
     };
     let signing = SigningKeys::load_or_generate(&config, keys).unwrap();
     let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
