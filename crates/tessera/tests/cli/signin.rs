@@ -30,24 +30,32 @@ fn confidential(idp: &Provider, env: Env) -> Env {
 
 /// Starts a sign-in; returns the provider's authorize URL.
 async fn start(browser: &mut Browser, server: &Server) -> String {
-    let login =
-        browser.get(&format!("{}/api/v1/auth/login?redirectUri={}/auth/callback", server.api, server.api)).await;
+    start_at(browser, &server.api).await
+}
+
+/// As [`start`], at the public URL `api` (a server or the load balancer in front).
+async fn start_at(browser: &mut Browser, api: &str) -> String {
+    let login = browser.get(&format!("{api}/api/v1/auth/login?redirectUri={api}/auth/callback")).await;
     assert_eq!(login.status, 302, "{}", login.body);
     login.location.unwrap()
 }
 
 /// Signs in at the provider as `user`; returns the callback URL the provider sent the browser to.
 async fn at_provider(browser: &mut Browser, authorize: &str, user: &str, server: &Server) -> String {
-    browser.follow_until(&format!("{authorize}&login_hint={user}"), &format!("{}/callback", server.api)).await
+    at_provider_for(browser, authorize, user, &server.api).await
+}
+
+async fn at_provider_for(browser: &mut Browser, authorize: &str, user: &str, api: &str) -> String {
+    browser.follow_until(&format!("{authorize}&login_hint={user}"), &format!("{api}/callback")).await
 }
 
 async fn logged_in_user(server: &Server, token: &str) -> (u16, Value) {
-    let response = reqwest::Client::new()
-        .get(format!("{}/api/v1/users/loggedInUser", server.api))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    logged_in_user_at(&server.api, token).await
+}
+
+async fn logged_in_user_at(api: &str, token: &str) -> (u16, Value) {
+    let response =
+        reqwest::Client::new().get(format!("{api}/api/v1/users/loggedInUser")).bearer_auth(token).send().await.unwrap();
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
@@ -274,6 +282,65 @@ async fn a_sign_in_started_on_one_replica_finishes_on_the_other() {
     browser.set_cookies(&site_a, browser.cookies(&site_b));
     let refreshed = browser.get(&format!("{}/api/v1/auth/refresh", a.api)).await;
     assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+}
+
+/// The same through deploy/nginx.conf (Debian's nginx, round robin): the browser only ever sees
+/// nginx's address, the sign-in starts on one replica and its callback lands on the other (the
+/// replicas' request logs show which), and the session serves a refresh through nginx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_through_nginx_crosses_replicas() {
+    let database = std::thread::spawn(crate::replicas::fresh_postgres_database).join().unwrap();
+    let Some(database) = database else { return };
+    let nginx_port = free_port();
+    let public = format!("http://127.0.0.1:{nginx_port}");
+    let idp = Provider::start_with(&["--redirect-uri", &format!("{public}/callback")]);
+    // Both replicas share the database and one signing key, and know only the public address.
+    let keys = tempfile::tempdir().unwrap();
+    let config = tessera_config::JwtConfig {
+        key_files: None,
+        issuer: "open-metadata.org".into(),
+        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+        previous: None,
+    };
+    tessera_auth::SigningKeys::load_or_generate(&config, keys.path()).unwrap();
+    let replica = || {
+        confidential(&idp, Env::new())
+            .set("DATABASE_URL", &database)
+            .set("AUTHENTICATION_CALLBACK_URL", &format!("{public}/callback"))
+            .set("OIDC_CALLBACK", &format!("{public}/callback"))
+            .set("OIDC_SERVER_URL", &public)
+            .set("RSA_PRIVATE_KEY_FILE_PATH", keys.path().join("jwt_private_key.der").to_str().unwrap())
+            .set("RSA_PUBLIC_KEY_FILE_PATH", keys.path().join("jwt_public_key.der").to_str().unwrap())
+    };
+    let (first, second) = (replica(), replica());
+    let (a, b) = (first.serve(), second.serve());
+    let nginx = crate::topology::Nginx::start_on(nginx_port, &first, &second);
+    assert_eq!(nginx.url, public);
+
+    let mut browser = Browser::new();
+    let authorize = start_at(&mut browser, &public).await;
+    let answer = at_provider_for(&mut browser, &authorize, "admin", &public).await;
+    let done = browser.get(&answer).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let location = done.location.unwrap();
+    assert!(location.starts_with(&format!("{public}/auth/callback")), "{location}");
+    let id_token = param(&location, "id_token").unwrap();
+    let (status, me) = logged_in_user_at(&public, &id_token).await;
+    assert_eq!((status, me["isAdmin"].as_bool()), (200, Some(true)), "{me}");
+    let refreshed = browser.get(&format!("{public}/api/v1/auth/refresh")).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.body);
+
+    drop(nginx);
+    let (logs_a, logs_b) = (a.stop().1, b.stop().1);
+    let served =
+        |log: &str, path: &str| log.lines().any(|l| l.contains(" request ") && l.contains(&format!(" path={path} ")));
+    let login = (served(&logs_a, "/api/v1/auth/login"), served(&logs_b, "/api/v1/auth/login"));
+    let callback = (served(&logs_a, "/callback"), served(&logs_b, "/callback"));
+    assert!(
+        login == (true, false) && callback == (false, true) || login == (false, true) && callback == (true, false),
+        "the sign-in should start on one replica and finish on the other (round robin): login on (a, b) = {login:?}, \
+         callback on (a, b) = {callback:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

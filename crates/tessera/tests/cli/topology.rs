@@ -16,17 +16,21 @@ use std::time::{Duration, Instant};
 /// restart waits this long between replicas, as docs/operations.md tells operators to.
 const NGINX_FAIL_TIMEOUT: Duration = Duration::from_secs(10);
 
-struct Nginx {
+pub(crate) struct Nginx {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     _dir: tempfile::TempDir,
 }
 
 impl Nginx {
     /// deploy/nginx.conf with `tessera` and `tessera-replica` pointing at the two processes.
     fn start(first: &Env, second: &Env) -> Self {
+        Self::start_on(free_port(), first, second)
+    }
+
+    /// As [`Nginx::start`], listening on `port` (known before the replicas start, for their URLs).
+    pub(crate) fn start_on(port: u16, first: &Env, second: &Env) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
         let conf = std::fs::read_to_string(workspace().join("deploy/nginx.conf")).unwrap();
         let local = conf
             .replace("server tessera:8585", &format!("server 127.0.0.1:{}", first.port))
