@@ -110,7 +110,8 @@ const COUNT_ONE: &str = count_sql!("n.kind = ? AND n.kind IN (?, ?, ?, ?)");
 const HITS_MANY: &str = hits_sql!("n.kind IN (?, ?, ?, ?, ?)");
 const COUNT_MANY: &str = count_sql!("n.kind IN (?, ?, ?, ?, ?)");
 const BACKFILL_BATCH: &str = "SELECT id, kind, name FROM catalog_entities WHERE id > ? ORDER BY id LIMIT 500";
-const BACKFILL_SETTING: &str = "catalog_names_backfill";
+/// Written by migration 0006, removed once the backfill is done (`copy.rs` knows it is not data).
+pub(crate) const BACKFILL_SETTING: &str = "catalog_names_backfill";
 
 /// The search queries, for the query-plan test.
 pub(crate) const SEARCH_PATHS: &[&str] = &[HITS_ONE, COUNT_ONE, HITS_MANY, COUNT_MANY, BACKFILL_BATCH];

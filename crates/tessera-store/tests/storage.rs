@@ -5,6 +5,8 @@
 mod catalog;
 #[path = "storage/catalog_search.rs"]
 mod catalog_search;
+#[path = "storage/copy.rs"]
+mod copy;
 
 use std::collections::BTreeMap;
 use tessera_config::{DatabaseConfig, Sources, load};

@@ -11,6 +11,15 @@ pub struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct MigrateDbArgs {
+    /// The SQLite database to copy (read, never changed) [default: tessera.db in TESSERA_DATA_DIR]
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArg,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ConfigArg {
     /// An openmetadata.yaml-style file; its ${VAR:-default} placeholders read the environment.
     #[arg(long, value_name = "FILE")]
@@ -44,6 +53,9 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArg,
     },
+    /// Copy a SQLite Tessera database into the empty PostgreSQL database this configuration points
+    /// to (DATABASE_URL or DB_*), then say how to start on it. Stop Tessera first.
+    MigrateDb(MigrateDbArgs),
     /// Replace the generated signing key (stop Tessera first; takes effect at the next start). The old
     /// key stays published and trusted until `tessera retire-key`.
     RotateKey(ConfigArg),

@@ -16,6 +16,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate(arg) => migrate(load_config(&arg)?),
         Command::Backup { destination, config } => crate::backup::run(load_config(&config)?, &destination),
+        Command::MigrateDb(args) => crate::migrate_db::run(&args),
         Command::RotateKey(arg) => crate::key_rotation::rotate(load_config(&arg)?),
         Command::RetireKey(arg) => crate::key_rotation::retire(load_config(&arg)?),
         Command::SecretsKey(arg) => crate::key_rotation::print_secrets_key(load_config(&arg)?),

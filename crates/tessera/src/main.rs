@@ -7,6 +7,7 @@ mod demo;
 mod healthcheck;
 mod key_rotation;
 mod logging;
+mod migrate_db;
 mod serve;
 mod shutdown;
 

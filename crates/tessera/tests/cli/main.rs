@@ -11,6 +11,7 @@ mod idp;
 mod ingest;
 mod ingestion_client;
 mod key_rotation;
+mod migrate_db;
 mod postgres_restart;
 mod provider;
 pub mod replicas;
