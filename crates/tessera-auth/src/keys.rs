@@ -15,6 +15,8 @@ const PUBLIC_FILE: &str = "jwt_public_key.der";
 /// After `tessera rotate-key`: the replaced pair's public half and its key id.
 pub(crate) const PREVIOUS_PUBLIC_FILE: &str = "jwt_previous_public_key.der";
 pub(crate) const PREVIOUS_KEY_ID_FILE: &str = "jwt_previous_key_id";
+/// Held while key files are generated or rotated (several processes may share the directory).
+const KEYS_LOCK_FILE: &str = "jwt_keys.lock";
 /// The secrets key pinned by a rotation (without FERNET_KEY it was derived from the old pair).
 pub(crate) const SECRETS_KEY_FILE: &str = "secrets.key";
 /// The key files Tessera may keep in the data directory (what a backup must copy).
@@ -275,7 +277,28 @@ fn kept_or_generated(data_dir: &Path) -> Result<(KeyPair, KeySource), KeyError> 
     if private.exists() {
         return Ok((load_pair(&private, &public, false)?, KeySource::KeptFromEarlierStart(private)));
     }
+    // Replicas sharing a data directory may start together: one generates the pair, the others
+    // wait for it and load it, so they all sign with the same key.
+    let _lock = lock_keys(data_dir)?;
+    if private.exists() {
+        return Ok((load_pair(&private, &public, false)?, KeySource::KeptFromEarlierStart(private)));
+    }
     Ok((generate_into(data_dir)?, KeySource::GeneratedNow(private)))
+}
+
+/// An exclusive lock on the data directory's key files, held until the returned file is dropped.
+pub(crate) fn lock_keys(data_dir: &Path) -> Result<std::fs::File, KeyError> {
+    let store_err = |source| KeyError::Store { dir: data_dir.to_path_buf(), source };
+    std::fs::create_dir_all(data_dir).map_err(store_err)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .mode(0o600)
+        .open(data_dir.join(KEYS_LOCK_FILE))
+        .map_err(store_err)?;
+    file.lock().map_err(store_err)?;
+    Ok(file)
 }
 
 /// A new pair, kept in `data_dir` (replacing the one there).
@@ -321,6 +344,22 @@ mod tests {
         let second = SigningKeys::load_or_generate(&config(None), dir.path()).unwrap();
         assert!(matches!(second.source(), KeySource::KeptFromEarlierStart(_)));
         assert_eq!(first.jwks(), second.jwks(), "the same key must survive a restart");
+    }
+
+    #[test]
+    fn processes_starting_together_share_one_generated_pair() {
+        let dir = tempfile::tempdir().unwrap();
+        let starts: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.path().to_path_buf();
+                std::thread::spawn(move || SigningKeys::load_or_generate(&config(None), &dir).unwrap())
+            })
+            .collect();
+        let keys: Vec<SigningKeys> = starts.into_iter().map(|s| s.join().unwrap()).collect();
+        let generated = keys.iter().filter(|k| matches!(k.source(), KeySource::GeneratedNow(_))).count();
+        assert_eq!(generated, 1, "exactly one start generates the pair");
+        assert!(keys.iter().all(|k| k.jwks() == keys[0].jwks()), "every start signs with the same key");
+        assert_eq!(SigningKeys::load_or_generate(&config(None), dir.path()).unwrap().jwks(), keys[0].jwks());
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub fn rotate_generated(config: &JwtConfig, fernet_key_set: bool, data_dir: &Pat
     if !data_dir.join(crate::keys::GENERATED_KEY_FILES[0]).exists() {
         return Err(RotationError::NothingToRotate(data_dir.to_path_buf()));
     }
+    let _lock = crate::keys::lock_keys(data_dir)?;
     let previous = data_dir.join(PREVIOUS_PUBLIC_FILE);
     if previous.exists() {
         return Err(RotationError::PreviousNotRetired(previous));
