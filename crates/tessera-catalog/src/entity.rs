@@ -153,7 +153,7 @@ pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
 
 /// [`render`] of an entity the caller no longer needs (no copy of its document).
 pub fn render_owned(entity: Entity, base_url: &str, fields: &Fields) -> Value {
-    let mut doc = render_sealed_owned(entity, base_url, fields);
+    let mut doc = render_sealed(entity, base_url, fields);
     if let Some(connection) = doc.get_mut("connection") {
         crate::connection::mask(connection);
     }
@@ -161,9 +161,9 @@ pub fn render_owned(entity: Entity, base_url: &str, fields: &Fields) -> Value {
 }
 
 /// [`render`] with connection secrets still sealed: never answered as it is.
-pub(crate) fn render_sealed_owned(entity: Entity, base_url: &str, fields: &Fields) -> Map<String, Value> {
+pub(crate) fn render_sealed(entity: Entity, base_url: &str, fields: &Fields) -> Map<String, Value> {
     let href_self = href(base_url, entity.kind, entity.id());
-    let kind = entity.kind;
+    let entity_kind = entity.kind;
     let mut doc = entity.doc;
     doc.insert("href".into(), json!(href_self));
     for (key, kind) in
@@ -175,7 +175,7 @@ pub(crate) fn render_sealed_owned(entity: Entity, base_url: &str, fields: &Field
         }
     }
     for name in OPTIONAL_FIELDS {
-        if !fields.wants(name) || !kind.field_names().contains(name) {
+        if !fields.wants(name) || !entity_kind.field_names().contains(name) {
             doc.remove(*name);
         } else if matches!(*name, "owners" | "tags" | "followers") && !doc.contains_key(*name) {
             doc.insert(name.to_string(), json!([]));

@@ -245,7 +245,7 @@ impl Catalog {
             return Ok(crate::entity::render_owned(entity, base_url, fields));
         }
         let (kind, fqn) = (entity.kind, entity.fqn().to_string());
-        let mut doc = crate::entity::render_sealed_owned(entity, base_url, fields);
+        let mut doc = crate::entity::render_sealed(entity, base_url, fields);
         if let Some(connection) = doc.get_mut("connection")
             && !crate::connection::reveal(connection, &self.secrets)
         {
