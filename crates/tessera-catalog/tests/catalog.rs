@@ -574,3 +574,69 @@ async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() 
         assert_eq!(password(&other, &rotated, false), MASK, "people still see the service");
     }
 }
+
+/// The key form before migration 9: one 32-hex SHA-256 prefix per FQN part.
+fn first_form_key(fqn: &str) -> String {
+    let parts = tessera_catalog::fqn::split(fqn).unwrap();
+    let hex = |part: &String| {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, part.as_bytes());
+        digest.as_ref()[..16].iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    parts.iter().map(hex).collect::<Vec<_>>().join(".")
+}
+
+#[tokio::test]
+async fn keys_stored_before_migration_9_are_rewritten_at_migration() {
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        seed(&c, "svc").await;
+        for name in ["orders", "apples", "my.table"] {
+            c.put(Kind::Table, table("svc.sample.main", name, "h"), "bot", PUT).await.unwrap();
+        }
+        // Every key back in the first form, and the re-key pending, as an older database holds them.
+        for row in store.query_texts_raw("SELECT id || '|' || fqn FROM catalog_entities").await.unwrap() {
+            let (id, fqn) = row.split_once('|').unwrap();
+            let key = first_form_key(fqn);
+            store
+                .execute_raw(&format!("UPDATE catalog_entities SET fqn_hash = '{key}' WHERE id = '{id}'"))
+                .await
+                .unwrap();
+        }
+        store
+            .execute_raw("INSERT INTO tessera_settings (key, value) VALUES ('catalog_keys_v2', 'pending') ON CONFLICT DO NOTHING")
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                c.by_name(Kind::Table, "svc.sample.main.orders", Include::All).await,
+                Err(CatalogError::NotFound { .. })
+            ),
+            "the old keys are really in place"
+        );
+
+        tessera_catalog::migrate(&store).await.unwrap();
+        for fqn in ["svc.sample.main.orders", "svc.sample.main.apples", "svc.sample.main.\"my.table\""] {
+            assert_eq!(c.by_name(Kind::Table, fqn, Include::NonDeleted).await.unwrap().fqn(), fqn);
+        }
+        let query = ListQuery {
+            limit: 10,
+            filters: vec![("databaseSchema".into(), "svc.sample.main".into())],
+            ..Default::default()
+        };
+        let page = c.list(Kind::Table, &query).await.unwrap();
+        let names: Vec<&str> = page.items.iter().map(|e| e.name()).collect();
+        assert_eq!(names, ["my.table", "apples", "orders"], "siblings in name order (a quote sorts first)");
+        assert_eq!(
+            store
+                .query_texts_raw("SELECT key FROM tessera_settings WHERE key = 'catalog_keys_v2'")
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        // The subtree is one key range again: a recursive hard delete takes everything.
+        let service = c.by_name(Kind::DatabaseService, "svc", Include::NonDeleted).await.unwrap();
+        c.delete(Kind::DatabaseService, service.id(), true, true, "admin").await.unwrap();
+        assert_eq!(store.catalog_row_counts().await.unwrap(), (0, 0));
+    }
+}

@@ -335,7 +335,11 @@ impl Store {
     pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
         let mut plans = Vec::new();
-        for sql in READ_PATHS.iter().chain(crate::catalog_names::SEARCH_PATHS).chain(crate::pipeline_status::READ_PATHS)
+        for sql in READ_PATHS
+            .iter()
+            .chain(crate::catalog_names::SEARCH_PATHS)
+            .chain(crate::pipeline_status::READ_PATHS)
+            .chain(crate::catalog_rekey::REKEY_PATHS)
         {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let placeholders = sql.matches('?').count();

@@ -7,6 +7,7 @@ mod accounts;
 mod backup;
 mod catalog;
 mod catalog_names;
+mod catalog_rekey;
 mod connect;
 mod copy;
 mod error;

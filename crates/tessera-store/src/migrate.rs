@@ -60,10 +60,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_catalog_history.sql"),
         postgres: include_str!("../migrations/postgres/0008_catalog_history.sql"),
     },
+    Migration {
+        version: 9,
+        description: "catalog keys that keep siblings in name order",
+        sqlite: include_str!("../migrations/sqlite/0009_catalog_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0009_catalog_keys.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 8;
+pub const LATEST_SCHEMA_VERSION: i64 = 9;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -82,7 +82,7 @@ fn migrate(config: Config) -> anyhow::Result<ExitCode> {
     crate::serve::create_data_dir(&config.data_dir)?;
     runtime.block_on(async {
         let store = tessera_store::Store::connect(&config.database).await?;
-        let report = store.migrate().await?;
+        let report = tessera_catalog::migrate(&store).await?;
         println!(
             "{}: schema version {} -> {} ({} migration(s) applied)",
             store.target(),

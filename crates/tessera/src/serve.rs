@@ -37,7 +37,7 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     };
     create_data_dir(&config.data_dir)?;
     let store = Store::connect(&config.database).await.context("cannot start")?;
-    let report = store.migrate().await.context("cannot start")?;
+    let report = tessera_catalog::migrate(&store).await.context("cannot start")?;
     let keys = match configured_keys {
         Some(keys) => keys,
         None => SigningKeys::load_or_generate(&config.jwt, &config.data_dir).context("cannot start")?,

@@ -93,9 +93,11 @@ async fn a_failure_half_way_leaves_postgres_empty() {
     let message = error.to_string();
     assert!(message.contains("bots.deleted of the row with rowid 1 holds the integer 7"), "{message}");
     assert!(message.contains("correct that row in the SQLite database"), "{message}");
-    for table in ["users", "catalog_entities", "tessera_settings", "bots"] {
+    for table in ["users", "catalog_entities", "bots"] {
         assert_eq!(count(&destination, table).await, "0", "{table}: rolled back");
     }
+    let settings = destination.query_texts_raw("SELECT key FROM tessera_settings").await.unwrap();
+    assert_eq!(settings, ["catalog_keys_v2"], "only what the migrations wrote");
     assert_eq!(destination.schema_version().await.unwrap(), LATEST_SCHEMA_VERSION, "migrated, and empty");
 
     // Fixed, the same command goes through into the same (still empty) database.
@@ -109,10 +111,12 @@ async fn an_outdated_or_foreign_source_is_refused_before_postgres_is_touched() {
     let Some(pg) = postgres().await else { return };
     let lite = sqlite();
     let (source, destination) = (migrated(&lite).await, Store::connect(&pg.config).await.unwrap());
-    source.execute_raw("DELETE FROM tessera_schema_migrations WHERE version = 8").await.unwrap();
+    let latest = LATEST_SCHEMA_VERSION;
+    source.execute_raw(&format!("DELETE FROM tessera_schema_migrations WHERE version = {latest}")).await.unwrap();
     let error = copy_sqlite_to_postgres(&source, &destination).await.unwrap_err();
     let message = error.to_string();
-    assert!(message.contains("has schema version 7, older than this Tessera build's 8"), "{message}");
+    let older = format!("has schema version {}, older than this Tessera build's {latest}", latest - 1);
+    assert!(message.contains(&older), "{message}");
     assert!(message.contains("run `tessera migrate` of this build"), "{message}");
     assert_eq!(destination.schema_version().await.unwrap(), 0, "PostgreSQL untouched");
 
