@@ -49,10 +49,10 @@ pub enum CopyError {
     #[error("the SQLite and PostgreSQL schemas differ although both are at version {version}: {detail}")]
     SchemaMismatch { version: i64, detail: String },
     #[error(
-        "{table}.{column} of the row with rowid {rowid} holds {found}, which does not fit PostgreSQL's {expected} \
+        "{table}.{column} of the row with {row} holds {found}, which does not fit PostgreSQL's {expected} \
          column; correct that row in the SQLite database, then run migrate-db again"
     )]
-    Value { table: String, column: String, rowid: i64, found: String, expected: String },
+    Value { table: String, column: String, row: String, found: String, expected: String },
     #[error(
         "{table} holds {copied} rows in PostgreSQL after the copy, but {source_rows} in SQLite; please report this"
     )]
@@ -276,7 +276,8 @@ async fn check_source_tables(store: &Store, conn: &mut SqliteConnection, tables:
     Ok(())
 }
 
-/// Copies one table in batches, in rowid order; returns the rows copied.
+/// Copies one table in batches, in rowid order (or primary-key order for a `WITHOUT ROWID`
+/// table); returns the rows copied.
 async fn copy_table(
     source: &Store,
     destination: &Store,
@@ -290,27 +291,21 @@ async fn copy_table(
     }
     let names: Vec<String> = table.columns.iter().map(|c| quoted(&c.name)).collect();
     let batch = BATCH_ROWS.min(MAX_PARAMETERS / table.columns.len().max(1)).max(1);
-    let select = format!(
-        "SELECT rowid, {} FROM {} WHERE rowid > ? ORDER BY rowid LIMIT {batch}",
-        names.join(", "),
-        quoted(&table.name)
-    );
-    let (mut after, mut copied) = (i64::MIN, 0_i64);
+    let mut walk = Walk::of(source, read, table).await?;
+    let mut copied = 0_i64;
     loop {
-        let rows = sqlx::query(AssertSqlSafe(select.clone()))
-            .bind(after)
-            .fetch_all(&mut *read)
-            .await
-            .map_err(|e| source.unavailable(e))?;
+        let select = walk.select(table, &names, batch);
+        let query = walk.bind_cursor(sqlx::query(AssertSqlSafe(select.as_str())));
+        let rows = query.fetch_all(&mut *read).await.map_err(|e| source.unavailable(e))?;
         let Some(last) = rows.last() else { break };
-        after = last.try_get(0).map_err(|e| source.unavailable(e))?;
+        walk.advance(last).map_err(|e| source.unavailable(e))?;
         let mut values = Vec::with_capacity(rows.len() * table.columns.len());
         for row in &rows {
             for (i, column) in table.columns.iter().enumerate() {
                 values.push(convert(row, i + 1, column).map_err(|found| CopyError::Value {
                     table: table.name.clone(),
                     column: column.name.clone(),
-                    rowid: row.try_get(0).unwrap_or_default(),
+                    row: walk.describe(row),
                     found,
                     expected: column.pg_type.clone(),
                 })?);
@@ -325,6 +320,91 @@ async fn copy_table(
         copied += rows.len() as i64;
     }
     Ok(copied)
+}
+
+/// How a table's rows are walked in batches: after the last rowid, or, for a `WITHOUT ROWID`
+/// table, after the last primary key (whose columns are text in Tessera's schema).
+enum Walk {
+    Rowid(i64),
+    PrimaryKey { columns: Vec<usize>, after: Option<Vec<String>> },
+}
+
+impl Walk {
+    async fn of(source: &Store, read: &mut SqliteConnection, table: &Table) -> Result<Walk, CopyError> {
+        let sql: Option<String> = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?")
+            .bind(&table.name)
+            .fetch_optional(&mut *read)
+            .await
+            .map_err(|e| source.unavailable(e))?;
+        if !sql.unwrap_or_default().to_uppercase().contains("WITHOUT ROWID") {
+            return Ok(Walk::Rowid(i64::MIN));
+        }
+        let keys: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk")
+            .bind(&table.name)
+            .fetch_all(&mut *read)
+            .await
+            .map_err(|e| source.unavailable(e))?;
+        let columns = keys
+            .iter()
+            .map(|key| table.columns.iter().position(|c| c.name == *key))
+            .collect::<Option<Vec<usize>>>()
+            .ok_or_else(|| CopyError::SchemaMismatch {
+                version: LATEST_SCHEMA_VERSION,
+                detail: format!("the primary key of {} names a column PostgreSQL does not have", table.name),
+            })?;
+        Ok(Walk::PrimaryKey { columns, after: None })
+    }
+
+    /// The next batch's query: column 0 is the rowid (NULL when walking by key), then the columns.
+    fn select(&self, table: &Table, names: &[String], batch: usize) -> String {
+        let (columns, from) = (names.join(", "), quoted(&table.name));
+        match self {
+            Walk::Rowid(_) => {
+                format!("SELECT rowid, {columns} FROM {from} WHERE rowid > ? ORDER BY rowid LIMIT {batch}")
+            }
+            Walk::PrimaryKey { columns: keys, after } => {
+                let keys: Vec<&str> = keys.iter().map(|&i| names[i].as_str()).collect();
+                let order = keys.join(", ");
+                let filter = match after {
+                    Some(_) => format!(" WHERE ({order}) > ({})", vec!["?"; keys.len()].join(", ")),
+                    None => String::new(),
+                };
+                format!("SELECT NULL, {columns} FROM {from}{filter} ORDER BY {order} LIMIT {batch}")
+            }
+        }
+    }
+
+    fn bind_cursor<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+        match self {
+            Walk::Rowid(after) => query.bind(*after),
+            Walk::PrimaryKey { after, .. } => after.iter().flatten().fold(query, |q, v| q.bind(v.as_str())),
+        }
+    }
+
+    fn advance(&mut self, last: &sqlx::sqlite::SqliteRow) -> Result<(), sqlx::Error> {
+        match self {
+            Walk::Rowid(after) => *after = last.try_get(0)?,
+            Walk::PrimaryKey { columns, after } => {
+                *after = Some(columns.iter().map(|&i| last.try_get::<String, _>(i + 1)).collect::<Result<_, _>>()?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Which row, for an error message.
+    fn describe(&self, row: &sqlx::sqlite::SqliteRow) -> String {
+        match self {
+            Walk::Rowid(_) => format!("rowid {}", row.try_get::<i64, _>(0).unwrap_or_default()),
+            Walk::PrimaryKey { columns, .. } => {
+                let key: Vec<String> =
+                    columns.iter().map(|&i| row.try_get::<String, _>(i + 1).unwrap_or_default()).collect();
+                format!("primary key ({})", key.join(", "))
+            }
+        }
+    }
 }
 
 /// Sequences are not part of the rows: without this, the next `auth_changes` row would collide

@@ -66,10 +66,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_catalog_keys.sql"),
         postgres: include_str!("../migrations/postgres/0009_catalog_keys.sql"),
     },
+    Migration {
+        version: 10,
+        description: "name-search keys without a rowid (SQLite)",
+        sqlite: include_str!("../migrations/sqlite/0010_catalog_names_without_rowid.sql"),
+        postgres: include_str!("../migrations/postgres/0010_catalog_names_without_rowid.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 9;
+pub const LATEST_SCHEMA_VERSION: i64 = 10;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

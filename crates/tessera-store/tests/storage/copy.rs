@@ -46,9 +46,17 @@ async fn rows_arrive_typed_and_the_sequence_moves_on() {
     let lite = sqlite();
     let (source, destination) = (migrated(&lite).await, Store::connect(&pg.config).await.unwrap());
     filled_source(&source).await;
+    // More name keys than one batch: catalog_names has no rowid and is walked by its primary key.
+    let keys: Vec<String> = (0..1_234).map(|i| format!("('table', 'name {i:04}', 't1', {})", i % 2)).collect();
+    let insert = format!("INSERT INTO catalog_names (kind, name_key, entity_id, whole) VALUES {}", keys.join(", "));
+    source.execute_raw(&insert).await.unwrap();
 
     let report = copy_sqlite_to_postgres(&source, &destination).await.unwrap();
     assert_eq!(report.schema_version, LATEST_SCHEMA_VERSION);
+    let names = "SELECT kind || '/' || name_key || '/' || entity_id || '/' || whole FROM catalog_names ORDER BY 1";
+    let copied = destination.query_texts_raw(names).await.unwrap();
+    assert!(copied.len() >= 1_234, "{}", copied.len());
+    assert_eq!(copied, source.query_texts_raw(names).await.unwrap(), "every name key, once");
     let rows = |name: &str| report.tables.iter().find(|(t, _)| t == name).map(|(_, n)| *n);
     assert_eq!((rows("users"), rows("catalog_entities"), rows("pipeline_statuses")), (Some(2), Some(1), Some(1)));
     assert_eq!(rows("tessera_schema_migrations"), None, "bookkeeping is each side's own");
