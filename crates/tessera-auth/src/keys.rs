@@ -28,7 +28,7 @@ pub enum KeyError {
     #[error("cannot read {var}={}: {source}; check the path and that Tessera's user may read it", path.display())]
     Unreadable { var: &'static str, path: PathBuf, source: std::io::Error },
     #[error("{var}={} is not {expected}; convert it with: {hint}", path.display())]
-    Malformed { var: &'static str, path: PathBuf, expected: &'static str, hint: &'static str },
+    Malformed { var: &'static str, path: PathBuf, expected: &'static str, hint: String },
     #[error(
         "RSA_PRIVATE_KEY_FILE_PATH and RSA_PUBLIC_KEY_FILE_PATH hold keys of two different pairs; point both at the same pair"
     )]
@@ -216,27 +216,27 @@ fn load_pair(private: &Path, public: &Path, configured: bool) -> Result<KeyPair,
         var: private_var,
         path: private.to_path_buf(),
         expected: "an unencrypted PKCS#8 DER RSA private key",
-        hint: "openssl pkcs8 -topk8 -inform PEM -outform DER -in private_key.pem -out private_key.der -nocrypt",
+        hint: "openssl pkcs8 -topk8 -inform PEM -outform DER -in private_key.pem -out private_key.der -nocrypt".into(),
     })?;
-    let public_key = PublicKey::from_der(&read(public_var, public)?).map_err(|_| KeyError::Malformed {
-        var: public_var,
-        path: public.to_path_buf(),
-        expected: "an X.509 DER RSA public key",
-        hint: "openssl rsa -in private_key.pem -pubout -outform DER -out public_key.der",
-    })?;
+    let public_key = read_public_key(public_var, public, "private_key.pem", "public_key.der")?;
     if public_key.as_ref() != key_pair.public_key().as_ref() {
         return Err(KeyError::Mismatch);
     }
     Ok(key_pair)
 }
 
-fn load_previous(path: &Path, key_id: &str, var: &'static str) -> Result<PreviousKey, KeyError> {
-    let public = PublicKey::from_der(&read(var, path)?).map_err(|_| KeyError::Malformed {
+/// An X.509 DER public key; the hint converts `pem` (its private key) into `der`.
+fn read_public_key(var: &'static str, path: &Path, pem: &str, der: &str) -> Result<PublicKey, KeyError> {
+    PublicKey::from_der(&read(var, path)?).map_err(|_| KeyError::Malformed {
         var,
         path: path.to_path_buf(),
         expected: "an X.509 DER RSA public key",
-        hint: "openssl rsa -in old_private_key.pem -pubout -outform DER -out old_public_key.der",
-    })?;
+        hint: format!("openssl rsa -in {pem} -pubout -outform DER -out {der}"),
+    })
+}
+
+fn load_previous(path: &Path, key_id: &str, var: &'static str) -> Result<PreviousKey, KeyError> {
+    let public = read_public_key(var, path, "old_private_key.pem", "old_public_key.der")?;
     Ok(PreviousKey {
         key_id: key_id.to_string(),
         modulus: public.modulus().big_endian_without_leading_zero().to_vec(),

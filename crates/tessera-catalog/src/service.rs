@@ -225,17 +225,6 @@ impl Catalog {
     /// is a bot, as the original's `shouldMaskPasswords`) connection secrets are decrypted.
     pub fn render(
         &self,
-        entity: &Entity,
-        base_url: &str,
-        fields: &crate::Fields,
-        clear_secrets: bool,
-    ) -> Result<Value, CatalogError> {
-        self.render_owned(entity.clone(), base_url, fields, clear_secrets)
-    }
-
-    /// [`Catalog::render`] of an entity the caller is done with (its document is not copied).
-    pub fn render_owned(
-        &self,
         entity: Entity,
         base_url: &str,
         fields: &crate::Fields,

@@ -524,7 +524,7 @@ async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() 
                 "authType": {"password": password}, "sslConfig": {"sslKey": "-----KEY-----"}}}})
     };
     let password = |c: &Catalog, e: &tessera_catalog::Entity, clear: bool| {
-        let shown = c.render(e, "http://h", &Fields::All, clear).unwrap();
+        let shown = c.render(e.clone(), "http://h", &Fields::All, clear).unwrap();
         shown["connection"]["config"]["authType"]["password"].as_str().unwrap().to_string()
     };
     for db in both().await {
@@ -537,7 +537,7 @@ async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() 
         assert!(raw.contains("fernet:"), "{raw}");
         assert_eq!(password(&c, &created, true), "Cl3ar-pass");
         assert_eq!(password(&c, &created, false), MASK);
-        let masked = c.render(&created, "http://h", &Fields::All, false).unwrap();
+        let masked = c.render(created.clone(), "http://h", &Fields::All, false).unwrap();
         assert_eq!(masked["connection"]["config"]["sslConfig"]["sslKey"], MASK);
         assert_eq!(masked["connection"]["config"]["username"], "etl");
 
@@ -568,7 +568,7 @@ async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() 
 
         // Another key cannot open them: a clear error, never ciphertext.
         let other = c.clone().with_secrets(tessera_config::SecretBox::from_key([9; 32]));
-        let error = other.render(&rotated, "http://h", &Fields::All, true).unwrap_err();
+        let error = other.render(rotated.clone(), "http://h", &Fields::All, true).unwrap_err();
         assert!(matches!(error, CatalogError::SecretUnreadable { .. }), "{error}");
         assert!(error.to_string().contains("Set FERNET_KEY back to the key"), "{error}");
         assert_eq!(password(&other, &rotated, false), MASK, "people still see the service");

@@ -79,14 +79,9 @@ pub(crate) fn restore(kind: Kind) -> MethodRouter<AppState> {
 
 /// The entity as the caller may see it: connection secrets in clear for bots (and with
 /// `NoopAuthorizer`), masked for everyone else, as the original's `shouldMaskPasswords`.
-fn show(state: &AppState, caller: &Principal, entity: &Entity, fields: &Fields) -> Result<Value, ApiError> {
-    show_owned(state, caller, entity.clone(), fields)
-}
-
-/// [`show`] of an entity the handler is done with.
-fn show_owned(state: &AppState, caller: &Principal, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
+fn show(state: &AppState, caller: &Principal, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
     let clear = caller.is_bot || state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop;
-    Ok(state.catalog.render_owned(entity, &state.base_url, fields, clear)?)
+    Ok(state.catalog.render(entity, &state.base_url, fields, clear)?)
 }
 
 fn include(params: &Params) -> Result<Include, ApiError> {
@@ -112,8 +107,7 @@ pub(crate) async fn list(
         filters,
     };
     let page = state.catalog.list(kind, &query).await?;
-    let data =
-        page.items.into_iter().map(|e| show_owned(&state, &caller, e, &fields)).collect::<Result<Vec<_>, _>>()?;
+    let data = page.items.into_iter().map(|e| show(&state, &caller, e, &fields)).collect::<Result<Vec<_>, _>>()?;
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
         paging["after"] = json!(after);
@@ -140,7 +134,7 @@ pub(crate) async fn save(
     };
     let (entity, outcome) = state.catalog.put(kind, body, &caller.name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(show_owned(&state, &caller, entity, &Fields::All)?)))
+    Ok((status, Json(show(&state, &caller, entity, &Fields::All)?)))
 }
 
 pub(crate) async fn by_id(
@@ -152,7 +146,7 @@ pub(crate) async fn by_id(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_id(kind, &id, include(&params)?).await?;
-    Ok(Json(show_owned(&state, &caller, entity, &fields)?))
+    Ok(Json(show(&state, &caller, entity, &fields)?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
@@ -166,7 +160,7 @@ pub(crate) async fn by_name(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = state.catalog.by_name(kind, &fqn, include(&params)?).await?;
-    Ok(Json(show_owned(&state, &caller, entity, &fields)?))
+    Ok(Json(show(&state, &caller, entity, &fields)?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.
@@ -178,7 +172,7 @@ async fn list_versions(
 ) -> Result<Json<Value>, ApiError> {
     let versions = state.catalog.versions(kind, &id).await?;
     let texts = versions
-        .iter()
+        .into_iter()
         .map(|v| show(&state, &caller, v, &Fields::All).map(|v| json!(v.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "entityType": kind.name(), "versions": texts })))
@@ -191,7 +185,7 @@ async fn one_version(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = state.catalog.version(kind, &id, &version).await?;
-    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
+    Ok(Json(show(&state, &caller, entity, &Fields::All)?))
 }
 
 /// RFC 6902 JSON Patch (`application/json-patch+json`, as the client sends it; plain JSON too).
@@ -208,7 +202,7 @@ async fn patch(
         crate::route_access::operation_allowed(&state, &caller, kind.name(), "EditDisplayName").await?;
     }
     let (entity, _) = state.catalog.patch(kind, &id, body, &caller.name, &state.base_url).await?;
-    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
+    Ok(Json(show(&state, &caller, entity, &Fields::All)?))
 }
 
 /// Whether an operation's `path` or `from` has `field` as one of its segments.
@@ -226,7 +220,7 @@ pub(crate) async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
     let entity = state.catalog.delete(kind, &id, hard, recursive, &caller.name).await?;
-    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
+    Ok(Json(show(&state, &caller, entity, &Fields::All)?))
 }
 
 #[derive(Deserialize)]
@@ -241,5 +235,5 @@ async fn restore_entity(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = state.catalog.restore(kind, &body.id, &caller.name).await?;
-    Ok(Json(show(&state, &caller, &entity, &Fields::All)?))
+    Ok(Json(show(&state, &caller, entity, &Fields::All)?))
 }

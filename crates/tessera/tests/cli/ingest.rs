@@ -99,20 +99,6 @@ impl Catalog {
     }
 }
 
-/// An admin's token, signed with the server's key from its data dir, as Tessera issues them.
-fn admin_token(env: &Env) -> String {
-    let config = tessera_config::JwtConfig {
-        key_files: None,
-        issuer: "open-metadata.org".into(),
-        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
-        previous: None,
-    };
-    let keys = tessera_auth::SigningKeys::load_or_generate(&config, &env.data_dir()).unwrap();
-    let subject = tessera_auth::Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
-    let now = tessera_auth::verify::unix_now();
-    keys.mint("open-metadata.org", &subject, tessera_auth::TokenType::OmUser, tessera_auth::Expiry::OneHour, now).token
-}
-
 fn green(output: &Output) {
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "metadata ingest failed ({}):\n{}", output.status, tail(&text, 60));
@@ -199,7 +185,7 @@ fn a_revoked_bot_token_fails_the_run_with_tesseras_message() {
     let source = catalog.source("basic", "revoked");
     let old = catalog.token();
     // An admin regenerates the bot's token: the one in the client's file is now refused.
-    let admin = format!("Bearer {}", admin_token(&catalog.env));
+    let admin = format!("Bearer {}", admin_token(&catalog.env.data_dir()));
     let (status, bot) =
         get_with(&format!("{}/api/v1/bots/name/ingestion-bot", catalog.server.api), &[("Authorization", &admin)])
             .unwrap();
@@ -241,7 +227,7 @@ fn a_postgresql_source() {
     green(&catalog.ingest("pg_shop", Path::new(&with_password), &[]));
     let (_, service) = catalog.get("/api/v1/services/databaseServices/name/pg_shop");
     assert_eq!(service["connection"]["config"]["authType"]["password"], PASSWORD, "the bot reads it: {service}");
-    let admin = format!("Bearer {}", admin_token(&catalog.env));
+    let admin = format!("Bearer {}", admin_token(&catalog.env.data_dir()));
     let path = format!("{}/api/v1/services/databaseServices/name/pg_shop", catalog.server.api);
     let (_, seen) = get_with(&path, &[("Authorization", &admin)]).unwrap();
     let seen: Value = serde_json::from_str(&seen).unwrap();

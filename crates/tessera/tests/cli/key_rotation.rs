@@ -5,7 +5,6 @@
 use crate::support::*;
 use serde_json::Value;
 use std::path::Path;
-use tessera_auth::{Expiry, SigningKeys, Subject, TokenType};
 
 const PASSWORD: &str = "rotation-s3cret";
 const SERVICE: &str = r#"{"name":"warehouse","serviceType":"Postgres","connection":{"config":{"type":"Postgres",
@@ -28,32 +27,19 @@ fn read_service(server: &Server, token: &str) -> (u16, String) {
     (status, password)
 }
 
-fn jwt_config(key_files: Option<(&Path, &Path)>, key_id: &str) -> tessera_config::JwtConfig {
-    tessera_config::JwtConfig {
-        key_files: key_files.map(|(private, public)| tessera_config::KeyFiles {
-            private_key: private.to_path_buf(),
-            public_key: public.to_path_buf(),
-        }),
-        issuer: "open-metadata.org".into(),
-        key_id: key_id.into(),
-        previous: None,
-    }
+/// The ingestion bot's current token, after it stored [`SERVICE`] with it.
+fn bot_stores_a_service(env: &Env, server: &Server) -> String {
+    let token = stdout(&env.run(&["token", "bot", "ingestion-bot"])).trim().to_string();
+    let url = format!("{}/api/v1/services/databaseServices", server.api);
+    let (status, body) = send("PUT", &url, &[("Authorization", &format!("Bearer {token}"))], Some(SERVICE)).unwrap();
+    assert_eq!(status, 201, "{body}");
+    token
 }
 
 /// A new bot token for the ingestion bot, through the API as an admin whose session token is
 /// signed with the data directory's current key (as Tessera signs them).
 fn replace_bot_token(server: &Server, data_dir: &Path) -> String {
-    let signing =
-        SigningKeys::load_or_generate(&jwt_config(None, "Gb389a-9f76-gdjs-a92j-0242bk94356"), data_dir).unwrap();
-    let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
-    let minted = signing.mint(
-        "open-metadata.org",
-        &subject,
-        TokenType::OmUser,
-        Expiry::OneHour,
-        tessera_auth::verify::unix_now(),
-    );
-    let admin = format!("Bearer {}", minted.token);
+    let admin = format!("Bearer {}", admin_token(data_dir));
     let headers = [("Authorization", admin.as_str())];
     let (status, bot) = get_with(&format!("{}/api/v1/bots/name/ingestion-bot", server.api), &headers).unwrap();
     assert_eq!(status, 200, "{bot}");
@@ -68,11 +54,7 @@ fn replace_bot_token(server: &Server, data_dir: &Path) -> String {
 fn a_rotated_generated_key_keeps_its_tokens_working_until_retired() {
     let env = Env::new();
     let server = env.serve();
-    let old_token = stdout(&env.run(&["token", "bot", "ingestion-bot"])).trim().to_string();
-    let url = format!("{}/api/v1/services/databaseServices", server.api);
-    let (status, body) =
-        send("PUT", &url, &[("Authorization", &format!("Bearer {old_token}"))], Some(SERVICE)).unwrap();
-    assert_eq!(status, 201, "{body}");
+    let old_token = bot_stores_a_service(&env, &server);
     let old_keys = jwks(&server);
     assert_eq!(old_keys.len(), 1);
     server.stop();
@@ -118,7 +100,7 @@ fn configured_key_files_rotate_through_settings() {
     // Two pairs in the original's DER format, as an operator would make them with openssl.
     let (first, second) = (env.dir.path().join("first"), env.dir.path().join("second"));
     for dir in [&first, &second] {
-        SigningKeys::load_or_generate(&jwt_config(None, "unused"), dir).unwrap();
+        keys_in(dir);
     }
     let files = |dir: &Path| (dir.join("jwt_private_key.der"), dir.join("jwt_public_key.der"));
     let use_pair = |env: &mut Env, dir: &Path, kid: &str| {
@@ -131,11 +113,7 @@ fn configured_key_files_rotate_through_settings() {
     use_pair(&mut env, &first, "kid-first");
     env.vars.insert("FERNET_KEY".into(), "8RMnXxVh0VXT7wKxmB1vW0c0y0N4m7nF3e3Xx6Q0x3A=".into());
     let server = env.serve();
-    let old_token = stdout(&env.run(&["token", "bot", "ingestion-bot"])).trim().to_string();
-    let url = format!("{}/api/v1/services/databaseServices", server.api);
-    let (status, body) =
-        send("PUT", &url, &[("Authorization", &format!("Bearer {old_token}"))], Some(SERVICE)).unwrap();
-    assert_eq!(status, 201, "{body}");
+    let old_token = bot_stores_a_service(&env, &server);
     server.stop();
 
     // The new pair, with the old public key still trusted under its key id.

@@ -3,7 +3,6 @@
 
 use crate::support::*;
 use serde_json::Value;
-use tessera_auth::{Expiry, SigningKeys, Subject, TokenType};
 
 pub fn fresh_postgres_database() -> Option<String> {
     let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
@@ -48,18 +47,7 @@ fn revocation_reaches_the_other_replica_within_a_second() {
     let b = second.serve();
 
     // An admin session token signed with the shared key, as Tessera issues them.
-    let config = tessera_config::JwtConfig {
-        key_files: Some(tessera_config::KeyFiles { private_key: private.clone(), public_key: public.clone() }),
-        issuer: "open-metadata.org".into(),
-        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
-        previous: None,
-    };
-    let signing = SigningKeys::load_or_generate(&config, &keys).unwrap();
-    let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
-    let admin = signing
-        .mint("open-metadata.org", &subject, TokenType::OmUser, Expiry::OneHour, tessera_auth::verify::unix_now())
-        .token;
-    let auth = format!("Bearer {admin}");
+    let auth = format!("Bearer {}", admin_token(&keys));
     let headers = [("Authorization", auth.as_str())];
 
     let (status, bot) = get_with(&format!("{}/api/v1/bots/name/ingestion-bot", b.api), &headers).unwrap();
@@ -102,15 +90,7 @@ fn revocation_reaches_the_other_replica_within_a_second() {
     let ron = r#"{"name": "ron", "email": "ron@open-metadata.org"}"#;
     let (status, body) = send("POST", &format!("{}/api/v1/users", a.api), &headers, Some(ron)).unwrap();
     assert_eq!(status, 201, "{body}");
-    let ron_token = signing
-        .mint(
-            "open-metadata.org",
-            &Subject { name: "ron", email: "ron@open-metadata.org", roles: &[], is_bot: false },
-            TokenType::OmUser,
-            Expiry::OneHour,
-            tessera_auth::verify::unix_now(),
-        )
-        .token;
+    let ron_token = session_token(&keys, "ron", "ron@open-metadata.org");
     let ron_auth = format!("Bearer {ron_token}");
     // Tessera's own tokens name live users; the other replica learns of ron within a poll.
     std::thread::sleep(std::time::Duration::from_secs(1));

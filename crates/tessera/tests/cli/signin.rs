@@ -296,13 +296,7 @@ async fn a_sign_in_through_nginx_crosses_replicas() {
     let idp = Provider::start_with(&["--redirect-uri", &format!("{public}/callback")]);
     // Both replicas share the database and one signing key, and know only the public address.
     let keys = tempfile::tempdir().unwrap();
-    let config = tessera_config::JwtConfig {
-        key_files: None,
-        issuer: "open-metadata.org".into(),
-        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
-        previous: None,
-    };
-    tessera_auth::SigningKeys::load_or_generate(&config, keys.path()).unwrap();
+    keys_in(keys.path());
     let replica = || {
         confidential(&idp, Env::new())
             .set("DATABASE_URL", &database)

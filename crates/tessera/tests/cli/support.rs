@@ -185,3 +185,29 @@ pub fn nginx_prefix(dir: &std::path::Path, site: &str, foreground: bool) -> (Pat
     let binary = ["/usr/sbin/nginx", "/usr/bin/nginx"].into_iter().find(|p| std::path::Path::new(p).exists());
     (binary.expect("nginx is installed (scripts/test.sh installs Debian's)").into(), dir.join("nginx.conf"))
 }
+
+/// The signing keys kept in `dir` (a data directory, or a directory of `jwt_*_key.der` files for
+/// `RSA_*_KEY_FILE_PATH`), generated there first if there are none, with Tessera's default key id.
+pub fn keys_in(dir: &std::path::Path) -> tessera_auth::SigningKeys {
+    let config = tessera_config::JwtConfig {
+        key_files: None,
+        issuer: "open-metadata.org".into(),
+        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
+        previous: None,
+    };
+    tessera_auth::SigningKeys::load_or_generate(&config, dir).unwrap()
+}
+
+/// A user's session token signed with the keys kept in `dir` (see [`keys_in`]), as Tessera
+/// issues them.
+pub fn session_token(dir: &std::path::Path, name: &str, email: &str) -> String {
+    use tessera_auth::{Expiry, Subject, TokenType};
+    let subject = Subject { name, email, roles: &[], is_bot: false };
+    let now = tessera_auth::verify::unix_now();
+    keys_in(dir).mint("open-metadata.org", &subject, TokenType::OmUser, Expiry::OneHour, now).token
+}
+
+/// The `admin` user's session token (see [`session_token`]).
+pub fn admin_token(dir: &std::path::Path) -> String {
+    session_token(dir, "admin", "admin@open-metadata.org")
+}

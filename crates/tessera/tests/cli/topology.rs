@@ -164,7 +164,7 @@ fn rolling_restart_behind_nginx_fails_no_request_and_revocation_crosses_replicas
 
     // The bot's token replaced through replica `a`: through nginx (either replica) the old token
     // is refused within a second.
-    let admin = admin_token(&keys);
+    let admin = format!("Bearer {}", admin_token(&keys));
     let headers = [("Authorization", admin.as_str())];
     let (status, bot) = get_with(&format!("{}/api/v1/bots/name/ingestion-bot", nginx.url), &headers).unwrap();
     assert_eq!(status, 200, "{bot}");
@@ -181,28 +181,4 @@ fn rolling_restart_behind_nginx_fails_no_request_and_revocation_crosses_replicas
         assert_eq!(status, 401, "the replaced token must be refused by both replicas within a second: {body}");
     }
     drop((a, b));
-}
-
-/// An admin's session token signed with the replicas' shared key, as Tessera issues them.
-fn admin_token(keys: &Path) -> String {
-    use tessera_auth::{Expiry, SigningKeys, Subject, TokenType};
-    let config = tessera_config::JwtConfig {
-        key_files: Some(tessera_config::KeyFiles {
-            private_key: keys.join("jwt_private_key.der"),
-            public_key: keys.join("jwt_public_key.der"),
-        }),
-        issuer: "open-metadata.org".into(),
-        key_id: "Gb389a-9f76-gdjs-a92j-0242bk94356".into(),
-        previous: None,
-    };
-    let signing = SigningKeys::load_or_generate(&config, keys).unwrap();
-    let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
-    let token = signing.mint(
-        "open-metadata.org",
-        &subject,
-        TokenType::OmUser,
-        Expiry::OneHour,
-        tessera_auth::verify::unix_now(),
-    );
-    format!("Bearer {}", token.token)
 }
