@@ -58,7 +58,7 @@ fn main() {
         started.elapsed().as_nanos() as f64 / rounds as f64
     };
     let first = time(&[Operation::named("ViewBasic")], true);
-    let last = time(&[Operation::named("EditCertification")], true);
+    let last = time(&[Operation::named("GenerateToken")], true);
     let refused = time(&[Operation::named("EditTests")], false);
     println!(
         "{{\"policies\": {policies}, \"allowed_first_rule_ns\": {first:.0}, \"allowed_after_all_rules_ns\": {last:.0}, \"refused_ns\": {refused:.0}}}"

@@ -25,7 +25,7 @@ pub struct Access {
     epoch: std::sync::atomic::AtomicU64,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
@@ -68,7 +68,7 @@ impl Access {
         let entries: Vec<(String, String, AccessDoc)> = rows
             .iter()
             .filter(|r| !r.deleted)
-            .filter_map(|r| match serde_json::from_str(&r.body) {
+            .filter_map(|r| match AccessDoc::from_stored(&r.body) {
                 Ok(doc) => Some((r.kind.clone(), r.name.clone(), doc)),
                 Err(error) => {
                     tracing::warn!(kind = %r.kind, name = %r.name, %error, "unreadable access document skipped");

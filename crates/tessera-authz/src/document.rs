@@ -42,6 +42,18 @@ pub struct AccessDoc {
     pub team_type: Option<String>,
 }
 
+impl AccessDoc {
+    /// A stored document as 1.7 reads it: operations of later versions (`NOT_IN_1_7`, which an
+    /// older Tessera seeded) dropped from its rules. Unreadable text is an error for the caller.
+    pub fn from_stored(body: &str) -> Result<AccessDoc, serde_json::Error> {
+        let mut doc: AccessDoc = serde_json::from_str(body)?;
+        for rule in &mut doc.rules {
+            rule.operations.retain(|o| !crate::operation::NOT_IN_1_7.contains(&o.as_str()));
+        }
+        Ok(doc)
+    }
+}
+
 /// A policy that cannot be saved: which rule, and what to change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("rule {rule:?}: {message}")]

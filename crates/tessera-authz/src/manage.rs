@@ -3,9 +3,9 @@
 //! referenced policy, role or team exists, a team is not its own ancestor, and what the system
 //! seeded is never deleted.
 
-use crate::access::Access;
+use crate::access::{Access, now_ms};
 use crate::document::{AccessDoc, RuleDoc};
-use tessera_store::{AccessRow, StoreError};
+use tessera_store::{AccessRow, StoreError, next_version};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {
@@ -98,10 +98,12 @@ impl Access {
             }
         }
         let existing = self.store().access_entity(kind, name).await?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        // The same request again changes nothing: no new version (as the original's PUT).
+        if let Some(existing) = existing.as_ref().filter(|e| !e.deleted)
+            && AccessDoc::from_stored(&existing.body).is_ok_and(|stored| stored == doc)
+        {
+            return Ok((existing.clone(), false));
+        }
         let created = existing.is_none();
         let row = AccessRow {
             id: existing.as_ref().map(|e| e.id.clone()).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
@@ -109,9 +111,10 @@ impl Access {
             name: name.to_string(),
             body: serde_json::to_string(&doc).expect("documents serialise"),
             provider: existing.as_ref().map(|e| e.provider.clone()).unwrap_or_else(|| "user".into()),
+            // Saving a soft-deleted one's name brings it back, as the original.
             deleted: false,
-            version: existing.as_ref().map(|e| ((e.version * 10.0).round() + 1.0) / 10.0).unwrap_or(0.1),
-            updated_at: now,
+            version: existing.as_ref().map(|e| next_version(e.version)).unwrap_or(0.1),
+            updated_at: now_ms(),
             updated_by: by.to_string(),
         };
         self.store().upsert_access(&row).await?;
@@ -119,8 +122,10 @@ impl Access {
         Ok((row, created))
     }
 
-    /// Hard delete of a user-made policy, role or team.
-    pub async fn delete(&self, kind: &str, id: &str) -> Result<AccessRow, ManageError> {
+    /// Deletes a user-made policy, role or team: soft (kept, `deleted: true`, a new version; it
+    /// grants nothing and is found only with `include=deleted`) or hard (gone). What the system
+    /// seeded is never deleted.
+    pub async fn delete(&self, kind: &str, id: &str, hard: bool, by: &str) -> Result<AccessRow, ManageError> {
         let row = self
             .store()
             .access_entity_by_id(id)
@@ -130,7 +135,22 @@ impl Access {
         if row.provider == "system" {
             return Err(ManageError::SystemEntity { kind: kind_name(kind), name: row.name });
         }
-        self.store().delete_access(id).await?;
+        let row = if hard {
+            self.store().delete_access(id).await?;
+            AccessRow { deleted: true, ..row }
+        } else if row.deleted {
+            row
+        } else {
+            let soft = AccessRow {
+                deleted: true,
+                version: next_version(row.version),
+                updated_at: now_ms(),
+                updated_by: by.to_string(),
+                ..row
+            };
+            self.store().upsert_access(&soft).await?;
+            soft
+        };
         self.reload().await?;
         Ok(row)
     }

@@ -2,14 +2,13 @@
 
 use std::fmt;
 
-/// The operations of OpenMetadata 1.7's `MetadataOperation` that Tessera knows. A policy naming an
-/// unknown one is refused when saved, with this list.
+/// OpenMetadata 1.7's `MetadataOperation`, exactly (the 1.7 client's `Policy` model refuses any
+/// other name). A policy naming an unknown one is refused when saved, with this list.
 pub const OPERATIONS: &[&str] = &[
     "All",
     "Create",
+    "CreateIngestionPipelineAutomator",
     "Delete",
-    "BulkCreate",
-    "BulkUpdate",
     "ViewAll",
     "ViewBasic",
     "ViewUsage",
@@ -36,7 +35,6 @@ pub const OPERATIONS: &[&str] = &[
     "EditGlossaryTerms",
     "EditTeams",
     "EditTier",
-    "EditCertification",
     "EditTests",
     "EditUsers",
     "EditUsage",
@@ -51,6 +49,11 @@ pub const OPERATIONS: &[&str] = &[
     "Kill",
     "GenerateToken",
 ];
+
+/// Operations of later OpenMetadata versions that Tessera's own seed once wrote. They guard nothing
+/// in 1.7: a stored rule drops them when it is read (see `AccessDoc::from_stored`), so older
+/// databases keep their policies and answer only 1.7 names.
+pub const NOT_IN_1_7: &[&str] = &["BulkCreate", "BulkUpdate", "EditCertification"];
 
 /// One operation, by its index in [`OPERATIONS`] (cheap to copy and compare).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

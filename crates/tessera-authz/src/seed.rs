@@ -18,11 +18,11 @@ pub const POLICIES: &[SeedPolicy] = &[
     ),
     (
         "DataConsumerPolicy",
-        "Everyone may view, and edit descriptions, tags, glossary terms, tier and certification.",
+        "Everyone may view, and edit descriptions, tags, glossary terms and tier.",
         &[(
             "DataConsumerPolicy-EditRule",
             &["all"],
-            &["ViewAll", "EditDescription", "EditTags", "EditGlossaryTerms", "EditTier", "EditCertification"],
+            &["ViewAll", "EditDescription", "EditTags", "EditGlossaryTerms", "EditTier"],
             "allow",
             None,
         )],
@@ -47,13 +47,7 @@ pub const POLICIES: &[SeedPolicy] = &[
         "IngestionBotPolicy",
         "Ingestion bots create, update and delete data entities, but never rename them for display.",
         &[
-            (
-                "IngestionBotRule-Allow",
-                &["all"],
-                &["Create", "BulkCreate", "BulkUpdate", "EditAll", "ViewAll", "Delete"],
-                "allow",
-                None,
-            ),
+            ("IngestionBotRule-Allow", &["all"], &["Create", "EditAll", "ViewAll", "Delete"], "allow", None),
             ("DisplayName-Deny", &["all"], &["EditDisplayName"], "deny", None),
         ],
     ),

@@ -30,11 +30,6 @@ impl Changes {
     }
 }
 
-/// 0.1 → 0.2 → ... (one decimal, so equal versions compare equal as floats).
-pub fn next_version(version: f64) -> f64 {
-    ((version * 10.0).round() + 1.0) / 10.0
-}
-
 /// `FieldChange` values are JSON text (a string stays as it is), as the original writes them.
 fn as_text(value: &Value) -> Value {
     match value {
@@ -170,17 +165,6 @@ mod tests {
 
     fn map(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
-    }
-
-    #[test]
-    fn versions_step_by_a_tenth() {
-        assert_eq!(next_version(0.1), 0.2);
-        let mut v = 0.1;
-        for _ in 0..9 {
-            v = next_version(v);
-        }
-        assert_eq!(v, 1.0);
-        assert_eq!(next_version(1.0), 1.1);
     }
 
     #[test]

@@ -54,21 +54,6 @@ pub fn is_secret_key(key: &str) -> bool {
     SECRET_KEYS.contains(&key)
 }
 
-/// A connection must be `{"config": {"type": "<connection type>", ...}}`; the rest of the config
-/// is the connector's (any type is accepted, as the client sends many).
-pub fn check(value: &Value) -> Result<(), String> {
-    let Some(connection) = value.as_object() else {
-        return Err("connection must be an object such as {\"config\": {\"type\": \"Postgres\", ...}}".into());
-    };
-    match connection.get("config") {
-        Some(Value::Object(config)) => match config.get("type") {
-            Some(Value::String(t)) if !t.is_empty() => Ok(()),
-            _ => Err("connection.config.type must be a string naming the connection type, such as \"Postgres\"".into()),
-        },
-        _ => Err("connection.config must be an object with the connection's settings and its \"type\"".into()),
-    }
-}
-
 /// Calls `visit(pointer, value)` for every secret string, `pointer` being its JSON pointer.
 fn for_each_secret(value: &mut Value, pointer: &str, visit: &mut dyn FnMut(&str, &mut Value)) {
     match value {
@@ -218,14 +203,5 @@ mod tests {
         seal(&mut fresh, Some(&stored), &key(1));
         assert!(reveal(&mut fresh, &key(1)));
         assert_eq!(fresh["config"]["password"], MASK);
-    }
-
-    #[test]
-    fn shapes_are_checked() {
-        assert!(check(&json!({"config": {"type": "AnyNewType", "x": 1}})).is_ok());
-        assert!(check(&json!("x")).unwrap_err().starts_with("connection must be an object"));
-        assert!(check(&json!({"config": 1})).unwrap_err().starts_with("connection.config must be an object"));
-        assert!(check(&json!({"config": {"type": 3}})).unwrap_err().starts_with("connection.config.type must be"));
-        assert!(check(&json!({"config": {}})).unwrap_err().starts_with("connection.config.type must be"));
     }
 }

@@ -172,6 +172,13 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         check_type(&key, &value)?;
         fields.insert(key, value);
     }
+    // Typed configs whose discriminator the client leaves out when it is the default.
+    if let (Some(connection), Some(service_type)) = (fields.get_mut("connection"), service_type.as_deref()) {
+        crate::connection_type::complete(connection, service_type).map_err(invalid)?;
+    }
+    if kind == Kind::IngestionPipeline {
+        crate::pipeline::complete_source_config(&mut fields)?;
+    }
     Ok(Draft { kind, name, parent, service_type, fields })
 }
 
@@ -202,7 +209,7 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
     match key {
         "tags" => return crate::labels::check_tags(value, key).map_err(invalid),
         "owners" => return crate::labels::check_owners(value, key).map_err(invalid),
-        "connection" => return crate::connection::check(value).map_err(invalid),
+        "connection" => return crate::connection_type::check(value).map_err(invalid),
         _ => {}
     }
     let ok = match key {
@@ -295,9 +302,11 @@ mod tests {
         assert!(err(Kind::DatabaseService, json!({"name": "s", "serviceType": "Nope"})).contains("is not one of"));
         let service = |c: Value| json!({"name": "s", "serviceType": "Postgres", "connection": c});
         assert!(
-            err(Kind::DatabaseService, service(json!({"config": {"password": "x"}})))
-                .contains("connection.config.type")
+            err(Kind::DatabaseService, service(json!({"config": {"type": "Mysql"}})))
+                .contains("connection.config.type \"Mysql\" contradicts serviceType \"Postgres\"")
         );
+        let built_in_code = parse(Kind::DatabaseService, service(json!({"config": {"password": "x"}}))).unwrap();
+        assert_eq!(built_in_code.fields["connection"]["config"]["type"], "Postgres", "taken from serviceType");
         assert!(err(Kind::DatabaseService, service(json!([]))).contains("connection must be an object"));
         assert!(err(Kind::Table, json!({"name": "t", "databaseSchema": "a.b.c"})).contains("columns is required"));
         let unknown = err(Kind::DatabaseSchema, json!({"name": "m", "database": "s.d", "colour": 1}));

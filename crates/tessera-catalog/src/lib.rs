@@ -7,6 +7,7 @@
 pub mod change;
 pub mod column;
 pub mod connection;
+pub mod connection_type;
 pub mod create;
 pub mod entity;
 mod error;

@@ -29,7 +29,7 @@ impl Include {
         }
     }
 
-    pub(crate) fn admits(self, deleted: bool) -> bool {
+    pub fn admits(self, deleted: bool) -> bool {
         match self {
             Include::NonDeleted => !deleted,
             Include::Deleted => deleted,

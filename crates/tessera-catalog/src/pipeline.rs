@@ -145,6 +145,47 @@ fn airflow_config(value: &Value) -> Result<(), CatalogError> {
     }
 }
 
+/// The `sourceConfig.config.type` each pipeline type of a database service runs with (1.7
+/// `metadataIngestion/*Pipeline.json`); the other pipeline types are not a database service's.
+pub fn source_config_type(pipeline_type: &str) -> Option<&'static str> {
+    Some(match pipeline_type {
+        "metadata" => "DatabaseMetadata",
+        "usage" => "DatabaseUsage",
+        "lineage" => "DatabaseLineage",
+        "profiler" => "Profiler",
+        "autoClassification" => "AutoClassification",
+        "TestSuite" => "TestSuite",
+        "dbt" => "DBT",
+        "application" => "Application",
+        _ => return None,
+    })
+}
+
+/// `sourceConfig.config.type` from `pipelineType` when absent (the client leaves a default
+/// discriminator out), refused when it names another pipeline's config; nested credentials
+/// completed as a connection's.
+pub(crate) fn complete_source_config(fields: &mut Map<String, Value>) -> Result<(), CatalogError> {
+    let pipeline_type = fields.get("pipelineType").and_then(Value::as_str).unwrap_or_default().to_string();
+    let Some(config) = fields.get_mut("sourceConfig").and_then(|s| s.get_mut("config")).and_then(Value::as_object_mut)
+    else {
+        return Ok(());
+    };
+    if let Some(wanted) = source_config_type(&pipeline_type) {
+        match config.get("type") {
+            None | Some(Value::Null) => drop(config.insert("type".into(), json!(wanted))),
+            Some(Value::String(given)) if given == wanted => {}
+            Some(given) => {
+                return Err(invalid(format!(
+                    "sourceConfig.config.type {given} contradicts pipelineType \"{pipeline_type}\": a {pipeline_type} \
+                     pipeline runs a {wanted} config; leave type out or set it to \"{wanted}\""
+                )));
+            }
+        }
+    }
+    crate::connection_type::complete_credentials(fields.get_mut("sourceConfig").expect("checked above"));
+    Ok(())
+}
+
 /// What the original stores on creation when the request leaves it out.
 pub(crate) fn fill_defaults(doc: &mut Map<String, Value>) {
     for (key, value) in [
@@ -211,6 +252,22 @@ mod tests {
             let message = parse(Kind::IngestionPipeline, body).unwrap_err().to_string();
             assert!(message.contains(text), "{message:?} lacks {text:?}");
         }
+    }
+
+    #[test]
+    fn the_config_type_comes_from_the_pipeline_type() {
+        let mut body = request();
+        body["sourceConfig"] = json!({"config": {"markDeletedTables": false}});
+        let draft = parse(Kind::IngestionPipeline, body.clone()).unwrap();
+        assert_eq!(draft.fields["sourceConfig"]["config"]["type"], "DatabaseMetadata");
+        assert_eq!(draft.fields["sourceConfig"]["config"]["markDeletedTables"], false);
+        body["pipelineType"] = json!("usage");
+        let draft = parse(Kind::IngestionPipeline, body.clone()).unwrap();
+        assert_eq!(draft.fields["sourceConfig"]["config"]["type"], "DatabaseUsage");
+        body["sourceConfig"]["config"]["type"] = json!("DatabaseMetadata");
+        let message = parse(Kind::IngestionPipeline, body).unwrap_err().to_string();
+        assert!(message.contains("\"DatabaseMetadata\" contradicts pipelineType \"usage\""), "{message}");
+        assert!(message.contains("set it to \"DatabaseUsage\""), "{message}");
     }
 
     #[test]

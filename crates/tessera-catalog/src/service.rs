@@ -213,7 +213,7 @@ impl Catalog {
         by: &str,
     ) -> Result<Entity, CatalogError> {
         let previous = stored.version();
-        entity.doc.insert("version".into(), json!(change::next_version(previous)));
+        entity.doc.insert("version".into(), json!(tessera_store::next_version(previous)));
         entity.doc.insert("changeDescription".into(), changes.describe(previous));
         entity.doc.insert("updatedAt".into(), json!((self.clock)()));
         entity.doc.insert("updatedBy".into(), json!(by));

@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use tessera_authz::document::AccessDoc;
 use tessera_authz::manage::{SaveRequest, kind_name};
+use tessera_catalog::Include;
 use tessera_store::AccessRow;
 
 pub fn routes() -> Router<AppState> {
@@ -24,9 +25,9 @@ pub fn routes() -> Router<AppState> {
             .route(&format!("/api/v1/{collection}"), list_or_save)
             .route(
                 &format!("/api/v1/{collection}/{{id}}"),
-                get(move |s, c, p| by_id(s, c, p, kind)).delete(move |s, c, p| delete(s, c, p, kind)),
+                get(move |s, c, p, q| by_id(s, c, p, q, kind)).delete(move |s, c, p, q| delete(s, c, p, q, kind)),
             )
-            .route(&format!("/api/v1/{collection}/name/{{name}}"), get(move |s, c, p| by_name(s, c, p, kind)));
+            .route(&format!("/api/v1/{collection}/name/{{name}}"), get(move |s, c, p, q| by_name(s, c, p, q, kind)));
     }
     router.route("/api/v1/policies/validation/condition/{expression}", get(validate_condition))
 }
@@ -39,8 +40,9 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let limit = params.limit()? as usize;
     let after = crate::entities::cursor(params.get("after"))?;
+    let include = Include::parse(params.get("include"))?;
     let snapshot = state.access.snapshot();
-    let all: Vec<&AccessRow> = snapshot.rows.iter().filter(|r| r.kind == kind && !r.deleted).collect();
+    let all: Vec<&AccessRow> = snapshot.rows.iter().filter(|r| r.kind == kind && include.admits(r.deleted)).collect();
     let page: Vec<&AccessRow> =
         all.iter().copied().filter(|r| after.as_deref().is_none_or(|a| r.name.as_str() > a)).take(limit).collect();
     let mut data = Vec::with_capacity(page.len());
@@ -55,18 +57,20 @@ async fn by_id(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(id): Path<String>,
+    params: Params,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.id == id, &id).await
+    find(&state, kind, |r| r.id == id, &id, Include::parse(params.get("include"))?).await
 }
 
 async fn by_name(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(name): Path<String>,
+    params: Params,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.name == name, &name).await
+    find(&state, kind, |r| r.name == name, &name, Include::parse(params.get("include"))?).await
 }
 
 async fn find(
@@ -74,11 +78,17 @@ async fn find(
     kind: &str,
     matches: impl Fn(&AccessRow) -> bool,
     key: &str,
+    include: Include,
 ) -> Result<Json<Value>, ApiError> {
     let snapshot = state.access.snapshot();
-    let row = snapshot.rows.iter().find(|r| r.kind == kind && !r.deleted && matches(r)).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{} instance for {key} not found", kind_name(kind)))
-    })?;
+    let row =
+        snapshot.rows.iter().find(|r| r.kind == kind && include.admits(r.deleted) && matches(r)).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{} instance for {key} not found", kind_name(kind)),
+            )
+        })?;
     Ok(Json(render_with_members(state, row).await?))
 }
 
@@ -116,18 +126,21 @@ async fn save(
     }
     let (row, created) = state.access.save(kind, body, &caller.name).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(render(&state, &row))))
+    // Answered as a read answers it (a team with its members).
+    Ok((status, Json(render_with_members(&state, &row).await?)))
 }
 
+/// Soft by default (`hardDelete=true` removes it), as the original.
 async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,
+    params: Params,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
     state.accounts.require_admin(&caller).await?;
-    let row = state.access.delete(kind, &id).await?;
-    Ok(Json(render(&state, &AccessRow { deleted: true, ..row })))
+    let row = state.access.delete(kind, &id, params.flag("hardDelete")?, &caller.name).await?;
+    Ok(Json(render_with_members(&state, &row).await?))
 }
 
 /// 204 when the condition parses, else 400 with the position of the first problem.
@@ -139,7 +152,7 @@ async fn validate_condition(Caller(_): Caller, Path(expression): Path<String>) -
 
 /// A policy, role or team in the original's JSON shape, references with ids.
 fn render(state: &AppState, row: &AccessRow) -> Value {
-    let doc: AccessDoc = serde_json::from_str(&row.body).unwrap_or_default();
+    let doc = AccessDoc::from_stored(&row.body).unwrap_or_default();
     let collection = match row.kind.as_str() {
         "policy" => "policies",
         "role" => "roles",
@@ -153,9 +166,12 @@ fn render(state: &AppState, row: &AccessRow) -> Value {
         "updatedAt": row.updated_at,
         "updatedBy": row.updated_by,
         "href": format!("{}/api/v1/{collection}/{}", state.base_url, row.id),
-        "provider": row.provider,
         "deleted": row.deleted,
     });
+    // The 1.7 Team model has no `provider` (the client refuses a team that carries one).
+    if row.kind != "team" {
+        out["provider"] = json!(row.provider);
+    }
     if let Some(display_name) = &doc.display_name {
         out["displayName"] = json!(display_name);
     }

@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn render(state: &AppState, bot: &BotRow) -> Result<Value, ApiError> {
-    let user = state.accounts.store().user_by_id(&bot.bot_user_id).await?.ok_or_else(ApiError::not_found)?;
+    let user = state.accounts.user_of_bot(bot).await?;
     Ok(entities::bot(bot, &user, &state.base_url))
 }
 
@@ -46,18 +46,27 @@ async fn by_id(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(id): Path<String>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let bot = state.accounts.store().bot_by_id(&id).await?.ok_or_else(|| bot_not_found(&id))?;
-    Ok(Json(render(&state, &bot).await?))
+    let bot = state.accounts.store().bot_by_id(&id).await?;
+    read(&state, bot, &id, &params).await
 }
 
 async fn by_name(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(name): Path<String>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let bot = state.accounts.store().bot_by_name(&name).await?.ok_or_else(|| bot_not_found(&name))?;
-    Ok(Json(render(&state, &bot).await?))
+    let bot = state.accounts.store().bot_by_name(&name).await?;
+    read(&state, bot, &name, &params).await
+}
+
+/// Soft-deleted bots only with `include=deleted|all`.
+async fn read(state: &AppState, bot: Option<BotRow>, key: &str, params: &Params) -> Result<Json<Value>, ApiError> {
+    let include = tessera_catalog::Include::parse(params.get("include"))?;
+    let bot = bot.filter(|b| include.admits(b.deleted)).ok_or_else(|| bot_not_found(key))?;
+    Ok(Json(render(state, &bot).await?))
 }
 
 async fn create(
@@ -79,11 +88,13 @@ async fn create_or_update(
     Ok((status, Json(entities::bot(&bot, &user, &state.base_url))))
 }
 
+/// Soft by default (`hardDelete=true` removes the bot and its user), as the original.
 async fn delete(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let bot = state.accounts.delete_bot(&caller, &id).await?;
-    Ok(Json(serde_json::json!({"id": bot.id, "name": bot.name, "deleted": true})))
+    let (bot, user) = state.accounts.delete_bot(&caller, &id, params.flag("hardDelete")?).await?;
+    Ok(Json(entities::bot(&bot, &user, &state.base_url)))
 }

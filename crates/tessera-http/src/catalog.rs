@@ -189,7 +189,7 @@ async fn one_version(
 }
 
 /// RFC 6902 JSON Patch (`application/json-patch+json`, as the client sends it; plain JSON too).
-async fn patch(
+pub(crate) async fn patch(
     State(state): State<AppState>,
     Caller(caller): Caller,
     PathParams(id): PathParams<String>,

@@ -4,6 +4,7 @@
 mod access_control;
 pub mod admin;
 pub mod authn;
+mod body;
 mod bots;
 mod catalog;
 pub mod entities;
@@ -153,6 +154,8 @@ pub fn api_router(state: AppState) -> Router {
         })
         // Outermost of the routing: it sees every path, matched or not.
         .layer(middleware::from_fn_with_state(state.clone(), authn::authenticate))
+        // Before anyone answers: the connection stays usable whatever the answer.
+        .layer(middleware::from_fn(body::read_whole))
         .with_state(state);
     with_common_layers(router)
 }

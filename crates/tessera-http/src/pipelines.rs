@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
     // One line per route: the route-access test reads the templates from the source.
     Router::new()
         .route("/api/v1/services/ingestionPipelines", collection)
-        .route("/api/v1/services/ingestionPipelines/{id}", get(by_id).delete(delete))
+        .route("/api/v1/services/ingestionPipelines/{id}", get(by_id).delete(delete).patch(patch))
         .route("/api/v1/services/ingestionPipelines/name/{fqn}", get(by_name))
         .route("/api/v1/services/ingestionPipelines/{id}/versions", catalog::versions(KIND))
         .route("/api/v1/services/ingestionPipelines/{id}/versions/{version}", catalog::version(KIND))
@@ -123,6 +123,18 @@ async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     let view = View::of(&state, &caller, None).await;
     let Json(mut pipeline) = catalog::delete(State(state.clone()), caller, id, params, KIND).await?;
+    view.apply(&state, &mut pipeline).await?;
+    Ok(Json(pipeline))
+}
+
+async fn patch(
+    State(state): State<AppState>,
+    caller: Caller,
+    id: PathParams<String>,
+    body: JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let view = View::of(&state, &caller, None).await;
+    let Json(mut pipeline) = catalog::patch(State(state.clone()), caller, id, body, KIND).await?;
     view.apply(&state, &mut pipeline).await?;
     Ok(Json(pipeline))
 }

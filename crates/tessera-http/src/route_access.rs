@@ -149,6 +149,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/services/ingestionPipelines", Operation("ingestionPipeline", "Create")),
     ("GET", "/api/v1/services/ingestionPipelines/{id}", Operation("ingestionPipeline", "ViewBasic")),
     ("DELETE", "/api/v1/services/ingestionPipelines/{id}", Operation("ingestionPipeline", "Delete")),
+    ("PATCH", "/api/v1/services/ingestionPipelines/{id}", Operation("ingestionPipeline", "EditAll")),
     ("GET", "/api/v1/services/ingestionPipelines/name/{fqn}", Operation("ingestionPipeline", "ViewBasic")),
     ("GET", "/api/v1/services/ingestionPipelines/{id}/versions", Operation("ingestionPipeline", "ViewBasic")),
     ("GET", "/api/v1/services/ingestionPipelines/{id}/versions/{version}", Operation("ingestionPipeline", "ViewBasic")),

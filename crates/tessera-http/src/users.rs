@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tessera_auth::Expiry;
-use tessera_auth::accounts::CreateUser;
+use tessera_auth::accounts::{CreateUser, UserKey};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -62,17 +62,27 @@ async fn by_id(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(id): Path<String>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(entities::user(&state, &state.accounts.user_by_id(&id).await?)))
+    read(&state, UserKey::Id(&id), &params).await
 }
 
 async fn by_name(
     State(state): State<AppState>,
     Caller(_): Caller,
     Path(name): Path<String>,
+    params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let name = name.trim_matches('"');
-    Ok(Json(entities::user(&state, &state.accounts.user_by_name(name).await?)))
+    read(&state, UserKey::Name(name.trim_matches('"')), &params).await
+}
+
+/// A user by id or name; soft-deleted ones only with `include=deleted|all`.
+async fn read(state: &AppState, key: UserKey<'_>, params: &Params) -> Result<Json<Value>, ApiError> {
+    let include = tessera_catalog::Include::parse(params.get("include"))?;
+    let user = state.accounts.any_user(key).await?.filter(|u| include.admits(u.deleted));
+    let (UserKey::Id(text) | UserKey::Name(text)) = key;
+    let user = user.ok_or_else(|| tessera_auth::accounts::AccountError::user_not_found(text))?;
+    Ok(Json(entities::user(state, &user)))
 }
 
 async fn create(

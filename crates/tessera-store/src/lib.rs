@@ -28,6 +28,12 @@ pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 pub use sessions::SessionRow;
 
+/// An entity's next version: 0.1 → 0.2 → ... (one decimal, so equal versions compare equal as
+/// floats). Every kind of entity steps its version with this.
+pub fn next_version(version: f64) -> f64 {
+    ((version * 10.0).round() + 1.0) / 10.0
+}
+
 use sqlx::{PgPool, SqlitePool};
 
 /// Which database a store talks to.
@@ -140,5 +146,19 @@ impl Store {
         value.ok().and_then(|row| {
             row.try_get::<String, _>(0).ok().or_else(|| row.try_get::<i64, _>(0).ok().map(|n| n.to_string()))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_step_by_a_tenth() {
+        assert_eq!(super::next_version(0.1), 0.2);
+        let mut v = 0.1;
+        for _ in 0..9 {
+            v = super::next_version(v);
+        }
+        assert_eq!(v, 1.0);
+        assert_eq!(super::next_version(1.0), 1.1);
     }
 }

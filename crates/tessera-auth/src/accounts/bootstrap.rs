@@ -26,7 +26,7 @@ impl Accounts {
                 let promoted = UserRow {
                     is_admin: true,
                     deleted: false,
-                    version: user.version + 0.1,
+                    version: tessera_store::next_version(user.version),
                     updated_at: now_ms(),
                     updated_by: "system".into(),
                     ..user

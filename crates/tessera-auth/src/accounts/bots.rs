@@ -64,14 +64,22 @@ impl Accounts {
             let (bot, user) = self.create_bot(caller, request).await?;
             return Ok((bot, user, true));
         };
-        let user = self.user_by_id(&existing.bot_user_id).await?;
+        let user = self.user_of_bot(&existing).await?;
         if !user.name.eq_ignore_ascii_case(&request.bot_user) {
             return Err(AccountError::bad_request("bot_user_immutable", "a bot's botUser cannot be changed"));
         }
+        let display_name = request.display_name.or(existing.display_name.clone());
+        let description = request.description.or(existing.description.clone());
+        if !existing.deleted && (&display_name, &description) == (&existing.display_name, &existing.description) {
+            return Ok((existing, user, false)); // the same request again: no new version
+        }
+        // Saving a soft-deleted bot's name brings it and its user back, as the original.
+        let user = if user.deleted { self.set_user_deleted(user, false, caller).await? } else { user };
         let updated = BotRow {
-            display_name: request.display_name.or(existing.display_name.clone()),
-            description: request.description.or(existing.description.clone()),
-            version: existing.version + 0.1,
+            display_name,
+            description,
+            deleted: false,
+            version: tessera_store::next_version(existing.version),
             updated_at: now_ms(),
             updated_by: caller.name.clone(),
             ..existing
@@ -80,8 +88,14 @@ impl Accounts {
         Ok((updated, user, false))
     }
 
-    /// `DELETE /bots/{id}` (admin): system bots stay; deleting a bot deletes its user and token.
-    pub async fn delete_bot(&self, caller: &Principal, id: &str) -> Result<BotRow, AccountError> {
+    /// `DELETE /bots/{id}` (admin), soft unless `hard`: system bots stay; a soft delete keeps the
+    /// bot and its user marked deleted (its token stops working), a hard one removes both.
+    pub async fn delete_bot(
+        &self,
+        caller: &Principal,
+        id: &str,
+        hard: bool,
+    ) -> Result<(BotRow, UserRow), AccountError> {
         self.require_admin(caller).await?;
         let bot = self
             .store
@@ -94,8 +108,47 @@ impl Accounts {
                 format!("{} is a system bot and cannot be deleted", bot.name),
             ));
         }
-        self.store.delete_user(&bot.bot_user_id).await?;
+        let user = self.user_of_bot(&bot).await?;
+        if hard {
+            self.store.delete_user(&bot.bot_user_id).await?;
+            self.sync_revocation().await?;
+            return Ok((BotRow { deleted: true, ..bot }, UserRow { deleted: true, ..user }));
+        }
+        if bot.deleted {
+            return Ok((bot, user));
+        }
+        let user = self.set_user_deleted(user, true, caller).await?;
+        let bot = BotRow {
+            deleted: true,
+            version: tessera_store::next_version(bot.version),
+            updated_at: now_ms(),
+            updated_by: caller.name.clone(),
+            ..bot
+        };
+        self.store.update_bot(&bot).await?;
+        Ok((bot, user))
+    }
+
+    /// The bot's user, soft-deleted or not.
+    pub async fn user_of_bot(&self, bot: &BotRow) -> Result<UserRow, AccountError> {
+        self.store.user_by_id(&bot.bot_user_id).await?.ok_or_else(|| AccountError::user_not_found(&bot.bot_user_id))
+    }
+
+    async fn set_user_deleted(
+        &self,
+        user: UserRow,
+        deleted: bool,
+        caller: &Principal,
+    ) -> Result<UserRow, AccountError> {
+        let user = UserRow {
+            deleted,
+            version: tessera_store::next_version(user.version),
+            updated_at: now_ms(),
+            updated_by: caller.name.clone(),
+            ..user
+        };
+        self.store.update_user(&user).await?;
         self.sync_revocation().await?;
-        Ok(BotRow { deleted: true, ..bot })
+        Ok(user)
     }
 }

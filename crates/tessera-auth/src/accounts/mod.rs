@@ -24,6 +24,13 @@ use tessera_store::{Store, UserRow};
 /// The bot every deployment has: ingestion uses its token.
 pub const INGESTION_BOT: &str = "ingestion-bot";
 
+/// How a read names a user or bot.
+#[derive(Debug, Clone, Copy)]
+pub enum UserKey<'a> {
+    Id(&'a str),
+    Name(&'a str),
+}
+
 pub struct Accounts {
     store: Store,
     keys: Arc<SigningKeys>,
@@ -103,6 +110,14 @@ impl Accounts {
     /// A live user by id, or the original's 404.
     pub async fn user_by_id(&self, id: &str) -> Result<UserRow, AccountError> {
         self.store.user_by_id(id).await?.filter(|u| !u.deleted).ok_or_else(|| AccountError::user_not_found(id))
+    }
+
+    /// A user by id or by name, soft-deleted ones too (for `include=deleted|all` reads).
+    pub async fn any_user(&self, id_or_name: UserKey<'_>) -> Result<Option<UserRow>, AccountError> {
+        Ok(match id_or_name {
+            UserKey::Id(id) => self.store.user_by_id(id).await?,
+            UserKey::Name(name) => self.store.user_by_name(&name.to_lowercase()).await?,
+        })
     }
 
     pub async fn user_by_name(&self, name: &str) -> Result<UserRow, AccountError> {

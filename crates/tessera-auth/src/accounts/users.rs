@@ -128,11 +128,18 @@ impl Accounts {
         if wants_admin && existing.is_bot {
             return Err(AccountError::bad_request("bot_cannot_be_admin", "A bot cannot be an admin"));
         }
+        let display_name = request.display_name.or(existing.display_name.clone());
+        let description = request.description.or(existing.description.clone());
+        if (&display_name, &description, wants_admin)
+            == (&existing.display_name, &existing.description, existing.is_admin)
+        {
+            return Ok((existing, false)); // the same request again: no new version
+        }
         let updated = UserRow {
-            display_name: request.display_name.or(existing.display_name.clone()),
-            description: request.description.or(existing.description.clone()),
+            display_name,
+            description,
             is_admin: wants_admin,
-            version: existing.version + 0.1,
+            version: tessera_store::next_version(existing.version),
             updated_at: now_ms(),
             updated_by: caller.name.clone(),
             ..existing
@@ -157,7 +164,7 @@ impl Accounts {
         } else {
             let deleted = UserRow {
                 deleted: true,
-                version: user.version + 0.1,
+                version: tessera_store::next_version(user.version),
                 updated_at: now_ms(),
                 updated_by: caller.name.clone(),
                 ..user.clone()

@@ -8,9 +8,10 @@ use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome};
 
 const BOT: &str = "ingestion-bot";
 
+/// The config's `type` is left out, as the client sends it: it follows `pipelineType`.
 fn pipeline(service_id: &str, name: &str, pipeline_type: &str) -> Value {
     json!({"name": name, "pipelineType": pipeline_type, "airflowConfig": {},
-        "sourceConfig": {"config": {"type": "DatabaseMetadata"}},
+        "sourceConfig": {"config": {}},
         "service": {"id": service_id, "type": "databaseService"}})
 }
 

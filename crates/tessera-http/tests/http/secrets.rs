@@ -156,11 +156,12 @@ async fn connection_secrets_are_sealed_shown_to_bots_and_masked_for_people() {
 }
 
 #[tokio::test]
-async fn unknown_types_are_kept_and_bad_connections_say_what_to_fix() {
+async fn custom_connections_are_kept_and_bad_connections_say_what_to_fix() {
     let s = server(&[]).await; // no FERNET_KEY: sealed with the key derived from the signing key
     let bot = bot_token(&s).await;
     let custom = json!({"name": "custom", "serviceType": "CustomDatabase",
-        "connection": {"config": {"type": "SomethingNew", "nested": [{"token": "t0ken"}], "plain": "x"}}});
+        "connection": {"config": {"type": "CustomDatabase", "sourcePythonClass": "my.Source",
+            "nested": [{"token": "t0ken"}], "plain": "x"}}});
     let (status, created) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(custom)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["connection"]["config"]["nested"][0]["token"], "t0ken");
@@ -168,12 +169,49 @@ async fn unknown_types_are_kept_and_bad_connections_say_what_to_fix() {
     for (connection, says) in [
         (json!("x"), "connection must be an object"),
         (json!({"config": "x"}), "connection.config must be an object"),
-        (json!({"config": {"password": "x"}}), "connection.config.type must be a string"),
+        (json!({"config": {"type": 7}}), "connection.config.type must be a string"),
+        (
+            json!({"config": {"type": "Mysql", "hostPort": "h:3306"}}),
+            "connection.config.type \"Mysql\" contradicts serviceType \"Postgres\"",
+        ),
     ] {
         let body = json!({"name": "bad", "serviceType": "Postgres", "connection": connection});
         let (status, error) = api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(body)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
         assert!(error["message"].as_str().unwrap().starts_with(says), "{error}");
+    }
+    let (_, absent) = api(&s, "GET", "/api/v1/services/databaseServices/name/bad", &bot, None).await;
+    assert_eq!(absent["code"], 404, "nothing stored: {absent}");
+}
+
+/// The official client leaves out every field at its default, `type` included, when a connection
+/// is built in code: the type comes from `serviceType` and the 1.7 defaults are filled in, as the
+/// original reads the config as its service type's class.
+#[tokio::test]
+async fn a_connection_built_in_code_takes_its_type_and_defaults_from_the_service_type() {
+    for database in databases().await {
+        let s = server_on(&database, KEY_A).await;
+        let admin = session(&s, "admin", "admin@open-metadata.org");
+        let mysql = json!({"name": "in_code", "serviceType": "Mysql", "connection": {"config":
+            {"username": "u", "hostPort": "mysql:3306", "authType": {"password": "pw"}}}});
+        let (status, created) = api(&s, "PUT", "/api/v1/services/databaseServices", &admin, Some(mysql.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let config = &created["connection"]["config"];
+        assert_eq!((config["type"].as_str(), config["scheme"].as_str()), (Some("Mysql"), Some("mysql+pymysql")));
+        assert_eq!(config["supportsMetadataExtraction"], true);
+        assert_eq!(config["authType"]["password"], MASK, "still masked for people");
+        let (_, read) = api(&s, "GET", "/api/v1/services/databaseServices/name/in_code?fields=*", &admin, None).await;
+        assert_eq!(read, created, "read back as created");
+        // The same request again is no change; a Postgres config under a Mysql service is refused.
+        let (status, again) = api(&s, "PUT", "/api/v1/services/databaseServices", &admin, Some(mysql.clone())).await;
+        assert_eq!((status, &again["version"]), (StatusCode::OK, &json!(0.1)), "{again}");
+        let mut wrong = mysql;
+        wrong["connection"]["config"]["type"] = json!("Postgres");
+        let (status, error) = api(&s, "PUT", "/api/v1/services/databaseServices", &admin, Some(wrong)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{error}");
+        assert!(error["message"].as_str().unwrap().contains("set it to \"Mysql\""), "{error}");
+        let (_, after) = api(&s, "GET", "/api/v1/services/databaseServices/name/in_code?fields=*", &admin, None).await;
+        assert_eq!(after, created, "a refused request changes nothing");
     }
 }
 

@@ -15,6 +15,7 @@ mod migrate_db;
 mod postgres_restart;
 mod provider;
 pub mod replicas;
+mod sdk_roundtrip;
 mod serving;
 mod signin;
 mod support;

@@ -161,3 +161,60 @@ fn serves_on_postgres_when_configured() {
     assert!(log.contains("postgresql://"), "{log}");
     assert!(!env.data_dir().join("tessera.db").exists(), "PostgreSQL, not SQLite, holds the data");
 }
+
+/// A request refused before its body arrives (here 401 without a token, and 405) still has its
+/// body read, so the connection stays usable: the official client reuses connections, and after a
+/// dropped one it retries once and takes whatever comes back, an error too, as a success.
+#[test]
+fn a_refused_request_whose_body_comes_late_keeps_the_connection() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    let server = env.serve();
+    let address = server.api.trim_start_matches("http://").to_string();
+    let token = admin_token(&env.data_dir());
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let body = r#"[{"op":"add","path":"/description","value":"x"}]"#;
+    let refused = [
+        ("PATCH /api/v1/roles/00000000-0000-0000-0000-000000000000", Some(token.as_str()), "405"),
+        ("PUT /api/v1/tables", None, "401"),
+    ];
+    for (request_line, token, status) in refused {
+        let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+        let head = format!(
+            "{request_line} HTTP/1.1\r\nHost: t\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200)); // the answer could be sent by now
+        stream.write_all(body.as_bytes()).unwrap();
+        let answer = read_response(&mut stream);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status}")), "{answer}");
+    }
+    stream.write_all(b"GET /api/v1/system/version HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let answer = read_response(&mut stream);
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"version\""), "{answer}");
+
+    /// One response: its head, then as many body bytes as its Content-Length says.
+    fn read_response(stream: &mut std::net::TcpStream) -> String {
+        let mut bytes = Vec::new();
+        let mut byte = [0u8; 1];
+        while !bytes.ends_with(b"\r\n\r\n") {
+            assert_eq!(
+                stream.read(&mut byte).unwrap(),
+                1,
+                "the connection closed: {}",
+                String::from_utf8_lossy(&bytes)
+            );
+            bytes.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&bytes).to_string();
+        let length = head
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|n| n.trim().parse().unwrap()))
+            .unwrap_or(0);
+        let mut body = vec![0u8; length];
+        stream.read_exact(&mut body).unwrap();
+        head + &String::from_utf8_lossy(&body)
+    }
+}
