@@ -280,3 +280,55 @@ async fn permissions_for_one_entity_evaluate_its_conditions() {
     let (status, _) = api(&s, "GET", "/api/v1/permissions/team/name/Nowhere", &token, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Deleting a role is soft unless `hardDelete=true`, as the original: a soft-deleted role grants
+/// nothing and is found only with `include=deleted|all`; saving its name again brings it back; a
+/// hard delete removes it. Only admins delete, and the same request again makes no new version.
+#[tokio::test]
+async fn soft_deleted_roles_grant_nothing_until_restored() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let policy = json!({"name": "TableCreators", "rules": [
+        {"name": "create", "resources": ["table"], "operations": ["Create"], "effect": "allow"}]});
+    let (status, _) = api(&s, "POST", "/api/v1/policies", &admin, Some(policy)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let request = json!({"name": "Creators", "policies": ["TableCreators"]});
+    let (_, role) = api(&s, "POST", "/api/v1/roles", &admin, Some(request.clone())).await;
+    let (_, again) = api(&s, "PUT", "/api/v1/roles", &admin, Some(request.clone())).await;
+    assert_eq!(again, role, "the same request again changes nothing");
+    let erin = json!({"name": "erin", "email": "erin@open-metadata.org", "roles": ["Creators"]});
+    let (status, _) = api(&s, "POST", "/api/v1/users", &admin, Some(erin)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let erin = session(&s, "erin", "erin@open-metadata.org");
+    let may_create = async || {
+        let (_, table) = api(&s, "GET", "/api/v1/permissions/table", &erin, None).await;
+        let create = table["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == "Create").cloned();
+        create.unwrap()["access"] == "allow"
+    };
+    assert!(may_create().await);
+    let by_id = format!("/api/v1/roles/{}", role["id"].as_str().unwrap());
+
+    let (status, refused) = api(&s, "DELETE", &by_id, &erin, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, soft) = api(&s, "DELETE", &by_id, &admin, None).await;
+    assert_eq!((status, &soft["deleted"], &soft["version"]), (StatusCode::OK, &json!(true), &json!(0.2)), "{soft}");
+    assert!(!may_create().await, "a soft-deleted role grants nothing");
+    let (status, _) = api(&s, "GET", &by_id, &admin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, listed) = api(&s, "GET", "/api/v1/roles?include=deleted", &admin, None).await;
+    assert_eq!(listed["data"][0]["name"], "Creators", "{listed}");
+    let (status, kept) = api(&s, "GET", &format!("{by_id}?include=all"), &admin, None).await;
+    assert_eq!((status, &kept["deleted"]), (StatusCode::OK, &json!(true)));
+    let (status, bad) = api(&s, "GET", &format!("{by_id}?include=everything"), &admin, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+
+    let (status, restored) = api(&s, "PUT", "/api/v1/roles", &admin, Some(request)).await;
+    assert_eq!((status, &restored["deleted"], &restored["id"]), (StatusCode::OK, &json!(false), &role["id"]));
+    assert!(may_create().await, "restored");
+
+    let (status, _) = api(&s, "DELETE", &format!("{by_id}?hardDelete=true"), &admin, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = api(&s, "GET", &format!("{by_id}?include=all"), &admin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "gone for good");
+    assert!(!may_create().await);
+}

@@ -315,8 +315,20 @@ async fn bots_crud_by_admins_only() {
         api(&s, "DELETE", &format!("/api/v1/bots/{bot_id}"), &alice_session, None).await.0,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(api(&s, "DELETE", &format!("/api/v1/bots/{bot_id}"), &admin, None).await.0, StatusCode::OK);
+    // Soft by default, as the original: the bot and its user are kept, deleted, and found only
+    // with include=deleted; a hard delete removes them.
+    let (status, soft) = api(&s, "DELETE", &format!("/api/v1/bots/{bot_id}"), &admin, None).await;
+    assert_eq!((status, &soft["deleted"], &soft["version"]), (StatusCode::OK, &json!(true), &json!(0.3)), "{soft}");
     assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &token, None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(api(&s, "GET", &format!("/api/v1/bots/{bot_id}"), &admin, None).await.0, StatusCode::NOT_FOUND);
+    let (status, kept) = api(&s, "GET", "/api/v1/bots/name/lineage-helper?include=deleted", &admin, None).await;
+    assert_eq!((status, &kept["deleted"]), (StatusCode::OK, &json!(true)), "{kept}");
+    let (status, _) = api(&s, "GET", &format!("/api/v1/users/{user_id}?include=deleted"), &admin, None).await;
+    assert_eq!(status, StatusCode::OK, "its user is soft-deleted with it");
+    let hard = format!("/api/v1/bots/{bot_id}?hardDelete=true");
+    assert_eq!(api(&s, "DELETE", &hard, &admin, None).await.0, StatusCode::OK);
+    let (status, _) = api(&s, "GET", &format!("/api/v1/bots/{bot_id}?include=all"), &admin, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "gone for good");
 
     let (_, system) = api(&s, "GET", "/api/v1/bots/name/ingestion-bot", &admin, None).await;
     let (status, _) =

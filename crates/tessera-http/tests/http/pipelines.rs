@@ -398,3 +398,56 @@ async fn without_view_all_the_source_config_and_runs_stay_hidden() {
     let (_, full) = api(&s, "GET", "/api/v1/services/ingestionPipelines/name/local_sqlite.meta", &bot, None).await;
     assert_eq!(full["sourceConfig"]["config"]["type"], "DatabaseMetadata");
 }
+
+/// `PATCH /services/ingestionPipelines/{id}` as the client's patch mixin sends it: the bot
+/// (EditAll) changes the schedule and the description, a new version; a data consumer, a token
+/// Tessera did not sign, a malformed patch and one that breaks the pipeline all fail and change
+/// nothing.
+#[tokio::test]
+async fn pipelines_are_patched_by_who_may_edit_them() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
+    let bot = bot_token(&s).await;
+    ingest(&s, &bot).await;
+    let pipeline = create_pipeline(&s, &bot, "local_sqlite", "meta").await;
+    let path = format!("/api/v1/services/ingestionPipelines/{}", pipeline["id"].as_str().unwrap());
+    let edit = json!([{"op": "add", "path": "/description", "value": "Nightly"},
+        {"op": "add", "path": "/airflowConfig/scheduleInterval", "value": "0 2 * * *"}]);
+
+    let forged = {
+        let mut parts: Vec<String> = bot.split('.').map(str::to_string).collect();
+        parts[2] = "AAAA".into(); // the bot's claims under a signature Tessera never made
+        parts.join(".")
+    };
+    for (token, body, status, says) in [
+        (dana.as_str(), edit.clone(), StatusCode::FORBIDDEN, "operations [EditAll] not allowed"),
+        (forged.as_str(), edit.clone(), StatusCode::UNAUTHORIZED, ""),
+        (bot.as_str(), json!({"op": "add"}), StatusCode::BAD_REQUEST, ""),
+        (
+            bot.as_str(),
+            json!([{"op": "replace", "path": "/pipelineType", "value": "sofa"}]),
+            StatusCode::BAD_REQUEST,
+            "sofa",
+        ),
+        (
+            bot.as_str(),
+            json!([{"op": "replace", "path": "/sourceConfig/config/type", "value": "DatabaseUsage"}]),
+            StatusCode::BAD_REQUEST,
+            "contradicts pipelineType",
+        ),
+    ] {
+        let (got, reply) = api(&s, "PATCH", &path, token, Some(body)).await;
+        assert_eq!(got, status, "{reply}");
+        assert!(reply["message"].as_str().unwrap_or_default().contains(says), "{reply}");
+    }
+    let (_, unchanged) = api(&s, "GET", &format!("{path}?fields=*"), &bot, None).await;
+    assert_eq!(unchanged["version"], pipeline["version"], "refused patches changed nothing: {unchanged}");
+
+    let (status, patched) = api(&s, "PATCH", &path, &bot, Some(edit)).await;
+    assert_eq!(status, StatusCode::OK, "{patched}");
+    assert_eq!((patched["description"].as_str(), patched["version"].as_f64()), (Some("Nightly"), Some(0.2)));
+    assert_eq!(patched["airflowConfig"]["scheduleInterval"], "0 2 * * *");
+    assert_eq!(patched["service"]["id"], pipeline["service"]["id"], "still the same service");
+    assert_eq!(patched["sourceConfig"]["config"]["type"], "DatabaseMetadata");
+}
