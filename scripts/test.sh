@@ -124,10 +124,6 @@ export TESSERA_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$PG_PORT/tesse
 export TESSERA_REQUIRE_POSTGRES=1   # tests must fail, not skip, when PostgreSQL is unreachable
 # For the test that restarts a PostgreSQL of its own (cli postgres_restart.rs).
 export TESSERA_TEST_PG_BIN="$PG_BIN" TESSERA_TEST_PG_USER="$PG_USER"
-if [ -d "$ROOT/../shared" ]; then
-    TESSERA_SHARED_DIR=$(cd "$ROOT/../shared" && pwd)
-    export TESSERA_SHARED_DIR
-fi
 echo "    TESSERA_TEST_POSTGRES_URL=$TESSERA_TEST_POSTGRES_URL"
 
 # --- (c2) the official ingestion client, for the contract test ---------------

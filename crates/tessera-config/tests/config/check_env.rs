@@ -1,21 +1,12 @@
 use std::path::PathBuf;
 use tessera_config::lint::{Report, lint};
 
-/// The seed document ships beside the project, in `../shared/seed/`.
-fn seed_document() -> String {
-    let shared = std::env::var("TESSERA_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let path = shared.join("seed/000_0550ca002bd6ec81.txt");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("the seed document {} is needed: {e}", path.display()))
-}
-
-/// The code block of the seed document that opens with ```name.
+/// An env file of OpenMetadata's documentation page, as the repository keeps it
+/// (`fixtures/openmetadata-docs/`, origin in `fixtures/README.md`).
 fn seed_env(name: &str) -> String {
-    let doc = seed_document();
-    let start = doc.find(&format!("```{name}\n")).unwrap_or_else(|| panic!("no ```{name} block")) + name.len() + 4;
-    let len = doc[start..].find("```").expect("closing fence");
-    doc[start..start + len].to_string()
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../fixtures/openmetadata-docs/auth0_{name}.env"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("the fixture {} is needed: {e}", path.display()))
 }
 
 fn has(report: &Report, line: usize, var: &str, needle: &str, error: bool) -> bool {

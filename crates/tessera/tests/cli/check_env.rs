@@ -1,14 +1,11 @@
 use crate::support::*;
 
-/// The code block of the seed document that opens with ```name (its env files).
+/// An env file of OpenMetadata's documentation page (`implicit` or `authcode`), as the repository
+/// keeps it (`fixtures/openmetadata-docs/`, origin in `fixtures/README.md`).
 pub fn seed_block(name: &str) -> String {
-    let shared = std::env::var("TESSERA_SHARED_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    let doc = std::fs::read_to_string(shared.join("seed/000_0550ca002bd6ec81.txt"))
-        .expect("the seed document in ../shared/seed");
-    let start = doc.find(&format!("```{name}\n")).unwrap() + name.len() + 4;
-    doc[start..start + doc[start..].find("```").unwrap()].to_string()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../../fixtures/openmetadata-docs/auth0_{name}.env"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("the fixture {} is needed: {e}", path.display()))
 }
 
 fn check(text: &str) -> (i32, String) {
