@@ -6,7 +6,7 @@
 #   ./scripts/python-env.sh            # create if missing, verify
 #   TESSERA_PYTHON_ENV_FORCE=1 ./scripts/python-env.sh   # rebuild from scratch
 #
-# The pins come from installing this client offline (see docs/operations.md): without them the
+# The pins come from installing this client offline, here: without them the
 # install fails offline (dbt-core 1.12 builds an sdist that downloads from
 # GitHub), the CLI crashes on import (cachetools is undeclared), or the
 # test-connection step fails with a misleading CheckAccess error (jaraco.context 6).
