@@ -19,7 +19,7 @@ fn main() {
         let rule = Rule {
             name: format!("Team{i}-Rule"),
             resources: vec!["table".into(), "dashboard".into()],
-            operations: vec![Operation::named("EditLineage"), Operation::named("EditTests")],
+            operations: vec![Operation::EditLineage, Operation::EditTests],
             effect: Effect::Allow,
             condition: Some(condition::parse("isOwner() || matchAnyTag('Tier.Tier1', 'PII.Sensitive')").unwrap()),
         };
@@ -36,7 +36,7 @@ fn main() {
         let rule = Rule {
             name: format!("Dashboards{i}-Rule"),
             resources: vec!["dashboard".into()],
-            operations: vec![Operation::named("EditAll")],
+            operations: vec![Operation::EditAll],
             effect: Effect::Deny,
             condition: Some(condition::parse("!hasAnyRole('DashboardEditors')").unwrap()),
         };
@@ -57,9 +57,9 @@ fn main() {
         }
         started.elapsed().as_nanos() as f64 / rounds as f64
     };
-    let first = time(&[Operation::named("ViewBasic")], true);
-    let last = time(&[Operation::named("GenerateToken")], true);
-    let refused = time(&[Operation::named("EditTests")], false);
+    let first = time(&[Operation::ViewBasic], true);
+    let last = time(&[Operation::GenerateToken], true);
+    let refused = time(&[Operation::EditTests], false);
     println!(
         "{{\"policies\": {policies}, \"allowed_first_rule_ns\": {first:.0}, \"allowed_after_all_rules_ns\": {last:.0}, \"refused_ns\": {refused:.0}}}"
     );

@@ -2,7 +2,7 @@
 //! references by name, so renaming never leaves a dangling id, and turned into a [`PolicyBook`].
 
 use crate::condition::parse;
-use crate::operation::{OPERATIONS, Operation};
+use crate::operation::Operation;
 use crate::policy::{Effect, Policy, PolicyBook, Rule, TeamNode};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -80,10 +80,7 @@ impl RuleDoc {
         let operations = self
             .operations
             .iter()
-            .map(|o| {
-                Operation::parse(o)
-                    .ok_or_else(|| invalid(format!("unknown operation {o:?}; known: {}", OPERATIONS.join(", "))))
-            })
+            .map(|o| Operation::parse(o).map_err(|e| invalid(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
         let condition = match self.condition.as_deref().filter(|c| !c.trim().is_empty()) {
             Some(text) => Some(parse(text).map_err(|e| invalid(e.to_string()))?),

@@ -2,7 +2,7 @@
 //! hides actions with it). A rule with a condition makes the answer conditional: it depends on
 //! the entity.
 
-use crate::operation::{OPERATIONS, Operation};
+use crate::operation::Operation;
 use crate::policy::{Effect, Subject, Via};
 use serde::Serialize;
 
@@ -46,7 +46,7 @@ pub fn entity_permissions(subject: &Subject, resource: &str, entity: &dyn crate:
 }
 
 fn concrete() -> impl Iterator<Item = Operation> {
-    OPERATIONS.iter().filter(|name| !matches!(**name, "All" | "ViewAll" | "EditAll")).map(|name| Operation::named(name))
+    Operation::ALL.iter().copied().filter(|o| !o.is_aggregate())
 }
 
 fn one(subject: &Subject, resource: &str, wanted: Operation, entity: Option<&dyn crate::Facts>) -> Permission {

@@ -10,7 +10,7 @@ fn entity(owner: bool, has_owner: bool) -> Known {
 }
 
 fn ops(names: &[&str]) -> Vec<Operation> {
-    names.iter().map(|n| Operation::named(n)).collect()
+    names.iter().map(|n| Operation::parse(n).unwrap()).collect()
 }
 
 #[test]

@@ -5,31 +5,38 @@ use crate::AppState;
 use crate::authn::Caller;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params};
+use crate::route::Access::{Admin, Operation, SignedIn};
+use crate::route::{Route, delete, get, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use tessera_authz::Operation::ViewBasic;
 use tessera_authz::document::AccessDoc;
 use tessera_authz::manage::{SaveRequest, kind_name};
 use tessera_catalog::Include;
 use tessera_store::AccessRow;
 
-pub fn routes() -> Router<AppState> {
-    let mut router = Router::new();
+pub fn routes() -> Vec<Route> {
+    let mut routes = Vec::new();
     for (collection, kind) in [("policies", "policy"), ("roles", "role"), ("teams", "team")] {
-        let list_or_save = get(move |s, c, p| list(s, c, p, kind))
-            .post(move |s, c, b| save(s, c, b, kind, true))
-            .put(move |s, c, b| save(s, c, b, kind, false));
-        router = router
-            .route(&format!("/api/v1/{collection}"), list_or_save)
-            .route(
-                &format!("/api/v1/{collection}/{{id}}"),
-                get(move |s, c, p, q| by_id(s, c, p, q, kind)).delete(move |s, c, p, q| delete(s, c, p, q, kind)),
-            )
-            .route(&format!("/api/v1/{collection}/name/{{name}}"), get(move |s, c, p, q| by_name(s, c, p, q, kind)));
+        let (all, one, named) = (
+            format!("/api/v1/{collection}"),
+            format!("/api/v1/{collection}/{{id}}"),
+            format!("/api/v1/{collection}/name/{{name}}"),
+        );
+        let view = Operation(kind, ViewBasic);
+        routes.extend([
+            get(&all, view, move |s, c, p| list(s, c, p, kind)),
+            post(&all, Admin, move |s, c, b| save(s, c, b, kind, true)),
+            put(all, Admin, move |s, c, b| save(s, c, b, kind, false)),
+            get(&one, view, move |s, c, p, q| by_id(s, c, p, q, kind)),
+            delete(one, Admin, move |s, c, p, q| remove(s, c, p, q, kind)),
+            get(named, view, move |s, c, p, q| by_name(s, c, p, q, kind)),
+        ]);
     }
-    router.route("/api/v1/policies/validation/condition/{expression}", get(validate_condition))
+    routes.push(get("/api/v1/policies/validation/condition/{expression}", SignedIn, validate_condition));
+    routes
 }
 
 async fn list(
@@ -131,7 +138,7 @@ async fn save(
 }
 
 /// Soft by default (`hardDelete=true` removes it), as the original.
-async fn delete(
+async fn remove(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,

@@ -5,19 +5,26 @@ use crate::authn::Caller;
 use crate::entities;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params};
+use crate::route::Access::{self, Admin, Operation};
+use crate::route::{Route, delete, get, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::Value;
 use tessera_auth::accounts::CreateBot;
+use tessera_authz::Operation::ViewBasic;
 use tessera_store::BotRow;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/bots", get(list).post(create).put(create_or_update))
-        .route("/api/v1/bots/{id}", get(by_id).delete(delete))
-        .route("/api/v1/bots/name/{name}", get(by_name))
+pub fn routes() -> Vec<Route> {
+    const VIEW: Access = Operation("bot", ViewBasic);
+    vec![
+        get("/api/v1/bots", VIEW, list),
+        post("/api/v1/bots", Admin, create),
+        put("/api/v1/bots", Admin, create_or_update),
+        get("/api/v1/bots/{id}", VIEW, by_id),
+        delete("/api/v1/bots/{id}", Admin, remove),
+        get("/api/v1/bots/name/{name}", VIEW, by_name),
+    ]
 }
 
 async fn render(state: &AppState, bot: &BotRow) -> Result<Value, ApiError> {
@@ -89,7 +96,7 @@ async fn create_or_update(
 }
 
 /// Soft by default (`hardDelete=true` removes the bot and its user), as the original.
-async fn delete(
+async fn remove(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,

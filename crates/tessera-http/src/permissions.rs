@@ -5,20 +5,23 @@ use crate::AppState;
 use crate::authn::Caller;
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::route::Access::SignedIn;
+use crate::route::{Route, get};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use tessera_authz::permissions::{RESOURCES, entity_permissions, permissions};
 use tessera_authz::{Facts, Subject};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/permissions", get(all))
-        .route("/api/v1/permissions/{resource}", get(one))
-        .route("/api/v1/permissions/{resource}/{id}", get(entity_by_id))
-        .route("/api/v1/permissions/{resource}/name/{name}", get(entity_by_name))
+/// The caller's own permissions (another user's: admins, checked by the handler's subject).
+pub fn routes() -> Vec<Route> {
+    vec![
+        get("/api/v1/permissions", SignedIn, all),
+        get("/api/v1/permissions/{resource}", SignedIn, one),
+        get("/api/v1/permissions/{resource}/{id}", SignedIn, entity_by_id),
+        get("/api/v1/permissions/{resource}/name/{name}", SignedIn, entity_by_name),
+    ]
 }
 
 async fn subject(

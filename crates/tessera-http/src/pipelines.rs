@@ -2,35 +2,45 @@
 //! by reference), plus `fields=pipelineStatuses` (the latest run) and, as in the original, no
 //! `sourceConfig.config` for callers without ViewAll; and the runs' statuses:
 //! `/{fqn}/pipelineStatus` (PUT one, GET a time range) and `/{fqn}/pipelineStatus/{id}` (204 when
-//! the run has reported nothing yet, which the ingestion client needs). Access: `route_access`.
+//! the run has reported nothing yet, which the ingestion client needs). Access: declared per route.
 
 use crate::AppState;
-use crate::authn::Caller;
 use crate::catalog;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params, PathParams};
+use crate::route::Access::Operation;
+use crate::route::{Route, delete, get, patch, post, put};
+use crate::route_access::{Gate, Permit};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use tessera_authz::Operation::{Create, Delete, EditAll, EditIngestionPipelineStatus, ViewAll, ViewBasic};
 use tessera_catalog::Kind;
 
 const KIND: Kind = Kind::IngestionPipeline;
 
-pub fn routes() -> Router<AppState> {
-    let collection = get(list).put(|s, c, b| save(s, c, b, false)).post(|s, c, b| save(s, c, b, true));
-    // One line per route: the route-access test reads the templates from the source.
-    Router::new()
-        .route("/api/v1/services/ingestionPipelines", collection)
-        .route("/api/v1/services/ingestionPipelines/{id}", get(by_id).delete(delete).patch(patch))
-        .route("/api/v1/services/ingestionPipelines/name/{fqn}", get(by_name))
-        .route("/api/v1/services/ingestionPipelines/{id}/versions", catalog::versions(KIND))
-        .route("/api/v1/services/ingestionPipelines/{id}/versions/{version}", catalog::version(KIND))
-        .route("/api/v1/services/ingestionPipelines/restore", catalog::restore(KIND))
-        .route("/api/v1/services/ingestionPipelines/{fqn}/pipelineStatus", get(statuses).put(put_status))
-        .route("/api/v1/services/ingestionPipelines/{fqn}/pipelineStatus/{id}", get(status))
+pub fn routes() -> Vec<Route> {
+    const BASE: &str = "/api/v1/services/ingestionPipelines";
+    let on = |operation| Operation(KIND.name(), operation);
+    vec![
+        get(BASE, on(ViewBasic), list),
+        put(BASE, on(Create), |s, p, g, b| save(s, p, g, b, false)),
+        post(BASE, on(Create), |s, p, g, b| save(s, p, g, b, true)),
+        get(format!("{BASE}/{{id}}"), on(ViewBasic), by_id),
+        delete(format!("{BASE}/{{id}}"), on(Delete), remove),
+        patch(format!("{BASE}/{{id}}"), on(EditAll), patch_pipeline),
+        get(format!("{BASE}/name/{{fqn}}"), on(ViewBasic), by_name),
+        catalog::versions(KIND),
+        catalog::version(KIND),
+        catalog::restore(KIND),
+        // Run statuses: reading one needs ViewAll and writing one EditIngestionPipelineStatus, as
+        // in the original (the bot's EditAll covers it).
+        put(format!("{BASE}/{{fqn}}/pipelineStatus"), on(EditIngestionPipelineStatus), put_status),
+        get(format!("{BASE}/{{fqn}}/pipelineStatus"), on(ViewAll), statuses),
+        get(format!("{BASE}/{{fqn}}/pipelineStatus/{{id}}"), on(ViewAll), status),
+    ]
 }
 
 /// What a caller sees of a pipeline beyond the stored document.
@@ -42,16 +52,16 @@ struct View {
 }
 
 impl View {
-    async fn of(state: &AppState, caller: &Caller, params: Option<&Params>) -> View {
+    async fn of(gate: &Gate, params: Option<&Params>) -> View {
         let statuses = params.and_then(|p| p.get("fields")).is_some_and(|f| f.contains("pipelineStatuses"));
-        let view_all = crate::route_access::operation_allowed(state, &caller.0, KIND.name(), "ViewAll").await;
+        let view_all = gate.permit(KIND.name(), ViewAll).await;
         View { statuses, source_config: view_all.is_ok() }
     }
 
-    async fn apply(&self, state: &AppState, pipeline: &mut Value) -> Result<(), ApiError> {
+    async fn apply(&self, state: &AppState, permit: &Permit, pipeline: &mut Value) -> Result<(), ApiError> {
         if self.statuses
             && let Some(id) = pipeline.get("id").and_then(Value::as_str)
-            && let Some(latest) = state.catalog.latest_status(id).await?
+            && let Some(latest) = permit.catalog(state).latest_status(id).await?
         {
             pipeline["pipelineStatuses"] = latest;
         }
@@ -68,12 +78,17 @@ fn copy(params: &Params) -> Params {
     Params(params.0.clone())
 }
 
-async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&state, &caller, Some(&params)).await;
-    let Json(mut page) = catalog::list(State(state.clone()), caller, copy(&params), KIND).await?;
+async fn list(
+    State(state): State<AppState>,
+    permit: Permit,
+    gate: Gate,
+    params: Params,
+) -> Result<Json<Value>, ApiError> {
+    let view = View::of(&gate, Some(&params)).await;
+    let Json(mut page) = catalog::list(State(state.clone()), permit.clone(), copy(&params), KIND).await?;
     if let Some(items) = page.get_mut("data").and_then(Value::as_array_mut) {
         for item in items {
-            view.apply(&state, item).await?;
+            view.apply(&state, &permit, item).await?;
         }
     }
     Ok(Json(page))
@@ -81,72 +96,78 @@ async fn list(State(state): State<AppState>, caller: Caller, params: Params) -> 
 
 async fn by_id(
     State(state): State<AppState>,
-    caller: Caller,
+    permit: Permit,
+    gate: Gate,
     id: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&state, &caller, Some(&params)).await;
-    let Json(mut pipeline) = catalog::by_id(State(state.clone()), caller, id, copy(&params), KIND).await?;
-    view.apply(&state, &mut pipeline).await?;
+    let view = View::of(&gate, Some(&params)).await;
+    let Json(mut pipeline) = catalog::by_id(State(state.clone()), permit.clone(), id, copy(&params), KIND).await?;
+    view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
 
 async fn by_name(
     State(state): State<AppState>,
-    caller: Caller,
+    permit: Permit,
+    gate: Gate,
     fqn: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&state, &caller, Some(&params)).await;
-    let Json(mut pipeline) = catalog::by_name(State(state.clone()), caller, fqn, copy(&params), KIND).await?;
-    view.apply(&state, &mut pipeline).await?;
+    let view = View::of(&gate, Some(&params)).await;
+    let Json(mut pipeline) = catalog::by_name(State(state.clone()), permit.clone(), fqn, copy(&params), KIND).await?;
+    view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
 
 async fn save(
     State(state): State<AppState>,
-    caller: Caller,
+    permit: Permit,
+    gate: Gate,
     body: JsonBody<Value>,
     create_only: bool,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let view = View::of(&state, &caller, None).await;
-    let (status, Json(mut pipeline)) = catalog::save(State(state.clone()), caller, body, KIND, create_only).await?;
-    view.apply(&state, &mut pipeline).await?;
+    let view = View::of(&gate, None).await;
+    let (status, Json(mut pipeline)) =
+        catalog::save(State(state.clone()), permit.clone(), gate, body, KIND, create_only).await?;
+    view.apply(&state, &permit, &mut pipeline).await?;
     Ok((status, Json(pipeline)))
 }
 
-async fn delete(
+async fn remove(
     State(state): State<AppState>,
-    caller: Caller,
+    permit: Permit,
+    gate: Gate,
     id: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&state, &caller, None).await;
-    let Json(mut pipeline) = catalog::delete(State(state.clone()), caller, id, params, KIND).await?;
-    view.apply(&state, &mut pipeline).await?;
+    let view = View::of(&gate, None).await;
+    let Json(mut pipeline) = catalog::remove(State(state.clone()), permit.clone(), id, params, KIND).await?;
+    view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
 
-async fn patch(
+async fn patch_pipeline(
     State(state): State<AppState>,
-    caller: Caller,
+    permit: Permit,
+    gate: Gate,
     id: PathParams<String>,
     body: JsonBody<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&state, &caller, None).await;
-    let Json(mut pipeline) = catalog::patch(State(state.clone()), caller, id, body, KIND).await?;
-    view.apply(&state, &mut pipeline).await?;
+    let view = View::of(&gate, None).await;
+    let Json(mut pipeline) = catalog::patch_entity(State(state.clone()), permit.clone(), gate, id, body, KIND).await?;
+    view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
 
 /// Creates (201) or replaces (200) the status of the body's `runId`; answers it as stored.
 async fn put_status(
     State(state): State<AppState>,
-    _: Caller,
+    permit: Permit,
     PathParams(fqn): PathParams<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let (status, created) = state.catalog.put_status(&fqn, body).await?;
+    let (status, created) = permit.catalog(&state).put_status(&fqn, body).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(status)))
 }
 
@@ -154,10 +175,10 @@ async fn put_status(
 /// the run's status without a word), 404 JSON for an unknown pipeline.
 async fn status(
     State(state): State<AppState>,
-    _: Caller,
+    permit: Permit,
     PathParams((fqn, run_id)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
-    Ok(match state.catalog.status(&fqn, &run_id).await? {
+    Ok(match permit.catalog(&state).status(&fqn, &run_id).await? {
         Some(status) => Json(status).into_response(),
         None => StatusCode::NO_CONTENT.into_response(),
     })
@@ -167,7 +188,7 @@ async fn status(
 /// newest first.
 async fn statuses(
     State(state): State<AppState>,
-    _: Caller,
+    permit: Permit,
     PathParams(fqn): PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
@@ -186,6 +207,6 @@ async fn statuses(
         })
     };
     let (start, end) = (millis("startTs")?, millis("endTs")?);
-    let runs = state.catalog.statuses(&fqn, start, end).await?;
+    let runs = permit.catalog(&state).statuses(&fqn, start, end).await?;
     Ok(Json(json!({ "data": runs, "paging": { "total": runs.len() } })))
 }

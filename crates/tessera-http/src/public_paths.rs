@@ -3,27 +3,18 @@
 //! segments, a trailing slash) is never public, so no route can be reached by dressing its path up
 //! as a public one (CVE-2024-28255).
 
-/// The original's 1.7 list, relative to `/api/`.
-const PUBLIC: &[&str] = &[
-    "v1/system/config/jwks",
-    "v1/system/config/authorizer",
-    "v1/system/config/customUiThemePreference",
-    "v1/system/config/auth",
-    "v1/users/signup",
-    "v1/system/version",
-    "v1/users/registrationConfirmation",
-    "v1/users/resendRegistrationToken",
-    "v1/users/generatePasswordResetLink",
-    "v1/users/password/reset",
-    "v1/users/login",
-    "v1/users/refresh",
-    "v1/users/checkEmailInUse",
-    // The confidential client's servlets (outside the original's JwtFilter): they work on the
-    // session cookie, never on a bearer token.
-    "v1/auth/login",
-    "v1/auth/refresh",
-    "v1/auth/logout",
-];
+use std::sync::LazyLock;
+
+/// The paths of the API routes declared [`Access::Public`](crate::route::Access::Public), relative
+/// to `/api/` (the original's 1.7 list, as far as Tessera serves it; the confidential client's
+/// sign-in servlets work on the session cookie, never on a bearer token).
+static PUBLIC: LazyLock<Vec<String>> = LazyLock::new(|| {
+    crate::route::declarations()
+        .into_iter()
+        .filter(|d| d.access == crate::route::Access::Public)
+        .filter_map(|d| d.path.strip_prefix("/api/").map(str::to_string))
+        .collect()
+});
 
 /// True only for an exact public path (letter case ignored, as in the original).
 pub fn is_public(raw_path: &str) -> bool {

@@ -4,19 +4,22 @@
 //! and `GET /api/v1/search/query` by name prefix (the web UI's search box; `search_query.rs`).
 
 use crate::AppState;
-use crate::authn::Caller;
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::route::Access::Decided;
+use crate::route::{Route, get};
+use crate::route_access::Gate;
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use tessera_authz::Operation::ViewBasic;
 use tessera_catalog::{CatalogError, Fields, Include, Kind, render};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/search/fieldQuery", get(field_query))
-        .route("/api/v1/search/query", get(crate::search_query::query))
+pub fn routes() -> Vec<Route> {
+    vec![
+        get("/api/v1/search/fieldQuery", Decided("ViewBasic on the entity type of the index"), field_query),
+        get("/api/v1/search/query", Decided("ViewBasic on each entity type searched"), crate::search_query::query),
+    ]
 }
 
 /// The original's index names for the kinds Tessera serves.
@@ -32,17 +35,13 @@ pub(crate) fn bad(message: String) -> ApiError {
     ApiError::bad_request("invalid_search", message)
 }
 
-async fn field_query(
-    State(state): State<AppState>,
-    Caller(caller): Caller,
-    params: Params,
-) -> Result<Json<Value>, ApiError> {
+async fn field_query(State(state): State<AppState>, gate: Gate, params: Params) -> Result<Json<Value>, ApiError> {
     let index = params.get("index").unwrap_or("table_search_index");
     let kind = INDEXES.iter().find(|(name, _)| *name == index).map(|(_, kind)| *kind).ok_or_else(|| {
         let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).collect();
         bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
     })?;
-    crate::route_access::operation_allowed(&state, &caller, kind.name(), "ViewBasic").await?;
+    let permit = gate.permit(kind.name(), ViewBasic).await?;
     let field = params.get("fieldName").unwrap_or_default();
     let service_name = field == "name" && kind == Kind::DatabaseService;
     if field != "fullyQualifiedName" && !service_name {
@@ -62,7 +61,7 @@ async fn field_query(
         Some(other) => return Err(bad(format!("deleted must be true or false, not {other}"))),
     };
     let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
-    let hits = match state.catalog.by_name(kind, &fqn, include).await {
+    let hits = match permit.catalog(&state).by_name(kind, &fqn, include).await {
         Ok(entity) if from == 0 && size > 0 => vec![render(&entity, &state.base_url, &Fields::All)],
         Ok(_) | Err(CatalogError::NotFound { .. }) => vec![],
         Err(other) => return Err(other.into()),

@@ -4,9 +4,9 @@
 //! no `query_filter`, no scoring; `q` is a prefix (`orders`, `Ord*`; `*` for every name).
 
 use crate::AppState;
-use crate::authn::Caller;
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::route_access::Gate;
 use crate::search::{INDEXES, bad, number};
 use axum::Json;
 use axum::extract::State;
@@ -16,11 +16,7 @@ use tessera_catalog::{Fields, Include, Kind, render};
 /// Index names that cover every kind Tessera serves.
 const ALL_INDEXES: &[&str] = &["all", "dataAsset"];
 
-pub(crate) async fn query(
-    State(state): State<AppState>,
-    Caller(caller): Caller,
-    params: Params,
-) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn query(State(state): State<AppState>, gate: Gate, params: Params) -> Result<Json<Value>, ApiError> {
     let index = params.get("index").unwrap_or("table_search_index");
     let wanted: Vec<Kind> = if ALL_INDEXES.contains(&index) {
         INDEXES.iter().map(|(_, kind)| *kind).collect()
@@ -33,23 +29,27 @@ pub(crate) async fn query(
     };
     // Only the kinds the caller may see; a single index the caller may not see is a 403.
     let mut kinds = Vec::new();
+    let mut permit = None;
     let mut refusal = None;
     for kind in wanted {
-        match crate::route_access::operation_allowed(&state, &caller, kind.name(), "ViewBasic").await {
-            Ok(()) => kinds.push(kind),
+        match gate.permit(kind.name(), tessera_authz::Operation::ViewBasic).await {
+            Ok(granted) => {
+                kinds.push(kind);
+                permit = Some(granted);
+            }
             Err(error) => refusal = refusal.or(Some(error)),
         }
     }
-    if let (true, Some(error)) = (kinds.is_empty(), refusal) {
-        return Err(error);
-    }
+    let Some(permit) = permit else {
+        return Err(refusal.unwrap_or_else(|| bad("no index to search".into())));
+    };
     let text = params
         .get("q")
         .ok_or_else(|| bad("q is required: the start of a name to find (or * for every name)".into()))?;
     let include = include(&params)?;
     let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
     let (from, size) = (i64::try_from(from).unwrap_or(i64::MAX), i64::try_from(size).unwrap_or(i64::MAX));
-    let page = state.catalog.search_names(&kinds, text, include, from, size).await?;
+    let page = permit.catalog(&state).search_names(&kinds, text, include, from, size).await?;
     let hits: Vec<Value> = page
         .items
         .iter()

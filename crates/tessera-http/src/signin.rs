@@ -5,22 +5,25 @@
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::route::Access::Public;
+use crate::route::{Route, get};
 use crate::signin_page::failure_page;
+use axum::Json;
 use axum::extract::{Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::json;
 use tessera_auth::signin::{CallbackParams, SessionCookie, SignInError, Step};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/login", get(login))
-        .route("/callback", get(callback))
-        .route("/api/v1/auth/refresh", get(refresh))
-        .route("/api/v1/auth/logout", get(logout))
+/// Public: they work on the session cookie, never on a bearer token.
+pub fn routes() -> Vec<Route> {
+    vec![
+        get("/api/v1/auth/login", Public, login),
+        get("/callback", Public, callback),
+        get("/api/v1/auth/refresh", Public, refresh),
+        get("/api/v1/auth/logout", Public, logout),
+    ]
 }
 
 #[derive(serde::Deserialize)]

@@ -1,11 +1,12 @@
 //! `/api/v1/system/...`: version and the public configuration the web UI and clients read.
 
 use crate::AppState;
+use crate::route::Access::Public;
+use crate::route::{Route, get};
+use axum::Json;
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use tessera_config::Config;
 
@@ -13,12 +14,13 @@ use tessera_config::Config;
 /// major and minor version and parses `\d+.\d+.\d+` from the start of this string.
 pub const COMPATIBLE_OPENMETADATA_VERSION: &str = "1.7.7";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/system/version", get(version))
-        .route("/api/v1/system/config/auth", get(auth_config))
-        .route("/api/v1/system/config/authorizer", get(authorizer_config))
-        .route("/api/v1/system/config/jwks", get(jwks))
+pub fn routes() -> Vec<Route> {
+    vec![
+        get("/api/v1/system/version", Public, version),
+        get("/api/v1/system/config/auth", Public, auth_config),
+        get("/api/v1/system/config/authorizer", Public, authorizer_config),
+        get("/api/v1/system/config/jwks", Public, jwks),
+    ]
 }
 
 async fn version() -> Json<Value> {

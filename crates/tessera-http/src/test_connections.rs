@@ -7,11 +7,13 @@ use crate::AppState;
 use crate::authn::Caller;
 use crate::error::ApiError;
 use crate::extract::Params;
+use crate::route::Access::{self, Operation};
+use crate::route::{Route, get};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use tessera_authz::Operation::ViewBasic;
 
 /// One step: (name, what it checks, mandatory).
 type Step = (&'static str, &'static str, bool);
@@ -33,11 +35,13 @@ const DEFINITIONS: &[(&str, &[Step])] = &[
 
 const SUFFIX: &str = ".testConnectionDefinition";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/services/testConnectionDefinitions", get(list))
-        .route("/api/v1/services/testConnectionDefinitions/{id}", get(by_id))
-        .route("/api/v1/services/testConnectionDefinitions/name/{fqn}", get(by_name))
+pub fn routes() -> Vec<Route> {
+    const VIEW: Access = Operation("testConnectionDefinition", ViewBasic);
+    vec![
+        get("/api/v1/services/testConnectionDefinitions", VIEW, list),
+        get("/api/v1/services/testConnectionDefinitions/{id}", VIEW, by_id),
+        get("/api/v1/services/testConnectionDefinitions/name/{fqn}", VIEW, by_name),
+    ]
 }
 
 /// A stable id per definition, the same on every replica and across restarts.

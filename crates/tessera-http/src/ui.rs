@@ -3,12 +3,12 @@
 //! routes are exact paths and the API router's JSON fallback still answers everything else.
 
 use crate::AppState;
-use axum::Router;
+use crate::route::Access::Public;
+use crate::route::{Route, get};
 use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
 /// One embedded file.
 pub struct Asset {
@@ -76,15 +76,16 @@ pub const PAGES: &[&str] =
     &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens", "/catalog"];
 
 /// The UI's pages and files (`/callback` is the sign-in module's, see [`PAGES`]).
-pub fn routes() -> Router<AppState> {
-    let mut router = Router::new();
+pub fn routes() -> Vec<Route> {
+    let mut routes = Vec::new();
     for page in PAGES {
-        router = router.route(page, get(|State(state): State<AppState>| async move { index_page(&state) }));
+        routes.push(get(*page, Public, |State(state): State<AppState>| async move { index_page(&state) }));
     }
     for asset in ASSETS {
-        router = router.route(asset.path, get(move || async move { serve_asset(asset) }));
+        routes.push(get(asset.path, Public, move || async move { serve_asset(asset) }));
     }
-    router.route(SILENT_CALLBACK, get(|| async { silent_callback_page() }))
+    routes.push(get(SILENT_CALLBACK, Public, || async { silent_callback_page() }));
+    routes
 }
 
 /// The frame's page: one script, framed only by Tessera's own pages, never cached.

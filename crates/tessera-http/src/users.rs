@@ -5,27 +5,41 @@ use crate::authn::Caller;
 use crate::entities;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params};
+use crate::route::Access::{self, Admin, Decided, Operation, SignedIn};
+use crate::route::{Route, delete, get, post, put};
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tessera_auth::Expiry;
 use tessera_auth::accounts::{CreateUser, UserKey};
+use tessera_authz::Operation::ViewBasic;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/users", get(list).post(create).put(create_or_update))
-        .route("/api/v1/users/loggedInUser", get(logged_in_user))
-        .route("/api/v1/users/{id}", get(by_id).delete(delete))
-        .route("/api/v1/users/name/{name}", get(by_name))
-        .route("/api/v1/users/generateToken/{id}", put(generate_token))
-        .route("/api/v1/users/token/{id}", get(token))
-        .route("/api/v1/users/revokeToken", put(revoke_token))
-        .route("/api/v1/users/auth-mechanism/{id}", get(auth_mechanism))
-        .route("/api/v1/users/security/token", get(personal_tokens).put(create_personal_token))
-        .route("/api/v1/users/security/token/revoke", put(revoke_personal_tokens))
+pub fn routes() -> Vec<Route> {
+    const VIEW: Access = Operation("user", ViewBasic);
+    vec![
+        get("/api/v1/users", VIEW, list),
+        // Accounts decides: a user signs themselves up or updates themselves; admins anyone;
+        // roles and teams only admins.
+        post("/api/v1/users", Decided("self sign-up; anyone else: admins"), create),
+        put(
+            "/api/v1/users",
+            Decided("a user updates themselves; admins anyone; roles and teams: admins"),
+            create_or_update,
+        ),
+        get("/api/v1/users/loggedInUser", SignedIn, logged_in_user),
+        get("/api/v1/users/{id}", VIEW, by_id),
+        delete("/api/v1/users/{id}", Admin, remove),
+        get("/api/v1/users/name/{name}", VIEW, by_name),
+        put("/api/v1/users/generateToken/{id}", Admin, generate_token),
+        get("/api/v1/users/token/{id}", Admin, token),
+        put("/api/v1/users/revokeToken", Admin, revoke_token),
+        get("/api/v1/users/auth-mechanism/{id}", Admin, auth_mechanism),
+        get("/api/v1/users/security/token", SignedIn, personal_tokens),
+        put("/api/v1/users/security/token", SignedIn, create_personal_token),
+        put("/api/v1/users/security/token/revoke", SignedIn, revoke_personal_tokens),
+    ]
 }
 
 async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) -> Result<Json<Value>, ApiError> {
@@ -135,7 +149,7 @@ async fn create_or_update(
     Ok((status, Json(entities::user(&state, &user))))
 }
 
-async fn delete(
+async fn remove(
     State(state): State<AppState>,
     Caller(caller): Caller,
     Path(id): Path<String>,

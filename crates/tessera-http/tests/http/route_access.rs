@@ -1,49 +1,67 @@
-//! Every route declares who may call it (`route_access::ROUTES`), and the declaration holds: the
-//! source's routes are all in the table, nothing but the public ones answers without a token, and
-//! admin-only routes refuse a data consumer with the original's message.
+//! Every route is declared once with who may call it (`tessera_http::route`), and the
+//! declarations hold on the built router: each declared route is routed, nothing but the public
+//! ones answers without a token, admin-only routes refuse a data consumer with the original's
+//! message, and the OpenAPI document lists every route with its access.
 
 use crate::accounts::{api, data_consumer, request, session};
 use crate::{call, server};
 use axum::http::StatusCode;
 use serde_json::json;
-use tessera_http::route_access::{Access, ROUTES, declared};
-
-/// Route templates written in the crate's source: `.route("...")` literals, plus the ones the
-/// policies/roles/teams module builds per collection.
-fn routes_in_source() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        if path.file_name().unwrap() == "admin.rs" {
-            continue; // the admin port: operators only, no API routes
-        }
-        for piece in text.split(".route(\"").skip(1) {
-            found.push(piece.split('"').next().unwrap().to_string());
-        }
-    }
-    for collection in ["policies", "roles", "teams"] {
-        found.push(format!("/api/v1/{collection}"));
-        found.push(format!("/api/v1/{collection}/{{id}}"));
-        found.push(format!("/api/v1/{collection}/name/{{name}}"));
-    }
-    found
-}
+use tessera_authz::Operation::ViewBasic;
+use tessera_http::route::{Access, declarations};
 
 #[test]
-fn every_route_in_the_source_is_declared() {
-    let source = routes_in_source();
-    assert!(source.len() > 30, "the scan found the routes: {source:?}");
-    for template in &source {
-        assert!(
-            ROUTES.iter().any(|(_, t, _)| t == template),
-            "{template} is routed but has no access rule in route_access::ROUTES"
-        );
+fn declarations_are_unique_and_cover_the_api() {
+    let all = declarations();
+    assert!(all.len() > 100, "{} declarations", all.len());
+    let mut seen = std::collections::HashSet::new();
+    for d in &all {
+        assert!(seen.insert((d.method.clone(), d.path.clone())), "{} {} is declared twice", d.method, d.path);
     }
-    for (method, template, _) in ROUTES {
-        assert!(source.contains(&template.to_string()), "{method} {template} is declared but not routed");
+    let users = all.iter().find(|d| d.method == "GET" && d.path == "/api/v1/users").unwrap();
+    assert_eq!(users.access, Access::Operation("user", ViewBasic));
+}
+
+/// Walks the built router with every declaration: each one is routed (never the router's own 404
+/// or 405), and a method nobody declared on a declared path is a 405.
+#[tokio::test]
+async fn the_built_router_serves_exactly_the_declarations() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let all = declarations();
+    for d in &all {
+        let body = (d.method != "GET" && d.method != "DELETE").then(|| json!({}));
+        let (status, _, reply) = call(&s.api, request(d.method.as_str(), &concrete(&d.path), &admin, body)).await;
+        let unrouted = status == StatusCode::METHOD_NOT_ALLOWED
+            || (status == StatusCode::NOT_FOUND && reply["message"] == tessera_http::error::messages::NOT_FOUND);
+        assert!(!unrouted, "{} {} is declared but not routed: {status} {reply}", d.method, d.path);
     }
+    for d in all.iter().filter(|d| d.path.starts_with("/api/")) {
+        for method in ["GET", "PUT", "POST", "PATCH", "DELETE"] {
+            if all.iter().any(|o| o.path == d.path && o.method == method) {
+                continue;
+            }
+            let (status, _, reply) = call(&s.api, request(method, &concrete(&d.path), &admin, None)).await;
+            assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {}: {reply}", d.path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_with_its_access() {
+    let s = server(&[]).await;
+    let (status, _, doc) = call(&s.api, tessera_http::request("GET", "/api/v1/openapi.json")).await;
+    assert_eq!(status, StatusCode::OK, "public, as the original's /swagger.json");
+    assert_eq!(doc["openapi"], "3.0.3");
+    for d in declarations().iter().filter(|d| d.path.starts_with("/api/")) {
+        let operation = &doc["paths"][&d.path][d.method.as_str().to_ascii_lowercase()];
+        assert_eq!(operation["x-tessera-access"], d.access.describe(), "{} {}: {operation}", d.method, d.path);
+        let needs_token = operation["security"].as_array().is_some_and(|s| !s.is_empty());
+        assert_eq!(needs_token, d.access != Access::Public, "{} {}", d.method, d.path);
+    }
+    let in_doc: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+    let api_routes = declarations().iter().filter(|d| d.path.starts_with("/api/")).count();
+    assert_eq!(in_doc, api_routes, "nothing in the document that is not declared");
 }
 
 fn concrete(template: &str) -> String {
@@ -59,12 +77,9 @@ fn concrete(template: &str) -> String {
 #[tokio::test]
 async fn nothing_but_public_routes_answers_without_a_token() {
     let s = server(&[]).await;
-    for (method, template, access) in ROUTES {
-        if *access == Access::Public {
-            continue;
-        }
-        let (status, _, body) = call(&s.api, tessera_http::request(method, &concrete(template))).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {template}: {body}");
+    for d in declarations().iter().filter(|d| d.access != Access::Public) {
+        let (status, _, body) = call(&s.api, tessera_http::request(d.method.as_str(), &concrete(&d.path))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {}: {body}", d.method, d.path);
     }
 }
 
@@ -73,21 +88,21 @@ async fn declarations_are_enforced_for_a_data_consumer() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
     let dana = data_consumer(&s, &admin).await;
-    for (method, template, access) in ROUTES {
-        if *access != Access::Admin {
-            continue;
-        }
-        let body = (*method != "GET" && *method != "DELETE").then(|| json!({}));
-        let (status, _, reply) = call(&s.api, request(method, &concrete(template), &dana, body)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {template}: {reply}");
-        assert_eq!(reply["message"], "Principal: CatalogPrincipal{name='dana'} is not admin", "{method} {template}");
+    for d in declarations().iter().filter(|d| d.access == Access::Admin) {
+        let body = (d.method != "GET" && d.method != "DELETE").then(|| json!({}));
+        let (status, _, reply) = call(&s.api, request(d.method.as_str(), &concrete(&d.path), &dana, body)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{} {}: {reply}", d.method, d.path);
+        assert_eq!(
+            reply["message"], "Principal: CatalogPrincipal{name='dana'} is not admin",
+            "{} {}",
+            d.method, d.path
+        );
     }
     // Reads a data consumer may do (DataConsumerPolicy: ViewAll on all).
     for path in ["/api/v1/users", "/api/v1/bots", "/api/v1/policies", "/api/v1/roles", "/api/v1/teams"] {
         let (status, _) = api(&s, "GET", path, &dana, None).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
-    assert_eq!(declared("GET", "/api/v1/users"), Some(Access::Operation("user", "ViewBasic")));
 }
 
 #[tokio::test]
@@ -138,7 +153,7 @@ async fn noop_authorizer_allows_every_authenticated_caller() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-/// The web UI's routes are merged outside the access table: they must never be API paths.
+/// The web UI's routes are declared public: they must never be API paths.
 #[tokio::test]
 async fn the_web_ui_is_outside_the_api_and_callback_serves_it_for_public_clients() {
     for path in tessera_http::ui::PAGES.iter().copied().chain(tessera_http::ui::ASSETS.iter().map(|a| a.path)) {

@@ -184,7 +184,7 @@ async fn ui_pages_need_no_token_and_ignore_a_bad_one() {
 #[tokio::test]
 async fn ui_routes_leave_callback_to_the_sign_in_module() {
     let s = server(&[]).await;
-    let router = tessera_http::ui::routes().with_state(s.state.clone());
+    let router = tessera_http::route::router(&s.state, tessera_http::ui::routes()).with_state(s.state.clone());
     let (status, _, _) = call(&router, get("/callback")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = call(&router, get("/auth/callback")).await;
