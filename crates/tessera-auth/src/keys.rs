@@ -146,16 +146,17 @@ impl SigningKeys {
     /// current one first, then the previous one while it is trusted.
     pub(crate) fn signature_keys(&self) -> Vec<(String, crate::verify::SignatureKey)> {
         let public = self.key_pair.public_key();
-        let rs256 = crate::verify::Pinned { name: "RS256" };
-        let current = rs256
-            .rsa_key(
-                public.modulus().big_endian_without_leading_zero(),
-                public.exponent().big_endian_without_leading_zero(),
-            )
-            .expect("a loaded RSA key parses");
+        let rs256 = tessera_config::JwsAlgorithm::RS256;
+        let current = crate::verify::rsa_key(
+            rs256,
+            public.modulus().big_endian_without_leading_zero(),
+            public.exponent().big_endian_without_leading_zero(),
+        )
+        .expect("a loaded RSA key parses");
         let mut keys = vec![(self.key_id.clone(), current)];
         if let Some(previous) = &self.previous {
-            let key = rs256.rsa_key(&previous.modulus, &previous.exponent).expect("a loaded RSA key parses");
+            let key =
+                crate::verify::rsa_key(rs256, &previous.modulus, &previous.exponent).expect("a loaded RSA key parses");
             keys.push((previous.key_id.clone(), key));
         }
         keys

@@ -14,12 +14,19 @@ pub enum TokenType {
 }
 
 impl TokenType {
+    pub const ALL: [TokenType; 3] = [TokenType::Bot, TokenType::PersonalAccess, TokenType::OmUser];
+
     pub fn claim(self) -> &'static str {
         match self {
             TokenType::Bot => "BOT",
             TokenType::PersonalAccess => "PERSONAL_ACCESS",
             TokenType::OmUser => "OM_USER",
         }
+    }
+
+    /// A `tokenType` claim's value; `None` for any other text.
+    pub fn parse(claim: &str) -> Option<TokenType> {
+        TokenType::ALL.into_iter().find(|t| t.claim() == claim)
     }
 }
 

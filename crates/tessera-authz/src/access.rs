@@ -25,9 +25,7 @@ pub struct Access {
     epoch: std::sync::atomic::AtomicU64,
 }
 
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+pub(crate) use tessera_store::clock::now_millis as now_ms;
 
 impl Access {
     pub fn new(store: Store) -> Self {

@@ -53,12 +53,7 @@ const BATCH: i64 = 500;
 
 impl Catalog {
     pub fn new(store: Store, secrets: SecretBox) -> Self {
-        let clock: Clock = Arc::new(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0)
-        });
+        let clock: Clock = Arc::new(tessera_store::clock::now_millis);
         Self { store, clock, secrets: Arc::new(secrets) }
     }
 

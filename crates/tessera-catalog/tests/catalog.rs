@@ -28,19 +28,8 @@ fn database_config(url: &str) -> DatabaseConfig {
 async fn both() -> Vec<Db> {
     let dir = tempfile::tempdir().unwrap();
     let mut dbs = vec![Db { config: DatabaseConfig::Sqlite { path: dir.path().join("t.db") }, _dir: Some(dir) }];
-    match std::env::var("TESSERA_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let admin = Store::connect(&database_config(&url)).await.expect("the test PostgreSQL server answers");
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-            let name = format!("c_{}_{nanos}", std::process::id());
-            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-            let base = url.rsplit_once('/').unwrap().0;
-            dbs.push(Db { config: database_config(&format!("{base}/{name}")), _dir: None });
-        }
-        Err(_) => {
-            assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_TEST_POSTGRES_URL is not set");
-            eprintln!("PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
-        }
+    if let Some(url) = tessera_store::testing::fresh_postgres_database("c").await {
+        dbs.push(Db { config: database_config(&url), _dir: None });
     }
     dbs
 }

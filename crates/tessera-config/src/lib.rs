@@ -4,6 +4,7 @@
 
 pub mod envfile;
 mod fernet_key;
+mod jws;
 pub mod lint;
 mod load;
 mod load_auth;
@@ -19,6 +20,7 @@ pub mod source;
 pub mod value;
 
 pub use fernet_key::decode as decode_fernet_key;
+pub use jws::JwsAlgorithm;
 pub use load::{Loaded, SYSTEM_BOTS, load};
 pub use model::*;
 pub use problem::{Problem, Severity};

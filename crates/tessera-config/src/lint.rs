@@ -178,12 +178,6 @@ fn placeholder_fix(name: &str) -> String {
     }
 }
 
-/// Splits `[a, b]` leniently (the value may not even be valid YAML while placeholders remain).
-fn loose_list(value: &str) -> Vec<String> {
-    let inner = value.trim().trim_start_matches('[').trim_end_matches(']');
-    inner.split(',').map(|s| s.trim().trim_matches(['"', '\'']).to_string()).filter(|s| !s.is_empty()).collect()
-}
-
 fn is_local_host(url: &str) -> bool {
     let host = url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or_default();
     host == "localhost"
@@ -215,7 +209,7 @@ fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, 
         check("AUTHENTICATION_AUTHORITY", authority);
     }
     if let Some(keys) = vars.get("AUTHENTICATION_PUBLIC_KEYS") {
-        for url in loose_list(keys) {
+        for url in crate::value::loose_list(keys) {
             check("AUTHENTICATION_PUBLIC_KEYS", &url);
         }
     }
@@ -226,7 +220,8 @@ fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, 
 
 fn own_jwks(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, out: &mut Vec<Finding>) {
     let Some(keys) = vars.get("AUTHENTICATION_PUBLIC_KEYS") else { return };
-    if is_oidc_provider(provider) && !loose_list(keys).iter().any(|u| u.trim_end_matches('/').ends_with(OWN_JWKS_PATH))
+    if is_oidc_provider(provider)
+        && !crate::value::loose_list(keys).iter().any(|u| u.trim_end_matches('/').ends_with(OWN_JWKS_PATH))
     {
         out.push(Finding {
             line: file.line_of("AUTHENTICATION_PUBLIC_KEYS"),

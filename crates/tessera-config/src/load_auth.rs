@@ -5,7 +5,6 @@ use crate::reader::Reader;
 
 const PROVIDERS: &[&str] =
     &["basic", "auth0", "okta", "azure", "google", "aws-cognito", "custom-oidc", "openmetadata", "ldap", "saml"];
-const ALGORITHMS: &[&str] = &["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
 const CLIENT_AUTH_METHODS: &[&str] =
     &["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"];
 
@@ -38,7 +37,7 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
     for url in &public_key_urls {
         check_url(r, "AUTHENTICATION_PUBLIC_KEYS", url);
     }
-    let token_validation_algorithm = r.one_of("AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM", ALGORITHMS).to_string();
+    let token_validation_algorithm = r.algorithm("AUTHENTICATION_TOKEN_VALIDATION_ALGORITHM");
     let authority = r.text("AUTHENTICATION_AUTHORITY");
     let client_id = r.text("AUTHENTICATION_CLIENT_ID");
     if is_oidc_provider(&provider) {
@@ -130,7 +129,7 @@ pub fn read_oidc(r: &mut Reader, client_type: ClientType) -> OidcConfig {
         scope: r.text("OIDC_SCOPE"),
         discovery_uri: r.text("OIDC_DISCOVERY_URI"),
         use_nonce: r.boolean("OIDC_USE_NONCE"),
-        preferred_jws_algorithm: r.one_of("OIDC_PREFERRED_JWS", ALGORITHMS).to_string(),
+        preferred_jws_algorithm: r.algorithm("OIDC_PREFERRED_JWS"),
         response_type: r.text("OIDC_RESPONSE_TYPE"),
         disable_pkce: r.boolean("OIDC_DISABLE_PKCE"),
         callback_url: r.text("OIDC_CALLBACK"),

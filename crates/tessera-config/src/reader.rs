@@ -118,6 +118,14 @@ impl<'a> Reader<'a> {
     }
 }
 
+impl Reader<'_> {
+    /// A JWS algorithm's name, any case; an unknown one is an error naming the variable.
+    pub fn algorithm(&mut self, env: &str) -> crate::JwsAlgorithm {
+        let name = self.one_of(env, &crate::JwsAlgorithm::names());
+        crate::JwsAlgorithm::parse(name).expect("one_of answers one of the names")
+    }
+}
+
 fn known(env: &str) -> &'static Setting {
     setting(env).unwrap_or_else(|| panic!("{env} is not in the settings registry"))
 }

@@ -78,6 +78,16 @@ pub fn list(value: &Value) -> Result<(Vec<String>, bool), String> {
     }
 }
 
+/// A list as the linter reads it: as [`list`] reads the YAML, or, where the text is not valid YAML
+/// yet (placeholders such as `{Domain}` left in it), split leniently at its commas.
+pub fn loose_list(text: &str) -> Vec<String> {
+    if let Ok((items, _)) = parse_fragment(text).and_then(|value| list(&value)) {
+        return items;
+    }
+    let inner = text.trim().trim_start_matches('[').trim_end_matches(']');
+    inner.split(',').map(|s| s.trim().trim_matches(['"', '\'']).to_string()).filter(|s| !s.is_empty()).collect()
+}
+
 /// A mapping of text keys to text values (`{}` or `{a: b}`).
 pub fn map(value: &Value) -> Result<BTreeMap<String, String>, String> {
     match value {

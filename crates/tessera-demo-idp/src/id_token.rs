@@ -53,5 +53,5 @@ pub fn add_user_claims(claims: &mut Value, user: &DemoUser, scope: &str) {
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    tessera_auth::verify::unix_now()
 }

@@ -47,7 +47,7 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let limit = params.limit()? as usize;
     let after = crate::entities::cursor(params.get("after"))?;
-    let include = Include::parse(params.get("include"))?;
+    let include = params.include()?;
     let snapshot = state.access.snapshot();
     let all: Vec<&AccessRow> = snapshot.rows.iter().filter(|r| r.kind == kind && include.admits(r.deleted)).collect();
     let page: Vec<&AccessRow> =
@@ -67,7 +67,7 @@ async fn by_id(
     params: Params,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.id == id, &id, Include::parse(params.get("include"))?).await
+    find(&state, kind, |r| r.id == id, &id, params.include()?).await
 }
 
 async fn by_name(
@@ -77,7 +77,7 @@ async fn by_name(
     params: Params,
     kind: &str,
 ) -> Result<Json<Value>, ApiError> {
-    find(&state, kind, |r| r.name == name, &name, Include::parse(params.get("include"))?).await
+    find(&state, kind, |r| r.name == name, &name, params.include()?).await
 }
 
 async fn find(
@@ -88,14 +88,11 @@ async fn find(
     include: Include,
 ) -> Result<Json<Value>, ApiError> {
     let snapshot = state.access.snapshot();
-    let row =
-        snapshot.rows.iter().find(|r| r.kind == kind && include.admits(r.deleted) && matches(r)).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                format!("{} instance for {key} not found", kind_name(kind)),
-            )
-        })?;
+    let row = snapshot
+        .rows
+        .iter()
+        .find(|r| r.kind == kind && include.admits(r.deleted) && matches(r))
+        .ok_or_else(|| ApiError::instance_not_found(kind_name(kind), key))?;
     Ok(Json(render_with_members(state, row).await?))
 }
 

@@ -46,7 +46,7 @@ async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) 
 }
 
 fn bot_not_found(key: &str) -> ApiError {
-    ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", format!("bot instance for {key} not found"))
+    ApiError::instance_not_found("bot", key)
 }
 
 async fn by_id(
@@ -71,7 +71,7 @@ async fn by_name(
 
 /// Soft-deleted bots only with `include=deleted|all`.
 async fn read(state: &AppState, bot: Option<BotRow>, key: &str, params: &Params) -> Result<Json<Value>, ApiError> {
-    let include = tessera_catalog::Include::parse(params.get("include"))?;
+    let include = params.include()?;
     let bot = bot.filter(|b| include.admits(b.deleted)).ok_or_else(|| bot_not_found(key))?;
     Ok(Json(render(state, &bot).await?))
 }

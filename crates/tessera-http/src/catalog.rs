@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tessera_authz::Operation::{Create, Delete, EditAll, EditDisplayName, ViewBasic};
-use tessera_catalog::{Entity, Fields, Include, Kind, ListQuery, Outcome, Write};
+use tessera_catalog::{Entity, Fields, Kind, ListQuery, Outcome, Write};
 
 pub fn routes() -> Vec<Route> {
     use Kind::*;
@@ -63,10 +63,6 @@ fn show(state: &AppState, permit: &Permit, entity: Entity, fields: &Fields) -> R
     Ok(permit.catalog(state).render(entity, &state.base_url, fields, clear)?)
 }
 
-fn include(params: &Params) -> Result<Include, ApiError> {
-    Ok(Include::parse(params.get("include"))?)
-}
-
 pub(crate) async fn list(
     State(state): State<AppState>,
     permit: Permit,
@@ -82,7 +78,7 @@ pub(crate) async fn list(
         limit: params.limit()?,
         after: params.get("after").map(str::to_string),
         before: params.get("before").map(str::to_string),
-        include: include(&params)?,
+        include: params.include()?,
         filters,
     };
     let page = permit.catalog(&state).list(kind, &query).await?;
@@ -125,7 +121,7 @@ pub(crate) async fn by_id(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
-    let entity = permit.catalog(&state).by_id(kind, &id, include(&params)?).await?;
+    let entity = permit.catalog(&state).by_id(kind, &id, params.include()?).await?;
     Ok(Json(show(&state, &permit, entity, &fields)?))
 }
 
@@ -139,7 +135,7 @@ pub(crate) async fn by_name(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
-    let entity = permit.catalog(&state).by_name(kind, &fqn, include(&params)?).await?;
+    let entity = permit.catalog(&state).by_name(kind, &fqn, params.include()?).await?;
     Ok(Json(show(&state, &permit, entity, &fields)?))
 }
 

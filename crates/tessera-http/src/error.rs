@@ -41,6 +41,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", messages::NOT_FOUND)
     }
 
+    /// The original's 404 for an entity looked up by id or name: `table instance for x not found`.
+    pub fn instance_not_found(kind: &str, key: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{kind} instance for {key} not found"))
+    }
+
     pub fn bad_request(reason: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, reason, message)
     }

@@ -32,6 +32,11 @@ impl Params {
         self.0.get(name).map(String::as_str).filter(|v| !v.is_empty())
     }
 
+    /// `include=non-deleted|deleted|all` (default `non-deleted`), on every read by id, name or list.
+    pub fn include(&self) -> Result<tessera_catalog::Include, ApiError> {
+        Ok(tessera_catalog::Include::parse(self.get("include"))?)
+    }
+
     pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
         match self.get(name) {
             None => Ok(false),

@@ -141,10 +141,7 @@ async fn entity(
     key: Key<'_>,
     params: &Params,
 ) -> Result<Json<Value>, ApiError> {
-    let not_found = || {
-        let message = format!("{resource} instance for {} not found", key.shown());
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
-    };
+    let not_found = || ApiError::instance_not_found(resource, key.shown());
     let owner = match resource {
         "user" => {
             let user = match key {

@@ -142,7 +142,11 @@ async fn sync_provider_roles(state: &AppState, caller: &Principal) -> Result<(),
 fn from_extensions<T: Clone + Send + Sync + 'static>(parts: &Parts, what: &str) -> Result<T, ApiError> {
     parts.extensions.get::<T>().cloned().ok_or_else(|| {
         tracing::error!(path = %parts.uri.path(), "a handler needs a {what} its route's declaration does not give");
-        ApiError::internal(&format!("this route's access declaration gives no {what}"))
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            format!("Internal server error: this route's access declaration gives no {what}"),
+        )
     })
 }
 

@@ -11,7 +11,6 @@ use crate::route::Access::{self, Operation};
 use crate::route::{Route, get};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_authz::Operation::ViewBasic;
 
@@ -78,7 +77,7 @@ fn render(state: &AppState, service_type: &str, steps: &[Step]) -> Value {
 }
 
 fn not_found(key: &str) -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("testConnectionDefinition instance for {key} not found"))
+    ApiError::instance_not_found("testConnectionDefinition", key)
 }
 
 async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) -> Result<Json<Value>, ApiError> {

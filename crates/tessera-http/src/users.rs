@@ -92,7 +92,7 @@ async fn by_name(
 
 /// A user by id or name; soft-deleted ones only with `include=deleted|all`.
 async fn read(state: &AppState, key: UserKey<'_>, params: &Params) -> Result<Json<Value>, ApiError> {
-    let include = tessera_catalog::Include::parse(params.get("include"))?;
+    let include = params.include()?;
     let user = state.accounts.any_user(key).await?.filter(|u| include.admits(u.deleted));
     let (UserKey::Id(text) | UserKey::Name(text)) = key;
     let user = user.ok_or_else(|| tessera_auth::accounts::AccountError::user_not_found(text))?;

@@ -1,6 +1,7 @@
 //! Users, bots, their credentials, and the change feed that keeps every replica's revocation state
 //! current.
 
+use crate::clock::now_millis as now_ms;
 use crate::query::{exec, fetch};
 use crate::{Store, StoreError};
 
@@ -91,10 +92,6 @@ macro_rules! bot_columns {
     () => {
         "id, name, display_name, description, bot_user_id, provider, deleted, version, updated_at, updated_by"
     };
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 impl Store {

@@ -8,6 +8,7 @@ mod backup;
 mod catalog;
 mod catalog_names;
 mod catalog_rekey;
+pub mod clock;
 mod connect;
 mod copy;
 mod error;
@@ -17,6 +18,8 @@ mod pipeline_status;
 mod query;
 mod sessions;
 mod settings;
+#[doc(hidden)]
+pub mod testing;
 mod write;
 
 pub use access::{AccessRow, MembershipRow};

@@ -30,26 +30,8 @@ fn database_config(url: &str) -> DatabaseConfig {
 /// A fresh PostgreSQL database, or `None` (with a notice) when no server was provided. The test
 /// command sets TESSERA_REQUIRE_POSTGRES=1, which turns a missing server into a failure.
 async fn postgres() -> Option<TestDb> {
-    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
-            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("PostgreSQL tests skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
-        return None;
-    };
-    let admin = Store::connect(&database_config(&url)).await.expect("the test PostgreSQL server answers");
-    let name = format!("t_{}", std::process::id()) + &format!("_{}", rand_suffix());
-    admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-    let base = url.rsplit_once('/').unwrap().0;
-    Some(TestDb { config: database_config(&format!("{base}/{name}")), _dir: None })
-}
-
-fn rand_suffix() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{nanos}_{}", COUNTER.fetch_add(1, Ordering::Relaxed))
+    let url = tessera_store::testing::fresh_postgres_database("t").await?;
+    Some(TestDb { config: database_config(&url), _dir: None })
 }
 
 async fn both() -> Vec<TestDb> {

@@ -47,9 +47,7 @@ pub struct Accounts {
     reloading: tokio::sync::Mutex<()>,
 }
 
-pub(crate) fn now_ms() -> i64 {
-    crate::verify::unix_now() * 1000
-}
+pub(crate) use tessera_store::clock::now_millis as now_ms;
 
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -14,7 +14,7 @@ pub struct Expectations<'a> {
     pub nonce: Option<&'a str>,
     pub access_token: Option<&'a str>,
     /// The pinned algorithm, to pick `at_hash`'s digest.
-    pub algorithm: &'a str,
+    pub algorithm: tessera_config::JwsAlgorithm,
     /// `OIDC_MAX_CLOCK_SKEW`, when narrower than the verifier's leeway.
     pub max_clock_skew: Option<i64>,
     pub now: i64,
@@ -71,11 +71,11 @@ pub fn check(verified: &Verified, expect: &Expectations) -> Result<(), SignInErr
 
 /// OpenID Connect Core §3.1.3.6: base64url of the left half of the access token's digest, the
 /// digest matching the signing algorithm's.
-fn at_hash_matches(at_hash: &str, access_token: &str, algorithm: &str) -> bool {
+fn at_hash_matches(at_hash: &str, access_token: &str, algorithm: tessera_config::JwsAlgorithm) -> bool {
     use aws_lc_rs::digest::{SHA256, SHA384, SHA512, digest};
-    let algorithm_digest = match &algorithm[algorithm.len().saturating_sub(3)..] {
-        "384" => &SHA384,
-        "512" => &SHA512,
+    let algorithm_digest = match algorithm.hash_bits() {
+        384 => &SHA384,
+        512 => &SHA512,
         _ => &SHA256,
     };
     let full = digest(algorithm_digest, access_token.as_bytes());
@@ -117,7 +117,7 @@ mod tests {
             client_id: "web",
             nonce: Some("n-1"),
             access_token: None,
-            algorithm: "RS256",
+            algorithm: tessera_config::JwsAlgorithm::RS256,
             max_clock_skew: None,
             now: 1_000,
             same_as: None,
@@ -167,7 +167,7 @@ mod tests {
     fn at_hash_of_the_openid_spec_example() {
         // OpenID Connect Core, Appendix A.3/A.4: access token and its at_hash (RS256).
         let token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
-        assert!(super::at_hash_matches("77QmUPtjPfzWtF2AnpK9RQ", token, "RS256"));
-        assert!(!super::at_hash_matches("77QmUPtjPfzWtF2AnpK9RR", token, "RS256"));
+        assert!(super::at_hash_matches("77QmUPtjPfzWtF2AnpK9RQ", token, tessera_config::JwsAlgorithm::RS256));
+        assert!(!super::at_hash_matches("77QmUPtjPfzWtF2AnpK9RR", token, tessera_config::JwsAlgorithm::RS256));
     }
 }

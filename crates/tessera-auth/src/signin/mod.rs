@@ -290,7 +290,7 @@ impl SignIn {
             client_id: &self.config.oidc.client_id,
             nonce,
             access_token: tokens.access_token.as_deref(),
-            algorithm: &self.config.authentication.token_validation_algorithm,
+            algorithm: self.config.authentication.token_validation_algorithm,
             max_clock_skew: self.config.oidc.max_clock_skew_seconds.map(|s| s as i64),
             now,
             same_as,

@@ -4,56 +4,42 @@
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self, ParsedPublicKey, VerificationAlgorithm};
+use tessera_config::JwsAlgorithm;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pinned {
-    pub name: &'static str,
+/// The one algorithm a verifier accepts for a key source (configured for providers, RS256 for
+/// Tessera's own tokens).
+pub type Pinned = JwsAlgorithm;
+
+fn verification(algorithm: JwsAlgorithm) -> &'static dyn VerificationAlgorithm {
+    match algorithm {
+        JwsAlgorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        JwsAlgorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        JwsAlgorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        JwsAlgorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
+        JwsAlgorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
+        JwsAlgorithm::ES512 => &signature::ECDSA_P521_SHA512_FIXED,
+    }
 }
 
-impl Pinned {
-    /// `RS256`, `RS384`, `RS512`, `ES256`, `ES384`, `ES512`; anything else (`none`, `HS*`) is `None`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
-            .into_iter()
-            .find(|n| *n == name)
-            .map(|name| Self { name })
+/// An RSA key from its modulus and exponent, if `algorithm` is an RSA one.
+pub fn rsa_key(algorithm: JwsAlgorithm, n: &[u8], e: &[u8]) -> Option<SignatureKey> {
+    if !algorithm.is_rsa() {
+        return None;
     }
+    let der = aws_lc_rs::rsa::PublicKeyComponents { n, e }.as_der().ok()?;
+    Some(SignatureKey(ParsedPublicKey::new(verification(algorithm), der.as_ref()).ok()?))
+}
 
-    fn algorithm(self) -> &'static dyn VerificationAlgorithm {
-        match self.name {
-            "RS384" => &signature::RSA_PKCS1_2048_8192_SHA384,
-            "RS512" => &signature::RSA_PKCS1_2048_8192_SHA512,
-            "ES256" => &signature::ECDSA_P256_SHA256_FIXED,
-            "ES384" => &signature::ECDSA_P384_SHA384_FIXED,
-            "ES512" => &signature::ECDSA_P521_SHA512_FIXED,
-            _ => &signature::RSA_PKCS1_2048_8192_SHA256,
-        }
+/// An EC key from its coordinates, if `algorithm` is an EC one.
+pub fn ec_key(algorithm: JwsAlgorithm, x: &[u8], y: &[u8]) -> Option<SignatureKey> {
+    if algorithm.is_rsa() {
+        return None;
     }
-
-    fn is_rsa(self) -> bool {
-        self.name.starts_with("RS")
-    }
-
-    /// An RSA key from its modulus and exponent, if this algorithm is an RSA one.
-    pub fn rsa_key(self, n: &[u8], e: &[u8]) -> Option<SignatureKey> {
-        if !self.is_rsa() {
-            return None;
-        }
-        let der = aws_lc_rs::rsa::PublicKeyComponents { n, e }.as_der().ok()?;
-        Some(SignatureKey(ParsedPublicKey::new(self.algorithm(), der.as_ref()).ok()?))
-    }
-
-    /// An EC key from its coordinates, if this algorithm is an EC one.
-    pub fn ec_key(self, x: &[u8], y: &[u8]) -> Option<SignatureKey> {
-        if self.is_rsa() {
-            return None;
-        }
-        let mut point = Vec::with_capacity(1 + x.len() + y.len());
-        point.push(4);
-        point.extend_from_slice(x);
-        point.extend_from_slice(y);
-        Some(SignatureKey(ParsedPublicKey::new(self.algorithm(), point).ok()?))
-    }
+    let mut point = Vec::with_capacity(1 + x.len() + y.len());
+    point.push(4);
+    point.extend_from_slice(x);
+    point.extend_from_slice(y);
+    Some(SignatureKey(ParsedPublicKey::new(verification(algorithm), point).ok()?))
 }
 
 /// A public key ready to check signatures of its algorithm.

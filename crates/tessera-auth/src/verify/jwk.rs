@@ -42,9 +42,9 @@ fn parse_key(jwk: &Value, pinned: Pinned) -> Option<ProviderKey> {
         "RSA" => {
             let n = decode_b64url(text("n")?)?;
             let e = decode_b64url(text("e")?)?;
-            pinned.rsa_key(strip_leading_zeros(&n), strip_leading_zeros(&e))?
+            super::algorithm::rsa_key(pinned, strip_leading_zeros(&n), strip_leading_zeros(&e))?
         }
-        "EC" => pinned.ec_key(&decode_b64url(text("x")?)?, &decode_b64url(text("y")?)?)?,
+        "EC" => super::algorithm::ec_key(pinned, &decode_b64url(text("x")?)?, &decode_b64url(text("y")?)?)?,
         _ => return None,
     };
     Some(ProviderKey { kid: text("kid").map(String::from), alg: text("alg").map(String::from), key })

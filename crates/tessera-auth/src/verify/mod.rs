@@ -12,7 +12,7 @@ mod principal;
 mod provider_keys;
 mod revocation;
 
-pub(crate) use algorithm::{Pinned, SignatureKey};
+pub(crate) use algorithm::{Pinned, SignatureKey, rsa_key};
 pub use claims::Claims;
 pub use error::AuthError;
 pub use jwk::decode_b64url;
@@ -33,7 +33,7 @@ pub struct Verified {
     /// Signed by Tessera's own key (bot, personal access or session token).
     pub own: bool,
     /// `tokenType` of Tessera's tokens: `BOT`, `PERSONAL_ACCESS`, `OM_USER`.
-    pub token_type: Option<String>,
+    pub token_type: Option<crate::TokenType>,
     pub expires_at: Option<i64>,
     pub hash: TokenHash,
     pub claims: Claims,
@@ -64,7 +64,7 @@ pub struct Verifier {
 
 /// Seconds since the epoch.
 pub fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    tessera_store::clock::now_seconds()
 }
 
 impl Verifier {
@@ -78,7 +78,7 @@ impl Verifier {
         let policy = Policy {
             own_issuer: config.jwt.issuer.clone(),
             own_keys: keys.signature_keys(),
-            algorithm: Pinned::from_name(&authn.token_validation_algorithm).unwrap_or(Pinned { name: "RS256" }),
+            algorithm: authn.token_validation_algorithm,
             leeway: tokens.leeway_seconds as i64,
             expected_issuer: (!tokens.insecure_skip_issuer_check).then(|| normalise_issuer(&authn.authority)),
             audiences,
@@ -124,13 +124,13 @@ impl Verifier {
 
     async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
         let jws = Jws::parse(token)?;
-        let alg = jws.header.alg.as_deref().unwrap_or("none").to_string();
+        let alg = jws.header.alg.as_deref().unwrap_or("none");
         let kid = jws.header.kid.as_deref();
         let own_keys: Vec<&SignatureKey> =
             self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).collect();
         let own = !own_keys.is_empty();
-        let allowed = if own { "RS256" } else { self.policy.algorithm.name };
-        if alg != allowed {
+        let allowed = if own { Pinned::RS256 } else { self.policy.algorithm };
+        if Pinned::parse(alg) != Some(allowed) {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
         }
         // Trusted only once the signature checks out; read early for the original's order:
@@ -145,7 +145,7 @@ impl Verifier {
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
-                return Err(AuthError::AlgorithmNotAllowed(alg));
+                return Err(AuthError::AlgorithmNotAllowed(alg.to_string()));
             }
             key.key.verify(jws.signing_input.as_bytes(), &jws.signature)
         };
@@ -162,7 +162,7 @@ impl Verifier {
         Ok(Verified {
             principal: Arc::new(principal),
             own,
-            token_type: own.then(|| claims.string("tokenType").map(String::from)).flatten(),
+            token_type: own.then(|| claims.string("tokenType").and_then(crate::TokenType::parse)).flatten(),
             expires_at: claims.seconds("exp"),
             hash,
             claims,

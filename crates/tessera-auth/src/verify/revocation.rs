@@ -74,7 +74,8 @@ impl RevocationState {
                 _ => Err(AuthError::BotTokenSuperseded),
             };
         }
-        if verified.token_type.as_deref() == Some("PERSONAL_ACCESS") && !state.personal_tokens.contains(&verified.hash)
+        if verified.token_type == Some(crate::TokenType::PersonalAccess)
+            && !state.personal_tokens.contains(&verified.hash)
         {
             return Err(AuthError::PersonalTokenRevoked);
         }

@@ -23,7 +23,7 @@ async fn bot_tokens_verify_in_process_and_follow_revocation() {
     let verified = setup.verifier.verify(&token).await.unwrap();
     assert!(verified.own && verified.principal.is_bot);
     assert_eq!(verified.principal.name, "ingestion-bot");
-    assert_eq!(verified.token_type.as_deref(), Some("BOT"));
+    assert_eq!(verified.token_type.map(tessera_auth::TokenType::claim), Some("BOT"));
     assert_eq!(server.hits(), 0, "own tokens never fetch a JWKS");
 
     // Regenerated: the old token stops working at once, even though it is cached.

@@ -10,21 +10,8 @@ use serde_json::{Value, json};
 /// The server on SQLite, then on a fresh PostgreSQL database when the test command provides one.
 async fn servers() -> Vec<Server> {
     let mut all = vec![server(&[]).await];
-    match std::env::var("TESSERA_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);
-            let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.unwrap();
-            let admin = tessera_store::Store::connect(&config.database).await.expect("the test PostgreSQL answers");
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-            let name = format!("sq_{}_{nanos}", std::process::id());
-            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-            let base = url.rsplit_once('/').unwrap().0;
-            all.push(server(&[("DATABASE_URL", &format!("{base}/{name}"))]).await);
-        }
-        Err(_) => {
-            assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_TEST_POSTGRES_URL is not set");
-            eprintln!("PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
-        }
+    if let Some(url) = tessera_store::testing::fresh_postgres_database("sq").await {
+        all.push(server(&[("DATABASE_URL", &url)]).await);
     }
     all
 }

@@ -8,7 +8,6 @@ use crate::catalog::bot_token;
 use crate::{Server, server};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tessera_store::Store;
 
 const PASSWORD: &str = "Pa55-w0rd_in_clear";
 const MASK: &str = "*********";
@@ -19,20 +18,8 @@ const KEY_B: &str = "Q2hhbmdlZEtleUNoYW5nZWRLZXlDaGFuZ2VkS2V5MDE=";
 /// the test command provides a server.
 async fn databases() -> Vec<Option<String>> {
     let mut out = vec![None];
-    match std::env::var("TESSERA_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);
-            let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.unwrap();
-            let admin = Store::connect(&config.database).await.expect("the test PostgreSQL server answers");
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-            let name = format!("s_{}_{nanos}", std::process::id());
-            admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-            out.push(Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0)));
-        }
-        Err(_) => {
-            assert!(std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(), "TESSERA_TEST_POSTGRES_URL is not set");
-            eprintln!("PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (./scripts/test.sh sets it)");
-        }
+    if let Some(url) = tessera_store::testing::fresh_postgres_database("s").await {
+        out.push(Some(url));
     }
     out
 }

@@ -4,28 +4,10 @@
 use crate::support::*;
 use serde_json::Value;
 
+/// A new, empty database on the test command's PostgreSQL (`None`, skipped, without one).
 pub fn fresh_postgres_database() -> Option<String> {
-    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
-            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("skipped: TESSERA_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let name = format!("replicas_{}_{n}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let vars = std::collections::BTreeMap::from([("DATABASE_URL".to_string(), url.clone())]);
-        let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.unwrap();
-        let admin = tessera_store::Store::connect(&config.database).await.unwrap();
-        admin.execute_raw(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-        admin.execute_raw(&format!("CREATE DATABASE {name}")).await.unwrap();
-        admin.close().await;
-    });
-    Some(format!("{}/{name}", url.rsplit_once('/').unwrap().0))
+    runtime.block_on(tessera_store::testing::fresh_postgres_database("replicas"))
 }
 
 fn json(body: &str) -> Value {

@@ -144,14 +144,7 @@ fn config_file_is_read() {
 
 #[test]
 fn serves_on_postgres_when_configured() {
-    let Ok(url) = std::env::var("TESSERA_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("TESSERA_REQUIRE_POSTGRES").is_err(),
-            "TESSERA_REQUIRE_POSTGRES is set but TESSERA_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("skipped: TESSERA_TEST_POSTGRES_URL is not set");
-        return;
-    };
+    let Some(url) = tessera_store::testing::postgres_url() else { return };
     let env = Env::new().set("DATABASE_URL", &url);
     let server = env.serve();
     let (status, body) = get(&format!("{}/healthcheck", server.admin)).unwrap();
