@@ -105,7 +105,8 @@ async fn render_with_members(state: &AppState, row: &AccessRow) -> Result<Value,
         let mut users = Vec::new();
         for (user_id, (_, teams)) in &snapshot.memberships {
             if teams.contains(&row.name)
-                && let Some(user) = state.store.user_by_id(user_id).await?.filter(|u| !u.deleted)
+                && let Some(user) =
+                    state.accounts.any_user(tessera_auth::accounts::UserKey::Id(user_id)).await?.filter(|u| !u.deleted)
             {
                 users.push(crate::entities::user_reference(&user, &state.base_url));
             }

@@ -21,7 +21,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Dropwizard's shape: one entry per check. 503 when the database does not answer.
 async fn healthcheck(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
+    match state.database_ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({ "database": { "healthy": true } }))),
         Err(error) => {
             tracing::warn!(%error, "health check failed");
@@ -47,12 +47,12 @@ async fn ready(State(state): State<AppState>) -> impl IntoResponse {
         return (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "ready": false, "reason": reason })));
     }
     // A probe wants an answer now, not after the pool's 5 s wait for a connection.
-    let reason = match tokio::time::timeout(READY_TIMEOUT, state.store.ping()).await {
+    let reason = match tokio::time::timeout(READY_TIMEOUT, state.database_ping()).await {
         Ok(Ok(())) => return (StatusCode::OK, Json(json!({ "ready": true }))),
         Ok(Err(error)) => error.to_string(),
         Err(_) => format!(
             "the database at {} is unavailable: no answer within {} s",
-            state.store.target(),
+            state.database_target(),
             READY_TIMEOUT.as_secs()
         ),
     };
@@ -64,7 +64,7 @@ const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
     // SQLite's group commit: writes per transaction is the batch size under load.
-    if let Some((commits, writes)) = state.store.group_commit_stats() {
+    if let Some((commits, writes)) = state.group_commit_stats() {
         metrics::counter!("tessera_sqlite_commits_total").absolute(commits);
         metrics::counter!("tessera_sqlite_committed_writes_total").absolute(writes);
     }

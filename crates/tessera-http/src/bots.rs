@@ -11,7 +11,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::Value;
-use tessera_auth::accounts::CreateBot;
+use tessera_auth::accounts::{CreateBot, UserKey};
 use tessera_authz::Operation::ViewBasic;
 use tessera_store::BotRow;
 
@@ -36,7 +36,7 @@ async fn list(State(state): State<AppState>, Caller(_): Caller, params: Params) 
     let limit = params.limit()?;
     let after = entities::cursor(params.get("after"))?;
     let include_deleted = matches!(params.get("include"), Some("all" | "deleted"));
-    let (bots, total) = state.accounts.store().list_bots(limit, after.as_deref(), include_deleted).await?;
+    let (bots, total) = state.accounts.list_bots(limit, after.as_deref(), include_deleted).await?;
     let mut data = Vec::with_capacity(bots.len());
     for bot in &bots {
         data.push(render(&state, bot).await?);
@@ -55,7 +55,7 @@ async fn by_id(
     Path(id): Path<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let bot = state.accounts.store().bot_by_id(&id).await?;
+    let bot = state.accounts.any_bot(UserKey::Id(&id)).await?;
     read(&state, bot, &id, &params).await
 }
 
@@ -65,7 +65,7 @@ async fn by_name(
     Path(name): Path<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let bot = state.accounts.store().bot_by_name(&name).await?;
+    let bot = state.accounts.any_bot(UserKey::Name(&name)).await?;
     read(&state, bot, &name, &params).await
 }
 

@@ -34,7 +34,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
 pub use error::ApiError;
-pub use state::{AppState, Shared};
+pub use state::{AppState, Services, Shared};
 
 /// The API port: `/api/...` behind the authentication layer, a JSON 404 elsewhere.
 pub fn api_router(state: AppState) -> Router {

@@ -160,8 +160,8 @@ async fn entity(
         }
         "bot" => {
             let bot = match key {
-                Key::Id(id) => state.store.bot_by_id(id).await?,
-                Key::Name(name) => state.store.bot_by_name(name).await?,
+                Key::Id(id) => state.accounts.any_bot(tessera_auth::accounts::UserKey::Id(id)).await?,
+                Key::Name(name) => state.accounts.any_bot(tessera_auth::accounts::UserKey::Name(name)).await?,
             };
             bot.filter(|b| !b.deleted).ok_or_else(not_found)?;
             None

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use tessera_auth::{KeySource, SigningKeys};
 use tessera_config::Config;
-use tessera_http::{AppState, admin_router, api_router};
+use tessera_http::{admin_router, api_router};
 use tessera_store::Store;
 use tokio::net::TcpListener;
 
@@ -50,8 +50,8 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
         Some(c) => (Some(c.banner), Some(tokio::spawn((c.serve)(shutdown.clone())))),
         None => (None, None),
     };
-    let state = AppState::new(config, store.clone(), keys);
-    let background = state.start().await.context("cannot start")?;
+    let state = tessera::wire::state(config, store.clone(), keys);
+    let background = tessera::wire::start(&state).await.context("cannot start")?;
     let draining = state.clone();
     let drain_watch = shutdown.clone();
     tokio::spawn(async move {

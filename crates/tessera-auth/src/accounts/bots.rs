@@ -129,6 +129,24 @@ impl Accounts {
         Ok((bot, user))
     }
 
+    /// A bot by id or name, soft-deleted ones too (the caller filters by `include`).
+    pub async fn any_bot(&self, key: super::UserKey<'_>) -> Result<Option<BotRow>, AccountError> {
+        Ok(match key {
+            super::UserKey::Id(id) => self.store.bot_by_id(id).await?,
+            super::UserKey::Name(name) => self.store.bot_by_name(name).await?,
+        })
+    }
+
+    /// A page of bots by name after `after`, and how many there are.
+    pub async fn list_bots(
+        &self,
+        limit: i64,
+        after: Option<&str>,
+        include_deleted: bool,
+    ) -> Result<(Vec<BotRow>, i64), AccountError> {
+        Ok(self.store.list_bots(limit, after, include_deleted).await?)
+    }
+
     /// The bot's user, soft-deleted or not.
     pub async fn user_of_bot(&self, bot: &BotRow) -> Result<UserRow, AccountError> {
         self.store.user_by_id(&bot.bot_user_id).await?.ok_or_else(|| AccountError::user_not_found(&bot.bot_user_id))

@@ -74,10 +74,6 @@ impl Accounts {
         self.reloaded.subscribe()
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
     pub fn config(&self) -> &Config {
         &self.config
     }

@@ -28,6 +28,8 @@ pub struct Server {
     pub api: Router,
     pub admin: Router,
     pub state: AppState,
+    /// The server's database, for tests that read it raw.
+    pub store: Store,
     _dir: tempfile::TempDir,
 }
 
@@ -40,9 +42,9 @@ pub async fn server(vars: &[(&str, &str)]) -> Server {
     let store = Store::connect(&config.database).await.unwrap();
     store.migrate().await.unwrap();
     let keys = SigningKeys::load_or_generate(&config.jwt, &config.data_dir).unwrap();
-    let state = AppState::new(config, store, keys);
-    state.start().await.unwrap();
-    Server { api: api_router(state.clone()), admin: admin_router(state.clone()), state, _dir: dir }
+    let state = tessera::wire::state(config, store.clone(), keys);
+    tessera::wire::start(&state).await.unwrap();
+    Server { api: api_router(state.clone()), admin: admin_router(state.clone()), state, store, _dir: dir }
 }
 
 pub async fn call(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {

@@ -35,7 +35,7 @@ async fn names_are_found_by_prefix_in_any_case_in_the_hit_shape() {
     for s in servers().await {
         let bot = bot_token(&s).await;
         ingest(&s, &bot).await;
-        let backend = s.state.store.backend();
+        let backend = s.store.backend();
 
         let (status, found) = api(&s, "GET", &search("CUST", "&index=table_search_index"), &bot, None).await;
         assert_eq!(status, StatusCode::OK, "{backend:?}: {found}");

@@ -42,8 +42,8 @@ fn postgres_service(password: &str, description: &str) -> Value {
 
 /// Every body stored for the catalog, current rows and versions, as the database holds them.
 async fn raw_bodies(s: &Server) -> String {
-    let current = s.state.store.query_texts_raw("SELECT body FROM catalog_entities").await.unwrap();
-    let versions = s.state.store.query_texts_raw("SELECT body FROM catalog_versions").await.unwrap();
+    let current = s.store.query_texts_raw("SELECT body FROM catalog_entities").await.unwrap();
+    let versions = s.store.query_texts_raw("SELECT body FROM catalog_versions").await.unwrap();
     current.into_iter().chain(versions).collect::<Vec<_>>().join("\n")
 }
 

@@ -1,0 +1,41 @@
+//! The program, wired in one place and in this order: configuration → store → signing keys →
+//! verifier → authorizer → services → routers. Everything else receives what it needs from here.
+
+use std::sync::Arc;
+use tessera_auth::{Accounts, RevocationState, SigningKeys, Verifier};
+use tessera_config::Config;
+use tessera_http::{AppState, Services};
+use tessera_store::Store;
+
+/// The services over an open, migrated store and loaded keys.
+pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
+    let config = Arc::new(config);
+    let keys = Arc::new(keys);
+    // Tokens: the verifier and the accounts share the revocation state the change feed keeps.
+    let revocation = Arc::new(RevocationState::default());
+    let verifier = Arc::new(Verifier::new(config.clone(), &keys, revocation.clone()));
+    // The authorizer's state: policies, roles, teams, memberships.
+    let access = Arc::new(tessera_authz::access::Access::new(store.clone()));
+    let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
+    let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
+    let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
+    let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys));
+    AppState::new(Services { config, store, keys, verifier, accounts, access, signin, catalog })
+}
+
+/// Bootstraps the admin principals and `ingestion-bot`, seeds the policies, then follows the change
+/// feed and refreshes the providers' keys in the background. Returns the background tasks (abort
+/// them on shutdown).
+pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
+    state.accounts.bootstrap().await?;
+    state.access.seed().await?;
+    let providers = state.verifier.providers().clone();
+    let first_fetch = tokio::spawn(async move { providers.refresh_all().await });
+    let period = std::time::Duration::from_secs(state.config.tokens.jwks_refresh_seconds);
+    Ok(vec![
+        first_fetch,
+        state.verifier.providers().spawn_background_refresh(period),
+        state.accounts.clone().follow_changes(),
+        state.access.clone().follow(state.accounts.reloads()),
+    ])
+}
