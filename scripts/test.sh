@@ -171,8 +171,9 @@ if [ "${TESSERA_TEST_SKIP_BROWSER:-0}" != 1 ]; then
         step "installing playwright-core (npm ci --prefix e2e/browser)"
         npm ci --prefix "$ROOT/e2e/browser" --no-audit --no-fund --loglevel=error
     fi
-    [ -x "$ROOT/target/debug/tessera" ] || cargo build -p tessera --bin tessera
+    TESSERA_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/tessera"
+    [ -x "$TESSERA_BIN" ] || cargo build -p tessera --bin tessera
     step "browser tests (node e2e/browser/run.mjs)"
-    TESSERA_BIN="$ROOT/target/debug/tessera" node "$ROOT/e2e/browser/run.mjs"
+    TESSERA_BIN="$TESSERA_BIN" node "$ROOT/e2e/browser/run.mjs"
 fi
 # set -e: a failing runner exits with its own status; cleanup preserves it.
