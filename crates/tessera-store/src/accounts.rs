@@ -1,7 +1,5 @@
-//! Users, bots, their credentials, and the change feed that keeps every replica's revocation state
-//! current.
+//! Users and bots (their tokens: `tokens.rs`; the change feed they write to: `change_feed.rs`).
 
-use crate::clock::now_millis as now_ms;
 use crate::query::{exec, fetch};
 use crate::{Store, StoreError};
 
@@ -36,47 +34,6 @@ pub struct BotRow {
     pub updated_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct BotCredentialRow {
-    pub user_id: String,
-    pub token_encrypted: String,
-    pub token_hash: String,
-    pub expiry: String,
-    pub expires_at_ms: Option<i64>,
-    pub updated_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct PersonalTokenRow {
-    pub id: String,
-    pub user_id: String,
-    pub name: String,
-    pub token_hash: String,
-    pub expiry: String,
-    pub expires_at_ms: Option<i64>,
-    pub created_at: i64,
-}
-
-/// What the revocation state is built from.
-#[derive(Debug, Clone, Default)]
-pub struct CredentialSnapshot {
-    /// (bot user name, token hash)
-    pub bot_tokens: Vec<(String, String)>,
-    pub personal_token_hashes: Vec<String>,
-    pub user_names: Vec<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct NameHash {
-    name: String,
-    token_hash: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct One {
-    value: String,
-}
-
 #[derive(sqlx::FromRow)]
 struct Count {
     n: i64,
@@ -95,18 +52,6 @@ macro_rules! bot_columns {
 }
 
 impl Store {
-    /// Appends to the change feed; replicas reload their revocation state when it moves.
-    pub async fn record_change(&self, kind: &str) -> Result<(), StoreError> {
-        exec!(self, "INSERT INTO auth_changes (kind, at) VALUES (?, ?)", kind, now_ms())?;
-        Ok(())
-    }
-
-    /// The newest change number (0 when none).
-    pub async fn latest_change(&self) -> Result<i64, StoreError> {
-        let row = fetch!(self, Count, fetch_one, "SELECT COALESCE(MAX(seq), 0) AS n FROM auth_changes")?;
-        Ok(row.n)
-    }
-
     /// Inserts a user; a name or email already taken is [`StoreError::Conflict`].
     pub async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
@@ -269,101 +214,5 @@ impl Store {
         let total =
             fetch!(self, Count, fetch_one, "SELECT COUNT(*) AS n FROM bots WHERE (? OR NOT deleted)", include_deleted)?;
         Ok((rows, total.n))
-    }
-
-    /// Replaces a bot's token (or stores its first one).
-    pub async fn set_bot_credential(&self, credential: &BotCredentialRow) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO bot_credentials (user_id, token_encrypted, token_hash, expiry, expires_at_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (user_id) DO UPDATE SET token_encrypted = excluded.token_encrypted, token_hash = excluded.token_hash, \
-             expiry = excluded.expiry, expires_at_ms = excluded.expires_at_ms, updated_at = excluded.updated_at",
-            &credential.user_id,
-            &credential.token_encrypted,
-            &credential.token_hash,
-            &credential.expiry,
-            credential.expires_at_ms,
-            credential.updated_at,
-        )?;
-        self.record_change("bot-token").await
-    }
-
-    pub async fn bot_credential(&self, user_id: &str) -> Result<Option<BotCredentialRow>, StoreError> {
-        fetch!(
-            self,
-            BotCredentialRow,
-            fetch_optional,
-            "SELECT user_id, token_encrypted, token_hash, expiry, expires_at_ms, updated_at FROM bot_credentials WHERE user_id = ?",
-            user_id,
-        )
-    }
-
-    /// Removes a bot's token: every copy of it stops working.
-    pub async fn revoke_bot_credential(&self, user_id: &str) -> Result<(), StoreError> {
-        exec!(self, "DELETE FROM bot_credentials WHERE user_id = ?", user_id)?;
-        self.record_change("bot-token").await
-    }
-
-    pub async fn insert_personal_token(&self, token: &PersonalTokenRow) -> Result<(), StoreError> {
-        exec!(
-            self,
-            "INSERT INTO personal_access_tokens (id, user_id, name, token_hash, expiry, expires_at_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &token.id,
-            &token.user_id,
-            &token.name,
-            &token.token_hash,
-            &token.expiry,
-            token.expires_at_ms,
-            token.created_at,
-        )?;
-        self.record_change("personal-token").await
-    }
-
-    pub async fn personal_tokens(&self, user_id: &str) -> Result<Vec<PersonalTokenRow>, StoreError> {
-        fetch!(
-            self,
-            PersonalTokenRow,
-            fetch_all,
-            "SELECT id, user_id, name, token_hash, expiry, expires_at_ms, created_at FROM personal_access_tokens WHERE user_id = ? ORDER BY created_at, id",
-            user_id,
-        )
-    }
-
-    /// Deletes the given tokens of a user (all of them when `ids` is `None`).
-    pub async fn delete_personal_tokens(&self, user_id: &str, ids: Option<&[String]>) -> Result<u64, StoreError> {
-        let removed = match ids {
-            None => exec!(self, "DELETE FROM personal_access_tokens WHERE user_id = ?", user_id)?,
-            Some(ids) => {
-                let mut n = 0;
-                for id in ids {
-                    n += exec!(self, "DELETE FROM personal_access_tokens WHERE user_id = ? AND id = ?", user_id, id)?;
-                }
-                n
-            }
-        };
-        self.record_change("personal-token").await?;
-        Ok(removed)
-    }
-
-    /// Everything the in-memory revocation state needs.
-    pub async fn credential_snapshot(&self) -> Result<CredentialSnapshot, StoreError> {
-        let bots = fetch!(
-            self,
-            NameHash,
-            fetch_all,
-            "SELECT u.name AS name, c.token_hash AS token_hash FROM bot_credentials c JOIN users u ON u.id = c.user_id WHERE NOT u.deleted",
-        )?;
-        let personal = fetch!(
-            self,
-            One,
-            fetch_all,
-            "SELECT p.token_hash AS value FROM personal_access_tokens p JOIN users u ON u.id = p.user_id WHERE NOT u.deleted",
-        )?;
-        let users = fetch!(self, One, fetch_all, "SELECT name AS value FROM users WHERE NOT deleted")?;
-        Ok(CredentialSnapshot {
-            bot_tokens: bots.into_iter().map(|r| (r.name, r.token_hash)).collect(),
-            personal_token_hashes: personal.into_iter().map(|r| r.value).collect(),
-            user_names: users.into_iter().map(|r| r.value).collect(),
-        })
     }
 }

@@ -1,4 +1,5 @@
-//! Catalog entities and their version history. Every read and write is an indexed lookup or a
+//! Catalog entities (their superseded versions are read in `catalog_versions.rs`; an update moves
+//! the current one there). Every read and write is an indexed lookup or a
 //! range over `fqn_hash` (see the migration): no query's cost grows with the size of the catalog
 //! beyond the rows it returns (and counts).
 
@@ -96,10 +97,6 @@ const DELETE_ENTITIES: &str = "DELETE FROM catalog_entities WHERE id = ? OR (fqn
 const DELETE_ONE_VERSIONS: &str = "DELETE FROM catalog_versions WHERE entity_id = ?";
 const DELETE_ONE_NAMES: &str = "DELETE FROM catalog_names WHERE entity_id = ?";
 const DELETE_ONE: &str = "DELETE FROM catalog_entities WHERE id = ?";
-const CURRENT_BODY: &str = "SELECT body FROM catalog_entities WHERE id = ?";
-const HISTORY: &str = "SELECT body FROM catalog_versions WHERE entity_id = ? ORDER BY version DESC";
-const VERSION: &str = "SELECT body FROM catalog_entities WHERE id = ? AND version = ? \
-     UNION ALL SELECT body FROM catalog_versions WHERE entity_id = ? AND version = ?";
 
 /// Every query of this module that reads or changes existing rows (for the query-plan test).
 const READ_PATHS: &[&str] = &[
@@ -118,9 +115,6 @@ const READ_PATHS: &[&str] = &[
     DELETE_ONE_NAMES,
     DELETE_ONE,
     ARCHIVE_CURRENT,
-    CURRENT_BODY,
-    HISTORY,
-    VERSION,
 ];
 
 impl Store {
@@ -299,22 +293,6 @@ impl Store {
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
 
-    /// Every stored version's document, newest (the current one) first.
-    pub async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Body(String);
-        let Some(current) = fetch!(self, Body, fetch_optional, CURRENT_BODY, id)? else { return Ok(Vec::new()) };
-        let history = fetch!(self, Body, fetch_all, HISTORY, id)?;
-        Ok(std::iter::once(current).chain(history).map(|b| b.0).collect())
-    }
-
-    pub async fn catalog_version(&self, id: &str, version: f64) -> Result<Option<String>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Body(String);
-        let row = fetch!(self, Body, fetch_optional, VERSION, id, version, id, version)?;
-        Ok(row.map(|b| b.0))
-    }
-
     /// For tests: how many rows the catalog tables hold.
     #[doc(hidden)]
     pub async fn catalog_row_counts(&self) -> Result<(i64, i64), StoreError> {
@@ -337,6 +315,7 @@ impl Store {
         let mut plans = Vec::new();
         for sql in READ_PATHS
             .iter()
+            .chain(crate::catalog_versions::READ_PATHS)
             .chain(crate::catalog_names::SEARCH_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)

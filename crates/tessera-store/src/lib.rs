@@ -8,6 +8,8 @@ mod backup;
 mod catalog;
 mod catalog_names;
 mod catalog_rekey;
+mod catalog_versions;
+mod change_feed;
 pub mod clock;
 mod connect;
 mod copy;
@@ -20,16 +22,18 @@ mod sessions;
 mod settings;
 #[doc(hidden)]
 pub mod testing;
+mod tokens;
 mod write;
 
 pub use access::{AccessRow, MembershipRow};
-pub use accounts::{BotCredentialRow, BotRow, CredentialSnapshot, PersonalTokenRow, UserRow};
+pub use accounts::{BotRow, UserRow};
 pub use catalog::{CatalogRange, CatalogRow};
 pub use catalog_names::{NAME_KEY_CHARS, NameHits, NameSearch, SEARCH_WINDOW, name_key};
 pub use copy::{CopyError, CopyReport, copy_sqlite_to_postgres};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 pub use sessions::SessionRow;
+pub use tokens::{BotCredentialRow, CredentialSnapshot, PersonalTokenRow};
 
 /// An entity's next version: 0.1 → 0.2 → ... (one decimal, so equal versions compare equal as
 /// floats). Every kind of entity steps its version with this.
