@@ -28,7 +28,7 @@ pub fn check(verified: &Verified, expect: &Expectations) -> Result<(), SignInErr
         return Err(rejected("it was signed by Tessera, not by the identity provider"));
     }
     let audiences = claims.audiences();
-    if !audiences.contains(&expect.client_id) {
+    if !audiences.iter().any(|a| a == expect.client_id) {
         return Err(rejected(format!(
             "its audience {audiences:?} does not contain OIDC_CLIENT_ID {:?}",
             expect.client_id

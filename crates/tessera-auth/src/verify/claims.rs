@@ -1,46 +1,214 @@
 //! Token claims, looked up ignoring letter case as the original does (`EMAIL` finds `email`).
-//! The exact spelling is tried first; claim sets are small, so the fallback scan is cheap and
-//! nothing is copied.
+//! The exact spelling is tried first; claim sets are small, so the fallback scan is cheap.
+//!
+//! The payload is parsed once by serde_json without building a value tree: each claim keeps its
+//! name and the span of its JSON text, and a value is read when asked for. A token seen for the
+//! first time so costs about one pass over its payload besides the signature check.
 
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::ops::Range;
+
+/// Text of the payload: a span of it, or (for a name or string with escapes) its decoded form.
+#[derive(Debug, Clone)]
+enum Text {
+    Span(Range<usize>),
+    Owned(Box<str>),
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    name: Text,
+    /// The value's JSON text.
+    raw: Range<usize>,
+    /// A string value's content (without quotes, escapes decoded); `None` for other values.
+    string: Option<Text>,
+}
 
 #[derive(Debug, Clone, Default)]
-pub struct Claims(Map<String, Value>);
+pub struct Claims {
+    payload: String,
+    entries: Vec<Entry>,
+}
 
 impl Claims {
-    pub fn from_json(map: Map<String, Value>) -> Self {
-        Self(map)
+    /// The claims of a JWS payload (a JSON object); `None` when it is not one.
+    pub fn parse(payload: String) -> Option<Self> {
+        let entries = {
+            let mut deserializer = serde_json::Deserializer::from_str(&payload);
+            let spans = deserializer.deserialize_map(EntriesVisitor { base: payload.as_ptr() as usize }).ok()?;
+            deserializer.end().ok()?;
+            spans
+        };
+        Some(Self { payload, entries })
     }
 
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name).or_else(|| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    /// The claims of a JSON object value (tests and callers holding a `Value`).
+    pub fn from_json(map: Map<String, Value>) -> Self {
+        Self::parse(Value::Object(map).to_string()).expect("a JSON object parses")
+    }
+
+    fn text<'a>(&'a self, text: &'a Text) -> &'a str {
+        match text {
+            Text::Span(range) => &self.payload[range.clone()],
+            Text::Owned(owned) => owned,
+        }
+    }
+
+    fn entry(&self, name: &str) -> Option<&Entry> {
+        let exact = self.entries.iter().rev().find(|e| self.text(&e.name) == name);
+        exact.or_else(|| self.entries.iter().rev().find(|e| self.text(&e.name).eq_ignore_ascii_case(name)))
+    }
+
+    fn raw(&self, name: &str) -> Option<&str> {
+        self.entry(name).map(|e| &self.payload[e.raw.clone()])
+    }
+
+    /// A claim's value, read from its JSON text.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.raw(name).and_then(|raw| serde_json::from_str(raw).ok())
     }
 
     /// A non-empty string claim; other types count as absent.
     pub fn string(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+        let entry = self.entry(name)?;
+        entry.string.as_ref().map(|s| self.text(s).trim()).filter(|s| !s.is_empty())
     }
 
     /// A numeric date claim in seconds.
     pub fn seconds(&self, name: &str) -> Option<i64> {
-        self.get(name).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+        let raw = self.raw(name)?;
+        raw.parse::<i64>().ok().or_else(|| raw.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
     }
 
     /// `aud` as a list (it may be one string or an array).
-    pub fn audiences(&self) -> Vec<&str> {
+    pub fn audiences(&self) -> Vec<String> {
         match self.get("aud") {
-            Some(Value::String(s)) => vec![s.as_str()],
-            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(s)) => vec![s],
+            Some(Value::Array(items)) => items.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
             _ => Vec::new(),
         }
     }
 
     pub fn is_true(&self, name: &str) -> bool {
-        matches!(self.get(name), Some(Value::Bool(true)))
+        self.raw(name) == Some("true")
     }
 
     /// The claim names present, for diagnostics (never the values).
     pub fn names(&self) -> Vec<&str> {
-        self.0.keys().map(String::as_str).collect()
+        self.entries.iter().map(|e| self.text(&e.name)).collect()
+    }
+}
+
+/// Reads an object's entries as spans of the text being parsed (`base` is its address).
+struct EntriesVisitor {
+    base: usize,
+}
+
+impl EntriesVisitor {
+    fn span(&self, part: &str) -> Range<usize> {
+        let start = part.as_ptr() as usize - self.base;
+        start..start + part.len()
+    }
+
+    fn text(&self, key: Key<'_>) -> Text {
+        match key {
+            Key::Borrowed(text) => Text::Span(self.span(text)),
+            Key::Owned(text) => Text::Owned(text.into_boxed_str()),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for EntriesVisitor {
+    type Value = Vec<Entry>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object of claims")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Entry>, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(12));
+        while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
+            let raw = value.get();
+            let string = if raw.starts_with('"') {
+                if raw.contains('\\') {
+                    let decoded: String = serde_json::from_str(raw).map_err(serde::de::Error::custom)?;
+                    Some(Text::Owned(decoded.into_boxed_str()))
+                } else {
+                    Some(Text::Span(self.span(&raw[1..raw.len() - 1])))
+                }
+            } else {
+                None
+            };
+            entries.push(Entry { name: self.text(name), raw: self.span(raw), string });
+        }
+        Ok(entries)
+    }
+}
+
+/// A claim name as parsed: borrowed from the text unless it had escapes.
+enum Key<'a> {
+    Borrowed(&'a str),
+    Owned(String),
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a claim name")
+            }
+
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(text))
+            }
+
+            fn visit_str<E>(self, text: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(text.to_string()))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Claims;
+    use serde_json::json;
+
+    #[test]
+    fn claims_read_as_serde_json_reads_them() {
+        let payload = r#"{"iss":"https://t/","sub":" me ","exp":1700000000,"nbf":1.7e9,"isBot":true,
+            "roles":["A","B"],"aud":"client","EMail":"a@b.c","esc\u0061ped":"x\"y","empty":"  ","n":null}"#;
+        let claims = Claims::parse(payload.to_string()).unwrap();
+        assert_eq!(claims.string("iss"), Some("https://t/"));
+        assert_eq!(claims.string("sub"), Some("me"), "trimmed");
+        assert_eq!(claims.seconds("exp"), Some(1_700_000_000));
+        assert_eq!(claims.seconds("nbf"), Some(1_700_000_000), "a float date");
+        assert!(claims.is_true("isBot") && !claims.is_true("sub"));
+        assert_eq!(claims.get("roles"), Some(json!(["A", "B"])));
+        assert_eq!(claims.string("roles"), None, "not a string");
+        assert_eq!(claims.audiences(), ["client"]);
+        assert_eq!(claims.string("email"), Some("a@b.c"), "any letter case");
+        assert_eq!(claims.string("escaped"), Some("x\"y"), "escapes decoded, in names too");
+        assert_eq!(claims.string("empty"), None);
+        assert_eq!(claims.get("n"), Some(json!(null)));
+        assert_eq!(claims.get("absent"), None);
+        assert_eq!(claims.names().len(), 11);
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_claim_counts_and_non_objects_are_refused() {
+        let claims = Claims::parse(r#"{"sub":"first","sub":"second"}"#.to_string()).unwrap();
+        assert_eq!(claims.string("sub"), Some("second"), "as serde_json's map keeps the last");
+        for bad in ["[1]", "\"x\"", "{\"a\":1} trailing", "{\"a\":", "", "{\"a\":\"\\ud800\"}"] {
+            assert!(Claims::parse(bad.to_string()).is_none(), "{bad}");
+        }
+        let arrays = Claims::parse(r#"{"aud":["x","y"]}"#.to_string()).unwrap();
+        assert_eq!(arrays.audiences(), ["x", "y"]);
     }
 }

@@ -20,7 +20,6 @@ pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{RevocationState, TokenHash};
 
-use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_config::Config;
@@ -123,9 +122,10 @@ impl Verifier {
     }
 
     async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
-        let jws = Jws::parse(token)?;
-        let alg = jws.header.alg.as_deref().unwrap_or("none");
-        let kid = jws.header.kid.as_deref();
+        let mut jws = Jws::parse(token)?;
+        let header = Header::parse(&jws.header)?;
+        let alg = header.alg.as_deref().unwrap_or("none");
+        let kid = header.kid.as_deref();
         let own_keys: Vec<&SignatureKey> =
             self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).collect();
         let own = !own_keys.is_empty();
@@ -135,7 +135,7 @@ impl Verifier {
         }
         // Trusted only once the signature checks out; read early for the original's order:
         // expiry before the signature, so an old token says "Expired token!".
-        let claims = Claims::from_json(jws.payload);
+        let claims = Claims::parse(std::mem::take(&mut jws.payload)).ok_or(AuthError::Malformed)?;
         let now = (self.now)();
         if claims.seconds("exp").is_some_and(|exp| exp.saturating_add(self.policy.leeway) < now) {
             return Err(AuthError::Expired);
@@ -203,7 +203,7 @@ impl Verifier {
         }
         let audiences = claims.audiences();
         let expected = self.policy.audiences.join(", ");
-        if !audiences.iter().any(|a| self.policy.audiences.iter().any(|e| e == a)) {
+        if !audiences.iter().any(|a| self.policy.audiences.contains(a)) {
             return Err(AuthError::AudienceMismatch { found: audiences.join(", "), expected });
         }
         if let Some(azp) = claims.string("azp")
@@ -220,19 +220,22 @@ fn normalise_issuer(issuer: &str) -> String {
     issuer.trim().trim_end_matches('/').to_string()
 }
 
-type JsonObject = Map<String, Value>;
-
 /// The only header fields Tessera reads. `jku`, `x5u`, `jwk` and the rest are ignored on purpose.
+/// The header fields Tessera reads; borrowed from the decoded header when they have no escapes.
 #[derive(serde::Deserialize)]
-struct Header {
-    alg: Option<String>,
-    kid: Option<String>,
+struct Header<'a> {
+    #[serde(borrow, default)]
+    alg: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow, default)]
+    kid: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// A compact JWS split into its parts; nothing in it is trusted until the signature is checked.
 struct Jws<'a> {
-    header: Header,
-    payload: JsonObject,
+    /// The decoded header's JSON text (read with [`Header::parse`]).
+    header: Vec<u8>,
+    /// The decoded payload's JSON text.
+    payload: String,
     /// `header.payload` as sent: the bytes the signature covers.
     signing_input: &'a str,
     signature: Vec<u8>,
@@ -245,15 +248,19 @@ impl<'a> Jws<'a> {
         if payload.contains('.') {
             return Err(AuthError::Malformed);
         }
-        fn json<T: serde::de::DeserializeOwned>(segment: &str) -> Result<T, AuthError> {
-            let bytes = decode_b64url(segment).ok_or(AuthError::Malformed)?;
-            serde_json::from_slice(&bytes).map_err(|_| AuthError::Malformed)
-        }
+        let payload =
+            String::from_utf8(decode_b64url(payload).ok_or(AuthError::Malformed)?).map_err(|_| AuthError::Malformed)?;
         Ok(Self {
-            header: json(header)?,
-            payload: json(payload)?,
+            header: decode_b64url(header).ok_or(AuthError::Malformed)?,
+            payload,
             signing_input,
             signature: decode_b64url(signature).ok_or(AuthError::Malformed)?,
         })
+    }
+}
+
+impl<'a> Header<'a> {
+    fn parse(json: &'a [u8]) -> Result<Self, AuthError> {
+        serde_json::from_slice(json).map_err(|_| AuthError::Malformed)
     }
 }
