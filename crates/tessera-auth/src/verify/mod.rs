@@ -15,7 +15,7 @@ mod revocation;
 pub(crate) use algorithm::{Pinned, SignatureKey, rsa_key};
 pub use claims::Claims;
 pub use error::AuthError;
-pub use jwk::decode_b64url;
+pub use jwk::{decode_b64url, decode_jws_part};
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{RevocationState, TokenHash};
@@ -248,13 +248,13 @@ impl<'a> Jws<'a> {
         if payload.contains('.') {
             return Err(AuthError::Malformed);
         }
-        let payload =
-            String::from_utf8(decode_b64url(payload).ok_or(AuthError::Malformed)?).map_err(|_| AuthError::Malformed)?;
+        let payload = String::from_utf8(decode_jws_part(payload).ok_or(AuthError::Malformed)?)
+            .map_err(|_| AuthError::Malformed)?;
         Ok(Self {
-            header: decode_b64url(header).ok_or(AuthError::Malformed)?,
+            header: decode_jws_part(header).ok_or(AuthError::Malformed)?,
             payload,
             signing_input,
-            signature: decode_b64url(signature).ok_or(AuthError::Malformed)?,
+            signature: decode_jws_part(signature).ok_or(AuthError::Malformed)?,
         })
     }
 }
