@@ -2,6 +2,10 @@
 //! principal derivation) and warm (the same token again: cache hit plus revocation check).
 //! `cargo bench -p tessera-auth --bench verify`; bench/auth.py runs it and compares with
 //! `openssl speed rsa2048`.
+//!
+//! With `MINT_DIR=<data dir> MINT_OUT=<file>` it instead writes that many distinct valid session
+//! tokens of the `admin` user, signed with the keys kept in the data dir (bench/auth.py serves
+//! them over HTTP, each used once).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -9,6 +13,10 @@ use std::time::Instant;
 use tessera_auth::{Expiry, RevocationState, SigningKeys, Subject, TokenType, Verifier};
 
 fn main() {
+    if let (Ok(dir), Ok(out)) = (std::env::var("MINT_DIR"), std::env::var("MINT_OUT")) {
+        let count: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);
+        return mint_admin_tokens(&dir, &out, count);
+    }
     let dir = std::env::temp_dir().join(format!("tessera-bench-{}", std::process::id()));
     let vars = std::collections::BTreeMap::from([("TESSERA_DATA_DIR".to_string(), dir.display().to_string())]);
     let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.expect("config");
@@ -56,6 +64,23 @@ fn main() {
         println!("warm_verify_microseconds {:.2}", 1e6 / warm);
     });
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `count` session tokens of `admin`, each with its own expiry so each is distinct.
+fn mint_admin_tokens(dir: &str, out: &str, count: usize) {
+    let vars = std::collections::BTreeMap::from([("TESSERA_DATA_DIR".to_string(), dir.to_string())]);
+    let config = tessera_config::load(&tessera_config::Sources::from_vars(vars)).config.expect("config");
+    let keys = SigningKeys::load_or_generate(&config.jwt, &config.data_dir).expect("keys");
+    let now = tessera_auth::verify::unix_now();
+    let subject = Subject { name: "admin", email: "admin@open-metadata.org", roles: &[], is_bot: false };
+    let mut text = String::with_capacity(count * 800);
+    for i in 0..count {
+        let lifetime = 3600 + i as i64;
+        let minted = keys.mint_for("open-metadata.org", &subject, TokenType::OmUser, Some(lifetime), now);
+        text.push_str(&minted.token);
+        text.push('\n');
+    }
+    std::fs::write(out, text).expect("the token file can be written");
 }
 
 /// aws-lc's RS256 verification alone, over one message: the floor under the cold path.
