@@ -154,9 +154,7 @@ pub fn render(entity: &Entity, base_url: &str, fields: &Fields) -> Value {
 /// [`render`] of an entity the caller no longer needs (no copy of its document).
 pub fn render_owned(entity: Entity, base_url: &str, fields: &Fields) -> Value {
     let mut doc = render_sealed(entity, base_url, fields);
-    if let Some(connection) = doc.get_mut("connection") {
-        crate::connection::mask(connection);
-    }
+    crate::secrets::mask_fields(&mut doc);
     Value::Object(doc)
 }
 

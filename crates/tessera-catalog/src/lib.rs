@@ -6,7 +6,6 @@
 
 pub mod change;
 pub mod column;
-pub mod connection;
 pub mod connection_type;
 pub mod create;
 pub mod entity;
@@ -21,13 +20,14 @@ mod patch;
 mod pipeline;
 mod pipeline_status;
 mod search;
+pub mod secrets;
 mod service;
 
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;
 pub use list::{Include, ListQuery, Page};
-pub use migrate::migrate;
+pub use migrate::{migrate, seal_stored_secrets};
 pub use pipeline::PIPELINE_TYPES;
 pub use pipeline_status::{MAX_LISTED, PIPELINE_STATES};
 pub use search::{MAX_SEARCH_SIZE, SearchPage};

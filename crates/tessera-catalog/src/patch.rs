@@ -193,7 +193,7 @@ impl Catalog {
                 .map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
             let old_fields = stored.user_fields();
             // The patch saw secrets masked: a mask left in place keeps the stored secret.
-            crate::connection::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
+            crate::secrets::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
             let changes: Changes = change::diff(&old_fields, &fields);
             if changes.is_empty() {
                 return Ok((stored, Outcome::Unchanged));

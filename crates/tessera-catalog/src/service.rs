@@ -145,7 +145,7 @@ impl Catalog {
         by: &str,
     ) -> Result<(Entity, Outcome), CatalogError> {
         let mut doc = fields;
-        crate::connection::seal_fields(&mut doc, None, &self.secrets);
+        crate::secrets::seal_fields(&mut doc, None, &self.secrets);
         doc.insert("id".into(), json!(uuid::Uuid::now_v7().to_string()));
         doc.insert("name".into(), json!(draft.name));
         doc.insert("fullyQualifiedName".into(), json!(fqn));
@@ -178,7 +178,7 @@ impl Catalog {
         }
         let old_fields = stored.user_fields();
         let mut fields = fields;
-        crate::connection::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
+        crate::secrets::seal_fields(&mut fields, Some(&old_fields), &self.secrets);
         let new_fields = change::merge(&old_fields, fields);
         let mut changes = change::diff(&old_fields, &new_fields);
         if stored.deleted() {
@@ -230,10 +230,8 @@ impl Catalog {
         }
         let (kind, fqn) = (entity.kind, entity.fqn().to_string());
         let mut doc = crate::entity::render_sealed(entity, base_url, fields);
-        if let Some(connection) = doc.get_mut("connection")
-            && !crate::connection::reveal(connection, &self.secrets)
-        {
-            tracing::warn!(kind = %kind, fqn = %fqn, "connection secrets do not decrypt with the current key");
+        if !crate::secrets::reveal_fields(&mut doc, &self.secrets) {
+            tracing::warn!(kind = %kind, fqn = %fqn, "secrets do not decrypt with the current key");
             return Err(CatalogError::SecretUnreadable { kind, fqn });
         }
         Ok(Value::Object(doc))

@@ -506,7 +506,7 @@ async fn raw_bodies(store: &Store) -> String {
 #[tokio::test]
 async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() {
     use tessera_catalog::Fields;
-    use tessera_catalog::connection::MASK;
+    use tessera_catalog::secrets::MASK;
     let service = |password: &str, description: &str| {
         json!({"name": "warehouse", "serviceType": "Postgres", "description": description,
             "connection": {"config": {"type": "Postgres", "username": "etl", "hostPort": "db:5432",

@@ -319,6 +319,7 @@ impl Store {
             .chain(crate::catalog_names::SEARCH_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)
+            .chain(crate::catalog_reseal::RESEAL_PATHS)
         {
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let placeholders = sql.matches('?').count();

@@ -8,6 +8,7 @@ mod backup;
 mod catalog;
 mod catalog_names;
 mod catalog_rekey;
+mod catalog_reseal;
 mod catalog_versions;
 mod change_feed;
 pub mod clock;

@@ -72,10 +72,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_catalog_names_without_rowid.sql"),
         postgres: include_str!("../migrations/postgres/0010_catalog_names_without_rowid.sql"),
     },
+    Migration {
+        version: 11,
+        description: "secrets left in clear in stored documents are sealed",
+        sqlite: include_str!("../migrations/sqlite/0011_sealed_pipeline_secrets.sql"),
+        postgres: include_str!("../migrations/postgres/0011_sealed_pipeline_secrets.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 10;
+pub const LATEST_SCHEMA_VERSION: i64 = 11;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

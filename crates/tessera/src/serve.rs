@@ -43,6 +43,9 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
         None => SigningKeys::load_or_generate(&config.jwt, &config.data_dir).context("cannot start")?,
     };
     announce(&config, &store, &report, &keys);
+    // Secrets an older version stored in clear are sealed with the key secrets are sealed with.
+    let secrets = tessera_auth::secret_box(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
+    tessera_catalog::seal_stored_secrets(&store, &secrets).await.context("cannot start")?;
 
     let shutdown = Shutdown::on_signals(std::time::Duration::from_secs(config.server.drain_seconds))?;
     // The companion serves before Tessera starts, so the provider's JWKS is there at the first fetch.

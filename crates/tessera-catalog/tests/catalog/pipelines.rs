@@ -4,7 +4,7 @@
 
 use super::{PUT, both, catalog, seed};
 use serde_json::{Value, json};
-use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome};
+use tessera_catalog::{Catalog, CatalogError, Fields, Include, Kind, ListQuery, Outcome};
 
 const BOT: &str = "ingestion-bot";
 
@@ -173,5 +173,55 @@ async fn a_pipeline_named_like_a_database_is_deleted_alone() {
         c.delete(Kind::DatabaseService, &svc, true, true, BOT).await.unwrap();
         assert!(c.by_id(Kind::IngestionPipeline, again.id(), Include::All).await.is_err());
         assert_eq!(store.pipeline_status(again.id(), "r").await.unwrap(), None);
+    }
+}
+
+/// Pipelines stored in clear by an older Tessera (before migration 0011): their secrets, in the
+/// current row and in every version, are sealed at the next start, and read back unchanged.
+#[tokio::test]
+async fn secrets_an_older_version_stored_in_clear_are_sealed_at_start() {
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        let secrets = tessera_config::SecretBox::from_key([42; 32]); // the catalog's test key
+        assert_eq!(tessera_catalog::seal_stored_secrets(&store, &secrets).await.unwrap(), 0, "a fresh store");
+        seed(&c, "svc").await;
+        let service = service_id(&c, "svc").await;
+        let mut request = pipeline(&service, "dbt_run", "dbt");
+        request["sourceConfig"]["config"]["dbtConfigSource"] = json!({"dbtCloudAuthToken": "T0ken-in-clear"});
+        let (p, _) = c.put(Kind::IngestionPipeline, request.clone(), BOT, PUT).await.unwrap();
+        request["description"] = json!("a second version");
+        c.put(Kind::IngestionPipeline, request, BOT, PUT).await.unwrap();
+        // What an older Tessera left behind: the token in clear, current row and version 0.1.
+        let bodies = "SELECT body FROM catalog_entities UNION ALL SELECT body FROM catalog_versions";
+        let sealed_text = |texts: Vec<String>| texts.into_iter().find(|t| t.contains("dbtCloudAuthToken")).unwrap();
+        let sealed = sealed_text(store.query_texts_raw(bodies).await.unwrap());
+        let token = sealed.split("\"dbtCloudAuthToken\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        assert!(token.starts_with("fernet:"), "sealed by this version: {token}");
+        for table in ["catalog_entities", "catalog_versions"] {
+            let sql = format!("UPDATE {table} SET body = REPLACE(body, '{token}', 'T0ken-in-clear')");
+            store.execute_raw(&sql).await.unwrap();
+        }
+        assert_eq!(
+            store.query_texts_raw(bodies).await.unwrap().iter().filter(|t| t.contains("T0ken-in-clear")).count(),
+            2
+        );
+        store
+            .execute_raw("INSERT INTO tessera_settings (key, value) VALUES ('catalog_secrets_sealed_v1', 'pending')")
+            .await
+            .unwrap();
+
+        assert_eq!(tessera_catalog::seal_stored_secrets(&store, &secrets).await.unwrap(), 2);
+        let after = store.query_texts_raw(bodies).await.unwrap().join("\n");
+        assert!(!after.contains("T0ken-in-clear"), "{after}");
+        let shown = c
+            .render(
+                c.by_id(Kind::IngestionPipeline, p.id(), Include::NonDeleted).await.unwrap(),
+                "",
+                &Fields::All,
+                true,
+            )
+            .unwrap();
+        assert_eq!(shown["sourceConfig"]["config"]["dbtConfigSource"]["dbtCloudAuthToken"], "T0ken-in-clear");
+        assert_eq!(tessera_catalog::seal_stored_secrets(&store, &secrets).await.unwrap(), 0, "done once");
     }
 }

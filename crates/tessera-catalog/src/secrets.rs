@@ -1,15 +1,22 @@
-//! A service's `connection` (`{"config": {"type": "Postgres", "password": ..., ...}}`): its
-//! secrets are sealed with Fernet before anything is stored (current row and every version), shown
-//! as the original's mask to people and in clear only to bots (the original's
-//! `shouldMaskPasswords`), and a mask sent back by a UI keeps the stored secret.
+//! Secrets inside entities: a service's `connection` (`{"config": {"type": "Postgres", "password":
+//! ...}}`) and an ingestion pipeline's `sourceConfig` (dbt Cloud tokens, AWS and GCS credentials of
+//! a dbt source, ...). They are sealed with Fernet before anything is stored (current row and
+//! every version), shown as the original's mask to people and in clear only to bots (the
+//! original's `shouldMaskPasswords`), and a mask sent back by a UI keeps the stored secret.
 //!
-//! Which values are secrets: the original marks them `format: password` in its connection schemas
-//! and walks the typed classes; Tessera keeps connections of any type as JSON (unknown types
-//! too), so the rule is by key name, at any depth: a string under one of [`SECRET_KEYS`] is a
-//! secret, wherever it sits in the connection.
+//! Which values are secrets: the original marks them `format: password` in its schemas and walks
+//! the typed classes; Tessera keeps these configurations of any type as JSON (unknown types too),
+//! so the rule is by key name, at any depth: a string under one of the names in
+//! `secret_keys.json` (generated from the 1.7 client's models by `scripts/gen_secret_keys.py`) or
+//! [`EXTRA_SECRET_KEYS`] is a secret, wherever it sits in one of [`HOLDERS`].
 
 use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::sync::LazyLock;
 use tessera_config::SecretBox;
+
+/// The entity fields that can hold secrets.
+pub const HOLDERS: &[&str] = &["connection", "sourceConfig"];
 
 /// What people see instead of a secret (the original's `PasswordEntityMasker.PASSWORD_MASK`).
 pub const MASK: &str = "*********";
@@ -17,41 +24,29 @@ pub const MASK: &str = "*********";
 /// Marks a sealed value in the stored document, as the original's `Fernet.FERNET_PREFIX`.
 pub const SEALED: &str = "fernet:";
 
-/// Property names that are `format: password` (`CustomSecretStr` in the client's models) in the
-/// 1.7 connection schemas and the credential and SSL definitions they share, read from the
-/// models of openmetadata-ingestion 1.7.7.4. `clientId` is a secret only for Iceberg's REST
-/// catalog there; Tessera masks it everywhere (a mask sent back keeps it, so nothing is lost).
-pub const SECRET_KEYS: &[&str] = &[
-    "accessToken",
-    "accessTokenPassword",
-    "apiKey",
-    "apiSecret",
-    "awsSecretAccessKey",
-    "basicAuthUserInfo",
-    "caCertValue",
-    "caCertificate",
-    "clientCertValue",
-    "clientId",
-    "clientSecret",
-    "jwt",
-    "jwtToken",
-    "password",
-    "personalAccessTokenSecret",
-    "privateKey",
-    "privateKeyValue",
-    "proxyAuthentication",
-    "saslPassword",
-    "secretKey",
-    "secretToken",
-    "securityToken",
-    "snowflakePrivatekeyPassphrase",
-    "sslCertificate",
-    "sslKey",
-    "token",
-];
+/// Credentials the 1.7 schemas do not mark `format: password` but that are secrets all the same:
+/// a dbt source's temporary AWS session token, and a GCS key's private key id.
+pub const EXTRA_SECRET_KEYS: &[&str] = &["awsSessionToken", "privateKeyId"];
+
+/// Every secret name: those of the 1.7 schemas, for every holder, and the extra ones.
+static SECRET_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let table: Value = serde_json::from_str(include_str!("secret_keys.json")).expect("secret_keys.json parses");
+    let names = table["holders"].as_object().expect("holders").values().flat_map(|v| v.as_array().expect("a list"));
+    let names = names.map(|n| n.as_str().expect("a name").to_string());
+    names.chain(EXTRA_SECRET_KEYS.iter().map(|n| n.to_string())).collect()
+});
 
 pub fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.contains(&key)
+    SECRET_KEYS.contains(key)
+}
+
+/// The secret names a holder can carry (the 1.7 schemas' and the extra ones), for tests that
+/// enumerate them.
+pub fn secret_keys_of(holder: &str) -> Vec<String> {
+    let table: Value = serde_json::from_str(include_str!("secret_keys.json")).expect("secret_keys.json parses");
+    let listed = table["holders"][holder].as_array().cloned().unwrap_or_default();
+    let names = listed.into_iter().filter_map(|n| n.as_str().map(str::to_string));
+    names.chain(EXTRA_SECRET_KEYS.iter().map(|n| n.to_string())).collect()
 }
 
 /// Calls `visit(pointer, value)` for every secret string, `pointer` being its JSON pointer.
@@ -123,11 +118,53 @@ pub fn reveal(connection: &mut Value, secrets: &SecretBox) -> bool {
     !unreadable
 }
 
-/// Seals `fields["connection"]` (a create request's fields) against the stored document's.
+/// Seals the secrets of every holder in `fields` (a create request's) against the stored document's.
 pub fn seal_fields(fields: &mut Map<String, Value>, stored: Option<&Map<String, Value>>, secrets: &SecretBox) {
-    if let Some(connection) = fields.get_mut("connection") {
-        seal(connection, stored.and_then(|s| s.get("connection")), secrets);
+    for holder in HOLDERS {
+        if let Some(value) = fields.get_mut(*holder) {
+            seal(value, stored.and_then(|s| s.get(*holder)), secrets);
+        }
     }
+}
+
+/// A stored document with every secret still in clear sealed (what older versions stored in
+/// clear); `None` when there is nothing to seal (or the text is not a JSON object).
+pub fn seal_clear_in_document(body: &str, secrets: &SecretBox) -> Option<String> {
+    let mut doc: Map<String, Value> = serde_json::from_str(body).ok()?;
+    let mut changed = false;
+    for holder in HOLDERS {
+        if let Some(value) = doc.get_mut(*holder) {
+            for_each_secret(value, "", &mut |_, secret| {
+                let text = secret.as_str().unwrap_or_default();
+                if !text.starts_with(SEALED) && text != MASK {
+                    *secret = Value::String(format!("{SEALED}{}", secrets.seal(text)));
+                    changed = true;
+                }
+            });
+        }
+    }
+    changed.then(|| serde_json::to_string(&doc).expect("a JSON map serialises"))
+}
+
+/// Every holder's secrets replaced by [`MASK`] (what people see).
+pub fn mask_fields(doc: &mut Map<String, Value>) {
+    for holder in HOLDERS {
+        if let Some(value) = doc.get_mut(*holder) {
+            mask(value);
+        }
+    }
+}
+
+/// Every holder's secrets in clear; `false` when one was sealed with another key.
+#[must_use]
+pub fn reveal_fields(doc: &mut Map<String, Value>, secrets: &SecretBox) -> bool {
+    let mut readable = true;
+    for holder in HOLDERS {
+        if let Some(value) = doc.get_mut(*holder) {
+            readable &= reveal(value, secrets);
+        }
+    }
+    readable
 }
 
 #[cfg(test)]
@@ -157,6 +194,14 @@ mod tests {
         assert_eq!(c["config"]["hostPort"], "db:5432");
         assert_eq!(c["config"]["password"], Value::Null, "only strings are secrets");
         assert!(is_secret_key("awsSecretAccessKey") && !is_secret_key("username"));
+        for holder in HOLDERS {
+            let names = secret_keys_of(holder);
+            assert!(names.len() > 10, "{holder}: {names:?}");
+            assert!(names.iter().all(|n| is_secret_key(n)));
+        }
+        for dbt in ["dbtCloudAuthToken", "awsSessionToken", "awsSecretAccessKey", "privateKey"] {
+            assert!(secret_keys_of("sourceConfig").iter().any(|n| n == dbt), "{dbt}");
+        }
     }
 
     #[test]
