@@ -95,6 +95,15 @@ impl Kind {
 
     /// Fields of the create request (1.7 `Create*Request`) stored as given. The name, the parent
     /// and the type-checked fields (`columns`, `tableConstraints`) are handled apart.
+    /// (field, part) shown only to callers holding `ViewAll` on the kind, on every read path: a
+    /// pipeline's source configuration (a dbt source's credentials live there), as the original.
+    pub fn view_all_fields(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Kind::IngestionPipeline => &[("sourceConfig", "config")],
+            _ => &[],
+        }
+    }
+
     pub fn stored_fields(self) -> &'static [&'static str] {
         match self {
             Kind::DatabaseService => &["displayName", "description", "tags", "owners", "connection"],

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tessera_authz::Operation::{Create, Delete, EditAll, EditDisplayName, ViewBasic};
+use tessera_authz::Operation::{Create, Delete, EditAll, EditDisplayName, ViewAll, ViewBasic};
 use tessera_catalog::{Entity, Fields, Kind, ListQuery, Outcome, Write};
 
 pub fn routes() -> Vec<Route> {
@@ -25,16 +25,16 @@ fn kind_routes(kind: Kind) -> Vec<Route> {
     let base = format!("/api/v1/{}", kind.collection());
     let on = |operation| Operation(kind.name(), operation);
     vec![
-        get(&base, on(ViewBasic), move |s, p, q| list(s, p, q, kind)),
+        get(&base, on(ViewBasic), move |s, p, g, q| list(s, p, g, q, kind)),
         // PUT is create-or-update: Create on the type, as the ingestion bot holds it; changing an
         // existing entity needs EditAll too (asked in `save`).
         put(&base, on(Create), move |s, p, g, b| save(s, p, g, b, kind, false)),
         post(&base, on(Create), move |s, p, g, b| save(s, p, g, b, kind, true)),
-        get(format!("{base}/{{id}}"), on(ViewBasic), move |s, p, i, q| by_id(s, p, i, q, kind)),
-        delete(format!("{base}/{{id}}"), on(Delete), move |s, p, i, q| remove(s, p, i, q, kind)),
+        get(format!("{base}/{{id}}"), on(ViewBasic), move |s, p, g, i, q| by_id(s, p, g, i, q, kind)),
+        delete(format!("{base}/{{id}}"), on(Delete), move |s, p, g, i, q| remove(s, p, g, i, q, kind)),
         // The original asks finer operations per patched field: see docs/compatibility.md.
         patch(format!("{base}/{{id}}"), on(EditAll), move |s, p, g, i, b| patch_entity(s, p, g, i, b, kind)),
-        get(format!("{base}/name/{{fqn}}"), on(ViewBasic), move |s, p, n, q| by_name(s, p, n, q, kind)),
+        get(format!("{base}/name/{{fqn}}"), on(ViewBasic), move |s, p, g, n, q| by_name(s, p, g, n, q, kind)),
         versions(kind),
         version(kind),
         restore(kind),
@@ -43,29 +43,55 @@ fn kind_routes(kind: Kind) -> Vec<Route> {
 
 pub(crate) fn versions(kind: Kind) -> Route {
     let path = format!("/api/v1/{}/{{id}}/versions", kind.collection());
-    get(path, Operation(kind.name(), ViewBasic), move |s, p, i| list_versions(s, p, i, kind))
+    get(path, Operation(kind.name(), ViewBasic), move |s, p, g, i| list_versions(s, p, g, i, kind))
 }
 
 pub(crate) fn version(kind: Kind) -> Route {
     let path = format!("/api/v1/{}/{{id}}/versions/{{version}}", kind.collection());
-    get(path, Operation(kind.name(), ViewBasic), move |s, p, i| one_version(s, p, i, kind))
+    get(path, Operation(kind.name(), ViewBasic), move |s, p, g, i| one_version(s, p, g, i, kind))
 }
 
 pub(crate) fn restore(kind: Kind) -> Route {
     let path = format!("/api/v1/{}/restore", kind.collection());
-    put(path, Operation(kind.name(), EditAll), move |s, p, b| restore_entity(s, p, b, kind))
+    put(path, Operation(kind.name(), EditAll), move |s, p, g, b| restore_entity(s, p, g, b, kind))
 }
 
-/// The entity as the caller may see it: connection secrets in clear for bots (and with
-/// `NoopAuthorizer`), masked for everyone else, as the original's `shouldMaskPasswords`.
-fn show(state: &AppState, permit: &Permit, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
-    let clear = permit.caller().is_bot || state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop;
-    Ok(permit.catalog(state).render(entity, &state.base_url, fields, clear)?)
+/// What one caller may see of a kind's entities, the same on every read path (list, by id, by
+/// name, versions, one version, and a write's answer): secrets in clear only for bots (and with
+/// `NoopAuthorizer`), as the original's `shouldMaskPasswords`; the fields that need `ViewAll`
+/// (a pipeline's source configuration) only with it.
+pub(crate) struct Sight {
+    permit: Permit,
+    clear_secrets: bool,
+    view_all: bool,
+}
+
+impl Sight {
+    pub(crate) async fn of(state: &AppState, permit: Permit, gate: &Gate, kind: Kind) -> Sight {
+        let clear_secrets =
+            permit.caller().is_bot || state.config.authorizer.kind == tessera_config::AuthorizerKind::Noop;
+        let view_all = kind.view_all_fields().is_empty() || gate.permit(kind.name(), ViewAll).await.is_ok();
+        Sight { permit, clear_secrets, view_all }
+    }
+
+    pub(crate) fn show(&self, state: &AppState, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
+        let kind = entity.kind;
+        let mut shown = self.permit.catalog(state).render(entity, &state.base_url, fields, self.clear_secrets)?;
+        if !self.view_all {
+            for (field, part) in kind.view_all_fields() {
+                if let Some(Value::Object(holder)) = shown.get_mut(*field) {
+                    holder.remove(*part);
+                }
+            }
+        }
+        Ok(shown)
+    }
 }
 
 pub(crate) async fn list(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
@@ -82,7 +108,8 @@ pub(crate) async fn list(
         filters,
     };
     let page = permit.catalog(&state).list(kind, &query).await?;
-    let data = page.items.into_iter().map(|e| show(&state, &permit, e, &fields)).collect::<Result<Vec<_>, _>>()?;
+    let sight = Sight::of(&state, permit, &gate, kind).await;
+    let data = page.items.into_iter().map(|e| sight.show(&state, e, &fields)).collect::<Result<Vec<_>, _>>()?;
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
         paging["after"] = json!(after);
@@ -110,19 +137,20 @@ pub(crate) async fn save(
     };
     let (entity, outcome) = permit.catalog(&state).put(kind, body, &permit.caller().name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(show(&state, &permit, entity, &Fields::All)?)))
+    Ok((status, Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?)))
 }
 
 pub(crate) async fn by_id(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     PathParams(id): PathParams<String>,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_id(kind, &id, params.include()?).await?;
-    Ok(Json(show(&state, &permit, entity, &fields)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &fields)?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
@@ -130,26 +158,29 @@ pub(crate) async fn by_id(
 pub(crate) async fn by_name(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     PathParams(fqn): PathParams<String>,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_name(kind, &fqn, params.include()?).await?;
-    Ok(Json(show(&state, &permit, entity, &fields)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &fields)?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.
 async fn list_versions(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     PathParams(id): PathParams<String>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let versions = permit.catalog(&state).versions(kind, &id).await?;
+    let sight = Sight::of(&state, permit, &gate, kind).await;
     let texts = versions
         .into_iter()
-        .map(|v| show(&state, &permit, v, &Fields::All).map(|v| json!(v.to_string())))
+        .map(|v| sight.show(&state, v, &Fields::All).map(|v| json!(v.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(json!({ "entityType": kind.name(), "versions": texts })))
 }
@@ -157,11 +188,12 @@ async fn list_versions(
 async fn one_version(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     PathParams((id, version)): PathParams<(String, String)>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = permit.catalog(&state).version(kind, &id, &version).await?;
-    Ok(Json(show(&state, &permit, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
 }
 
 /// RFC 6902 JSON Patch (`application/json-patch+json`, as the client sends it; plain JSON too).
@@ -179,7 +211,7 @@ pub(crate) async fn patch_entity(
         gate.permit(kind.name(), EditDisplayName).await?;
     }
     let (entity, _) = permit.catalog(&state).patch(kind, &id, body, &permit.caller().name, &state.base_url).await?;
-    Ok(Json(show(&state, &permit, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
 }
 
 /// Whether an operation's `path` or `from` has `field` as one of its segments.
@@ -191,13 +223,14 @@ fn touches(body: &Value, field: &str) -> bool {
 pub(crate) async fn remove(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     PathParams(id): PathParams<String>,
     params: Params,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
     let entity = permit.catalog(&state).delete(kind, &id, hard, recursive, &permit.caller().name).await?;
-    Ok(Json(show(&state, &permit, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
 }
 
 #[derive(Deserialize)]
@@ -208,9 +241,10 @@ struct RestoreEntity {
 async fn restore_entity(
     State(state): State<AppState>,
     permit: Permit,
+    gate: Gate,
     JsonBody(body): JsonBody<RestoreEntity>,
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = permit.catalog(&state).restore(kind, &body.id, &permit.caller().name).await?;
-    Ok(Json(show(&state, &permit, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
 }

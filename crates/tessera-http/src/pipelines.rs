@@ -1,6 +1,6 @@
 //! `/api/v1/services/ingestionPipelines`: the catalog's handlers for the entity (its service named
-//! by reference), plus `fields=pipelineStatuses` (the latest run) and, as in the original, no
-//! `sourceConfig.config` for callers without ViewAll; and the runs' statuses:
+//! by reference; no `sourceConfig.config` for callers without ViewAll, as in the original), plus
+//! `fields=pipelineStatuses` (the latest run); and the runs' statuses:
 //! `/{fqn}/pipelineStatus` (PUT one, GET a time range) and `/{fqn}/pipelineStatus/{id}` (204 when
 //! the run has reported nothing yet, which the ingestion client needs). Access: declared per route.
 
@@ -43,19 +43,16 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// What a caller sees of a pipeline beyond the stored document.
+/// What a caller sees of a pipeline beyond the stored document: with `fields` naming
+/// `pipelineStatuses` (not `*`: the original looks for the name), the latest run's status. (The
+/// source configuration needs ViewAll on every read path: `catalog::Sight`.)
 struct View {
-    /// `fields` names `pipelineStatuses` (not `*`: the original looks for the name).
     statuses: bool,
-    /// ViewAll: the source configuration (dbt sources carry credentials in it).
-    source_config: bool,
 }
 
 impl View {
-    async fn of(gate: &Gate, params: Option<&Params>) -> View {
-        let statuses = params.and_then(|p| p.get("fields")).is_some_and(|f| f.contains("pipelineStatuses"));
-        let view_all = gate.permit(KIND.name(), ViewAll).await;
-        View { statuses, source_config: view_all.is_ok() }
+    fn of(params: Option<&Params>) -> View {
+        View { statuses: params.and_then(|p| p.get("fields")).is_some_and(|f| f.contains("pipelineStatuses")) }
     }
 
     async fn apply(&self, state: &AppState, permit: &Permit, pipeline: &mut Value) -> Result<(), ApiError> {
@@ -64,11 +61,6 @@ impl View {
             && let Some(latest) = permit.catalog(state).latest_status(id).await?
         {
             pipeline["pipelineStatuses"] = latest;
-        }
-        if !self.source_config
-            && let Some(Value::Object(config)) = pipeline.get_mut("sourceConfig")
-        {
-            config.remove("config");
         }
         Ok(())
     }
@@ -84,8 +76,8 @@ async fn list(
     gate: Gate,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&gate, Some(&params)).await;
-    let Json(mut page) = catalog::list(State(state.clone()), permit.clone(), copy(&params), KIND).await?;
+    let view = View::of(Some(&params));
+    let Json(mut page) = catalog::list(State(state.clone()), permit.clone(), gate, copy(&params), KIND).await?;
     if let Some(items) = page.get_mut("data").and_then(Value::as_array_mut) {
         for item in items {
             view.apply(&state, &permit, item).await?;
@@ -101,8 +93,9 @@ async fn by_id(
     id: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&gate, Some(&params)).await;
-    let Json(mut pipeline) = catalog::by_id(State(state.clone()), permit.clone(), id, copy(&params), KIND).await?;
+    let view = View::of(Some(&params));
+    let Json(mut pipeline) =
+        catalog::by_id(State(state.clone()), permit.clone(), gate, id, copy(&params), KIND).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
@@ -114,8 +107,9 @@ async fn by_name(
     fqn: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&gate, Some(&params)).await;
-    let Json(mut pipeline) = catalog::by_name(State(state.clone()), permit.clone(), fqn, copy(&params), KIND).await?;
+    let view = View::of(Some(&params));
+    let Json(mut pipeline) =
+        catalog::by_name(State(state.clone()), permit.clone(), gate, fqn, copy(&params), KIND).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
@@ -127,7 +121,7 @@ async fn save(
     body: JsonBody<Value>,
     create_only: bool,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let view = View::of(&gate, None).await;
+    let view = View::of(None);
     let (status, Json(mut pipeline)) =
         catalog::save(State(state.clone()), permit.clone(), gate, body, KIND, create_only).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
@@ -141,8 +135,8 @@ async fn remove(
     id: PathParams<String>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&gate, None).await;
-    let Json(mut pipeline) = catalog::remove(State(state.clone()), permit.clone(), id, params, KIND).await?;
+    let view = View::of(None);
+    let Json(mut pipeline) = catalog::remove(State(state.clone()), permit.clone(), gate, id, params, KIND).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }
@@ -154,7 +148,7 @@ async fn patch_pipeline(
     id: PathParams<String>,
     body: JsonBody<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let view = View::of(&gate, None).await;
+    let view = View::of(None);
     let Json(mut pipeline) = catalog::patch_entity(State(state.clone()), permit.clone(), gate, id, body, KIND).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))

@@ -386,6 +386,27 @@ async fn without_view_all_the_source_config_and_runs_stay_hidden() {
     assert_eq!(seen["sourceConfig"], json!({}), "{seen}");
     let (_, list) = api(&s, "GET", "/api/v1/services/ingestionPipelines", &watcher, None).await;
     assert_eq!(list["data"][0]["sourceConfig"], json!({}));
+    // Every read path hides it alike: the version history and one version too.
+    let id = seen["id"].as_str().unwrap();
+    let (status, history) =
+        api(&s, "GET", &format!("/api/v1/services/ingestionPipelines/{id}/versions"), &watcher, None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    for version in history["versions"].as_array().unwrap() {
+        let version: Value = serde_json::from_str(version.as_str().unwrap()).unwrap();
+        assert_eq!(version["sourceConfig"], json!({}), "{version}");
+    }
+    let (_, first) =
+        api(&s, "GET", &format!("/api/v1/services/ingestionPipelines/{id}/versions/0.1"), &watcher, None).await;
+    assert_eq!(first["sourceConfig"], json!({}), "{first}");
+    let (_, found) = api(
+        &s,
+        "GET",
+        "/api/v1/services/ingestionPipelines/name/local_sqlite.meta?fields=*&include=all",
+        &watcher,
+        None,
+    )
+    .await;
+    assert_eq!(found["sourceConfig"], json!({}), "{found}");
     let (status, refused) = api(
         &s,
         "GET",
