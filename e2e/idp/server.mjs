@@ -124,6 +124,17 @@ const ACCOUNTS = {
   'auth0|eve': {
     email: 'eve@evil.example', email_verified: true, name: 'Eve', nickname: 'eve', [ROLES_CLAIM]: [],
   },
+  // Attack review accounts: a stranger whose address has the admin principal's name, one with
+  // the ingestion bot's address, and a second account with Bob's address.
+  'auth0|evil-admin': {
+    email: 'admin@evil.example', email_verified: true, name: 'Not Admin', nickname: 'evil-admin', [ROLES_CLAIM]: [],
+  },
+  'auth0|fake-bot': {
+    email: 'ingestion-bot@open-metadata.org', email_verified: true, name: 'Fake Bot', nickname: 'fake-bot', [ROLES_CLAIM]: [],
+  },
+  'auth0|bob-again': {
+    email: 'bob@open-metadata.org', email_verified: true, name: 'Bob Again', nickname: 'bob-again', [ROLES_CLAIM]: [],
+  },
   'auth0|noemail': {
     name: 'No Email', nickname: 'noemail', [ROLES_CLAIM]: [],
   },

@@ -18,6 +18,10 @@ pub struct UserRow {
     pub updated_at: i64,
     pub updated_by: String,
     pub last_login_time: Option<i64>,
+    /// The identity provider (`iss`) and account (`sub`) the user signed up with; `None` for
+    /// users created by an admin or the bootstrap, and for bots.
+    pub issuer: Option<String>,
+    pub subject: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -41,7 +45,7 @@ struct Count {
 
 macro_rules! user_columns {
     () => {
-        "id, name, email, display_name, description, is_admin, is_bot, is_email_verified, deleted, version, updated_at, updated_by, last_login_time"
+        "id, name, email, display_name, description, is_admin, is_bot, is_email_verified, deleted, version, updated_at, updated_by, last_login_time, issuer, subject"
     };
 }
 
@@ -56,7 +60,7 @@ impl Store {
     pub async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
-            concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             &user.id,
             &user.name,
             &user.email,
@@ -70,6 +74,8 @@ impl Store {
             user.updated_at,
             &user.updated_by,
             user.last_login_time,
+            &user.issuer,
+            &user.subject,
         )?;
         self.record_change("user").await
     }
@@ -77,7 +83,7 @@ impl Store {
     pub async fn update_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
-            "UPDATE users SET name = ?, email = ?, display_name = ?, description = ?, is_admin = ?, is_bot = ?, is_email_verified = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ?, last_login_time = ? WHERE id = ?",
+            "UPDATE users SET name = ?, email = ?, display_name = ?, description = ?, is_admin = ?, is_bot = ?, is_email_verified = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ?, last_login_time = ?, issuer = ?, subject = ? WHERE id = ?",
             &user.name,
             &user.email,
             &user.display_name,
@@ -90,6 +96,8 @@ impl Store {
             user.updated_at,
             &user.updated_by,
             user.last_login_time,
+            &user.issuer,
+            &user.subject,
             &user.id,
         )?;
         self.record_change("user").await

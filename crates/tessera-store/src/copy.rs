@@ -6,6 +6,7 @@
 
 use crate::catalog_names::BACKFILL_SETTING;
 use crate::catalog_rekey::REKEY_SETTING;
+use crate::catalog_reseal::RESEAL_SETTING;
 use crate::{LATEST_SCHEMA_VERSION, Pool, Store, StoreError};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Row, SqliteConnection};
 use values::{Kind, bind, convert, insert_sql, kind_of};
@@ -199,7 +200,8 @@ fn in_dependency_order(mut left: Vec<Table>, references: &[(String, String)]) ->
 
 /// Rows the migrations themselves insert: not data, and replaced by the source's own.
 fn written_by_migrations(table: &str) -> Option<String> {
-    (table == "tessera_settings").then(|| format!("key IN ('{BACKFILL_SETTING}', '{REKEY_SETTING}')"))
+    (table == "tessera_settings")
+        .then(|| format!("key IN ('{BACKFILL_SETTING}', '{REKEY_SETTING}', '{RESEAL_SETTING}')"))
 }
 
 /// Locks every table against writers (a server starting on the database meanwhile waits for the

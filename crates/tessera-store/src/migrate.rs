@@ -78,10 +78,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_sealed_pipeline_secrets.sql"),
         postgres: include_str!("../migrations/postgres/0011_sealed_pipeline_secrets.sql"),
     },
+    Migration {
+        version: 12,
+        description: "the identity-provider account each user signed up with",
+        sqlite: include_str!("../migrations/sqlite/0012_user_identity.sql"),
+        postgres: include_str!("../migrations/postgres/0012_user_identity.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 11;
+pub const LATEST_SCHEMA_VERSION: i64 = 12;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -131,6 +131,8 @@ fn user(id: &str, name: &str, is_bot: bool) -> tessera_store::UserRow {
         updated_at: 1,
         updated_by: "admin".into(),
         last_login_time: None,
+        issuer: None,
+        subject: None,
     }
 }
 

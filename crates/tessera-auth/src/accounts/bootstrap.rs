@@ -91,6 +91,8 @@ pub(crate) fn new_user(name: &str, email: &str, is_admin: bool, is_bot: bool) ->
         updated_at: now_ms(),
         updated_by: "system".into(),
         last_login_time: None,
+        issuer: None,
+        subject: None,
     }
 }
 

@@ -24,6 +24,45 @@ use tessera_store::{Store, UserRow};
 /// The bot every deployment has: ingestion uses its token.
 pub const INGESTION_BOT: &str = "ingestion-bot";
 
+/// A principal and the user of its name: see [`Accounts::identify`].
+pub enum Identity {
+    User(Arc<UserRow>),
+    Stranger(Stranger),
+    Absent,
+}
+
+/// Why a principal is not the user of its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stranger {
+    /// The token's email is not the one the user has.
+    OtherEmail,
+    /// The user is a bot and the token is not Tessera's bot token (an identity provider's
+    /// account never acts as a bot).
+    NotTheBotsToken,
+    /// The user signed up with another identity-provider account (`iss` and `sub`).
+    OtherAccount,
+}
+
+impl Stranger {
+    pub fn error(self, name: &str) -> AccountError {
+        let message = match self {
+            Stranger::OtherEmail => format!(
+                "This token's email is not the email of user {name}: it cannot act as {name}. Sign in with \
+                 {name}'s own account, or ask an admin to give yours another name"
+            ),
+            Stranger::NotTheBotsToken => format!(
+                "{name} is a bot: bots authenticate only with the token Tessera issued for them \
+                 (tessera token bot {name}), never with an identity provider's token"
+            ),
+            Stranger::OtherAccount => format!(
+                "This token comes from another identity-provider account than the one user {name} signed up \
+                 with: it cannot act as {name}"
+            ),
+        };
+        AccountError::forbidden("principal_mismatch", message)
+    }
+}
+
 /// How a read names a user or bot.
 #[derive(Debug, Clone, Copy)]
 pub enum UserKey<'a> {
@@ -80,7 +119,13 @@ impl Accounts {
 
     /// With `NoopFilter` there is no token: every request acts as this admin.
     pub fn anonymous() -> Principal {
-        Principal { name: "anonymous".into(), email: "anonymous@localhost".into(), is_bot: false, provider_roles: None }
+        Principal {
+            name: "anonymous".into(),
+            email: "anonymous@localhost".into(),
+            is_bot: false,
+            provider_roles: None,
+            account: None,
+        }
     }
 
     /// Admins: users flagged so, and anyone when authentication or authorization is off
@@ -140,16 +185,43 @@ impl Accounts {
         Ok(user)
     }
 
-    /// The user a principal is: same name *and* same email. Without the email check, anyone whose
-    /// address has the same local part (admin@elsewhere) would act as that user (admin@yours).
-    pub async fn user_of(&self, principal: &Principal) -> Result<Option<Arc<UserRow>>, AccountError> {
-        let user = self.cached_user(&principal.name).await?;
-        Ok(user.filter(|u| u.email.eq_ignore_ascii_case(&principal.email)))
+    /// How a principal relates to the user of its name: that user (same name, same email, a bot
+    /// only through Tessera's own bot token, and the same identity-provider account when the user
+    /// signed up with one), a stranger, or nobody yet.
+    pub async fn identify(&self, principal: &Principal) -> Result<Identity, AccountError> {
+        let Some(user) = self.cached_user(&principal.name).await? else { return Ok(Identity::Absent) };
+        if !user.email.eq_ignore_ascii_case(&principal.email) {
+            return Ok(Identity::Stranger(Stranger::OtherEmail));
+        }
+        if user.is_bot && !principal.is_bot {
+            return Ok(Identity::Stranger(Stranger::NotTheBotsToken));
+        }
+        if let (Some(account), Some(issuer), Some(subject)) = (&principal.account, &user.issuer, &user.subject)
+            && (&account.issuer != issuer || &account.subject != subject)
+        {
+            return Ok(Identity::Stranger(Stranger::OtherAccount));
+        }
+        Ok(Identity::User(user))
     }
 
-    /// Like [`Accounts::user_of`], or the original's 404 for the principal's name.
+    /// The user a principal is (see [`Accounts::identify`]); `None` for a stranger or nobody.
+    /// Without these checks, anyone whose address has the same local part (admin@elsewhere)
+    /// would act as that user (admin@yours).
+    pub async fn user_of(&self, principal: &Principal) -> Result<Option<Arc<UserRow>>, AccountError> {
+        Ok(match self.identify(principal).await? {
+            Identity::User(user) => Some(user),
+            Identity::Stranger(_) | Identity::Absent => None,
+        })
+    }
+
+    /// Like [`Accounts::user_of`]: the original's 404 for a name nobody has signed up with, a 403
+    /// that says why for a stranger with the name of an existing user.
     pub async fn require_user_of(&self, principal: &Principal) -> Result<Arc<UserRow>, AccountError> {
-        self.user_of(principal).await?.ok_or_else(|| AccountError::user_not_found(&principal.name))
+        match self.identify(principal).await? {
+            Identity::User(user) => Ok(user),
+            Identity::Absent => Err(AccountError::user_not_found(&principal.name)),
+            Identity::Stranger(why) => Err(why.error(&principal.name)),
+        }
     }
 
     fn forget_users(&self) {

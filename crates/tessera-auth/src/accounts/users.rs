@@ -1,7 +1,7 @@
 //! Reading users, signing up (compat §5.5), creating, updating and deleting them.
 
 use super::bootstrap::new_user;
-use super::{AccountError, Accounts, now_ms};
+use super::{AccountError, Accounts, Identity, now_ms};
 use crate::Principal;
 use serde::Deserialize;
 use tessera_config::SYSTEM_BOTS;
@@ -73,6 +73,9 @@ impl Accounts {
         user.updated_by = caller.name.clone();
         if !caller_is_admin {
             user.last_login_time = Some(now_ms());
+            // The provider account signing up is the user's from now on.
+            user.issuer = caller.account.as_ref().map(|a| a.issuer.clone());
+            user.subject = caller.account.as_ref().map(|a| a.subject.clone());
         }
         self.store.insert_user(&user).await?;
         self.sync_revocation().await?;
@@ -80,9 +83,11 @@ impl Accounts {
     }
 
     async fn check_self_signup(&self, caller: &Principal, request: &CreateUser) -> Result<(), AccountError> {
-        if self.store.user_by_name(&caller.name).await?.is_some() {
+        match self.identify(caller).await? {
             // An existing non-admin creating someone else.
-            return Err(AccountError::not_admin(&caller.name));
+            Identity::User(_) => return Err(AccountError::not_admin(&caller.name)),
+            Identity::Stranger(why) => return Err(why.error(&caller.name)),
+            Identity::Absent => {}
         }
         if !self.config.authentication.enable_self_signup {
             return Err(AccountError::forbidden(
@@ -96,8 +101,41 @@ impl Accounts {
                 "Self Signup can only create user for self. Only Admin can create other users.",
             ));
         }
+        if !request.email.eq_ignore_ascii_case(&caller.email) {
+            return Err(AccountError::forbidden(
+                "OTHER_EMAIL_SIGN_UP_ERROR",
+                format!(
+                    "Self Signup can only use the signed-in account's own email ({}), not {}",
+                    caller.email, request.email
+                ),
+            ));
+        }
+        if self.config.authorizer.admin_principals.contains(&request.name) && !self.in_principal_domain(&request.email)
+        {
+            return Err(AccountError::forbidden(
+                "ADMIN_PRINCIPAL_DOMAIN_ERROR",
+                format!(
+                    "{} is an admin principal (AUTHORIZER_ADMIN_PRINCIPALS): it can be claimed only with an email of \
+                     {}; sign in with that account",
+                    request.name,
+                    self.admin_domains().join(" or ")
+                ),
+            ));
+        }
         // `isAdmin` in a self sign-up is ignored (forced false), as the compat notes advise.
         Ok(())
+    }
+
+    /// The domains an admin principal's email may have: the principal domain, and the allowed
+    /// domains when they are configured.
+    fn admin_domains(&self) -> Vec<String> {
+        let authz = &self.config.authorizer;
+        std::iter::once(authz.principal_domain.clone()).chain(authz.allowed_domains.iter().cloned()).collect()
+    }
+
+    fn in_principal_domain(&self, email: &str) -> bool {
+        let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        self.admin_domains().iter().any(|d| d.eq_ignore_ascii_case(domain))
     }
 
     /// `PUT /users`: create, or update display name and description. Admins may also change
@@ -112,7 +150,8 @@ impl Accounts {
             return Ok((self.create_user(caller, request).await?, true));
         };
         let caller_is_admin = self.is_admin(caller).await?;
-        if existing.name != caller.name && !caller_is_admin {
+        let is_themselves = matches!(self.identify(caller).await?, Identity::User(ref u) if u.id == existing.id);
+        if !is_themselves && !caller_is_admin {
             return Err(AccountError::forbidden(
                 "not_allowed",
                 format!("Principal: CatalogPrincipal{{name='{}'}} operations [EditAll] not allowed", caller.name),

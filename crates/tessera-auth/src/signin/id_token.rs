@@ -103,6 +103,7 @@ mod tests {
                 email: "a@x".into(),
                 is_bot: false,
                 provider_roles: None,
+                account: None,
             }),
             own: false,
             token_type: None,

@@ -14,6 +14,15 @@ pub struct Principal {
     pub is_bot: bool,
     /// With `AUTHORIZER_USE_ROLES_FROM_PROVIDER`: the role names a provider token carries.
     pub provider_roles: Option<Vec<String>>,
+    /// A provider token's account: its issuer (`iss`) and subject (`sub`); `None` for Tessera's
+    /// own tokens. A user who signed up with one account is never another account's.
+    pub account: Option<ProviderAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderAccount {
+    pub issuer: String,
+    pub subject: String,
 }
 
 pub fn derive(
@@ -30,7 +39,13 @@ pub fn derive(
             if !email.contains('@') {
                 return Err(AuthError::MappedEmailInvalid(email.to_string()));
             }
-            Principal { name: local_part(username), email: email.to_lowercase(), is_bot, provider_roles: None }
+            Principal {
+                name: local_part(username),
+                email: email.to_lowercase(),
+                is_bot,
+                provider_roles: None,
+                account: None,
+            }
         }
         _ => {
             let value = authn.jwt_principal_claims.iter().find_map(|c| claims.string(c)).ok_or_else(|| {
@@ -42,7 +57,7 @@ pub fn derive(
             } else {
                 format!("{}@{}", value.to_lowercase(), authz.principal_domain)
             };
-            Principal { name: local_part(value), email, is_bot, provider_roles: None }
+            Principal { name: local_part(value), email, is_bot, provider_roles: None, account: None }
         }
     };
     if authz.enforce_principal_domain && !is_bot {
@@ -50,7 +65,13 @@ pub fn derive(
     }
     let provider_roles =
         (authz.use_roles_from_provider && !own_token).then(|| roles(claims, &authz.provider_roles_claim));
-    Ok(Principal { provider_roles, ..principal })
+    let account = match (own_token, claims.string("iss"), claims.string("sub")) {
+        (false, Some(issuer), Some(subject)) => {
+            Some(ProviderAccount { issuer: issuer.to_string(), subject: subject.to_string() })
+        }
+        _ => None,
+    };
+    Ok(Principal { provider_roles, account, ..principal })
 }
 
 /// Role names from a claim holding a list of strings (or one string); anything else is no roles.

@@ -342,7 +342,9 @@ async fn same_name_other_email_is_not_that_user() {
     // admin@evil.example shares the local part of the bootstrapped admin@open-metadata.org.
     let impostor = session(&s, "admin", "admin@evil.example");
     let (status, body) = api(&s, "GET", "/api/v1/users/loggedInUser", &impostor, None).await;
-    assert_eq!((status, body["message"].as_str()), (StatusCode::NOT_FOUND, Some("user instance for admin not found")));
+    // Not "not found" any more: a 403 that says why (attack review finding 4).
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::FORBIDDEN, Some("principal_mismatch")), "{body}");
+    assert!(body["message"].as_str().unwrap().contains("is not the email of user admin"), "{body}");
     let id = bot_id(&s, &session(&s, "admin", "admin@open-metadata.org")).await;
     let (status, _) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &impostor, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not an admin");

@@ -7,6 +7,7 @@ mod check_env;
 mod compose;
 mod demo;
 mod healthcheck;
+mod identity;
 mod idp;
 mod ingest;
 mod ingestion_client;
