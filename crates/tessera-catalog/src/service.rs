@@ -171,6 +171,11 @@ impl Catalog {
         by: &str,
         write: &Write,
     ) -> Result<(Entity, Outcome), CatalogError> {
+        // Authorize first, compare after: an answer that depended on the stored values (the same
+        // password: 200, another: 403) would let a caller who may not edit guess them.
+        if let Write::CreateOrUpdate { update_denied: Some(message) } = write {
+            return Err(CatalogError::Forbidden(message.clone()));
+        }
         let same_hash =
             fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
         if same_hash && !stored.deleted() {
@@ -186,9 +191,6 @@ impl Catalog {
         }
         if changes.is_empty() {
             return Ok((stored, Outcome::Unchanged));
-        }
-        if let Write::CreateOrUpdate { update_denied: Some(message) } = write {
-            return Err(CatalogError::Forbidden(message.clone()));
         }
         let mut entity = stored.clone();
         entity.doc.retain(|k, _| crate::entity::SYSTEM_FIELDS.contains(&k.as_str()));

@@ -115,6 +115,12 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
             .await
             .unwrap_err();
         assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
+        // Authorized before compared: repeating what is stored gets the same refusal, so the
+        // answer tells nothing about the stored values (a service's password, say).
+        let stored = c.by_name(Kind::Table, "local_sqlite.sample.main.customers", Include::All).await.unwrap();
+        let same_hash = table("local_sqlite.sample.main", "customers", stored.source_hash().unwrap());
+        let err = c.put(Kind::Table, same_hash, "x", no_edit.clone()).await.unwrap_err();
+        assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
         let (fresh, outcome) =
             c.put(Kind::Table, table("local_sqlite.sample.main", "fresh", "f"), "x", no_edit).await.unwrap();
         assert_eq!((outcome, fresh.version()), (Outcome::Created, 0.1));

@@ -332,3 +332,36 @@ async fn every_secret_field_of_every_type_follows_the_four_rules() {
         }
     }
 }
+
+/// A caller who may create services but not edit them learns nothing about a stored password
+/// from a PUT: the stored password and another one get the same 403 (attack review finding 9).
+#[tokio::test]
+async fn a_put_is_no_password_oracle() {
+    let s = server_on(&None, KEY_A).await;
+    let bot = bot_token(&s).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, _) =
+        api(&s, "PUT", "/api/v1/services/databaseServices", &bot, Some(postgres_service(PASSWORD, "d"))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let policy = json!({"name": "ServiceCreators", "rules": [{"name": "create", "resources": ["databaseService"],
+        "operations": ["Create", "ViewBasic"], "effect": "allow"}]});
+    assert_eq!(api(&s, "POST", "/api/v1/policies", &admin, Some(policy)).await.0, StatusCode::CREATED);
+    let role = json!({"name": "ServiceCreator", "policies": ["ServiceCreators"]});
+    assert_eq!(api(&s, "POST", "/api/v1/roles", &admin, Some(role)).await.0, StatusCode::CREATED);
+    let user = json!({"name": "carl", "email": "carl@open-metadata.org", "roles": ["ServiceCreator"]});
+    assert_eq!(api(&s, "POST", "/api/v1/users", &admin, Some(user)).await.0, StatusCode::CREATED);
+    let carl = session(&s, "carl", "carl@open-metadata.org");
+    let right = api(&s, "PUT", "/api/v1/services/databaseServices", &carl, Some(postgres_service(PASSWORD, "d"))).await;
+    let wrong = api(&s, "PUT", "/api/v1/services/databaseServices", &carl, Some(postgres_service("guess", "d"))).await;
+    assert_eq!(right.0, StatusCode::FORBIDDEN, "{}", right.1);
+    assert_eq!(right, wrong, "the same answer whatever the guess");
+    let (status, _) = api(
+        &s,
+        "PUT",
+        "/api/v1/services/databaseServices",
+        &carl,
+        Some(json!({"name": "carls_own", "serviceType": "Mysql", "connection": {"config": {"hostPort": "h:1"}}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "creating stays allowed");
+}
