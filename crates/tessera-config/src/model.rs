@@ -57,6 +57,8 @@ pub struct TokenPolicy {
     pub insecure_skip_audience_check: bool,
     /// How often provider JWKS are refreshed in the background.
     pub jwks_refresh_seconds: u64,
+    /// The most personal access tokens a user may hold at once (unexpired ones).
+    pub max_personal_tokens: u64,
 }
 
 #[derive(Debug, Clone)]

@@ -146,6 +146,24 @@ impl Accounts {
             ));
         }
         let user = self.require_user_of(caller).await?.as_ref().clone();
+        let limit = self.config.tokens.max_personal_tokens;
+        let live = self
+            .store
+            .personal_tokens(&user.id)
+            .await?
+            .iter()
+            .filter(|t| t.expires_at_ms.is_none_or(|at| at > now_ms()))
+            .count();
+        if live as u64 >= limit {
+            return Err(AccountError::bad_request(
+                "personal_token_limit",
+                format!(
+                    "{} already holds {live} personal access tokens, the most allowed (TESSERA_MAX_PERSONAL_TOKENS={limit}); \
+                     revoke some first",
+                    user.name
+                ),
+            ));
+        }
         let minted = self.mint_for(&user, TokenType::PersonalAccess, expiry);
         let row = PersonalTokenRow {
             id: new_id(),

@@ -349,3 +349,39 @@ async fn same_name_other_email_is_not_that_user() {
     let (status, _) = api(&s, "GET", &format!("/api/v1/users/token/{id}"), &impostor, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "not an admin");
 }
+
+/// At most `TESSERA_MAX_PERSONAL_TOKENS` live personal tokens per user; one more is a 400 that
+/// says what to do, and a revocation of 10,000 ids at once (most unknown) works in one request
+/// (attack review finding 12).
+#[tokio::test]
+async fn personal_tokens_are_capped_and_revoked_in_bulk() {
+    let s = server(&[("TESSERA_MAX_PERSONAL_TOKENS", "3")]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "pat", "email": "pat@open-metadata.org"}))).await;
+    let pat = session(&s, "pat", "pat@open-metadata.org");
+    let body = |n: usize| Some(json!({"tokenName": format!("t{n}"), "JWTTokenExpiry": "7"}));
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let (status, token) = api(&s, "PUT", "/api/v1/users/security/token", &pat, body(n)).await;
+        assert_eq!(status, StatusCode::OK, "{token}");
+        ids.push(token["token"].as_str().unwrap().to_string());
+    }
+    let (status, refused) = api(&s, "PUT", "/api/v1/users/security/token", &pat, body(3)).await;
+    assert_eq!(
+        (status, refused["reason"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("personal_token_limit")),
+        "{refused}"
+    );
+    assert!(refused["message"].as_str().unwrap().contains("revoke some first"), "{refused}");
+    let (_, listed) = api(&s, "GET", "/api/v1/users/security/token", &pat, None).await;
+    assert_eq!(listed["paging"]["total"], 3, "nothing was added");
+
+    let mut many: Vec<String> = (0..9_997).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    many.extend(ids);
+    let (status, left) =
+        api(&s, "PUT", "/api/v1/users/security/token/revoke", &pat, Some(json!({"tokenIds": many}))).await;
+    assert_eq!(status, StatusCode::OK, "{left}");
+    assert_eq!(left["data"], json!([]), "{left}");
+    let (status, _) = api(&s, "PUT", "/api/v1/users/security/token", &pat, body(4)).await;
+    assert_eq!(status, StatusCode::OK, "room again");
+}
