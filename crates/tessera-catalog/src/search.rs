@@ -49,7 +49,7 @@ impl Catalog {
                 "size must be between 0 and {MAX_SEARCH_SIZE}, not {size}; page with from"
             )));
         }
-        if from < 0 || from + size > SEARCH_WINDOW {
+        if from < 0 || from.saturating_add(size) > SEARCH_WINDOW {
             return Err(CatalogError::Invalid(format!(
                 "from + size must be at most {SEARCH_WINDOW} (from={from}, size={size}); narrow the search with a longer q"
             )));

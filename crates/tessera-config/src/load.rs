@@ -301,6 +301,7 @@ fn read_token_policy(r: &mut Reader) -> TokenPolicy {
         insecure_skip_audience_check: r.boolean("TESSERA_INSECURE_SKIP_AUDIENCE_CHECK"),
         jwks_refresh_seconds: r.seconds("TESSERA_JWKS_REFRESH_SECONDS").unwrap_or(600).max(10),
         max_personal_tokens: r.integer("TESSERA_MAX_PERSONAL_TOKENS").unwrap_or(100).clamp(1, 10_000) as u64,
+        allow_unverified_email: r.boolean("TESSERA_ALLOW_UNVERIFIED_EMAIL"),
     };
     if policy.insecure_skip_issuer_check {
         r.warn(

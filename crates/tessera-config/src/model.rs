@@ -59,6 +59,8 @@ pub struct TokenPolicy {
     pub jwks_refresh_seconds: u64,
     /// The most personal access tokens a user may hold at once (unexpired ones).
     pub max_personal_tokens: u64,
+    /// Accept provider tokens whose `email_verified` is false (refused by default).
+    pub allow_unverified_email: bool,
 }
 
 #[derive(Debug, Clone)]

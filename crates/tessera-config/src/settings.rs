@@ -148,6 +148,7 @@ pub const SETTINGS: &[Setting] = &[
     differs("TESSERA_INSECURE_SKIP_AUDIENCE_CHECK", "tessera.insecureSkipAudienceCheck", "false", "true"),
     s("TESSERA_JWKS_REFRESH_SECONDS", "tessera.jwksRefreshSeconds", "600"),
     s("TESSERA_MAX_PERSONAL_TOKENS", "tessera.maxPersonalTokens", "100"),
+    s("TESSERA_ALLOW_UNVERIFIED_EMAIL", "tessera.allowUnverifiedEmail", "false"),
     s("TESSERA_ALLOWED_REDIRECT_ORIGINS", "tessera.allowedRedirectOrigins", "[]"),
     s("TESSERA_SESSION_IDLE_SECONDS", "tessera.sessionIdleSeconds", "86400"),
     s("TESSERA_LOG_FORMAT", "tessera.logFormat", "text"),

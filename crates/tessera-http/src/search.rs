@@ -71,9 +71,13 @@ async fn field_query(State(state): State<AppState>, gate: Gate, params: Params) 
     Ok(Json(json!({"hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}})))
 }
 
-pub(crate) fn number(params: &Params, name: &str, default: u64) -> Result<u64, ApiError> {
-    match params.get(name) {
-        None => Ok(default),
-        Some(text) => text.parse().map_err(|_| bad(format!("{name} must be a whole number, not {text:?}"))),
+/// `from` or `size`: a whole number from 0 to the search window (10,000), as Elasticsearch's
+/// `index.max_result_window`; anything else is a 400 saying so.
+pub(crate) fn number(params: &Params, name: &str, default: i64) -> Result<i64, ApiError> {
+    let window = tessera_store::SEARCH_WINDOW;
+    let Some(text) = params.get(name) else { return Ok(default) };
+    match text.parse::<i64>() {
+        Ok(n) if (0..=window).contains(&n) => Ok(n),
+        _ => Err(bad(format!("{name} must be a whole number from 0 to {window}, not {text:?}"))),
     }
 }

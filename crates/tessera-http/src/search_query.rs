@@ -48,7 +48,6 @@ pub(crate) async fn query(State(state): State<AppState>, gate: Gate, params: Par
         .ok_or_else(|| bad("q is required: the start of a name to find (or * for every name)".into()))?;
     let include = include(&params)?;
     let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
-    let (from, size) = (i64::try_from(from).unwrap_or(i64::MAX), i64::try_from(size).unwrap_or(i64::MAX));
     let page = permit.catalog(&state).search_names(&kinds, text, include, from, size).await?;
     let hits: Vec<Value> = page
         .items

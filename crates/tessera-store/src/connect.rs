@@ -28,12 +28,32 @@ impl Store {
     }
 }
 
+/// The database holds sealed secrets and token hashes: readable by its owner only. Created so
+/// (SQLite gives its `-wal` and `-shm` files the database file's mode), and an existing file
+/// (and its `-wal`/`-shm`) made so, with a notice.
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if !path.exists() {
+        std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o600).open(path)?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        let Ok(meta) = std::fs::metadata(&file) else { continue };
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            tracing::warn!(file = %file.display(), "the database file was readable by others: now by its owner only (0600)");
+        }
+    }
+    Ok(())
+}
+
 async fn open_sqlite(path: &Path) -> Result<Store, StoreError> {
     let shown = path.display().to_string();
     let open_err = |reason: String| StoreError::SqliteOpen { path: shown.clone(), reason };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| open_err(e.to_string()))?;
     }
+    owner_only(path).map_err(|e| open_err(e.to_string()))?;
     let options = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

@@ -33,6 +33,13 @@ pub enum AuthError {
     NotYetValid,
     #[error("Not Authorized! Invalid token. The identity provider's token lacks the required {0} claim")]
     RequiredClaimMissing(&'static str),
+    #[error("Not Authorized! Invalid token. Its {0} claim is not a date in seconds since the epoch")]
+    DateClaimInvalid(&'static str),
+    #[error(
+        "Not Authorized! The identity provider says this account's email is not verified (email_verified is false); \
+         verify it at the provider, or set TESSERA_ALLOW_UNVERIFIED_EMAIL=true to accept such accounts"
+    )]
+    EmailNotVerified,
     #[error("Invalid JWT token, none of the following claims are present [{}]", .0.join(", "))]
     NoPrincipalClaim(Vec<String>),
     #[error("Invalid JWT token, 'username' claim is not present")]
@@ -73,6 +80,8 @@ impl AuthError {
             AuthError::AudienceMismatch { .. } => "audience_mismatch",
             AuthError::NotYetValid => "token_not_yet_valid",
             AuthError::RequiredClaimMissing(_) => "required_claim_missing",
+            AuthError::DateClaimInvalid(_) => "date_claim_invalid",
+            AuthError::EmailNotVerified => "email_not_verified",
             AuthError::NoPrincipalClaim(_) | AuthError::MappedUsernameMissing | AuthError::MappedEmailInvalid(_) => {
                 "principal_claim_missing"
             }

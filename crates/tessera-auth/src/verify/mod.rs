@@ -20,6 +20,7 @@ pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{RevocationState, TokenHash};
 
+use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_config::Config;
@@ -170,6 +171,12 @@ impl Verifier {
     }
 
     fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
+        // A date claim that is there must be a number: a string `iat` would otherwise be skipped.
+        for name in ["exp", "nbf", "iat"] {
+            if claims.get(name).is_some() && claims.seconds(name).is_none() {
+                return Err(AuthError::DateClaimInvalid(name));
+            }
+        }
         let future = |name| claims.seconds(name).is_some_and(|t| t > now.saturating_add(self.policy.leeway));
         if future("nbf") || future("iat") {
             return Err(AuthError::NotYetValid);
@@ -186,11 +193,17 @@ impl Verifier {
     }
 
     fn check_provider_claims(&self, claims: &Claims) -> Result<(), AuthError> {
-        // OpenID ID tokens and JWT access tokens (RFC 9068) always carry both.
-        for required in ["sub", "iat"] {
+        // OpenID ID tokens and JWT access tokens (RFC 9068) always carry these; a provider token
+        // without `exp` would be valid forever.
+        for required in ["sub", "iat", "exp"] {
             if claims.get(required).is_none() {
                 return Err(AuthError::RequiredClaimMissing(required));
             }
+        }
+        let unverified = matches!(claims.get("email_verified"), Some(Value::Bool(false)))
+            || claims.string("email_verified").is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        if unverified && !self.config.tokens.allow_unverified_email {
+            return Err(AuthError::EmailNotVerified);
         }
         if let Some(expected) = &self.policy.expected_issuer {
             let found = claims.string("iss").unwrap_or_default();

@@ -151,3 +151,33 @@ async fn id_tokens_without_sub_or_iat_are_refused() {
         assert_eq!(err, AuthError::RequiredClaimMissing(if missing == "sub" { "sub" } else { "iat" }), "{missing}");
     }
 }
+
+/// Attack review finding 13: a provider token without a numeric `exp` would be valid forever, and
+/// a date claim given as text would be skipped: both are refused; so is an account whose email
+/// the provider says is not verified, unless the named switch accepts it.
+#[tokio::test]
+async fn dates_must_be_numbers_exp_is_required_and_unverified_emails_are_refused() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let setup = setup(&server, &[]);
+    let mut claims = server.claims("a@example.com");
+    claims.as_object_mut().unwrap().remove("exp");
+    assert_eq!(setup.verifier.verify(&key.sign(&claims)).await.unwrap_err(), AuthError::RequiredClaimMissing("exp"));
+    for (name, value) in [("exp", json!("4102444800")), ("iat", json!("1700000000")), ("nbf", json!(["0"]))] {
+        let mut claims = server.claims("a@example.com");
+        claims[name] = value;
+        let err = setup.verifier.verify(&key.sign(&claims)).await.unwrap_err();
+        assert_eq!(err, AuthError::DateClaimInvalid(name), "{name}");
+        assert_eq!((err.status(), err.reason()), (401, "date_claim_invalid"));
+    }
+    for unverified in [json!(false), json!("false")] {
+        let mut claims = server.claims("a@example.com");
+        claims["email_verified"] = unverified;
+        assert_eq!(setup.verifier.verify(&key.sign(&claims)).await.unwrap_err(), AuthError::EmailNotVerified);
+        let lenient = crate::key_server::setup(&server, &[("TESSERA_ALLOW_UNVERIFIED_EMAIL", "true")]);
+        lenient.verifier.verify(&key.sign(&claims)).await.unwrap();
+    }
+    let mut verified = server.claims("a@example.com");
+    verified["email_verified"] = json!(true);
+    setup.verifier.verify(&key.sign(&verified)).await.unwrap();
+}

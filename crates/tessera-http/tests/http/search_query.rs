@@ -97,6 +97,13 @@ async fn bad_parameters_are_400s_that_say_what_to_change() {
         (search("a", "&size=ten"), "size must be a whole number"),
         (search("a", "&from=-1"), "from must be a whole number"),
         (search("a", "&from=9995&size=10"), "from + size must be at most 10000"),
+        // Out of range: never an overflow (attack review finding 13).
+        (search("a", "&from=9223372036854775807&size=10"), "from must be a whole number from 0 to 10000"),
+        (search("a", "&size=18446744073709551615"), "size must be a whole number from 0 to 10000"),
+        (
+            "/api/v1/search/fieldQuery?fieldName=fullyQualifiedName&fieldValue=x&from=99999".to_string(),
+            "from must be a whole number from 0 to 10000",
+        ),
         (search("a", "&deleted=maybe"), "deleted must be true or false"),
         (search("a", "&deleted=true&include=all"), "not both"),
         (search("a", "&include=some"), "include must be non-deleted, deleted or all"),

@@ -211,3 +211,26 @@ fn a_refused_request_whose_body_comes_late_keeps_the_connection() {
         head + &String::from_utf8_lossy(&body)
     }
 }
+
+/// The data directory is its owner's only (0700), and so are the database, its `-wal` and `-shm`
+/// files and the generated key files (0600), even under a permissive umask; a database file an
+/// operator left readable is made owner-only at start (attack review finding 13).
+#[test]
+fn data_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let server = env.serve();
+    let data = env.data_dir();
+    assert_eq!(mode(&data), 0o700, "data dir");
+    for file in ["tessera.db", "tessera.db-wal", "tessera.db-shm", "jwt_private_key.der", "jwt_public_key.der"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+    let (status, _) = server.stop();
+    assert!(status.success());
+    std::fs::set_permissions(data.join("tessera.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let server = env.serve();
+    assert_eq!(mode(&data.join("tessera.db")), 0o600, "made owner-only again");
+    let (_, log) = server.stop();
+    assert!(log.contains("readable by others"), "{log}");
+}
