@@ -6,6 +6,7 @@ pub mod access;
 pub mod condition;
 pub mod decide;
 pub mod document;
+pub mod edit;
 pub mod manage;
 pub mod operation;
 pub mod permissions;

@@ -8,6 +8,7 @@ pub mod change;
 pub mod column;
 pub mod connection_type;
 pub mod create;
+pub mod edit;
 pub mod entity;
 mod error;
 pub mod fqn;
@@ -23,6 +24,7 @@ mod search;
 pub mod secrets;
 mod service;
 
+pub use edit::{AnyEdit, Edit, EditGate, TagChange};
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;

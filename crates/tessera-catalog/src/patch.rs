@@ -168,7 +168,8 @@ fn as_request(stored: &Entity, before: &Map<String, Value>, mut after: Map<Strin
 
 impl Catalog {
     /// Applies a JSON Patch to a live entity: 404 when absent or soft-deleted; a patch that
-    /// changes nothing is answered with the entity as it is, and no version.
+    /// changes nothing is answered with the entity as it is, and no version. What it changes
+    /// (not the paths it names: a patch on the root changes fields too) must pass `gate`.
     pub async fn patch(
         &self,
         kind: Kind,
@@ -176,6 +177,7 @@ impl Catalog {
         body: Value,
         by: &str,
         base_url: &str,
+        gate: &dyn crate::EditGate,
     ) -> Result<(Entity, Outcome), CatalogError> {
         let ops = parse(body)?;
         for _ in 0..WRITE_ATTEMPTS {
@@ -198,6 +200,7 @@ impl Catalog {
             if changes.is_empty() {
                 return Ok((stored, Outcome::Unchanged));
             }
+            gate.allow(&crate::Edit::between(&old_fields, &fields, &changes)).map_err(CatalogError::Forbidden)?;
             let mut entity = stored.clone();
             entity.doc.retain(|k, _| SYSTEM_FIELDS.contains(&k.as_str()));
             entity.doc.extend(fields);

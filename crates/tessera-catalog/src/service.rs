@@ -4,6 +4,7 @@
 
 use crate::change::{self, Changes};
 use crate::create::{self, Draft, Parent};
+use crate::edit::EditGate;
 use crate::entity::Entity;
 use crate::error::CatalogError;
 use crate::fqn;
@@ -16,13 +17,14 @@ use tessera_config::SecretBox;
 use tessera_store::{Store, StoreError};
 
 /// What a write may do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Write {
+#[derive(Clone, Copy)]
+pub enum Write<'a> {
     /// `POST`: a new entity, or 409.
     CreateOnly,
-    /// `PUT`: create, or update when the caller may edit (`update_denied` is the authorizer's
-    /// refusal otherwise; a request that changes nothing is answered either way).
-    CreateOrUpdate { update_denied: Option<String> },
+    /// `PUT`: create, or update as far as the gate allows: first every field (EditAll, before
+    /// anything is compared, so the answer tells nothing about stored values), then the edit the
+    /// request makes (so a deny rule on a finer operation holds).
+    CreateOrUpdate(&'a dyn EditGate),
 }
 
 /// What a create-or-update did.
@@ -74,9 +76,9 @@ impl Catalog {
         kind: Kind,
         body: Value,
         by: &str,
-        write: Write,
+        write: Write<'_>,
     ) -> Result<(Entity, Outcome), CatalogError> {
-        let create_only = write == Write::CreateOnly;
+        let create_only = matches!(write, Write::CreateOnly);
         let draft = create::parse(kind, body)?;
         let (parent, mut prefetched) = self.parent_and_current(kind, &draft).await?;
         let fqn = draft.fqn(parent.as_ref().map(Entity::fqn))?;
@@ -97,7 +99,7 @@ impl Catalog {
                 Some(_) if create_only => return Err(CatalogError::Exists),
                 Some(row) => {
                     let stored = Entity::from_row(&row)?;
-                    self.update(&draft, parent.as_ref(), stored, fields, by, &write).await
+                    self.update(&draft, parent.as_ref(), stored, fields, by, write).await
                 }
             };
             match result {
@@ -169,13 +171,12 @@ impl Catalog {
         stored: Entity,
         fields: serde_json::Map<String, Value>,
         by: &str,
-        write: &Write,
+        write: Write<'_>,
     ) -> Result<(Entity, Outcome), CatalogError> {
+        let Write::CreateOrUpdate(gate) = write else { return Err(CatalogError::Exists) };
         // Authorize first, compare after: an answer that depended on the stored values (the same
         // password: 200, another: 403) would let a caller who may not edit guess them.
-        if let Write::CreateOrUpdate { update_denied: Some(message) } = write {
-            return Err(CatalogError::Forbidden(message.clone()));
-        }
+        gate.allow(&crate::Edit::everything()).map_err(CatalogError::Forbidden)?;
         let same_hash =
             fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
         if same_hash && !stored.deleted() {
@@ -192,6 +193,7 @@ impl Catalog {
         if changes.is_empty() {
             return Ok((stored, Outcome::Unchanged));
         }
+        gate.allow(&crate::Edit::between(&old_fields, &new_fields, &changes)).map_err(CatalogError::Forbidden)?;
         let mut entity = stored.clone();
         entity.doc.retain(|k, _| crate::entity::SYSTEM_FIELDS.contains(&k.as_str()));
         entity.doc.extend(new_fields);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome, Write};
 
-const PUT: Write = Write::CreateOrUpdate { update_denied: None };
+const PUT: Write<'static> = Write::CreateOrUpdate(&tessera_catalog::AnyEdit);
 use tessera_config::{DatabaseConfig, Sources, load};
 use tessera_store::Store;
 
@@ -109,17 +109,21 @@ async fn the_ingestion_cycle_versions_and_source_hash() {
             Err(CatalogError::Exists)
         ));
         // A caller who may create but not edit: a change is refused, nothing is written.
-        let no_edit = Write::CreateOrUpdate { update_denied: Some("may not edit".into()) };
-        let err = c
-            .put(Kind::Table, table("local_sqlite.sample.main", "customers", "h9"), "x", no_edit.clone())
-            .await
-            .unwrap_err();
+        struct NoEdit;
+        impl tessera_catalog::EditGate for NoEdit {
+            fn allow(&self, _: &tessera_catalog::Edit) -> Result<(), String> {
+                Err("may not edit".into())
+            }
+        }
+        let no_edit = Write::CreateOrUpdate(&NoEdit);
+        let err =
+            c.put(Kind::Table, table("local_sqlite.sample.main", "customers", "h9"), "x", no_edit).await.unwrap_err();
         assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
         // Authorized before compared: repeating what is stored gets the same refusal, so the
         // answer tells nothing about the stored values (a service's password, say).
         let stored = c.by_name(Kind::Table, "local_sqlite.sample.main.customers", Include::All).await.unwrap();
         let same_hash = table("local_sqlite.sample.main", "customers", stored.source_hash().unwrap());
-        let err = c.put(Kind::Table, same_hash, "x", no_edit.clone()).await.unwrap_err();
+        let err = c.put(Kind::Table, same_hash, "x", no_edit).await.unwrap_err();
         assert!(matches!(err, CatalogError::Forbidden(ref m) if m == "may not edit"), "{err}");
         let (fresh, outcome) =
             c.put(Kind::Table, table("local_sqlite.sample.main", "fresh", "f"), "x", no_edit).await.unwrap();
@@ -304,7 +308,7 @@ async fn json_patch_goes_through_the_put_checks_and_versions() {
         let patch = |kind, id: &str, body: Value| {
             let c = c.clone();
             let id = id.to_string();
-            async move { c.patch(kind, &id, body, "ingestion-bot", BASE).await }
+            async move { c.patch(kind, &id, body, "ingestion-bot", BASE, &tessera_catalog::AnyEdit).await }
         };
 
         // The client's changed-source patch: a column added, the new sourceHash.
@@ -490,8 +494,15 @@ async fn concurrent_patches_each_apply_to_the_latest_version() {
             let (c, id) = (c.clone(), t.id().to_string());
             tokio::spawn(async move {
                 let column = json!({"name": format!("c{i}"), "dataType": "INT"});
-                c.patch(Kind::Table, &id, json!([{"op": "add", "path": "/columns/-", "value": column}]), "bot", "")
-                    .await
+                c.patch(
+                    Kind::Table,
+                    &id,
+                    json!([{"op": "add", "path": "/columns/-", "value": column}]),
+                    "bot",
+                    "",
+                    &tessera_catalog::AnyEdit,
+                )
+                .await
             })
         });
         for write in writes {

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use tessera_authz::Operation::{Create, Delete, EditAll, EditIngestionPipelineStatus, ViewAll, ViewBasic};
+use tessera_authz::Operation::{Create, Delete, EditIngestionPipelineStatus, ViewAll, ViewBasic};
 use tessera_catalog::Kind;
 
 const KIND: Kind = Kind::IngestionPipeline;
@@ -30,7 +30,7 @@ pub fn routes() -> Vec<Route> {
         post(BASE, on(Create), |s, p, g, b| save(s, p, g, b, true)),
         get(format!("{BASE}/{{id}}"), on(ViewBasic), by_id),
         delete(format!("{BASE}/{{id}}"), on(Delete), remove),
-        patch(format!("{BASE}/{{id}}"), on(EditAll), patch_pipeline),
+        patch(format!("{BASE}/{{id}}"), catalog::PATCH_ACCESS, |s, g, i, b| catalog::patch_entity(s, g, i, b, KIND)),
         get(format!("{BASE}/name/{{fqn}}"), on(ViewBasic), by_name),
         catalog::versions(KIND),
         catalog::version(KIND),
@@ -137,19 +137,6 @@ async fn remove(
 ) -> Result<Json<Value>, ApiError> {
     let view = View::of(None);
     let Json(mut pipeline) = catalog::remove(State(state.clone()), permit.clone(), gate, id, params, KIND).await?;
-    view.apply(&state, &permit, &mut pipeline).await?;
-    Ok(Json(pipeline))
-}
-
-async fn patch_pipeline(
-    State(state): State<AppState>,
-    permit: Permit,
-    gate: Gate,
-    id: PathParams<String>,
-    body: JsonBody<Value>,
-) -> Result<Json<Value>, ApiError> {
-    let view = View::of(None);
-    let Json(mut pipeline) = catalog::patch_entity(State(state.clone()), permit.clone(), gate, id, body, KIND).await?;
     view.apply(&state, &permit, &mut pipeline).await?;
     Ok(Json(pipeline))
 }

@@ -39,6 +39,34 @@ impl Gate {
     }
 }
 
+impl Gate {
+    /// The authorizer's decision on edits of `resource`, field by field (`tessera_authz::edit`),
+    /// for the catalog to ask before it writes.
+    pub async fn edits(&self, resource: &'static str) -> Result<FieldGate, ApiError> {
+        if self.state.enforcement == Enforcement::Noop {
+            return Ok(FieldGate { subject: None, resource });
+        }
+        let user = self.state.accounts.require_user_of(&self.caller).await?;
+        Ok(FieldGate { subject: Some(self.state.access.subject(&user)), resource })
+    }
+}
+
+/// Decides edits for one caller and resource type; `None` under the noop authorizer.
+pub struct FieldGate {
+    subject: Option<Arc<tessera_authz::Subject>>,
+    resource: &'static str,
+}
+
+impl tessera_catalog::EditGate for FieldGate {
+    fn allow(&self, edit: &tessera_catalog::Edit) -> Result<(), String> {
+        let Some(subject) = &self.subject else { return Ok(()) };
+        let tags: Vec<(&str, &str)> = edit.tags.iter().map(|t| (t.tag_fqn.as_str(), t.source.as_str())).collect();
+        let wanted = tessera_authz::edit::operations(edit.fields.iter().map(String::as_str), &tags);
+        tessera_authz::check(subject, self.resource, &wanted, &tessera_authz::condition::NoEntity(subject))
+            .map_err(|denied| denied.to_string())
+    }
+}
+
 impl Permit {
     pub fn caller(&self) -> &Principal {
         &self.caller

@@ -233,8 +233,10 @@ async fn a_data_consumer_reads_but_cannot_write() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let view = json!({"name": "big_orders", "tableType": "View", "databaseSchema": "local_sqlite.sample.main",
         "sourceHash": "v1", "columns": [{"name": "id", "dataType": "INT"}]});
-    let (status, _) = api(&s, "PUT", "/api/v1/tables", &dana, Some(view.clone())).await;
-    assert_eq!(status, StatusCode::OK, "the same sourceHash changes nothing: answered");
+    let (status, same) = api(&s, "PUT", "/api/v1/tables", &dana, Some(view.clone())).await;
+    // Authorized before compared (attack review finding 9): an unchanged request gets the same
+    // refusal as a changed one, so the answer tells nothing about what is stored.
+    assert_eq!(status, StatusCode::FORBIDDEN, "{same}");
     let mut changed = view;
     changed["sourceHash"] = json!("v2");
     let (status, body) = api(&s, "PUT", "/api/v1/tables", &dana, Some(changed)).await;

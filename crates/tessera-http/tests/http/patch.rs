@@ -175,12 +175,13 @@ async fn bad_patches_get_a_4xx_that_says_what_to_change() {
 }
 
 #[tokio::test]
-async fn a_data_consumer_may_not_patch() {
+async fn a_data_consumer_patches_descriptions_but_nothing_else() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
     let dana = data_consumer(&s, &admin).await;
     ingest(&s, &bot_token(&s).await).await;
-    let body = json!([{"op": "add", "path": "/description", "value": "mine"}]);
+    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+    let owner = json!([{"id": me["id"], "type": "user"}]);
     for (collection, kind, name) in [
         ("services/databaseServices", "databaseService", "local_sqlite"),
         ("databases", "database", "local_sqlite.sample"),
@@ -190,13 +191,69 @@ async fn a_data_consumer_may_not_patch() {
     ] {
         let (_, entity) = api(&s, "GET", &format!("/api/v1/{collection}/name/{name}"), &dana, None).await;
         let path = format!("/api/v1/{collection}/{}", entity["id"].as_str().unwrap());
-        let (status, reply) = patch(&s, &path, &dana, body.clone()).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{kind}: {reply}");
-        assert_eq!(reply["message"], "Principal: CatalogPrincipal{name='dana'} operations [EditAll] not allowed");
+        // The operations are those of the fields a patch changes (DataConsumerPolicy grants
+        // EditDescription, EditTags, EditGlossaryTerms, EditTier), as in the original.
+        for (body, operations) in [
+            (json!([{"op": "add", "path": "/displayName", "value": "Mine"}]), "EditDisplayName"),
+            (
+                if kind == "databaseService" {
+                    json!([{"op": "replace", "path": "/connection/config/databaseMode", "value": "/tmp/other.db"}])
+                } else {
+                    json!([{"op": "add", "path": "/sourceHash", "value": "x"}])
+                },
+                "EditAll",
+            ),
+        ] {
+            let (status, reply) = patch(&s, &path, &dana, body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{kind}: {reply}");
+            assert_eq!(
+                reply["message"],
+                format!("Principal: CatalogPrincipal{{name='dana'}} operations [{operations}] not allowed"),
+                "{kind}"
+            );
+        }
         let (_, after) = api(&s, "GET", &path, &dana, None).await;
         assert_eq!(after["version"], 0.1, "{kind} unchanged");
-        // The admin may.
-        let (status, _) = patch(&s, &path, &admin, body.clone()).await;
+        let (status, described) =
+            patch(&s, &path, &dana, json!([{"op": "add", "path": "/description", "value": "mine"}])).await;
+        assert_eq!((status, described["description"].as_str()), (StatusCode::OK, Some("mine")), "{kind}");
+        // What has no owner anyone may claim (OrganizationPolicy-NoOwner-Rule), as in the original.
+        let (status, claimed) =
+            patch(&s, &path, &dana, json!([{"op": "add", "path": "/owners", "value": owner}])).await;
+        assert_eq!(status, StatusCode::OK, "{kind}: {claimed}");
+        // The admin may do the rest.
+        let (status, _) =
+            patch(&s, &path, &admin, json!([{"op": "add", "path": "/displayName", "value": "Theirs"}])).await;
         assert_eq!(status, StatusCode::OK, "{kind}");
     }
+}
+
+/// The ingestion bot's `DisplayName-Deny` rule holds however a display name changes: a patch of
+/// the root, of a column's display name, or a PUT (attack review finding 8).
+#[tokio::test]
+async fn the_bots_display_name_deny_holds_on_every_path() {
+    let s = server(&[]).await;
+    let bot = bot_token(&s).await;
+    ingest(&s, &bot).await;
+    let (_, table) = api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.orders?fields=*", &bot, None).await;
+    let path = format!("/api/v1/tables/{}", table["id"].as_str().unwrap());
+    let denied = "Principal: CatalogPrincipal{name='ingestion-bot'} operation EditDisplayName denied by role \
+                  IngestionBotRole, policy IngestionBotPolicy, rule DisplayName-Deny";
+    let mut root = table.clone();
+    root["displayName"] = json!("Renamed");
+    let mut column = json!([{"op": "add", "path": "/columns/0/displayName", "value": "Renamed"}]);
+    for body in [json!([{"op": "replace", "path": "", "value": root}]), column.take()] {
+        let (status, reply) = patch(&s, &path, &bot, body).await;
+        assert_eq!((status, reply["message"].as_str()), (StatusCode::FORBIDDEN, Some(denied)), "{reply}");
+    }
+    let put = json!({"name": "orders", "databaseSchema": "local_sqlite.sample.main", "displayName": "Renamed",
+        "columns": table["columns"]});
+    let (status, reply) = api(&s, "PUT", "/api/v1/tables", &bot, Some(put)).await;
+    assert!(reply["message"].as_str().unwrap_or_default().contains("EditDisplayName"), "{status}: {reply}");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, after) = api(&s, "GET", &path, &bot, None).await;
+    assert_eq!((after["version"].clone(), after.get("displayName")), (table["version"].clone(), None), "unchanged");
+    // Other fields the bot may change as before.
+    let (status, _) = patch(&s, &path, &bot, json!([{"op": "add", "path": "/description", "value": "d"}])).await;
+    assert_eq!(status, StatusCode::OK);
 }
