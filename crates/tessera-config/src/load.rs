@@ -120,7 +120,57 @@ fn read_server(r: &mut Reader) -> ServerConfig {
             "use 0 (stop at once) to 300; 5-15 suits a load balancer that polls /ready",
         );
     }
-    ServerConfig { host, port, admin_port, drain_seconds: drain_seconds.min(MAX_DRAIN_SECONDS) }
+    let header_read_timeout_seconds = seconds_within(
+        r,
+        "TESSERA_HEADER_READ_TIMEOUT_SECONDS",
+        20,
+        MAX_HEADER_READ_TIMEOUT_SECONDS,
+        "use 1 to 120; 10-30 lets slow networks through and sheds clients that only hold a socket",
+    );
+    let idle_timeout_seconds = seconds_within(
+        r,
+        "TESSERA_IDLE_TIMEOUT_SECONDS",
+        60,
+        MAX_IDLE_TIMEOUT_SECONDS,
+        "use 1 to 3600; keep it above the idle timeout of a proxy in front of Tessera",
+    );
+    let max_connections = match r.integer("TESSERA_MAX_CONNECTIONS") {
+        None | Some(0) => None,
+        Some(n) if n > 0 => Some(n as u64),
+        Some(n) => {
+            r.error(
+                "TESSERA_MAX_CONNECTIONS",
+                format!("{n} is negative"),
+                "use 0 (derived from the open-file limit) or a positive number of connections",
+            );
+            None
+        }
+    };
+    ServerConfig {
+        host,
+        port,
+        admin_port,
+        drain_seconds: drain_seconds.min(MAX_DRAIN_SECONDS),
+        header_read_timeout_seconds,
+        idle_timeout_seconds,
+        max_connections,
+    }
+}
+
+const MAX_HEADER_READ_TIMEOUT_SECONDS: u64 = 120;
+const MAX_IDLE_TIMEOUT_SECONDS: u64 = 3600;
+
+/// A timeout in seconds, 1..=max: 0 would close every connection at once and a day-long timeout
+/// is no timeout.
+fn seconds_within(r: &mut Reader, env: &str, default: u64, max: u64, fix: &str) -> u64 {
+    match r.seconds(env) {
+        Some(n) if (1..=max).contains(&n) => n,
+        Some(n) => {
+            r.error(env, format!("{n} s is outside 1 to {max} s"), fix);
+            default
+        }
+        None => default,
+    }
 }
 
 fn read_log(r: &mut Reader) -> LogConfig {

@@ -71,6 +71,14 @@ pub struct ServerConfig {
     /// After SIGTERM, answer `/ready` with 503 but keep serving this long before closing the
     /// listeners, so a load balancer stops sending new requests first (TESSERA_DRAIN_SECONDS).
     pub drain_seconds: u64,
+    /// How long a request's head may take to arrive, and how long its body may stall
+    /// (TESSERA_HEADER_READ_TIMEOUT_SECONDS).
+    pub header_read_timeout_seconds: u64,
+    /// How long a keep-alive connection may wait for its next request (TESSERA_IDLE_TIMEOUT_SECONDS).
+    pub idle_timeout_seconds: u64,
+    /// The most connections the API port holds at once; `None` derives it from the open-file
+    /// limit (TESSERA_MAX_CONNECTIONS, 0 = derive).
+    pub max_connections: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -153,6 +153,9 @@ pub const SETTINGS: &[Setting] = &[
     s("TESSERA_SESSION_IDLE_SECONDS", "tessera.sessionIdleSeconds", "86400"),
     s("TESSERA_LOG_FORMAT", "tessera.logFormat", "text"),
     s("TESSERA_DRAIN_SECONDS", "tessera.drainSeconds", "0"),
+    s("TESSERA_HEADER_READ_TIMEOUT_SECONDS", "tessera.headerReadTimeoutSeconds", "20"),
+    s("TESSERA_IDLE_TIMEOUT_SECONDS", "tessera.idleTimeoutSeconds", "60"),
+    s("TESSERA_MAX_CONNECTIONS", "tessera.maxConnections", "0"),
 ];
 
 /// The original's variables that Tessera accepts and ignores (SAML, LDAP, basic-auth and other

@@ -7,6 +7,7 @@ pub mod authn;
 mod body;
 mod bots;
 mod catalog;
+pub mod connections;
 pub mod entities;
 pub mod error;
 mod extract;
@@ -50,7 +51,7 @@ pub fn api_router(state: AppState) -> Router {
         // Outermost of the routing: it sees every path, matched or not.
         .layer(middleware::from_fn_with_state(state.clone(), authn::authenticate))
         // Before anyone answers: the connection stays usable whatever the answer.
-        .layer(middleware::from_fn(body::read_whole))
+        .layer(middleware::from_fn_with_state(state.clone(), body::read_whole))
         .with_state(state);
     with_common_layers(router)
 }

@@ -8,6 +8,7 @@ mod healthcheck;
 mod key_rotation;
 mod logging;
 mod migrate_db;
+mod open_files;
 mod serve;
 mod shutdown;
 

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use tessera_auth::{KeySource, SigningKeys};
 use tessera_config::Config;
+use tessera_http::connections::{self, ConnectionLimits};
 use tessera_http::{admin_router, api_router};
 use tessera_store::Store;
 use tokio::net::TcpListener;
@@ -64,8 +65,9 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     if let Some(banner) = banner {
         println!("{banner}");
     }
-    let api = axum::serve(api_listener, api_router(state.clone())).with_graceful_shutdown(shutdown.clone().wait());
-    let admin = axum::serve(admin_listener, admin_router(state)).with_graceful_shutdown(shutdown.wait());
+    let (api_limits, admin_limits) = connection_limits(&state.config.server);
+    let api = connections::serve(api_listener, api_router(state.clone()), api_limits, shutdown.clone().wait());
+    let admin = connections::serve(admin_listener, admin_router(state), admin_limits, shutdown.wait());
     let (api, admin) = tokio::join!(api, admin);
     background.iter().for_each(|task| task.abort());
     api.context("API server failed")?;
@@ -76,6 +78,27 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The API port's limits (its cap from the open-file limit, raised first) and the admin port's.
+fn connection_limits(server: &tessera_config::ServerConfig) -> (ConnectionLimits, ConnectionLimits) {
+    let open_files = crate::open_files::raise_to_hard_limit();
+    let (max_connections, warning) = connections::api_connection_cap(server.max_connections, open_files);
+    if let Some(warning) = warning {
+        tracing::warn!("{warning}");
+    }
+    let api = ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(server.header_read_timeout_seconds),
+        idle_timeout: std::time::Duration::from_secs(server.idle_timeout_seconds),
+        max_connections,
+    };
+    tracing::info!(
+        max_connections,
+        header_read_timeout_seconds = server.header_read_timeout_seconds,
+        idle_timeout_seconds = server.idle_timeout_seconds,
+        "connection limits"
+    );
+    (api, ConnectionLimits { max_connections: connections::ADMIN_CONNECTIONS, ..api })
 }
 
 /// The data directory holds the signing key and the database: owner-only when Tessera creates it.

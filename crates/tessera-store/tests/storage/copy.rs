@@ -104,8 +104,8 @@ async fn a_failure_half_way_leaves_postgres_empty() {
     for table in ["users", "catalog_entities", "bots"] {
         assert_eq!(count(&destination, table).await, "0", "{table}: rolled back");
     }
-    let settings = destination.query_texts_raw("SELECT key FROM tessera_settings").await.unwrap();
-    assert_eq!(settings, ["catalog_keys_v2"], "only what the migrations wrote");
+    let settings = destination.query_texts_raw("SELECT key FROM tessera_settings ORDER BY key").await.unwrap();
+    assert_eq!(settings, ["catalog_keys_v2", "catalog_secrets_sealed_v1"], "only what the migrations wrote");
     assert_eq!(destination.schema_version().await.unwrap(), LATEST_SCHEMA_VERSION, "migrated, and empty");
 
     // Fixed, the same command goes through into the same (still empty) database.
@@ -136,7 +136,8 @@ async fn an_outdated_or_foreign_source_is_refused_before_postgres_is_touched() {
     assert!(matches!(backwards, CopyError::Backends), "{backwards:?}");
 
     // A PostgreSQL database shared with something else: nothing is left behind or mixed in.
-    source.migrate().await.unwrap();
+    let current = sqlite();
+    let source = migrated(&current).await;
     filled_source(&source).await;
     destination.execute_raw("CREATE TABLE unrelated (x INTEGER)").await.unwrap();
     let error = copy_sqlite_to_postgres(&source, &destination).await.unwrap_err();

@@ -42,6 +42,28 @@ fn a_drain_longer_than_five_minutes_is_refused() {
 }
 
 #[test]
+fn connection_timeouts_and_cap_out_of_range_are_refused() {
+    let env = Env::new()
+        .set("TESSERA_HEADER_READ_TIMEOUT_SECONDS", "0")
+        .set("TESSERA_IDLE_TIMEOUT_SECONDS", "86400")
+        .set("TESSERA_MAX_CONNECTIONS", "-5");
+    assert_refused(
+        &env,
+        &["serve"],
+        &[
+            "TESSERA_HEADER_READ_TIMEOUT_SECONDS",
+            "0 s is outside 1 to 120 s",
+            "TESSERA_IDLE_TIMEOUT_SECONDS",
+            "86400 s is outside 1 to 3600 s",
+            "TESSERA_MAX_CONNECTIONS",
+            "-5 is negative",
+            "3 error(s)",
+        ],
+    );
+    assert!(!env.data_dir().exists(), "nothing may be written");
+}
+
+#[test]
 fn port_in_use_names_the_variable() {
     let env = Env::new();
     let _holder = std::net::TcpListener::bind(("127.0.0.1", env.port)).unwrap();

@@ -19,5 +19,6 @@ pub mod replicas;
 mod sdk_roundtrip;
 mod serving;
 mod signin;
+mod slow_clients;
 mod support;
 mod topology;

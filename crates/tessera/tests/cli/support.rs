@@ -18,6 +18,8 @@ pub struct Env {
     pub port: u16,
     pub admin_port: u16,
     pub vars: BTreeMap<String, String>,
+    /// (soft, hard) open-file limits the server starts under, as `ulimit -n` sets them.
+    pub open_file_limits: Option<(u64, u64)>,
 }
 
 impl Env {
@@ -30,7 +32,7 @@ impl Env {
             ("SERVER_ADMIN_PORT".to_string(), admin_port.to_string()),
             ("TESSERA_DATA_DIR".to_string(), dir.path().join("data").display().to_string()),
         ]);
-        Self { dir, port, admin_port, vars }
+        Self { dir, port, admin_port, vars, open_file_limits: None }
     }
 
     pub fn set(mut self, key: &str, value: &str) -> Self {
@@ -42,8 +44,24 @@ impl Env {
         self.dir.path().join("data")
     }
 
+    pub fn with_open_file_limits(mut self, soft: u64, hard: u64) -> Self {
+        self.open_file_limits = Some((soft, hard));
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(BIN);
+        let mut command = match self.open_file_limits {
+            // The shell sets the limits, then becomes the binary (same pid).
+            Some((soft, hard)) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .arg("-c")
+                    .arg(format!("ulimit -S -n {soft} && ulimit -H -n {hard} && exec \"$0\" \"$@\""))
+                    .arg(BIN);
+                shell
+            }
+            None => Command::new(BIN),
+        };
         command
             .args(args)
             .env_clear()
@@ -109,6 +127,10 @@ impl Server {
     pub fn stop(self) -> (std::process::ExitStatus, String) {
         self.terminate();
         self.wait()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
     }
 
     /// Sends SIGTERM and returns at once.
