@@ -1,5 +1,5 @@
 //! The confidential client's browser endpoints (`/api/v1/auth/login`, `/callback`,
-//! `/api/v1/auth/refresh`, `/api/v1/auth/logout`): cookies in, redirects out. The flow itself is
+//! `/auth/callback`, `/api/v1/auth/refresh`, `/api/v1/auth/logout`): cookies in, redirects out. The flow itself is
 //! [`tessera_auth::signin::SignIn`]; failures end on a page a person can read (see
 //! [`crate::signin_page`]), never a bare 500 and never an automatic redirect (no loops).
 
@@ -14,17 +14,28 @@ use axum::http::header::{CACHE_CONTROL, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use tessera_auth::signin::{CallbackParams, SessionCookie, SignInError, Step};
+use tessera_auth::signin::{CallbackParams, CookieChange, PENDING_SECONDS, SignInError, Step};
 
 /// Public: they work on the session cookie, never on a bearer token.
 pub fn routes() -> Vec<Route> {
     vec![
         get("/api/v1/auth/login", Public, login),
         get("/callback", Public, callback),
+        get(HANDOFF_PAGE, Public, handoff),
         get("/api/v1/auth/refresh", Public, refresh),
         get("/api/v1/auth/logout", Public, logout),
     ]
 }
+
+/// The web UI's page that receives the token after a sign-in (`?id_token=&email=&name=`).
+pub const HANDOFF_PAGE: &str = "/auth/callback";
+
+/// The cookies of the flow, `__Host-` prefixed over TLS (see [`cookie_name`]).
+const SESSION_COOKIE: &str = "tessera_session";
+const PENDING_COOKIE: &str = "tessera_signin";
+const HANDOFF_COOKIE: &str = "tessera_handoff";
+/// A hand-off happens right after the redirect; a minute is plenty.
+const HANDOFF_SECONDS: u64 = 60;
 
 #[derive(serde::Deserialize)]
 struct LoginParams {
@@ -36,7 +47,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, request: Reque
     // Read leniently: a malformed query is a missing redirectUri, answered with the page that says so.
     let params = Query::<LoginParams>::try_from_uri(request.uri()).map(|q| q.0).ok();
     let redirect_uri = params.and_then(|p| p.redirect_uri);
-    let cookie = session_cookie(&state, &headers);
+    let cookie = cookie(&state, &headers, SESSION_COOKIE);
     match state.signin.start(cookie.as_deref(), redirect_uri.as_deref()).await {
         Ok(step) => redirect(&state, step),
         Err(error) => failed(&state, &headers, error),
@@ -49,15 +60,45 @@ async fn callback(State(state): State<AppState>, headers: HeaderMap, request: Re
         return crate::callback_page(&state);
     }
     let params = Query::<CallbackParams>::try_from_uri(request.uri()).map(|q| q.0).unwrap_or_default();
-    let cookie = session_cookie(&state, &headers);
-    match state.signin.callback(cookie.as_deref(), params).await {
+    let pending = cookie(&state, &headers, PENDING_COOKIE);
+    match state.signin.callback(pending.as_deref(), params).await {
         Ok(step) => redirect(&state, step),
-        Err(error) => failed(&state, &headers, error),
+        Err(error) => {
+            let ends = error.ends_the_pending_sign_in();
+            let mut page = failed(&state, &headers, error);
+            if ends && let Ok(clear) = HeaderValue::from_str(&clear_cookie(&state, PENDING_COOKIE)) {
+                page.headers_mut().append(SET_COOKIE, clear);
+            }
+            page
+        }
     }
 }
 
+#[derive(serde::Deserialize)]
+struct HandoffParams {
+    id_token: Option<String>,
+}
+
+/// `/auth/callback`: the web UI's page. With a confidential client, a token in its query is shown
+/// to the UI only in the browser that finished that sign-in (login CSRF: otherwise a link with
+/// someone else's token would sign the victim in as them).
+async fn handoff(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Response {
+    let token = Query::<HandoffParams>::try_from_uri(request.uri()).ok().and_then(|q| q.0.id_token);
+    let Some(token) = token.filter(|_| state.signin.enabled()) else {
+        return crate::ui::index_page(&state);
+    };
+    if !state.signin.handoff_is_bound(cookie(&state, &headers, HANDOFF_COOKIE).as_deref(), &token) {
+        return failed(&state, &headers, SignInError::HandoffUnbound);
+    }
+    let mut page = crate::ui::index_page(&state);
+    if let Ok(clear) = HeaderValue::from_str(&clear_cookie(&state, HANDOFF_COOKIE)) {
+        page.headers_mut().append(SET_COOKIE, clear);
+    }
+    page
+}
+
 async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let cookie = session_cookie(&state, &headers);
+    let cookie = cookie(&state, &headers, SESSION_COOKIE);
     match state.signin.refresh(cookie.as_deref()).await {
         Ok(refreshed) => {
             let body = json!({"accessToken": refreshed.access_token, "expiryDuration": refreshed.expires_at});
@@ -72,10 +113,10 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let cookie = session_cookie(&state, &headers);
+    let cookie = cookie(&state, &headers, SESSION_COOKIE);
     let location = state.signin.logout(cookie.as_deref()).await;
     let mut response = see_other(&location);
-    if let Ok(clear) = HeaderValue::from_str(&clear_cookie(&state)) {
+    if let Ok(clear) = HeaderValue::from_str(&clear_cookie(&state, SESSION_COOKIE)) {
         response.headers_mut().insert(SET_COOKIE, clear);
     }
     response
@@ -83,10 +124,18 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 fn redirect(state: &AppState, step: Step) -> Response {
     let mut response = see_other(&step.location);
-    if let Some(cookie) = step.set_cookie
-        && let Ok(value) = HeaderValue::from_str(&set_cookie(state, &cookie))
-    {
-        response.headers_mut().insert(SET_COOKIE, value);
+    for change in &step.cookies {
+        let line = match change {
+            CookieChange::Session(cookie) => {
+                set_cookie(state, SESSION_COOKIE, cookie.value(), state.config.oidc.session_expiry_seconds)
+            }
+            CookieChange::Pending(sealed) => set_cookie(state, PENDING_COOKIE, sealed, PENDING_SECONDS.unsigned_abs()),
+            CookieChange::ClearPending => clear_cookie(state, PENDING_COOKIE),
+            CookieChange::Handoff(value) => set_cookie(state, HANDOFF_COOKIE, value, HANDOFF_SECONDS),
+        };
+        if let Ok(value) = HeaderValue::from_str(&line) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
     }
     response
 }
@@ -110,33 +159,31 @@ fn failed(state: &AppState, headers: &HeaderMap, error: SignInError) -> Response
 }
 
 /// `__Host-` prefixed when served over TLS: the browser then refuses it from any other host or path.
-fn cookie_name(state: &AppState) -> &'static str {
-    if secure(state) { "__Host-tessera_session" } else { "tessera_session" }
+fn cookie_name(state: &AppState, name: &str) -> String {
+    if secure(state) { format!("__Host-{name}") } else { name.to_string() }
 }
 
 fn secure(state: &AppState) -> bool {
     state.config.oidc.server_url.starts_with("https://")
 }
 
-fn session_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
+fn cookie(state: &AppState, headers: &HeaderMap, name: &str) -> Option<String> {
+    let name = cookie_name(state, name);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
+        .find(|(key, _)| *key == name.as_str())
         .map(|(_, value)| value.to_string())
 }
 
-fn set_cookie(state: &AppState, cookie: &SessionCookie) -> String {
-    let max_age = state.config.oidc.session_expiry_seconds;
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age: u64) -> String {
     let secure = if secure(state) { "; Secure" } else { "" };
-    format!("{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", cookie_name(state), cookie.value())
+    format!("{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", cookie_name(state, name))
 }
 
-fn clear_cookie(state: &AppState) -> String {
-    let secure = if secure(state) { "; Secure" } else { "" };
-    format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state))
+fn clear_cookie(state: &AppState, name: &str) -> String {
+    set_cookie(state, name, "", 0)
 }

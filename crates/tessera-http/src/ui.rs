@@ -70,12 +70,12 @@ const SILENT_CALLBACK_HTML: &[u8] = include_bytes!("../../../web/silent-callback
 /// Where the provider sends a silent renewal's answer (implicit flow, inside a hidden frame).
 pub const SILENT_CALLBACK: &str = "/silent-callback";
 
-/// The paths the UI renders itself. `/callback` is routed by the sign-in module: the server's code
-/// flow with a confidential client, [`index_page`] (the public client's page) otherwise.
-pub const PAGES: &[&str] =
-    &["/", "/signin", "/signup", "/auth/callback", "/logout", "/settings/bots", "/settings/tokens", "/catalog"];
+/// The paths the UI renders itself. `/callback` and `/auth/callback` are routed by the sign-in
+/// module: the server's code flow and its hand-off with a confidential client, [`index_page`]
+/// otherwise.
+pub const PAGES: &[&str] = &["/", "/signin", "/signup", "/logout", "/settings/bots", "/settings/tokens", "/catalog"];
 
-/// The UI's pages and files (`/callback` is the sign-in module's, see [`PAGES`]).
+/// The UI's pages and files (`/callback` and `/auth/callback` are the sign-in module's, see [`PAGES`]).
 pub fn routes() -> Vec<Route> {
     let mut routes = Vec::new();
     for page in PAGES {

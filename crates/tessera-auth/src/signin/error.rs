@@ -47,6 +47,10 @@ pub enum SignInError {
     NonceMissing,
     #[error("Unexpected JWT nonce (nonce) claim")]
     NonceMismatch,
+    #[error(
+        "This page was opened with a token from a sign-in that did not happen in this browser (a link someone sent?); nobody was signed in. Start the sign-in from this page"
+    )]
+    HandoffUnbound,
     #[error("No session found for refresh: sign in again")]
     NoSession,
     #[error("The session has ended at the identity provider: sign in again")]
@@ -71,6 +75,13 @@ impl SignInError {
         }
     }
 
+    /// Whether a callback that failed this way used up the sign-in in progress: every failure
+    /// once the answer's state matched. Before that, the answer may be a forgery, which must not
+    /// end the real sign-in this browser has in progress.
+    pub fn ends_the_pending_sign_in(&self) -> bool {
+        !matches!(self, SignInError::NoPendingSignIn | SignInError::StateMissing | SignInError::StateMismatch)
+    }
+
     /// A stable code for logs, metrics and the JSON error's `reason`.
     pub fn reason(&self) -> &'static str {
         use SignInError::*;
@@ -93,6 +104,7 @@ impl SignInError {
             Token(e) => e.reason(),
             NonceMissing => "nonce_missing",
             NonceMismatch => "nonce_mismatch",
+            HandoffUnbound => "handoff_unbound",
             NoSession => "session_missing",
             SessionEnded => "session_ended",
             Store(_) => "database_unavailable",

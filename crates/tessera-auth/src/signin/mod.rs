@@ -1,6 +1,7 @@
 //! The confidential client's sign-in (authorization code flow run by Tessera): start, callback,
-//! refresh and logout. Every step's state lives in the database, keyed by a hash of the browser's
-//! session cookie, so any replica can finish a sign-in another started, and a restart loses none.
+//! refresh and logout. A sign-in in progress lives in a sealed cookie and a session in the
+//! database, keyed by a hash of the browser's session cookie, so any replica can finish a sign-in
+//! another started, a restart loses none, and abandoned sign-ins leave nothing behind.
 
 mod error;
 mod id_token;
@@ -10,7 +11,7 @@ mod session;
 
 pub use error::SignInError;
 pub use provider::ProviderMetadata;
-pub use session::SessionCookie;
+pub use session::{SessionCookie, handoff_value};
 
 use crate::verify::unix_now;
 use crate::{SigningKeys, Subject, TokenType, Verifier};
@@ -21,7 +22,7 @@ use tessera_config::{ClientType, Config};
 use tessera_store::{SessionRow, Store};
 
 /// A pending sign-in lasts this long: time enough to type a password, not to leave a tab open.
-const PENDING_SECONDS: i64 = 15 * 60;
+pub const PENDING_SECONDS: i64 = 15 * 60;
 /// A still-valid ID token is handed out again rather than refreshed when it has this long left.
 const REUSE_MARGIN_SECONDS: i64 = 120;
 
@@ -35,10 +36,22 @@ pub struct SignIn {
     own_origins: Vec<String>,
 }
 
-/// Where to send the browser, and the session cookie to set on the way (if it changed).
+/// Where to send the browser, and the cookies to change on the way.
 pub struct Step {
     pub location: String,
-    pub set_cookie: Option<SessionCookie>,
+    pub cookies: Vec<CookieChange>,
+}
+
+/// The cookies of the flow; the HTTP layer names them and sets their attributes.
+pub enum CookieChange {
+    /// A new signed-in session.
+    Session(SessionCookie),
+    /// A sign-in in progress (sealed [`session::Pending`]).
+    Pending(String),
+    /// The sign-in in progress is over, finished or failed.
+    ClearPending,
+    /// The hand-off of a token to the web UI, see [`session::handoff_value`].
+    Handoff(String),
 }
 
 /// The refresh endpoint's answer: `{accessToken, expiryDuration}` (expiry in epoch seconds).
@@ -89,35 +102,37 @@ impl SignIn {
             && let Ok(token) = self.current_token(&signed, now).await
         {
             let location = redirect::with_token(redirect_uri, &token.access_token, &signed.row);
-            return Ok(Step { location, set_cookie: None });
+            let handoff = CookieChange::Handoff(handoff_value(&token.access_token));
+            return Ok(Step { location, cookies: vec![handoff] });
         }
         let metadata = self.provider.metadata().await?;
-        self.store.delete_expired_sessions(now).await?;
-        let cookie = SessionCookie::generate();
-        let pending = session::Pending::generate(!self.config.oidc.disable_pkce, self.config.oidc.use_nonce);
+        let pending = session::Pending::generate(
+            !self.config.oidc.disable_pkce,
+            self.config.oidc.use_nonce,
+            redirect_uri,
+            now + PENDING_SECONDS,
+        );
         let location = redirect::authorize_url(&metadata, &self.config.oidc, &pending);
-        self.store.insert_session(&pending.row(cookie.hash(), redirect_uri, now, now + PENDING_SECONDS)).await?;
-        Ok(Step { location, set_cookie: Some(cookie) })
+        Ok(Step { location, cookies: vec![CookieChange::Pending(pending.seal(&self.secrets))] })
     }
 
     /// `GET /callback?code=&state=`: checks the answer belongs to the sign-in this browser
     /// started (once), exchanges the code, validates the ID token, and starts a new session (new
     /// id: the pre-sign-in cookie never becomes a signed-in one).
-    pub async fn callback(&self, cookie: Option<&str>, params: CallbackParams) -> Result<Step, SignInError> {
+    /// `pending` is the pending sign-in cookie. Once the state matches, the answer ends that
+    /// sign-in whatever happens next (the HTTP layer clears the cookie, see
+    /// [`SignInError::ends_the_pending_sign_in`]), so the same answer cannot be used twice.
+    pub async fn callback(&self, pending: Option<&str>, params: CallbackParams) -> Result<Step, SignInError> {
         if !self.enabled() {
             return Err(SignInError::NotConfidential);
         }
         let now = unix_now();
-        let hash = cookie.map(SessionCookie::hash_of).ok_or(SignInError::NoPendingSignIn)?;
-        let pending = self.store.session(&hash, now).await?.ok_or(SignInError::NoPendingSignIn)?;
-        let expected_state = pending.pending_state.as_deref().ok_or(SignInError::NoPendingSignIn)?;
+        let pending = pending
+            .and_then(|sealed| session::Pending::open(&self.secrets, sealed, now))
+            .ok_or(SignInError::NoPendingSignIn)?;
         let state = params.state.as_deref().ok_or(SignInError::StateMissing)?;
-        if !session::same(state, expected_state) {
+        if !session::same(state, &pending.state) {
             return Err(SignInError::StateMismatch);
-        }
-        // Consumed before anything else can fail: a replayed callback finds nothing.
-        if !self.store.delete_session(&hash).await? {
-            return Err(SignInError::NoPendingSignIn);
         }
         if let Some(error) = params.error {
             return Err(SignInError::ProviderRefused { error, description: params.error_description });
@@ -129,16 +144,14 @@ impl SignIn {
             return Err(SignInError::IssuerParameterMismatch(params.iss.unwrap_or_default()));
         }
         let code = params.code.filter(|c| !c.is_empty()).ok_or(SignInError::CodeMissing)?;
-        let tokens = self
-            .provider
-            .exchange_code(&code, &self.config.oidc.callback_url, pending.pending_verifier.as_deref())
-            .await?;
+        let tokens =
+            self.provider.exchange_code(&code, &self.config.oidc.callback_url, pending.verifier.as_deref()).await?;
         if tokens.refresh_token.is_none() {
             tracing::info!("the provider gave no refresh token (add offline_access to OIDC_SCOPE for one)");
         }
         let id_token = tokens.id_token.clone().ok_or(SignInError::IdTokenMissing)?;
         let verified = self.verifier.verify(&id_token).await.map_err(|e| self.explain(e, &metadata))?;
-        id_token::check(&verified, &self.expectations(pending.pending_nonce.as_deref(), &tokens, None, now))?;
+        id_token::check(&verified, &self.expectations(pending.nonce.as_deref(), &tokens, None, now))?;
         let claims = &verified.claims;
         let signed = SessionRow {
             id_hash: String::new(),
@@ -154,11 +167,19 @@ impl SignIn {
             expires_at: now + self.config.oidc.session_expiry_seconds as i64,
             ..SessionRow::default()
         };
+        self.store.delete_expired_sessions(now).await?;
         let cookie = SessionCookie::generate();
         self.store.insert_session(&SessionRow { id_hash: cookie.hash(), ..signed.clone() }).await?;
         tracing::info!(user = %verified.principal.name, "signed in (confidential client)");
         let location = redirect::with_token(&pending.redirect_uri, &id_token, &signed);
-        Ok(Step { location, set_cookie: Some(cookie) })
+        let handoff = CookieChange::Handoff(handoff_value(&id_token));
+        Ok(Step { location, cookies: vec![CookieChange::ClearPending, CookieChange::Session(cookie), handoff] })
+    }
+
+    /// Whether the token handed to the web UI's `/auth/callback` comes from a sign-in this browser
+    /// finished (its hand-off cookie): a link carrying someone else's token signs nobody in.
+    pub fn handoff_is_bound(&self, handoff_cookie: Option<&str>, token: &str) -> bool {
+        handoff_cookie.is_some_and(|cookie| session::same(cookie, &handoff_value(token)))
     }
 
     /// `GET /api/v1/auth/refresh`: a fresh token for the signed-in browser.

@@ -3,7 +3,7 @@
 use aws_lc_rs::constant_time::verify_slices_are_equal;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use tessera_store::SessionRow;
+use tessera_config::SecretBox;
 
 /// A session cookie's value. Only its hash is stored.
 pub struct SessionCookie(String);
@@ -27,16 +27,30 @@ impl SessionCookie {
 }
 
 /// What a sign-in in progress must remember: `state` against CSRF, `nonce` against ID-token
-/// replay, the PKCE verifier against code interception.
+/// replay, the PKCE verifier against code interception, and where the browser goes afterwards.
+/// It travels in a sealed, short-lived cookie rather than the database, so a sign-in nobody
+/// finishes leaves nothing behind (any number of `/auth/login` calls write no row).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Pending {
     pub state: String,
     pub nonce: Option<String>,
     pub verifier: Option<String>,
+    pub redirect_uri: String,
+    pub expires_at: i64,
 }
 
+/// Sealed values of other kinds (stored secrets) never open as a pending sign-in.
+const PENDING_PURPOSE: &str = "tessera-pending-sign-in-v1:";
+
 impl Pending {
-    pub fn generate(pkce: bool, nonce: bool) -> Self {
-        Self { state: random_text(), nonce: nonce.then(random_text), verifier: pkce.then(random_text) }
+    pub fn generate(pkce: bool, nonce: bool, redirect_uri: &str, expires_at: i64) -> Self {
+        Self {
+            state: random_text(),
+            nonce: nonce.then(random_text),
+            verifier: pkce.then(random_text),
+            redirect_uri: redirect_uri.to_string(),
+            expires_at,
+        }
     }
 
     /// PKCE S256: base64url(SHA-256(verifier)).
@@ -46,19 +60,24 @@ impl Pending {
         Some(URL_SAFE_NO_PAD.encode(digest.as_ref()))
     }
 
-    pub fn row(&self, id_hash: String, redirect_uri: &str, now: i64, expires_at: i64) -> SessionRow {
-        SessionRow {
-            id_hash,
-            pending_state: Some(self.state.clone()),
-            pending_nonce: self.nonce.clone(),
-            pending_verifier: self.verifier.clone(),
-            redirect_uri: redirect_uri.to_string(),
-            created_at: now,
-            last_seen_at: now,
-            expires_at,
-            ..SessionRow::default()
-        }
+    /// The cookie's value: Fernet, so only a replica holding the key reads or makes one.
+    pub fn seal(&self, secrets: &SecretBox) -> String {
+        let json = serde_json::to_string(self).expect("a pending sign-in always serialises");
+        secrets.seal(&format!("{PENDING_PURPOSE}{json}"))
     }
+
+    /// `None` for a cookie this server did not make, or one past its expiry.
+    pub fn open(secrets: &SecretBox, sealed: &str, now: i64) -> Option<Self> {
+        let plain = secrets.open(sealed)?;
+        let pending: Self = serde_json::from_str(plain.strip_prefix(PENDING_PURPOSE)?).ok()?;
+        (pending.expires_at > now).then_some(pending)
+    }
+}
+
+/// Binds the hand-off of a token to the web UI to the browser that finished the sign-in: its
+/// cookie holds the token's hash, and the hand-off page is served only when they match.
+pub fn handoff_value(token: &str) -> String {
+    crate::TokenHash::of(token).to_hex()
 }
 
 /// Constant-time equality of two secrets.
@@ -74,12 +93,32 @@ fn random_text() -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pending_sign_in_opens_only_with_its_key_before_its_expiry_and_as_itself() {
+        let secrets = SecretBox::from_key([1; 32]);
+        let pending = Pending::generate(true, true, "http://t/auth/callback", 1_000);
+        let sealed = pending.seal(&secrets);
+        assert!(!sealed.contains(&pending.state), "the state does not travel in clear");
+        let opened = Pending::open(&secrets, &sealed, 999).unwrap();
+        assert_eq!((opened.state, opened.redirect_uri), (pending.state, "http://t/auth/callback".to_string()));
+        assert!(Pending::open(&secrets, &sealed, 1_000).is_none(), "expired");
+        assert!(Pending::open(&SecretBox::from_key([2; 32]), &sealed, 999).is_none(), "another key");
+        let other_kind =
+            secrets.seal(r#"{"state":"s","nonce":null,"verifier":null,"redirect_uri":"x","expires_at":9999}"#);
+        assert!(Pending::open(&secrets, &other_kind, 999).is_none(), "a sealed value of another purpose");
+        assert!(Pending::open(&secrets, "garbage", 999).is_none());
+    }
+
     #[test]
     fn pkce_challenge_of_rfc_7636_appendix_b() {
         let pending = super::Pending {
             state: String::new(),
             nonce: None,
             verifier: Some("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into()),
+            redirect_uri: String::new(),
+            expires_at: 0,
         };
         assert_eq!(pending.challenge().as_deref(), Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
     }

@@ -182,11 +182,17 @@ async fn ui_pages_need_no_token_and_ignore_a_bad_one() {
 }
 
 #[tokio::test]
-async fn ui_routes_leave_callback_to_the_sign_in_module() {
+async fn ui_routes_leave_both_callbacks_to_the_sign_in_module() {
     let s = server(&[]).await;
     let router = tessera_http::route::router(&s.state, tessera_http::ui::routes()).with_state(s.state.clone());
-    let (status, _, _) = call(&router, get("/callback")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _, _) = call(&router, get("/auth/callback")).await;
-    assert_eq!(status, StatusCode::OK);
+    for path in ["/callback", "/auth/callback"] {
+        let (status, _, _) = call(&router, get(path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // With a public client both are the web UI's page, whatever the query.
+    for path in ["/callback", "/auth/callback", "/auth/callback?id_token=a.b.c"] {
+        let (status, headers, _) = call(&s.api, get(path)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+    }
 }

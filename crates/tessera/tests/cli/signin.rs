@@ -100,7 +100,9 @@ async fn confidential_sign_in_survives_a_restart_refreshes_and_logs_out() {
     for name in ["state", "nonce", "code_challenge"] {
         assert!(param(&authorize, name).is_some_and(|v| v.len() >= 43), "{name} in {authorize}");
     }
-    let pending = browser.cookies(&site)["tessera_session"].clone();
+    let cookies = browser.cookies(&site);
+    assert!(!cookies.contains_key("tessera_session"), "no session before the sign-in: {cookies:?}");
+    assert!(cookies.contains_key("tessera_signin"), "the sign-in in progress travels in its cookie: {cookies:?}");
 
     // Tessera restarts while the user is at the provider: the sign-in still completes.
     drop(server);
@@ -116,7 +118,12 @@ async fn confidential_sign_in_survives_a_restart_refreshes_and_logs_out() {
     let cookie_line = done.set_cookie.iter().find(|c| c.starts_with("tessera_session=")).unwrap();
     assert!(cookie_line.contains("HttpOnly") && cookie_line.contains("SameSite=Lax"), "{cookie_line}");
     let signed_in = browser.cookies(&site)["tessera_session"].clone();
-    assert_ne!(signed_in, pending, "a new session id after sign-in (no session fixation)");
+    assert!(!browser.cookies(&site).contains_key("tessera_signin"), "the finished sign-in's cookie is cleared");
+
+    // The web UI's page takes the token in the browser that signed in (its hand-off cookie), once.
+    let page = browser.get(&landing).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(!browser.cookies(&site).contains_key("tessera_handoff"), "the hand-off cookie is used up");
 
     // The ID token is what the web UI sends as its bearer token.
     let (status, me) = logged_in_user(&server, &id_token).await;
@@ -402,4 +409,59 @@ async fn a_provider_jwks_missing_from_the_public_keys_is_named_on_the_page() {
         "{}",
         page.body
     );
+}
+
+/// Attack review findings 10 and 11. Sign-ins nobody finishes write nothing (the sign-in in
+/// progress travels in a sealed cookie), and the page that receives the token refuses a token
+/// from a sign-in that did not happen in this browser (login CSRF: a link carrying the attacker's
+/// token would otherwise sign the victim in as the attacker).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abandoned_sign_ins_leave_no_rows_and_a_token_handed_to_another_browser_is_refused() {
+    let env = Env::new();
+    let idp = Provider::start_with(&["--redirect-uri", &format!("http://127.0.0.1:{}/callback", env.port)]);
+    let env = confidential(&idp, env);
+    let server = env.serve();
+    let site = format!("127.0.0.1:{}", env.port);
+
+    for _ in 0..500 {
+        let mut stranger = Browser::new();
+        start(&mut stranger, &server).await;
+    }
+    let database = env.data_dir().join("tessera.db");
+    let store =
+        tessera_store::Store::connect(&tessera_config::DatabaseConfig::Sqlite { path: database }).await.unwrap();
+    let rows = store.query_texts_raw("SELECT CAST(COUNT(*) AS TEXT) FROM sessions").await.unwrap();
+    assert_eq!(rows, ["0"], "500 abandoned sign-ins may leave at most 50 rows; they leave none");
+    // A forged pending cookie (not sealed by this server) starts nothing either.
+    let mut forger = Browser::new();
+    let authorize = start(&mut forger, &server).await;
+    let state = param(&authorize, "state").unwrap();
+    forger.set_cookies(&site, [("tessera_signin".to_string(), "gAAAAABforged".to_string())].into());
+    let page = forger.get(&format!("{}/callback?code=abc&state={state}", server.api)).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "no_pending_sign_in"), "{}", page.body);
+
+    // The attacker signs in in their own browser and keeps the hand-off URL instead of opening it.
+    let mut attacker = Browser::new();
+    let authorize = start(&mut attacker, &server).await;
+    let answer = at_provider(&mut attacker, &authorize, "alice", &server).await;
+    let done = attacker.get(&answer).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    let attackers_link = done.location.unwrap();
+    assert!(param(&attackers_link, "id_token").is_some(), "{attackers_link}");
+
+    // The victim opens it: refused, and the page carries no web UI that would keep the token.
+    let mut victim = Browser::new();
+    let page = victim.get(&attackers_link).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "handoff_unbound"), "{}", page.body);
+    assert!(page.body.contains("did not happen in this browser"), "{}", page.body);
+    assert!(!page.body.contains("/assets/js/main.js"), "no web UI on a refused hand-off: {}", page.body);
+    // Nor when the victim has just signed in themselves: their hand-off cookie is for their token.
+    let mine = start(&mut victim, &server).await;
+    let mine = at_provider(&mut victim, &mine, "bob", &server).await;
+    assert_eq!(victim.get(&mine).await.status, 302);
+    assert!(victim.cookies(&site).contains_key("tessera_handoff"));
+    let page = victim.get(&attackers_link).await;
+    assert_eq!((page.status, reason(&page.body)), (400, "handoff_unbound"), "{}", page.body);
+    // The attacker's own browser still takes its own token.
+    assert_eq!(attacker.get(&attackers_link).await.status, 200);
 }
