@@ -6,18 +6,7 @@
 
 use crate::idp::Provider;
 use crate::support::*;
-use serde_json::{Value, json};
-
-async fn call(server: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.api)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
 
 /// Tessera with the provider and the documentation's settings (no domain enforcement).
 fn env_for(idp: &Provider) -> Env {

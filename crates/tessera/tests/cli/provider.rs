@@ -4,18 +4,6 @@
 
 use crate::idp::Provider;
 use crate::support::*;
-use serde_json::Value;
-
-async fn call(server: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.api)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_like_provider_tokens_sign_up_and_rotation() {

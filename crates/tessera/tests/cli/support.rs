@@ -233,3 +233,21 @@ pub fn session_token(dir: &std::path::Path, name: &str, email: &str) -> String {
 pub fn admin_token(dir: &std::path::Path) -> String {
     session_token(dir, "admin", "admin@open-metadata.org")
 }
+
+/// One API call with a bearer token over reqwest: status and JSON body (`Null` when not JSON).
+pub async fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let client = reqwest::Client::new();
+    let mut request = client.request(method.parse().unwrap(), format!("{}{path}", server.api)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}
