@@ -7,7 +7,8 @@
 #
 # Installs what is missing (PostgreSQL, Chromium via apt; npm packages with
 # npm ci; nginx via apt) and is a no-op when present. TESSERA_TEST_SKIP_BROWSER=1 skips the
-# browser tests. The official ingestion client (openmetadata-ingestion 1.7.7.4,
+# browser tests; TESSERA_TEST_SKIP_FUZZ=1 the fuzzing smoke (scripts/fuzz.sh, which
+# installs cargo-fuzz with cargo the first time). The official ingestion client (openmetadata-ingestion 1.7.7.4,
 # for the contract test) goes into .venv-ingestion/ (scripts/python-env.sh,
 # about 30 s the first time); TESSERA_TEST_SKIP_PYTHON=1 skips that test.
 # Docker Compose v2 and BuildKit's Dockerfile parser, for the test of the
@@ -175,5 +176,13 @@ if [ "${TESSERA_TEST_SKIP_BROWSER:-0}" != 1 ]; then
     [ -x "$TESSERA_BIN" ] || cargo build -p tessera --bin tessera
     step "browser tests (node e2e/browser/run.mjs)"
     TESSERA_BIN="$TESSERA_BIN" node "$ROOT/e2e/browser/run.mjs"
+fi
+
+# --- (f) fuzzing smoke (fuzz/README.md) ----------------------------------------
+# Each cargo-fuzz target for 20 s under AddressSanitizer from its committed corpus, so a
+# regression in a parser is caught here; the long runs are ./scripts/fuzz.sh long.
+if [ "${TESSERA_TEST_SKIP_FUZZ:-0}" != 1 ]; then
+    step "fuzzing smoke (scripts/fuzz.sh smoke)"
+    "$ROOT/scripts/fuzz.sh" smoke 20
 fi
 # set -e: a failing runner exits with its own status; cleanup preserves it.

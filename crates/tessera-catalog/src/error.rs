@@ -17,8 +17,8 @@ pub enum CatalogError {
     Forbidden(String),
     #[error("{kind} {fqn} is not empty: it has child entities. Delete with recursive=true to delete them too")]
     NotEmpty { kind: Kind, fqn: String },
-    /// Other writers kept changing the entity while a PATCH was applied to it.
-    #[error("{kind} {id} was changed by other writers during every attempt to apply the patch; send it again")]
+    /// Other writers kept changing the entity during every attempt to write it.
+    #[error("{kind} {id} was changed by other writers during every attempt to write it; send the request again")]
     Busy { kind: Kind, id: String },
     /// A stored document that does not parse: a server fault, never the client's.
     #[error("the stored document of {id} is damaged: {reason}")]

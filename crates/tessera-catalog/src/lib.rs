@@ -17,7 +17,7 @@ pub mod kind;
 mod labels;
 mod list;
 mod migrate;
-mod patch;
+pub mod patch;
 mod pipeline;
 mod pipeline_status;
 mod search;

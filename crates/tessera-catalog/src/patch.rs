@@ -166,6 +166,24 @@ fn as_request(stored: &Entity, before: &Map<String, Value>, mut after: Map<Strin
     Value::Object(after)
 }
 
+/// The user fields `ops` make of `stored` (secrets not yet sealed), checked as a PUT's request
+/// would be. Touches no store, so the fuzz target (fuzz/fuzz_targets/json_patch.rs) can run it.
+pub fn patched_fields(
+    stored: &Entity,
+    base_url: &str,
+    ops: &[PatchOperation],
+) -> Result<Map<String, Value>, CatalogError> {
+    let kind = stored.kind;
+    let before = base(stored, base_url);
+    let Value::Object(after) = apply(&Value::Object(before.clone()), ops)? else {
+        return Err(invalid(format!("The patched {kind} must stay a JSON object")));
+    };
+    check_immutable(&before, &after)?;
+    let request = as_request(stored, &before, after);
+    let draft = create::parse(kind, request).map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
+    draft.user_fields(stored.fqn()).map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))
+}
+
 impl Catalog {
     /// Applies a JSON Patch to a live entity: 404 when absent or soft-deleted; a patch that
     /// changes nothing is answered with the entity as it is, and no version. What it changes
@@ -180,19 +198,12 @@ impl Catalog {
         gate: &dyn crate::EditGate,
     ) -> Result<(Entity, Outcome), CatalogError> {
         let ops = parse(body)?;
-        for _ in 0..WRITE_ATTEMPTS {
+        for attempt in 0..WRITE_ATTEMPTS {
+            if attempt > 0 {
+                crate::service::back_off(attempt).await;
+            }
             let stored = self.by_id(kind, id, Include::NonDeleted).await?;
-            let before = base(&stored, base_url);
-            let Value::Object(after) = apply(&Value::Object(before.clone()), &ops)? else {
-                return Err(invalid(format!("The patched {kind} must stay a JSON object")));
-            };
-            check_immutable(&before, &after)?;
-            let request = as_request(&stored, &before, after);
-            let draft =
-                create::parse(kind, request).map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
-            let mut fields = draft
-                .user_fields(stored.fqn())
-                .map_err(|e| invalid(format!("The patched {kind} is not valid: {e}")))?;
+            let mut fields = patched_fields(&stored, base_url, &ops)?;
             let old_fields = stored.user_fields();
             // The patch saw secrets masked: a mask left in place keeps the stored secret.
             crate::secrets::seal_fields(&mut fields, Some(&old_fields), &self.secrets);

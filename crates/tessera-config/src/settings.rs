@@ -254,14 +254,23 @@ pub fn is_known(env: &str) -> bool {
 
 /// The known variable closest to a misspelt one, if any is close enough to be a likely typo.
 pub fn closest_known(env: &str) -> Option<&'static str> {
+    let length = env.chars().count();
     SETTINGS
         .iter()
         .map(|s| s.env)
         .chain(IGNORED.iter().copied())
+        // The distance is at least the difference in length: skip what cannot be close (and a
+        // pasted-in kilobyte of text costs nothing).
+        .filter(|known| length.abs_diff(known.len()) <= likely_typo(known))
         .map(|known| (strsim::damerau_levenshtein(env, known), known))
-        .filter(|(distance, known)| *distance <= 3.max(known.len() / 5))
+        .filter(|(distance, known)| *distance <= likely_typo(known))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, known)| known)
+}
+
+/// How many edits away from `known` a name may be and still be taken for a typo of it.
+fn likely_typo(known: &str) -> usize {
+    3.max(known.len() / 5)
 }
 
 #[cfg(test)]

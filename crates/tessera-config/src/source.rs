@@ -52,10 +52,15 @@ impl Sources {
     }
 
     /// Adds an `openmetadata.yaml`-style file; its placeholders read the same variables.
-    pub fn with_file(mut self, path: &Path) -> Result<Self, String> {
+    pub fn with_file(self, path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the configuration file {}: {e}", path.display()))?;
-        let doc: Value = serde_yaml_ng::from_str(&text)
+        self.with_yaml(path, &text)
+    }
+
+    /// Adds a configuration file's text, read from `path` (named in errors).
+    pub fn with_yaml(mut self, path: &Path, text: &str) -> Result<Self, String> {
+        let doc: Value = serde_yaml_ng::from_str(text)
             .map_err(|e| format!("the configuration file {} is not valid YAML: {e}", path.display()))?;
         self.file = Some((path.to_path_buf(), doc));
         Ok(self)

@@ -46,6 +46,11 @@ pub enum AuthError {
     MappedUsernameMissing,
     #[error("Invalid JWT token, 'email' claim is not present or invalid : {0}")]
     MappedEmailInvalid(String),
+    #[error(
+        "Not Authorized! Invalid token. Its principal claim {0:?} names no user (nothing before the @); \
+         the identity provider must send a user name or an email such as jane@example.com"
+    )]
+    PrincipalNameEmpty(String),
     #[error("Not Authorized! Email does not match the principal domain {0}")]
     DomainMismatch(String),
     #[error("Not Authorized! The given token does not match the current bot's token!")]
@@ -85,6 +90,7 @@ impl AuthError {
             AuthError::NoPrincipalClaim(_) | AuthError::MappedUsernameMissing | AuthError::MappedEmailInvalid(_) => {
                 "principal_claim_missing"
             }
+            AuthError::PrincipalNameEmpty(_) => "principal_name_empty",
             AuthError::DomainMismatch(_) => "principal_domain_mismatch",
             AuthError::BotTokenSuperseded => "bot_token_superseded",
             AuthError::PersonalTokenRevoked => "personal_token_revoked",

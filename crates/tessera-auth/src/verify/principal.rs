@@ -60,6 +60,10 @@ pub fn derive(
             Principal { name: local_part(value), email, is_bot, provider_roles: None, account: None }
         }
     };
+    // `@example.com` would be the user with no name (found by the fuzz target `token`).
+    if principal.name.trim().is_empty() {
+        return Err(AuthError::PrincipalNameEmpty(principal.email));
+    }
     if authz.enforce_principal_domain && !is_bot {
         enforce_domain(&principal, authz)?;
     }

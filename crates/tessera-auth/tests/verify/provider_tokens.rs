@@ -109,6 +109,19 @@ async fn principal_claims_missing_are_named() {
 }
 
 #[tokio::test]
+async fn a_principal_claim_with_nothing_before_the_at_names_nobody() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let setup = setup(&server, &[]);
+    for email in ["@example.com", " @example.com", "@"] {
+        let err = setup.verifier.verify(&key.sign(&server.claims(email))).await.unwrap_err();
+        assert_eq!(err.reason(), "principal_name_empty", "{email:?}: {err}");
+        assert_eq!(err.status(), 401);
+        assert!(err.to_string().contains("names no user"), "{err}");
+    }
+}
+
+#[tokio::test]
 async fn principal_domain_enforcement() {
     let key = TestKey::new("k1");
     let server = KeyServer::start(&[&key]).await;
