@@ -7,6 +7,7 @@ use crate::policy::{Member, PolicyBook, Subject};
 use crate::seed;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use tessera_store::AccessStore;
 use tessera_store::{AccessRow, Store, StoreError, UserRow};
 
 #[derive(Default)]

@@ -5,6 +5,7 @@
 
 use crate::access::{Access, now_ms};
 use crate::document::{AccessDoc, RuleDoc};
+use tessera_store::AccessStore;
 use tessera_store::{AccessRow, StoreError, next_version};
 
 #[derive(Debug, thiserror::Error)]

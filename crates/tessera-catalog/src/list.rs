@@ -7,6 +7,7 @@ use crate::hash::{fqn_hash, is_hash};
 use crate::kind::Kind;
 use crate::service::Catalog;
 use tessera_store::CatalogRange;
+use tessera_store::CatalogStore;
 
 /// Which entities a read covers (`include=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

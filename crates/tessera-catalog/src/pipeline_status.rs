@@ -8,6 +8,7 @@ use crate::kind::Kind;
 use crate::list::Include;
 use crate::service::Catalog;
 use serde_json::{Map, Value};
+use tessera_store::PipelineStatusStore;
 
 /// The 1.7 `ingestionPipeline.json#/definitions/pipelineStatus/pipelineState`.
 pub const PIPELINE_STATES: &[&str] = &["queued", "success", "failed", "running", "partialSuccess"];

@@ -6,6 +6,7 @@ use crate::error::CatalogError;
 use crate::kind::Kind;
 use crate::list::Include;
 use crate::service::Catalog;
+use tessera_store::CatalogNameStore;
 use tessera_store::{NAME_KEY_CHARS, NameSearch, SEARCH_WINDOW, name_key};
 
 /// The most hits one page may ask for.

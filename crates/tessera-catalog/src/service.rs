@@ -14,6 +14,7 @@ use crate::list::Include;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tessera_config::SecretBox;
+use tessera_store::{CatalogStore, VersionStore};
 use tessera_store::{Store, StoreError};
 
 /// What a write may do.

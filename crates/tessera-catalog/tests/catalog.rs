@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tessera_catalog::{Catalog, CatalogError, Include, Kind, ListQuery, Outcome, Write};
+use tessera_store::CatalogStore;
 
 const PUT: Write<'static> = Write::CreateOrUpdate(&tessera_catalog::AnyEdit);
 use tessera_config::{DatabaseConfig, Sources, load};

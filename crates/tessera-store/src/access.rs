@@ -1,6 +1,7 @@
 //! Policies, roles and teams as stored documents, and users' memberships. Every write appends to
 //! the change feed, so every replica's authorizer rebuilds within a poll.
 
+use crate::ChangeFeed;
 use crate::query::{exec, fetch};
 use crate::{Store, StoreError};
 
@@ -33,9 +34,33 @@ macro_rules! access_columns {
     };
 }
 
-impl Store {
+/// Policies, roles, teams and memberships: what the authorizer is built from.
+pub trait AccessStore {
     /// Inserts, or replaces the row with the same id.
-    pub async fn upsert_access(&self, row: &AccessRow) -> Result<(), StoreError> {
+    fn upsert_access(&self, row: &AccessRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn access_entities(&self, kind: &str) -> impl Future<Output = Result<Vec<AccessRow>, StoreError>> + Send;
+
+    fn access_entity(
+        &self,
+        kind: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<AccessRow>, StoreError>> + Send;
+
+    fn access_entity_by_id(&self, id: &str) -> impl Future<Output = Result<Option<AccessRow>, StoreError>> + Send;
+
+    /// Hard delete; `false` if there was no such row.
+    fn delete_access(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn membership(&self, user_id: &str) -> impl Future<Output = Result<Option<MembershipRow>, StoreError>> + Send;
+
+    fn all_memberships(&self) -> impl Future<Output = Result<Vec<MembershipRow>, StoreError>> + Send;
+
+    fn set_membership(&self, row: &MembershipRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl AccessStore for Store {
+    async fn upsert_access(&self, row: &AccessRow) -> Result<(), StoreError> {
         exec!(
             self,
             concat!(
@@ -58,7 +83,7 @@ impl Store {
         self.record_change(&format!("{}:{}", row.kind, row.name)).await
     }
 
-    pub async fn access_entities(&self, kind: &str) -> Result<Vec<AccessRow>, StoreError> {
+    async fn access_entities(&self, kind: &str) -> Result<Vec<AccessRow>, StoreError> {
         fetch!(
             self,
             AccessRow,
@@ -68,7 +93,7 @@ impl Store {
         )
     }
 
-    pub async fn access_entity(&self, kind: &str, name: &str) -> Result<Option<AccessRow>, StoreError> {
+    async fn access_entity(&self, kind: &str, name: &str) -> Result<Option<AccessRow>, StoreError> {
         fetch!(
             self,
             AccessRow,
@@ -79,7 +104,7 @@ impl Store {
         )
     }
 
-    pub async fn access_entity_by_id(&self, id: &str) -> Result<Option<AccessRow>, StoreError> {
+    async fn access_entity_by_id(&self, id: &str) -> Result<Option<AccessRow>, StoreError> {
         fetch!(
             self,
             AccessRow,
@@ -89,8 +114,7 @@ impl Store {
         )
     }
 
-    /// Hard delete; `false` if there was no such row.
-    pub async fn delete_access(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_access(&self, id: &str) -> Result<bool, StoreError> {
         let deleted = exec!(self, "DELETE FROM access_entities WHERE id = ?", id)? > 0;
         if deleted {
             self.record_change("access:delete").await?;
@@ -98,7 +122,7 @@ impl Store {
         Ok(deleted)
     }
 
-    pub async fn membership(&self, user_id: &str) -> Result<Option<MembershipRow>, StoreError> {
+    async fn membership(&self, user_id: &str) -> Result<Option<MembershipRow>, StoreError> {
         fetch!(
             self,
             MembershipRow,
@@ -108,11 +132,11 @@ impl Store {
         )
     }
 
-    pub async fn all_memberships(&self) -> Result<Vec<MembershipRow>, StoreError> {
+    async fn all_memberships(&self) -> Result<Vec<MembershipRow>, StoreError> {
         fetch!(self, MembershipRow, fetch_all, "SELECT user_id, roles, teams FROM memberships")
     }
 
-    pub async fn set_membership(&self, row: &MembershipRow) -> Result<(), StoreError> {
+    async fn set_membership(&self, row: &MembershipRow) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO memberships (user_id, roles, teams) VALUES (?, ?, ?) \

@@ -1,5 +1,6 @@
 //! Users and bots (their tokens: `tokens.rs`; the change feed they write to: `change_feed.rs`).
 
+use crate::ChangeFeed;
 use crate::query::{exec, fetch};
 use crate::{Store, StoreError};
 
@@ -55,9 +56,49 @@ macro_rules! bot_columns {
     };
 }
 
-impl Store {
+/// Users and bots: who exists, by id, name or email, and their flags.
+pub trait AccountStore {
     /// Inserts a user; a name or email already taken is [`StoreError::Conflict`].
-    pub async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError> {
+    fn insert_user(&self, user: &UserRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn update_user(&self, user: &UserRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn user_by_id(&self, id: &str) -> impl Future<Output = Result<Option<UserRow>, StoreError>> + Send;
+
+    fn user_by_name(&self, name: &str) -> impl Future<Output = Result<Option<UserRow>, StoreError>> + Send;
+
+    fn user_by_email(&self, email: &str) -> impl Future<Output = Result<Option<UserRow>, StoreError>> + Send;
+
+    /// A page of users ordered by name, after the name `after`; and the total matching.
+    fn list_users(
+        &self,
+        limit: i64,
+        after: Option<&str>,
+        bots: Option<bool>,
+        include_deleted: bool,
+    ) -> impl Future<Output = Result<(Vec<UserRow>, i64), StoreError>> + Send;
+
+    /// Deletes a user and, through the foreign keys, its bot, credentials and tokens.
+    fn delete_user(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn insert_bot(&self, bot: &BotRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn update_bot(&self, bot: &BotRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn bot_by_name(&self, name: &str) -> impl Future<Output = Result<Option<BotRow>, StoreError>> + Send;
+
+    fn bot_by_id(&self, id: &str) -> impl Future<Output = Result<Option<BotRow>, StoreError>> + Send;
+
+    fn list_bots(
+        &self,
+        limit: i64,
+        after: Option<&str>,
+        include_deleted: bool,
+    ) -> impl Future<Output = Result<(Vec<BotRow>, i64), StoreError>> + Send;
+}
+
+impl AccountStore for Store {
+    async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
             concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -80,7 +121,7 @@ impl Store {
         self.record_change("user").await
     }
 
-    pub async fn update_user(&self, user: &UserRow) -> Result<(), StoreError> {
+    async fn update_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
             "UPDATE users SET name = ?, email = ?, display_name = ?, description = ?, is_admin = ?, is_bot = ?, is_email_verified = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ?, last_login_time = ?, issuer = ?, subject = ? WHERE id = ?",
@@ -103,20 +144,19 @@ impl Store {
         self.record_change("user").await
     }
 
-    pub async fn user_by_id(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
+    async fn user_by_id(&self, id: &str) -> Result<Option<UserRow>, StoreError> {
         fetch!(self, UserRow, fetch_optional, concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?"), id)
     }
 
-    pub async fn user_by_name(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
+    async fn user_by_name(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
         fetch!(self, UserRow, fetch_optional, concat!("SELECT ", user_columns!(), " FROM users WHERE name = ?"), name)
     }
 
-    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRow>, StoreError> {
         fetch!(self, UserRow, fetch_optional, concat!("SELECT ", user_columns!(), " FROM users WHERE email = ?"), email)
     }
 
-    /// A page of users ordered by name, after the name `after`; and the total matching.
-    pub async fn list_users(
+    async fn list_users(
         &self,
         limit: i64,
         after: Option<&str>,
@@ -152,14 +192,13 @@ impl Store {
         Ok((rows, total.n))
     }
 
-    /// Deletes a user and, through the foreign keys, its bot, credentials and tokens.
-    pub async fn delete_user(&self, id: &str) -> Result<bool, StoreError> {
+    async fn delete_user(&self, id: &str) -> Result<bool, StoreError> {
         let removed = exec!(self, "DELETE FROM users WHERE id = ?", id)?;
         self.record_change("user-deleted").await?;
         Ok(removed > 0)
     }
 
-    pub async fn insert_bot(&self, bot: &BotRow) -> Result<(), StoreError> {
+    async fn insert_bot(&self, bot: &BotRow) -> Result<(), StoreError> {
         exec!(
             self,
             concat!("INSERT INTO bots (", bot_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -177,7 +216,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn update_bot(&self, bot: &BotRow) -> Result<(), StoreError> {
+    async fn update_bot(&self, bot: &BotRow) -> Result<(), StoreError> {
         exec!(
             self,
             "UPDATE bots SET display_name = ?, description = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ? WHERE id = ?",
@@ -192,15 +231,15 @@ impl Store {
         Ok(())
     }
 
-    pub async fn bot_by_name(&self, name: &str) -> Result<Option<BotRow>, StoreError> {
+    async fn bot_by_name(&self, name: &str) -> Result<Option<BotRow>, StoreError> {
         fetch!(self, BotRow, fetch_optional, concat!("SELECT ", bot_columns!(), " FROM bots WHERE name = ?"), name)
     }
 
-    pub async fn bot_by_id(&self, id: &str) -> Result<Option<BotRow>, StoreError> {
+    async fn bot_by_id(&self, id: &str) -> Result<Option<BotRow>, StoreError> {
         fetch!(self, BotRow, fetch_optional, concat!("SELECT ", bot_columns!(), " FROM bots WHERE id = ?"), id)
     }
 
-    pub async fn list_bots(
+    async fn list_bots(
         &self,
         limit: i64,
         after: Option<&str>,

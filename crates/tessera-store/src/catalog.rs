@@ -117,18 +117,79 @@ const READ_PATHS: &[&str] = &[
     ARCHIVE_CURRENT,
 ];
 
-impl Store {
-    pub async fn catalog_by_id(&self, id: &str) -> Result<Option<CatalogRow>, StoreError> {
-        fetch!(self, CatalogRow, fetch_optional, BY_ID, id)
-    }
+/// Catalog entities: read, insert, update, delete and list them.
+pub trait CatalogStore {
+    fn catalog_by_id(&self, id: &str) -> impl Future<Output = Result<Option<CatalogRow>, StoreError>> + Send;
 
-    pub async fn catalog_by_hash(&self, kind: &str, fqn_hash: &str) -> Result<Option<CatalogRow>, StoreError> {
-        fetch!(self, CatalogRow, fetch_optional, BY_HASH, kind, fqn_hash)
-    }
+    fn catalog_by_hash(
+        &self,
+        kind: &str,
+        fqn_hash: &str,
+    ) -> impl Future<Output = Result<Option<CatalogRow>, StoreError>> + Send;
 
     /// The entities at two `(kind, fqn_hash)` keys, each `None` when absent, in one query. The
     /// kinds must differ (they tell the rows apart).
-    pub async fn catalog_by_two_hashes(
+    fn catalog_by_two_hashes(
+        &self,
+        first: (&str, &str),
+        second: (&str, &str),
+    ) -> impl Future<Output = Result<(Option<CatalogRow>, Option<CatalogRow>), StoreError>> + Send;
+
+    /// A new entity (its first version). Another entity of the same kind and FQN makes this a
+    /// [`StoreError::Conflict`].
+    fn catalog_insert(&self, row: &CatalogRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A new version of an existing entity, if it is still at `previous_version`; a concurrent
+    /// writer got there first otherwise, and this is a [`StoreError::Conflict`] (re-read, retry).
+    fn catalog_update(
+        &self,
+        row: &CatalogRow,
+        previous_version: f64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// One page in `fqn_hash` order (descending when `backwards`, for `before` cursors).
+    fn catalog_list(
+        &self,
+        range: &CatalogRange<'_>,
+        limit: i64,
+        backwards: bool,
+    ) -> impl Future<Output = Result<Vec<CatalogRow>, StoreError>> + Send;
+
+    fn catalog_count(&self, range: &CatalogRange<'_>) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// Entities of any kind under an FQN hash (its descendants) after `after` (`""` from the
+    /// start), in key order, at most `limit`.
+    fn catalog_descendants(
+        &self,
+        fqn_hash: &str,
+        after: &str,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<CatalogRow>, StoreError>> + Send;
+
+    /// Removes an entity, its descendants and all their versions, in one transaction.
+    fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Removes one entity and its versions (not what lies under its key), in one transaction.
+    fn catalog_hard_delete_one(&self, id: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// For tests: how many rows the catalog tables hold.
+    fn catalog_row_counts(&self) -> impl Future<Output = Result<(i64, i64), StoreError>> + Send;
+
+    /// For tests: SQLite's query plan of every catalog query that reads or changes stored rows
+    /// (`None` on PostgreSQL), so a test can prove none of them scans a whole table.
+    fn catalog_query_plans(&self) -> impl Future<Output = Result<Option<Vec<(String, String)>>, StoreError>> + Send;
+}
+
+impl CatalogStore for Store {
+    async fn catalog_by_id(&self, id: &str) -> Result<Option<CatalogRow>, StoreError> {
+        fetch!(self, CatalogRow, fetch_optional, BY_ID, id)
+    }
+
+    async fn catalog_by_hash(&self, kind: &str, fqn_hash: &str) -> Result<Option<CatalogRow>, StoreError> {
+        fetch!(self, CatalogRow, fetch_optional, BY_HASH, kind, fqn_hash)
+    }
+
+    async fn catalog_by_two_hashes(
         &self,
         first: (&str, &str),
         second: (&str, &str),
@@ -146,9 +207,7 @@ impl Store {
         Ok((a, b))
     }
 
-    /// A new entity (its first version). Another entity of the same kind and FQN makes this a
-    /// [`StoreError::Conflict`].
-    pub async fn catalog_insert(&self, row: &CatalogRow) -> Result<(), StoreError> {
+    async fn catalog_insert(&self, row: &CatalogRow) -> Result<(), StoreError> {
         let mut write = WriteSet::default();
         // The name never changes after this (it is part of the FQN): its search keys neither.
         let names = crate::catalog_names::name_keys(&row.name)
@@ -175,23 +234,7 @@ impl Store {
         self.apply(write).await.map(drop)
     }
 
-    /// Name-search keys `(kind, key, entity id, whole)`, in one transaction (the backfill).
-    pub(crate) async fn catalog_insert_names(
-        &self,
-        keys: Vec<(String, String, String, bool)>,
-    ) -> Result<(), StoreError> {
-        let mut write = WriteSet::default();
-        // One statement per 200 keys stays under every backend's limit on bound parameters.
-        let mut keys = keys.into_iter().peekable();
-        while keys.peek().is_some() {
-            write.push(crate::catalog_names::insert_names(keys.by_ref().take(200).collect()));
-        }
-        self.apply(write).await.map(drop)
-    }
-
-    /// A new version of an existing entity, if it is still at `previous_version`; a concurrent
-    /// writer got there first otherwise, and this is a [`StoreError::Conflict`] (re-read, retry).
-    pub async fn catalog_update(&self, row: &CatalogRow, previous_version: f64) -> Result<(), StoreError> {
+    async fn catalog_update(&self, row: &CatalogRow, previous_version: f64) -> Result<(), StoreError> {
         let mut write = WriteSet::default();
         let conflict = format!("{} changed meanwhile", row.fqn);
         // Finding no current row at `previous_version` means another writer moved it on.
@@ -218,8 +261,7 @@ impl Store {
         self.apply(write).await.map(drop)
     }
 
-    /// One page in `fqn_hash` order (descending when `backwards`, for `before` cursors).
-    pub async fn catalog_list(
+    async fn catalog_list(
         &self,
         range: &CatalogRange<'_>,
         limit: i64,
@@ -242,7 +284,7 @@ impl Store {
         )
     }
 
-    pub async fn catalog_count(&self, range: &CatalogRange<'_>) -> Result<i64, StoreError> {
+    async fn catalog_count(&self, range: &CatalogRange<'_>) -> Result<i64, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Count(i64);
         let count = fetch!(
@@ -261,9 +303,7 @@ impl Store {
         Ok(count.0)
     }
 
-    /// Entities of any kind under an FQN hash (its descendants) after `after` (`""` from the
-    /// start), in key order, at most `limit`.
-    pub async fn catalog_descendants(
+    async fn catalog_descendants(
         &self,
         fqn_hash: &str,
         after: &str,
@@ -274,8 +314,7 @@ impl Store {
         fetch!(self, CatalogRow, fetch_all, DESCENDANTS, &lower, &upper, limit)
     }
 
-    /// Removes an entity, its descendants and all their versions, in one transaction.
-    pub async fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> Result<u64, StoreError> {
+    async fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> Result<u64, StoreError> {
         let args = || vec![id.into(), format!("{fqn_hash}.").into(), format!("{fqn_hash}/").into()];
         let mut write = WriteSet::default();
         write.push(Statement::new(DELETE_VERSIONS, args()));
@@ -284,8 +323,7 @@ impl Store {
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
 
-    /// Removes one entity and its versions (not what lies under its key), in one transaction.
-    pub async fn catalog_hard_delete_one(&self, id: &str) -> Result<u64, StoreError> {
+    async fn catalog_hard_delete_one(&self, id: &str) -> Result<u64, StoreError> {
         let mut write = WriteSet::default();
         write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
@@ -293,9 +331,8 @@ impl Store {
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
 
-    /// For tests: how many rows the catalog tables hold.
     #[doc(hidden)]
-    pub async fn catalog_row_counts(&self) -> Result<(i64, i64), StoreError> {
+    async fn catalog_row_counts(&self) -> Result<(i64, i64), StoreError> {
         #[derive(sqlx::FromRow)]
         struct Counts(i64, i64);
         let c = fetch!(
@@ -307,10 +344,8 @@ impl Store {
         Ok((c.0, c.1))
     }
 
-    /// For tests: SQLite's query plan of every catalog query that reads or changes stored rows
-    /// (`None` on PostgreSQL), so a test can prove none of them scans a whole table.
     #[doc(hidden)]
-    pub async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
+    async fn catalog_query_plans(&self) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let crate::Pool::Sqlite(pool) = &self.pool else { return Ok(None) };
         let mut plans = Vec::new();
         for sql in READ_PATHS
@@ -332,5 +367,21 @@ impl Store {
             plans.push((sql.to_string(), detail));
         }
         Ok(Some(plans))
+    }
+}
+
+impl Store {
+    /// Name-search keys `(kind, key, entity id, whole)`, in one transaction (the backfill).
+    pub(crate) async fn catalog_insert_names(
+        &self,
+        keys: Vec<(String, String, String, bool)>,
+    ) -> Result<(), StoreError> {
+        let mut write = WriteSet::default();
+        // One statement per 200 keys stays under every backend's limit on bound parameters.
+        let mut keys = keys.into_iter().peekable();
+        while keys.peek().is_some() {
+            write.push(crate::catalog_names::insert_names(keys.by_ref().take(200).collect()));
+        }
+        self.apply(write).await.map(drop)
     }
 }

@@ -121,9 +121,17 @@ fn upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-impl Store {
+/// The name-search index of catalog entities.
+pub trait CatalogNameStore {
     /// Entities whose name, or a word of it, starts with `search.prefix`.
-    pub async fn catalog_search_names(&self, search: &NameSearch<'_>) -> Result<NameHits, StoreError> {
+    fn catalog_search_names(
+        &self,
+        search: &NameSearch<'_>,
+    ) -> impl Future<Output = Result<NameHits, StoreError>> + Send;
+}
+
+impl CatalogNameStore for Store {
+    async fn catalog_search_names(&self, search: &NameSearch<'_>) -> Result<NameHits, StoreError> {
         let kinds = match search.kinds {
             [] => return Ok(NameHits { rows: vec![], total: 0, exact: true }),
             [one] => [*one; 5],
@@ -176,7 +184,9 @@ impl Store {
         };
         Ok(NameHits { rows, total: counts.0, exact: counts.1 < SEARCH_WINDOW })
     }
+}
 
+impl Store {
     /// Fills `catalog_names` for entities stored before migration 0006, once (the setting marks
     /// it pending; inserts are idempotent, so an interrupted or concurrent run is harmless).
     pub(crate) async fn backfill_catalog_names(&self) -> Result<(), StoreError> {

@@ -12,9 +12,20 @@ const VERSION: &str = "SELECT body FROM catalog_entities WHERE id = ? AND versio
 /// Every query of this module (for the query-plan test).
 pub(crate) const READ_PATHS: &[&str] = &[CURRENT_BODY, HISTORY, VERSION];
 
-impl Store {
+/// Earlier versions of catalog entities.
+pub trait VersionStore {
     /// Every stored version's document, newest (the current one) first.
-    pub async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
+    fn catalog_versions(&self, id: &str) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    fn catalog_version(
+        &self,
+        id: &str,
+        version: f64,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+}
+
+impl VersionStore for Store {
+    async fn catalog_versions(&self, id: &str) -> Result<Vec<String>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Body(String);
         let Some(current) = fetch!(self, Body, fetch_optional, CURRENT_BODY, id)? else { return Ok(Vec::new()) };
@@ -22,7 +33,7 @@ impl Store {
         Ok(std::iter::once(current).chain(history).map(|b| b.0).collect())
     }
 
-    pub async fn catalog_version(&self, id: &str, version: f64) -> Result<Option<String>, StoreError> {
+    async fn catalog_version(&self, id: &str, version: f64) -> Result<Option<String>, StoreError> {
         #[derive(sqlx::FromRow)]
         struct Body(String);
         let row = fetch!(self, Body, fetch_optional, VERSION, id, version, id, version)?;

@@ -11,15 +11,22 @@ struct Count {
     n: i64,
 }
 
-impl Store {
+/// The change feed every replica follows to reload what it caches.
+pub trait ChangeFeed {
     /// Appends to the change feed; replicas reload their revocation state when it moves.
-    pub async fn record_change(&self, kind: &str) -> Result<(), StoreError> {
+    fn record_change(&self, kind: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The newest change number (0 when none).
+    fn latest_change(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
+}
+
+impl ChangeFeed for Store {
+    async fn record_change(&self, kind: &str) -> Result<(), StoreError> {
         exec!(self, "INSERT INTO auth_changes (kind, at) VALUES (?, ?)", kind, now_millis())?;
         Ok(())
     }
 
-    /// The newest change number (0 when none).
-    pub async fn latest_change(&self) -> Result<i64, StoreError> {
+    async fn latest_change(&self) -> Result<i64, StoreError> {
         let row = fetch!(self, Count, fetch_one, "SELECT COALESCE(MAX(seq), 0) AS n FROM auth_changes")?;
         Ok(row.n)
     }

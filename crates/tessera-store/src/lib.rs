@@ -26,15 +26,18 @@ pub mod testing;
 mod tokens;
 mod write;
 
-pub use access::{AccessRow, MembershipRow};
-pub use accounts::{BotRow, UserRow};
-pub use catalog::{CatalogRange, CatalogRow};
-pub use catalog_names::{NAME_KEY_CHARS, NameHits, NameSearch, SEARCH_WINDOW, name_key};
+pub use access::{AccessRow, AccessStore, MembershipRow};
+pub use accounts::{AccountStore, BotRow, UserRow};
+pub use catalog::{CatalogRange, CatalogRow, CatalogStore};
+pub use catalog_names::{CatalogNameStore, NAME_KEY_CHARS, NameHits, NameSearch, SEARCH_WINDOW, name_key};
+pub use catalog_versions::VersionStore;
+pub use change_feed::ChangeFeed;
 pub use copy::{CopyError, CopyReport, copy_sqlite_to_postgres};
 pub use error::StoreError;
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
-pub use sessions::SessionRow;
-pub use tokens::{BotCredentialRow, CredentialSnapshot, PersonalTokenRow};
+pub use pipeline_status::PipelineStatusStore;
+pub use sessions::{SessionRow, SessionStore};
+pub use tokens::{BotCredentialRow, CredentialSnapshot, PersonalTokenRow, TokenStore};
 
 /// An entity's next version: 0.1 → 0.2 → ... (one decimal, so equal versions compare equal as
 /// floats). Every kind of entity steps its version with this.

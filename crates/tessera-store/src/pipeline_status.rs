@@ -21,9 +21,41 @@ pub(crate) const READ_PATHS: &[&str] = &[EXISTS, GET, LATEST, RANGE];
 #[derive(sqlx::FromRow)]
 struct Body(String);
 
-impl Store {
+/// Ingestion pipelines' run statuses.
+pub trait PipelineStatusStore {
     /// Creates or replaces the status of one run; `true` when the run had none before.
-    pub async fn pipeline_status_put(
+    fn pipeline_status_put(
+        &self,
+        pipeline_id: &str,
+        run_id: &str,
+        timestamp: i64,
+        body: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn pipeline_status(
+        &self,
+        pipeline_id: &str,
+        run_id: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// The status with the greatest timestamp.
+    fn pipeline_status_latest(
+        &self,
+        pipeline_id: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Statuses with `start <= timestamp <= end`, newest first, at most `limit`.
+    fn pipeline_statuses(
+        &self,
+        pipeline_id: &str,
+        start: i64,
+        end: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+}
+
+impl PipelineStatusStore for Store {
+    async fn pipeline_status_put(
         &self,
         pipeline_id: &str,
         run_id: &str,
@@ -37,17 +69,15 @@ impl Store {
         Ok(!existed)
     }
 
-    pub async fn pipeline_status(&self, pipeline_id: &str, run_id: &str) -> Result<Option<String>, StoreError> {
+    async fn pipeline_status(&self, pipeline_id: &str, run_id: &str) -> Result<Option<String>, StoreError> {
         Ok(fetch!(self, Body, fetch_optional, GET, pipeline_id, run_id)?.map(|b| b.0))
     }
 
-    /// The status with the greatest timestamp.
-    pub async fn pipeline_status_latest(&self, pipeline_id: &str) -> Result<Option<String>, StoreError> {
+    async fn pipeline_status_latest(&self, pipeline_id: &str) -> Result<Option<String>, StoreError> {
         Ok(fetch!(self, Body, fetch_optional, LATEST, pipeline_id)?.map(|b| b.0))
     }
 
-    /// Statuses with `start <= timestamp <= end`, newest first, at most `limit`.
-    pub async fn pipeline_statuses(
+    async fn pipeline_statuses(
         &self,
         pipeline_id: &str,
         start: i64,

@@ -30,8 +30,32 @@ macro_rules! columns {
     };
 }
 
-impl Store {
-    pub async fn insert_session(&self, row: &SessionRow) -> Result<(), StoreError> {
+/// Browser sign-in sessions.
+pub trait SessionStore {
+    fn insert_session(&self, row: &SessionRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A session that has not expired at `now` (epoch seconds).
+    fn session(&self, id_hash: &str, now: i64) -> impl Future<Output = Result<Option<SessionRow>, StoreError>> + Send;
+
+    /// Removes a session; true if it existed. Used to consume a pending sign-in exactly once: of two
+    /// callbacks racing with the same state, only one sees `true`.
+    fn delete_session(&self, id_hash: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// After a refresh: new (sealed) tokens and the time of last use.
+    fn update_session_tokens(
+        &self,
+        id_hash: &str,
+        id_token: Option<&str>,
+        refresh_token: Option<&str>,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Drops sessions past their absolute expiry; returns how many.
+    fn delete_expired_sessions(&self, now: i64) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+impl SessionStore for Store {
+    async fn insert_session(&self, row: &SessionRow) -> Result<(), StoreError> {
         exec!(
             self,
             concat!("INSERT INTO sessions (", columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -53,20 +77,16 @@ impl Store {
         Ok(())
     }
 
-    /// A session that has not expired at `now` (epoch seconds).
-    pub async fn session(&self, id_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
+    async fn session(&self, id_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
         let sql = concat!("SELECT ", columns!(), " FROM sessions WHERE id_hash = ? AND expires_at > ?");
         fetch!(self, SessionRow, fetch_optional, sql, id_hash, now)
     }
 
-    /// Removes a session; true if it existed. Used to consume a pending sign-in exactly once: of two
-    /// callbacks racing with the same state, only one sees `true`.
-    pub async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
         Ok(exec!(self, "DELETE FROM sessions WHERE id_hash = ?", id_hash)? > 0)
     }
 
-    /// After a refresh: new (sealed) tokens and the time of last use.
-    pub async fn update_session_tokens(
+    async fn update_session_tokens(
         &self,
         id_hash: &str,
         id_token: Option<&str>,
@@ -84,8 +104,7 @@ impl Store {
         Ok(())
     }
 
-    /// Drops sessions past their absolute expiry; returns how many.
-    pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+    async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
         exec!(self, "DELETE FROM sessions WHERE expires_at <= ?", now)
     }
 }

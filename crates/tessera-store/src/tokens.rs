@@ -2,6 +2,7 @@
 //! personal access tokens (hashes only); what the in-memory revocation state is built from. Every
 //! change is recorded in the change feed, so every replica reloads that state.
 
+use crate::ChangeFeed;
 use crate::query::{exec, fetch};
 use crate::write::{Statement, WriteSet};
 use crate::{Store, StoreError};
@@ -47,9 +48,37 @@ struct One {
     value: String,
 }
 
-impl Store {
+/// Tokens Tessera issued: bot credentials, personal access tokens, the revocation snapshot.
+pub trait TokenStore {
     /// Replaces a bot's token (or stores its first one).
-    pub async fn set_bot_credential(&self, credential: &BotCredentialRow) -> Result<(), StoreError> {
+    fn set_bot_credential(&self, credential: &BotCredentialRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn bot_credential(
+        &self,
+        user_id: &str,
+    ) -> impl Future<Output = Result<Option<BotCredentialRow>, StoreError>> + Send;
+
+    /// Removes a bot's token: every copy of it stops working.
+    fn revoke_bot_credential(&self, user_id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn insert_personal_token(&self, token: &PersonalTokenRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn personal_tokens(&self, user_id: &str) -> impl Future<Output = Result<Vec<PersonalTokenRow>, StoreError>> + Send;
+
+    /// Deletes the given tokens of a user (all of them when `ids` is `None`): batches of 500 ids,
+    /// one statement each, all in one transaction (10,000 ids are 20 statements, not 10,000).
+    fn delete_personal_tokens(
+        &self,
+        user_id: &str,
+        ids: Option<&[String]>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Everything the in-memory revocation state needs.
+    fn credential_snapshot(&self) -> impl Future<Output = Result<CredentialSnapshot, StoreError>> + Send;
+}
+
+impl TokenStore for Store {
+    async fn set_bot_credential(&self, credential: &BotCredentialRow) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO bot_credentials (user_id, token_encrypted, token_hash, expiry, expires_at_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
@@ -65,7 +94,7 @@ impl Store {
         self.record_change("bot-token").await
     }
 
-    pub async fn bot_credential(&self, user_id: &str) -> Result<Option<BotCredentialRow>, StoreError> {
+    async fn bot_credential(&self, user_id: &str) -> Result<Option<BotCredentialRow>, StoreError> {
         fetch!(
             self,
             BotCredentialRow,
@@ -75,13 +104,12 @@ impl Store {
         )
     }
 
-    /// Removes a bot's token: every copy of it stops working.
-    pub async fn revoke_bot_credential(&self, user_id: &str) -> Result<(), StoreError> {
+    async fn revoke_bot_credential(&self, user_id: &str) -> Result<(), StoreError> {
         exec!(self, "DELETE FROM bot_credentials WHERE user_id = ?", user_id)?;
         self.record_change("bot-token").await
     }
 
-    pub async fn insert_personal_token(&self, token: &PersonalTokenRow) -> Result<(), StoreError> {
+    async fn insert_personal_token(&self, token: &PersonalTokenRow) -> Result<(), StoreError> {
         exec!(
             self,
             "INSERT INTO personal_access_tokens (id, user_id, name, token_hash, expiry, expires_at_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -96,7 +124,7 @@ impl Store {
         self.record_change("personal-token").await
     }
 
-    pub async fn personal_tokens(&self, user_id: &str) -> Result<Vec<PersonalTokenRow>, StoreError> {
+    async fn personal_tokens(&self, user_id: &str) -> Result<Vec<PersonalTokenRow>, StoreError> {
         fetch!(
             self,
             PersonalTokenRow,
@@ -106,9 +134,7 @@ impl Store {
         )
     }
 
-    /// Deletes the given tokens of a user (all of them when `ids` is `None`): batches of 500 ids,
-    /// one statement each, all in one transaction (10,000 ids are 20 statements, not 10,000).
-    pub async fn delete_personal_tokens(&self, user_id: &str, ids: Option<&[String]>) -> Result<u64, StoreError> {
+    async fn delete_personal_tokens(&self, user_id: &str, ids: Option<&[String]>) -> Result<u64, StoreError> {
         let removed = match ids {
             None => exec!(self, "DELETE FROM personal_access_tokens WHERE user_id = ?", user_id)?,
             Some(ids) => {
@@ -127,8 +153,7 @@ impl Store {
         Ok(removed)
     }
 
-    /// Everything the in-memory revocation state needs.
-    pub async fn credential_snapshot(&self) -> Result<CredentialSnapshot, StoreError> {
+    async fn credential_snapshot(&self) -> Result<CredentialSnapshot, StoreError> {
         let bots = fetch!(
             self,
             NameHash,

@@ -10,6 +10,7 @@ mod copy;
 
 use std::collections::BTreeMap;
 use tessera_config::{DatabaseConfig, Sources, load};
+use tessera_store::{AccessStore, AccountStore, ChangeFeed, SessionStore, TokenStore};
 use tessera_store::{Backend, LATEST_SCHEMA_VERSION, Store, StoreError};
 
 struct TestDb {

@@ -3,6 +3,7 @@
 
 use super::{AccountError, Accounts, INGESTION_BOT, new_id, now_ms};
 use crate::Expiry;
+use tessera_store::{AccountStore, TokenStore};
 use tessera_store::{BotRow, StoreError, UserRow};
 
 impl Accounts {

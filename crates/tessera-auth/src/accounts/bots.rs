@@ -4,6 +4,7 @@ use super::{AccountError, Accounts, new_id, now_ms};
 use crate::Principal;
 use serde::Deserialize;
 use tessera_config::SYSTEM_BOTS;
+use tessera_store::AccountStore;
 use tessera_store::{BotRow, UserRow};
 
 /// The original's `CreateBot` body.

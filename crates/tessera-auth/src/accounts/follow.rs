@@ -7,6 +7,7 @@ use crate::TokenHash;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
+use tessera_store::{ChangeFeed, TokenStore};
 
 /// How often each replica looks at the change feed: revocation reaches it within this.
 pub const CHANGE_POLL_INTERVAL: Duration = Duration::from_millis(250);

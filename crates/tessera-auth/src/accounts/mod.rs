@@ -19,6 +19,7 @@ use crate::{Principal, RevocationState, SigningKeys};
 use std::sync::Arc;
 use tessera_config::SecretBox;
 use tessera_config::{Config, RequestFilter};
+use tessera_store::AccountStore;
 use tessera_store::{Store, UserRow};
 
 /// The bot every deployment has: ingestion uses its token.

@@ -4,6 +4,7 @@
 use super::{AccountError, Accounts, new_id, now_ms};
 use crate::{Expiry, Principal, Subject, TokenHash, TokenType};
 use serde::Serialize;
+use tessera_store::TokenStore;
 use tessera_store::{BotCredentialRow, PersonalTokenRow, UserRow};
 
 /// The original's `JWTAuthMechanism`.

@@ -5,6 +5,7 @@ use super::{AccountError, Accounts, Identity, now_ms};
 use crate::Principal;
 use serde::Deserialize;
 use tessera_config::SYSTEM_BOTS;
+use tessera_store::AccountStore;
 use tessera_store::UserRow;
 
 /// The original's `CreateUser` body (fields Tessera uses; others are ignored).

@@ -19,6 +19,7 @@ use provider::{Provider, TokenResponse};
 use std::sync::Arc;
 use tessera_config::SecretBox;
 use tessera_config::{ClientType, Config};
+use tessera_store::SessionStore;
 use tessera_store::{SessionRow, Store};
 
 /// A pending sign-in lasts this long: time enough to type a password, not to leave a tab open.

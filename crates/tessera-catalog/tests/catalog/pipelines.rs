@@ -5,6 +5,7 @@
 use super::{PUT, both, catalog, seed};
 use serde_json::{Value, json};
 use tessera_catalog::{Catalog, CatalogError, Fields, Include, Kind, ListQuery, Outcome};
+use tessera_store::PipelineStatusStore;
 
 const BOT: &str = "ingestion-bot";
 

@@ -3,6 +3,7 @@
 
 use super::both;
 use tessera_store::{CatalogRange, CatalogRow, Store, StoreError};
+use tessera_store::{CatalogStore, PipelineStatusStore, VersionStore};
 
 fn row(kind: &str, fqn: &str, hash: &str, version: f64, deleted: bool) -> CatalogRow {
     CatalogRow {

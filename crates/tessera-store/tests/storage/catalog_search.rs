@@ -3,6 +3,7 @@
 //! (SQLite) query plans that use the name index.
 
 use super::both;
+use tessera_store::{CatalogNameStore, CatalogStore};
 use tessera_store::{CatalogRow, NameSearch, Store, name_key};
 
 fn row(kind: &str, id: &str, name: &str, hash: &str) -> CatalogRow {

@@ -3,6 +3,7 @@
 //! moves on, a database holding data is refused, and a failure half-way leaves PostgreSQL empty.
 
 use super::{postgres, sqlite, user};
+use tessera_store::{AccountStore, CatalogStore, ChangeFeed, PipelineStatusStore};
 use tessera_store::{CatalogRow, CopyError, LATEST_SCHEMA_VERSION, Store, copy_sqlite_to_postgres};
 
 async fn migrated(db: &super::TestDb) -> Store {
