@@ -17,6 +17,7 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
     // The authorizer's state: policies, roles, teams, memberships.
     let access = Arc::new(tessera_authz::access::Access::new(store.clone()));
     let accounts = Arc::new(Accounts::new(store.clone(), keys.clone(), config.clone(), revocation));
+    accounts.serve_catch_ups();
     let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
     let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
     let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys));

@@ -85,6 +85,8 @@ pub struct Accounts {
     /// One reload at a time: two overlapping reloads (the follower's and a local write's) could
     /// otherwise finish in the wrong order and put an older snapshot back.
     reloading: tokio::sync::Mutex<()>,
+    /// The change feed's number the last reload is at least as new as.
+    synced_change: std::sync::atomic::AtomicI64,
 }
 
 pub(crate) use tessera_store::clock::now_millis as now_ms;
@@ -106,6 +108,7 @@ impl Accounts {
             users: Default::default(),
             reloaded,
             reloading: Default::default(),
+            synced_change: std::sync::atomic::AtomicI64::new(-1),
         }
     }
 

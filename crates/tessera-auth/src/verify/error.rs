@@ -70,6 +70,12 @@ impl AuthError {
         }
     }
 
+    /// A refusal of an own token that a newer revocation state could lift: the token may have been
+    /// made on another replica a moment ago.
+    pub fn may_be_stale(&self) -> bool {
+        matches!(self, AuthError::PersonalTokenRevoked | AuthError::BotTokenSuperseded | AuthError::UserGone)
+    }
+
     /// A stable machine code, added to the original's error body as `reason`.
     pub fn reason(&self) -> &'static str {
         match self {

@@ -18,7 +18,7 @@ pub use error::AuthError;
 pub use jwk::{decode_b64url, decode_jws_part};
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
-pub use revocation::{RevocationState, TokenHash};
+pub use revocation::{CatchUp, RevocationState, TokenHash};
 
 use serde_json::Value;
 use std::sync::Arc;
@@ -118,7 +118,7 @@ impl Verifier {
         if verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
             return Err(AuthError::Expired);
         }
-        self.revocation.check(&verified)?;
+        self.revocation.check_current(&verified).await?;
         Ok(verified)
     }
 
