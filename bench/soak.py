@@ -342,8 +342,10 @@ def main():
                 victim = pats.pop(0)  # the oldest; a new one takes its place
                 new_pat(USERS[minute % len(USERS)], creator)
                 user, token_id, jwt = victim
-                # Marked first: from the moment the server may refuse it, a 401 is the expected answer.
+                # Marked first, and given a second to reach the generator (it re-reads the pool every
+                # 250 ms): from the moment the server may refuse it, a 401 is the expected answer.
                 pool.revoke(jwt)
+                time.sleep(1)
                 call(revoker.base, "PUT", "/api/v1/users/security/token/revoke", idp.token(user), {"tokenIds": [token_id]})
                 event(f"a personal token created on {creator.name}, one revoked on {revoker.name}")
             # A revoked token stays in the pool a minute: every request with it must get 401.

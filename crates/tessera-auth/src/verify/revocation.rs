@@ -4,17 +4,23 @@
 //!
 //! The feed is polled, so a token made a moment ago on another replica may not be known here yet.
 //! Before refusing an own token for a reason that could be that (revoked, superseded, user gone),
-//! the verifier asks the state to catch up: one query for the feed's newest change and, if it
-//! moved, a reload. Concurrent misses share one catch-up, so tokens that stay refused cost at most
-//! one small query at a time, never one per request.
+//! and only when the token was issued after (or just before) the state was loaded, the verifier
+//! asks the state to catch up: one query for the feed's newest change and, if it moved, a reload.
+//! A token issued before the state was loaded is in it or truly gone: refused without a query, so
+//! revoked tokens cost nothing (bench/soak.py measured it); concurrent misses share one catch-up.
 
 use super::Verified;
 use super::error::AuthError;
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{OnceLock, RwLock, Weak};
 use std::time::Instant;
+
+/// Replicas' clocks and `iat`'s whole seconds: a token issued up to this long before the state was
+/// loaded may still be missing from it.
+const ISSUED_MARGIN_SECONDS: i64 = 5;
 
 /// What brings the state up to the database's (the accounts service, which follows the feed).
 pub trait CatchUp: Send + Sync {
@@ -66,6 +72,8 @@ pub struct RevocationState {
     source: OnceLock<Weak<dyn CatchUp>>,
     /// When the last catch-up began; held while one runs, so concurrent misses wait for it.
     last_catch_up: tokio::sync::Mutex<Option<Instant>>,
+    /// When the state was last replaced (seconds since the epoch).
+    loaded_at: AtomicI64,
 }
 
 impl std::fmt::Debug for RevocationState {
@@ -83,6 +91,7 @@ impl RevocationState {
         users: HashSet<String>,
     ) {
         *self.state.write().expect("revocation lock") = State { bot_tokens, personal_tokens, known_users: Some(users) };
+        self.loaded_at.store(super::unix_now(), Ordering::SeqCst);
     }
 
     /// Where to catch up from when a token is not known yet (set once, at wiring).
@@ -94,12 +103,18 @@ impl RevocationState {
     /// catching up with the database.
     pub async fn check_current(&self, verified: &Verified) -> Result<(), AuthError> {
         match self.check(verified) {
-            Err(refusal) if refusal.may_be_stale() => {
+            Err(refusal) if refusal.may_be_stale() && self.issued_since_loaded(verified) => {
                 self.catch_up(Instant::now()).await;
                 self.check(verified)
             }
             other => other,
         }
+    }
+
+    /// Whether the token may be newer than the state (issued after, or just before, its load).
+    fn issued_since_loaded(&self, verified: &Verified) -> bool {
+        let loaded_at = self.loaded_at.load(Ordering::SeqCst);
+        verified.claims.seconds("iat").is_some_and(|iat| iat >= loaded_at - ISSUED_MARGIN_SECONDS)
     }
 
     /// Catches up unless a catch-up began after `missed_at` (its answer is new enough).
@@ -135,5 +150,69 @@ impl RevocationState {
             return Err(AuthError::UserGone);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::principal::Principal;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+
+    /// Counts catch-ups; the first one learns the fresh personal token.
+    struct Feed {
+        calls: AtomicUsize,
+        state: Arc<RevocationState>,
+        fresh: TokenHash,
+    }
+
+    impl CatchUp for Feed {
+        fn catch_up(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+            Box::pin(async move {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                let users = HashSet::from(["alice".to_string()]);
+                self.state.replace(HashMap::new(), HashSet::from([self.fresh]), users);
+            })
+        }
+    }
+
+    fn personal_token(hash: TokenHash, iat: i64) -> Verified {
+        let principal = Principal {
+            name: "alice".into(),
+            email: "alice@example.com".into(),
+            is_bot: false,
+            provider_roles: None,
+            account: None,
+        };
+        let claims = crate::verify::Claims::from_json(serde_json::json!({"iat": iat}).as_object().unwrap().clone());
+        Verified {
+            principal: Arc::new(principal),
+            own: true,
+            token_type: Some(crate::TokenType::PersonalAccess),
+            expires_at: None,
+            hash,
+            claims,
+        }
+    }
+
+    #[tokio::test]
+    async fn only_a_token_issued_since_the_load_makes_it_catch_up() {
+        let state = Arc::new(RevocationState::default());
+        state.replace(HashMap::new(), HashSet::new(), HashSet::from(["alice".to_string()]));
+        let fresh = TokenHash::of("fresh");
+        let feed = Arc::new(Feed { calls: AtomicUsize::new(0), state: state.clone(), fresh });
+        let source: Weak<dyn CatchUp> = Arc::downgrade(&feed) as Weak<dyn CatchUp>;
+        state.set_source(source);
+        let now = crate::verify::unix_now();
+
+        // Issued a minute before the state was loaded and not in it: revoked, no query.
+        let old = personal_token(TokenHash::of("old"), now - 60);
+        assert_eq!(state.check_current(&old).await, Err(AuthError::PersonalTokenRevoked));
+        assert_eq!(feed.calls.load(Ordering::SeqCst), 0);
+
+        // Issued now on another replica: one catch-up, then accepted.
+        assert_eq!(state.check_current(&personal_token(fresh, now)).await, Ok(()));
+        assert_eq!(feed.calls.load(Ordering::SeqCst), 1);
     }
 }
