@@ -37,6 +37,11 @@ USERS = [f"user{i}" for i in range(10)]
 SCHEMA = "soak.db.main"
 TABLES = 500
 TOKEN_LIFETIME_IN_POOL = 120
+# A revocation stamp in the far future: the generator accepts 401 and 200 alike until it is real.
+UNDER_WAY = 99_999_999_999_999
+# Per replica: two pools of the default 50 exceed PostgreSQL's default max_connections (100, a few
+# reserved), and connections refused with "too many clients" slowed the first soak (see README).
+POOL_SIZE = "20"
 
 
 def free_port():
@@ -207,8 +212,8 @@ class Pool:
             self.tokens.append({"kind": kind, "role": role, "state": "live", "token": token, "added": time.time()})
             self.write()
 
-    def revoke(self, token):
-        stamp = int(time.time() * 1000)
+    def revoke(self, token, at=None):
+        stamp = int(time.time() * 1000) if at is None else at
         with self.lock:
             for t in self.tokens:
                 if t["token"] == token:
@@ -257,6 +262,7 @@ def main():
               "AUTHENTICATION_CLIENT_ID": CLIENT_ID, "AUTHORIZER_PRINCIPAL_DOMAIN": "example.com",
               "AUTHORIZER_ADMIN_PRINCIPALS": "[admin]", "SOAK_IDP_JWKS": f"{idp.issuer}jwks.json",
               "FERNET_KEY": base64.b64encode(os.urandom(32)).decode(), "JWT_KEY_ID": "server-1",
+              "DB_CONNECTION_POOL_MAX_SIZE": POOL_SIZE,
               "RSA_PRIVATE_KEY_FILE_PATH": str(private), "RSA_PUBLIC_KEY_FILE_PATH": str(public)}
     replicas = [Replica("replica-a", args.binary, work, common), Replica("replica-b", args.binary, work, common)]
     for r in replicas:
@@ -342,11 +348,13 @@ def main():
                 victim = pats.pop(0)  # the oldest; a new one takes its place
                 new_pat(USERS[minute % len(USERS)], creator)
                 user, token_id, jwt = victim
-                # Marked first, and given a second to reach the generator (it re-reads the pool every
-                # 250 ms): from the moment the server may refuse it, a 401 is the expected answer.
-                pool.revoke(jwt)
+                # Marked first (either answer is right while the revocation is under way), given a
+                # second to reach the generator (it re-reads the pool every 250 ms), then stamped
+                # with the moment the server confirmed it: 2 s after that, a 200 is an error.
+                pool.revoke(jwt, at=UNDER_WAY)
                 time.sleep(1)
                 call(revoker.base, "PUT", "/api/v1/users/security/token/revoke", idp.token(user), {"tokenIds": [token_id]})
+                pool.revoke(jwt)
                 event(f"a personal token created on {creator.name}, one revoked on {revoker.name}")
             # A revoked token stays in the pool a minute: every request with it must get 401.
             cutoff = int((time.time() - 60) * 1000)
