@@ -20,18 +20,16 @@ wrk to core 1 with taskset):
 """
 
 import argparse, base64, datetime, http.client, http.server, json, os, re, secrets, shutil
-import signal, socket, statistics, subprocess, sys, tempfile, threading, time
+import signal, statistics, subprocess, sys, tempfile, threading, time
 from pathlib import Path
+
+from common import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- auth:begin -->", "<!-- auth:end -->"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class CountingJwks(http.server.BaseHTTPRequestHandler):
@@ -54,20 +52,6 @@ def b64(obj):
     return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
 
-def wait_healthy(admin_port, proc, log):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"error: tessera exited with {proc.returncode}:\n{Path(log).read_text()[-2000:]}")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=1)
-            c.request("GET", "/healthcheck")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.02)
-    sys.exit("error: tessera did not become healthy in 30 s")
 
 
 def wrk(url, seconds, token=None):

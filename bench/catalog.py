@@ -17,9 +17,11 @@
 The server is pinned to core 0 and wrk to core 1 (taskset). --write rewrites the section between
 the catalog markers in bench/README.md (one section per store).
 """
-import argparse, datetime, http.client, json, os, re, shutil, signal, socket, subprocess, sys
+import argparse, datetime, http.client, json, os, re, shutil, signal, subprocess, sys
 import tempfile, time
 from pathlib import Path
+
+from common import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
@@ -28,10 +30,6 @@ VENV_PYTHON = ROOT / ".venv-ingestion" / "bin" / "python"
 SCHEMA = "svc.db.main"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -51,19 +49,7 @@ class Server:
                                     text=True, check=True).stdout.strip()
 
     def wait_healthy(self):
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"error: tessera exited with {self.proc.returncode}:\n{self.log.read_text()[-2000:]}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.admin, timeout=1)
-                c.request("GET", "/healthcheck")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.02)
-        sys.exit("error: tessera did not become healthy in 30 s")
+        wait_healthy(self.admin, self.proc, self.log)
 
     def call(self, method, path, body=None, port=None):
         c = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=60)

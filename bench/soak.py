@@ -25,9 +25,11 @@ Reported: errors by kind, p50/p99 per 5 minutes, RSS of each replica at minute 5
 (drift), open file descriptors after start, at minute 5 and once the load has stopped.
 --write puts the report between the soak markers in bench/README.md.
 """
-import argparse, base64, datetime, http.client, http.server, json, os, random, signal, socket, subprocess
+import argparse, base64, datetime, http.client, http.server, json, os, signal, subprocess
 import sys, tempfile, threading, time
 from pathlib import Path
+
+from common import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
@@ -44,10 +46,6 @@ UNDER_WAY = 99_999_999_999_999
 POOL_SIZE = "20"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def b64(data):
@@ -131,19 +129,7 @@ class Replica:
         self.env.update(extra or {})
         self.proc = subprocess.Popen([self.binary, "serve"], env=self.env, stdout=subprocess.DEVNULL,
                                      stderr=open(self.log, "a"))
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"error: {self.name} exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.admin, timeout=1)
-                c.request("GET", "/healthcheck")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        sys.exit(f"error: {self.name} did not become healthy")
+        wait_healthy(self.admin, self.proc, self.log, self.name)
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)

@@ -10,23 +10,29 @@ pub fn fresh_postgres_database() -> Option<String> {
     runtime.block_on(tessera_store::testing::fresh_postgres_database("replicas"))
 }
 
+/// Two servers on one fresh database, the second with the first's generated key pair (`None`
+/// without PostgreSQL).
+fn two_replicas() -> Option<(Env, Server, Env, Server)> {
+    let database = fresh_postgres_database()?;
+    let first = Env::new().set("DATABASE_URL", &database);
+    let a = first.serve();
+    let keys = first.data_dir();
+    let second = Env::new()
+        .set("DATABASE_URL", &database)
+        .set("RSA_PRIVATE_KEY_FILE_PATH", keys.join("jwt_private_key.der").to_str().unwrap())
+        .set("RSA_PUBLIC_KEY_FILE_PATH", keys.join("jwt_public_key.der").to_str().unwrap());
+    let b = second.serve();
+    Some((first, a, second, b))
+}
+
 fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
 
 #[test]
 fn revocation_reaches_the_other_replica_within_a_second() {
-    let Some(database) = fresh_postgres_database() else { return };
-    let first = Env::new().set("DATABASE_URL", &database);
-    let a = first.serve();
+    let Some((first, a, second, b)) = two_replicas() else { return };
     let keys = first.data_dir();
-    let private = keys.join("jwt_private_key.der");
-    let public = keys.join("jwt_public_key.der");
-    let second = Env::new()
-        .set("DATABASE_URL", &database)
-        .set("RSA_PRIVATE_KEY_FILE_PATH", private.to_str().unwrap())
-        .set("RSA_PUBLIC_KEY_FILE_PATH", public.to_str().unwrap());
-    let b = second.serve();
 
     // An admin session token signed with the shared key, as Tessera issues them.
     let auth = format!("Bearer {}", admin_token(&keys));
@@ -96,15 +102,8 @@ fn revocation_reaches_the_other_replica_within_a_second() {
 /// the other replica for up to a poll interval).
 #[test]
 fn a_token_made_on_one_replica_works_on_the_other_at_once() {
-    let Some(database) = fresh_postgres_database() else { return };
-    let first = Env::new().set("DATABASE_URL", &database);
-    let a = first.serve();
+    let Some((first, a, _second, b)) = two_replicas() else { return };
     let keys = first.data_dir();
-    let second = Env::new()
-        .set("DATABASE_URL", &database)
-        .set("RSA_PRIVATE_KEY_FILE_PATH", keys.join("jwt_private_key.der").to_str().unwrap())
-        .set("RSA_PUBLIC_KEY_FILE_PATH", keys.join("jwt_public_key.der").to_str().unwrap());
-    let b = second.serve();
     let admin = format!("Bearer {}", admin_token(&keys));
     let headers = [("Authorization", admin.as_str())];
     let logged_in_on_b = |token: &str| {
