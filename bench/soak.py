@@ -21,8 +21,9 @@ During the run:
   get 401 on both replicas within 2 s (those 401s are the only errors allowed);
 - the ingestion bot writes tables (10% of requests) while the users read them (90%).
 
-Reported: errors by kind, p50/p99 per 5 minutes, RSS of each replica at minute 5 and at the end
-(drift), open file descriptors after start, at minute 5 and once the load has stopped.
+Reported: errors by kind; p50/p99 and the CPU used by the replicas, PostgreSQL and the generator
+per 5 minutes; RSS of each replica at minute 5 and at the end of the load (drift), and idle after
+it; open file descriptors after start, at minute 5 and once the load has stopped.
 --write puts the report between the soak markers in bench/README.md.
 """
 import argparse, base64, datetime, http.client, http.server, json, os, signal, subprocess
@@ -44,6 +45,7 @@ UNDER_WAY = 99_999_999_999_999
 # Per replica: two pools of the default 50 exceed PostgreSQL's default max_connections (100, a few
 # reserved), and connections refused with "too many clients" slowed the first soak (see README).
 POOL_SIZE = "20"
+PROBE_SECONDS = 120
 
 
 
@@ -141,6 +143,9 @@ class Replica:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
     def fds(self):
         """Open descriptors: total, and how many are connections to PostgreSQL and from clients."""
         sockets = {}
@@ -161,6 +166,32 @@ class Replica:
             elif local in (self.port, self.admin) and state != "0A":  # 0A: listening
                 clients += 1
         return f"{total} ({db} db, {clients} clients)"
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid, children=False):
+    """User + system CPU of a process (with `children`, also of its exited, reaped children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / TICK
+
+
+def postgres_cpu_seconds():
+    """CPU of the whole PostgreSQL: its live processes, plus what the postmaster's exited children
+    (autovacuum workers, finished backends) used."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() != "postgres":
+                continue
+            parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            postmaster = Path(f"/proc/{parent}/comm").read_text().strip() != "postgres"
+            total += cpu_seconds(pid, children=postmaster)
+        except (OSError, IndexError):
+            pass  # the process ended while being read
+    return total
 
 
 def call(base, method, path, token, body=None):
@@ -288,11 +319,14 @@ def main():
         pool.add(f"id/{idp.signing.kid}", idp.token(user))
     write_targets(work / "targets.txt", replicas)
 
-    # Saturation: closed loop, 64 connections, 20 s.
+    # Saturation: what the replicas sustain closed loop (64 connections), the median 10 s of the
+    # second minute: the first, on fresh tables with nothing yet for autovacuum and checkpoints
+    # to do, runs about a quarter faster than the rest of the run can (see README).
     probe = work / "probe.jsonl"
-    run_generator(generator, work, 0, 20, probe, window=20).wait()
-    windows = [json.loads(l) for l in probe.read_text().splitlines()]
-    saturation = sum(w["ok"] + w["expected_401"] for w in windows) / 20
+    run_generator(generator, work, 0, PROBE_SECONDS, probe).wait()
+    windows = [json.loads(l) for l in probe.read_text().splitlines()][:PROBE_SECONDS // 10]
+    settled = sorted(w["ok"] + w["expected_401"] for w in windows[6:])
+    saturation = settled[len(settled) // 2] / 10
     probe_errors = sum(sum(w["errors"].values()) for w in windows)
     rate = round(saturation * args.load)
     time.sleep(10)
@@ -303,7 +337,7 @@ def main():
     out = work / "soak.jsonl"
     load = run_generator(generator, work, rate, seconds, out)
     started = time.time()
-    events, samples, lock = [], {}, threading.Lock()
+    events, samples, cpu_samples, lock = [], {}, {}, threading.Lock()
     rotating = threading.Event()
 
     def event(text):
@@ -382,8 +416,11 @@ def main():
             t = round(time.time() - started)
             try:
                 sample = {r.name: (r.rss_mib(), r.fds()) for r in replicas}
+                cpu = {"replicas": sum(r.cpu() for r in replicas), "postgres": postgres_cpu_seconds(),
+                       "generator": cpu_seconds(load.pid)}
                 with lock:
                     samples[t] = sample
+                    cpu_samples[t] = cpu
             except OSError:
                 pass  # a replica is restarting
             time.sleep(10)
@@ -396,11 +433,25 @@ def main():
     rss_end = {r.name: r.rss_mib() for r in replicas}
     for r in replicas:
         r.stop()
+    (work / "timeline.json").write_text(json.dumps({"rss_fds": samples, "cpu_seconds": cpu_samples}))
     fds = {"after start": fds_after_start, "idle before the soak": fds_before, "idle after it": fds_idle_end}
-    report(args, out, saturation, rate, events, samples, fds, rss_end, seconds)
+    report(args, out, saturation, rate, events, samples, cpu_samples, fds, rss_end, seconds)
 
 
-def report(args, out, saturation, rate, events, samples, fds, rss_end, seconds):
+def cpu_use(cpu_samples, start, end):
+    """Cores used between two moments (seconds into the soak), from the nearest samples; a replica
+    restart resets its counter, so a window with one shows the PostgreSQL and generator figures only."""
+    if not cpu_samples:
+        return ""
+    near = lambda t: cpu_samples[min(cpu_samples, key=lambda s: abs(s - t))]
+    a, b = near(start), near(end)
+    seconds = max(1, min(cpu_samples, key=lambda s: abs(s - end)) - min(cpu_samples, key=lambda s: abs(s - start)))
+    used = {k: (b[k] - a[k]) / seconds for k in a}
+    replicas = f"{used['replicas']:.2f}" if used["replicas"] >= 0 else "(restart)"
+    return f"{replicas} / {used['postgres']:.2f} / {used['generator']:.2f}"
+
+
+def report(args, out, saturation, rate, events, samples, cpu_samples, fds, rss_end, seconds):
     windows = [json.loads(l) for l in out.read_text().splitlines()]
     requests = sum(w["requests"] for w in windows)
     ok = sum(w["ok"] for w in windows)
@@ -420,7 +471,7 @@ def report(args, out, saturation, rate, events, samples, fds, rss_end, seconds):
         f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs (replicas, "
         f"PostgreSQL, the load generator and the identity provider share them); {seconds / 60:.0f} minutes; "
         f"PostgreSQL: throwaway local cluster",
-        f"- saturation (closed loop, 64 connections, 20 s): {saturation:,.0f} req/s; soak rate "
+        f"- saturation (closed loop, 64 connections, median 10 s of the second minute): {saturation:,.0f} req/s; soak rate "
         f"{args.load:.0%} of it: **{rate:,} req/s** open loop; mix: 55% GET table by name, 20% list, "
         f"15% loggedInUser (provider ID tokens and personal tokens), 10% PUT table (bot)",
         f"- requests: {requests:,}; successes: {ok:,}; expected 401 (revoked personal tokens): {expected:,}; "
@@ -429,8 +480,8 @@ def report(args, out, saturation, rate, events, samples, fds, rss_end, seconds):
         *[f"- first `{kind}`: {sample}" for kind, sample in samples_by_kind.items()],
         "- events: " + "; ".join(events),
         "",
-        "| minutes | requests | p50 ms | p99 ms | max ms | errors |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| minutes | requests | p50 ms | p99 ms | max ms | errors | CPU cores used: replicas / PostgreSQL / generator |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     step = 30  # windows of 10 s: 5-minute rows
     for i in range(0, len(windows), step):
@@ -438,13 +489,17 @@ def report(args, out, saturation, rate, events, samples, fds, rss_end, seconds):
         p99 = max(w["p99_ms"] for w in chunk)
         lines.append(f"| {i // 6}–{(i + len(chunk)) // 6} | {sum(w['requests'] for w in chunk):,} | "
                      f"{sorted(w['p50_ms'] for w in chunk)[len(chunk) // 2]:.1f} | {p99:.1f} (worst 10 s) | "
-                     f"{max(w['max_ms'] for w in chunk):.0f} | {sum(sum(w['errors'].values()) for w in chunk)} |")
-    lines += ["", "| replica | RSS minute 5 | RSS end | drift | open fds: after start | at minute 5, under load | "
-              "idle, before the soak | idle, 10 s after it |", "|---|---:|---:|---:|---|---|---|---|"]
+                     f"{max(w['max_ms'] for w in chunk):.0f} | {sum(sum(w['errors'].values()) for w in chunk)} | "
+                     f"{cpu_use(cpu_samples, i * 10, (i + len(chunk)) * 10)} |")
+    last = max(samples)
+    lines += ["", f"| replica | RSS minute 5 | RSS minute {last / 60:.1f} | drift | RSS idle, 10 s after | "
+              "open fds: after start | at minute 5, under load | idle, before the soak | idle, 10 s after it |",
+              "|---|---:|---:|---:|---:|---|---|---|---|"]
     for name in rss_end:
         rss5, fd5 = at5[name]
-        drift = (rss_end[name] - rss5) / rss5 * 100
-        lines.append(f"| {name} | {rss5:.1f} MiB | {rss_end[name]:.1f} MiB | {drift:+.1f}% | "
+        rss_last = samples[last][name][0]
+        drift = (rss_last - rss5) / rss5 * 100
+        lines.append(f"| {name} | {rss5:.1f} MiB | {rss_last:.1f} MiB | {drift:+.1f}% | {rss_end[name]:.1f} MiB | "
                      f"{fds['after start'][name]} | {fd5} | {fds['idle before the soak'][name]} | "
                      f"{fds['idle after it'][name]} |")
     text = "\n".join(lines)

@@ -12,6 +12,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tessera_auth::{Expiry, RevocationState, SigningKeys, Subject, TokenType, Verifier};
 
+/// The allocator the `tessera` binary uses, so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let (Ok(dir), Ok(out)) = (std::env::var("MINT_DIR"), std::env::var("MINT_OUT")) {
         let count: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20_000);

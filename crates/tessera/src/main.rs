@@ -15,6 +15,12 @@ mod shutdown;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: glibc keeps the memory of a burst of connections
+/// for good (RSS ratchets up with every new peak), mimalloc gives it back once the burst is over
+/// (bench/README.md, "Memory after a burst").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli.command) {
