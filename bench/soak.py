@@ -194,6 +194,12 @@ def postgres_cpu_seconds():
     return total
 
 
+def machine_cpu_seconds():
+    """The whole machine's idle and stolen CPU (stolen: taken by the hypervisor for other guests)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    return {"idle": int(fields[4]) / TICK, "steal": int(fields[8]) / TICK}
+
+
 def call(base, method, path, token, body=None):
     host, port = base.removeprefix("http://").split(":")
     c = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -416,8 +422,8 @@ def main():
             t = round(time.time() - started)
             try:
                 sample = {r.name: (r.rss_mib(), r.fds()) for r in replicas}
-                cpu = {"replicas": sum(r.cpu() for r in replicas), "postgres": postgres_cpu_seconds(),
-                       "generator": cpu_seconds(load.pid)}
+                cpu = {"replicas": {r.name: (r.proc.pid, r.cpu()) for r in replicas}, "postgres": postgres_cpu_seconds(),
+                       "generator": cpu_seconds(load.pid), **machine_cpu_seconds()}
                 with lock:
                     samples[t] = sample
                     cpu_samples[t] = cpu
@@ -440,15 +446,17 @@ def main():
 
 def cpu_use(cpu_samples, start, end):
     """Cores used between two moments (seconds into the soak), from the nearest samples; a replica
-    restart resets its counter, so a window with one shows the PostgreSQL and generator figures only."""
+    restart resets its counter, so a window with one shows `(restart)` for the replicas."""
     if not cpu_samples:
-        return ""
+        return " | "
     near = lambda t: cpu_samples[min(cpu_samples, key=lambda s: abs(s - t))]
     a, b = near(start), near(end)
     seconds = max(1, min(cpu_samples, key=lambda s: abs(s - end)) - min(cpu_samples, key=lambda s: abs(s - start)))
-    used = {k: (b[k] - a[k]) / seconds for k in a}
-    replicas = f"{used['replicas']:.2f}" if used["replicas"] >= 0 else "(restart)"
-    return f"{replicas} / {used['postgres']:.2f} / {used['generator']:.2f}"
+    used = {k: (b[k] - a[k]) / seconds for k in a if k != "replicas"}
+    restarted = any(a["replicas"][name][0] != pid for name, (pid, _) in b["replicas"].items())
+    replicas = "(restart)" if restarted else \
+        f"{sum(cpu - a['replicas'][name][1] for name, (_, cpu) in b['replicas'].items()) / seconds:.2f}"
+    return f"{replicas} / {used['postgres']:.2f} / {used['generator']:.2f} | {used['idle']:.2f} / {used['steal']:.2f}"
 
 
 def report(args, out, saturation, rate, events, samples, cpu_samples, fds, rss_end, seconds):
@@ -480,12 +488,13 @@ def report(args, out, saturation, rate, events, samples, cpu_samples, fds, rss_e
         *[f"- first `{kind}`: {sample}" for kind, sample in samples_by_kind.items()],
         "- events: " + "; ".join(events),
         "",
-        "| minutes | requests | p50 ms | p99 ms | max ms | errors | CPU cores used: replicas / PostgreSQL / generator |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| minutes | requests | p50 ms | p99 ms | max ms | errors | CPU cores used: replicas / PostgreSQL / generator "
+        "| cores idle / stolen by the host |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    step = 30  # windows of 10 s: 5-minute rows
-    for i in range(0, len(windows), step):
-        chunk = windows[i:i + step]
+    step = 30  # windows of 10 s: 5-minute rows; the generator's last, partial window joins the row before
+    for i in range(0, len(windows) - 1, step):
+        chunk = windows[i:i + step + (1 if i + step + 1 == len(windows) else 0)]
         p99 = max(w["p99_ms"] for w in chunk)
         lines.append(f"| {i // 6}–{(i + len(chunk)) // 6} | {sum(w['requests'] for w in chunk):,} | "
                      f"{sorted(w['p50_ms'] for w in chunk)[len(chunk) // 2]:.1f} | {p99:.1f} (worst 10 s) | "

@@ -6,7 +6,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -19,6 +19,23 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
         // Fails only if another recorder is installed; metrics then go there instead.
         let _ = metrics::set_global_recorder(recorder);
         handle
+    })
+}
+
+/// How often the histograms' recorded samples are folded into their summaries.
+const METRICS_UPKEEP_PERIOD: Duration = Duration::from_secs(5);
+
+/// Folds the histograms' recorded samples into their summaries every few seconds. The recorder
+/// keeps every sample until this (or a scrape of `/prometheus`) drains them: without it, a server
+/// nobody scrapes grew by every request's duration (the soak found ~35 MiB in 30 minutes).
+pub fn spawn_metrics_upkeep() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async {
+        let mut tick = tokio::time::interval(METRICS_UPKEEP_PERIOD);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            metrics_handle().run_upkeep();
+        }
     })
 }
 

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 /// mimalloc rather than the system allocator: glibc keeps the memory of a burst of connections
 /// for good (RSS ratchets up with every new peak), mimalloc gives it back once the burst is over
-/// (bench/README.md, "Memory after a burst").
+/// (bench/README.md, "Memory over time").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

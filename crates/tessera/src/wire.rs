@@ -25,7 +25,7 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
 }
 
 /// Bootstraps the admin principals and `ingestion-bot`, seeds the policies, then follows the change
-/// feed and refreshes the providers' keys in the background. Returns the background tasks (abort
+/// feed, refreshes the providers' keys and keeps the metrics' memory bounded in the background. Returns the background tasks (abort
 /// them on shutdown).
 pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
     state.accounts.bootstrap().await?;
@@ -38,5 +38,6 @@ pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>,
         state.verifier.providers().spawn_background_refresh(period),
         state.accounts.clone().follow_changes(),
         state.access.clone().follow(state.accounts.reloads()),
+        tessera_http::observe::spawn_metrics_upkeep(),
     ])
 }
