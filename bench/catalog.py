@@ -33,11 +33,11 @@ SCHEMA = "svc.db.main"
 
 
 class Server:
-    def __init__(self, binary, postgres_url, work):
+    def __init__(self, binary, postgres_url, work, extra_env=None):
         self.binary, self.port, self.admin = binary, free_port(), free_port()
         self.env = {"PATH": os.environ["PATH"], "SERVER_HOST": "127.0.0.1", "SERVER_PORT": str(self.port),
                     "SERVER_ADMIN_PORT": str(self.admin), "TESSERA_DATA_DIR": str(work / "data"),
-                    "LOG_LEVEL": "WARN"}
+                    "LOG_LEVEL": "WARN", **(extra_env or {})}
         if postgres_url:
             self.env["DATABASE_URL"] = postgres_url
         work.mkdir(parents=True, exist_ok=True)

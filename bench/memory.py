@@ -13,7 +13,6 @@ Not run in CI (bench/README.md, "Memory over time").
 import argparse, re, subprocess, tempfile, time
 from pathlib import Path
 
-import catalog
 from catalog import Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +25,7 @@ def main():
     parser.add_argument("--env", action="append", default=[])
     args = parser.parse_args()
     extra = dict(e.split("=", 1) for e in args.env)
-    popen = subprocess.Popen
-    catalog.subprocess.Popen = lambda cmd, env=None, **kw: popen(cmd, env={**env, **extra} if env else env, **kw)
-    server = Server(args.binary, None, Path(tempfile.mkdtemp(prefix="tessera-memory-")))
-    catalog.subprocess.Popen = popen
+    server = Server(args.binary, None, Path(tempfile.mkdtemp(prefix="tessera-memory-")), extra)
     server.call("PUT", "/api/v1/services/databaseServices",
                 {"name": "svc", "serviceType": "Postgres",
                  "connection": {"config": {"type": "Postgres", "username": "u", "hostPort": "db:5432", "database": "db"}}})

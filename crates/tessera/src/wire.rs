@@ -25,8 +25,8 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
 }
 
 /// Bootstraps the admin principals and `ingestion-bot`, seeds the policies, then follows the change
-/// feed, refreshes the providers' keys and keeps the metrics' memory bounded in the background. Returns the background tasks (abort
-/// them on shutdown).
+/// feed, refreshes the providers' keys and keeps the metrics' memory bounded in the background.
+/// Returns the background tasks (abort them on shutdown).
 pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
     state.accounts.bootstrap().await?;
     state.access.seed().await?;
