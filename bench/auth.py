@@ -6,7 +6,7 @@
 Measured in one run, as ratios (the machine has 2 cores: the server is pinned to core 0 and
 wrk to core 1 with taskset):
   1. warm:  wrk on GET /api/v1/users/loggedInUser with the ingestion-bot token (verified once,
-            then cached) vs the public GET /api/v1/system/version.          target >= 0.9x
+            then cached) vs the public GET /api/v1/system/version.          target >= 0.95x
   2. cold:  distinct valid tokens, each verified once (in-process, one core:
             `cargo bench -p tessera-auth --bench verify`) vs `openssl speed rsa2048` verify/s
             on the same machine, paired runs.                               target >= 0.9x
@@ -224,7 +224,7 @@ def main():
         "|---|---:|---|",
         f"| public `GET /api/v1/system/version`, median | {public_mean:,.0f} req/s (runs: {runs(publics)}) | |",
         f"| authenticated `GET /api/v1/users/loggedInUser`, warm bot token, median | {warm:,.0f} req/s (runs: {runs(warms)}) | |",
-        f"| **warm ratio** authenticated / public | **{warm / public_mean:.2f}x** | >= 0.9x |",
+        f"| **warm ratio** authenticated / public | **{warm / public_mean:.2f}x** | >= 0.95x |",
         f"| cold verification, distinct tokens, one core (in-process), median of {len(colds)} | {cold['cold_verify_per_second']:,.0f} /s | |",
         f"| aws-lc RS256 verify alone, one core, median | {cold['raw_rs256_verify_per_second']:,.0f} /s | |",
         f"| `openssl speed rsa2048` verify, one core, median | {openssl:,.0f} /s | |",

@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(claims) = Claims::parse(text.to_string()) else { return };
     let own = mode & 2 != 0;
     let now = 1_750_000_000;
-    if let Ok(verified) = setup.verifier.admit_signed(claims, own, now, TokenHash::of(text)) {
+    if let Ok(verified) = setup.verifier.admit_signed(&claims, own, now, TokenHash::of(text)) {
         assert!(!verified.principal.name.is_empty(), "a principal without a name: {text}");
         if !own {
             assert!(!verified.principal.is_bot, "a provider token became a bot: {text}");

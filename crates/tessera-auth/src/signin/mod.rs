@@ -151,9 +151,9 @@ impl SignIn {
             tracing::info!("the provider gave no refresh token (add offline_access to OIDC_SCOPE for one)");
         }
         let id_token = tokens.id_token.clone().ok_or(SignInError::IdTokenMissing)?;
-        let verified = self.verifier.verify(&id_token).await.map_err(|e| self.explain(e, &metadata))?;
-        id_token::check(&verified, &self.expectations(pending.nonce.as_deref(), &tokens, None, now))?;
-        let claims = &verified.claims;
+        let (verified, claims) =
+            self.verifier.verify_with_claims(&id_token).await.map_err(|e| self.explain(e, &metadata))?;
+        id_token::check(&verified, &claims, &self.expectations(pending.nonce.as_deref(), &tokens, None, now))?;
         let signed = SessionRow {
             id_hash: String::new(),
             redirect_uri: pending.redirect_uri.clone(),
@@ -263,9 +263,9 @@ impl SignIn {
                 .await?;
             return Ok(self.own_token(&signed.row, now));
         };
-        let verified = self.verifier.verify(id_token).await?;
+        let (verified, claims) = self.verifier.verify_with_claims(id_token).await?;
         let same = (signed.row.issuer.as_deref().unwrap_or(""), signed.row.subject.as_deref().unwrap_or(""));
-        id_token::check(&verified, &self.expectations(None, &tokens, Some(same), now))?;
+        id_token::check(&verified, &claims, &self.expectations(None, &tokens, Some(same), now))?;
         let sealed_id = self.secrets.seal(id_token);
         self.store.update_session_tokens(hash, Some(&sealed_id), sealed_refresh.as_deref(), now).await?;
         let expires_at = verified.expires_at.unwrap_or(now);

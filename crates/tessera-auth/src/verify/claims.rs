@@ -65,6 +65,11 @@ impl Claims {
         self.entry(name).map(|e| &self.payload[e.raw.clone()])
     }
 
+    /// Whether the claim is there (whatever its value).
+    pub fn has(&self, name: &str) -> bool {
+        self.entry(name).is_some()
+    }
+
     /// A claim's value, read from its JSON text.
     pub fn get(&self, name: &str) -> Option<Value> {
         self.raw(name).and_then(|raw| serde_json::from_str(raw).ok())

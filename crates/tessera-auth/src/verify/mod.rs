@@ -35,8 +35,9 @@ pub struct Verified {
     /// `tokenType` of Tessera's tokens: `BOT`, `PERSONAL_ACCESS`, `OM_USER`.
     pub token_type: Option<crate::TokenType>,
     pub expires_at: Option<i64>,
+    /// `iat`: whether the revocation state may predate the token.
+    pub issued_at: Option<i64>,
     pub hash: TokenHash,
-    pub claims: Claims,
 }
 
 /// The verifier's fixed inputs, taken from the configuration once.
@@ -108,28 +109,38 @@ impl Verifier {
     pub async fn verify(&self, token: &str) -> Result<Arc<Verified>, AuthError> {
         let hash = TokenHash::of(token);
         let verified = match self.cache.get(&hash) {
+            // A cached token may have expired since it was verified.
+            Some(hit) if hit.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) => {
+                return Err(AuthError::Expired);
+            }
             Some(hit) => hit,
             None => {
-                let fresh = Arc::new(self.verify_uncached(token, hash).await?);
+                // The claims are dropped here: a cached entry keeps only what requests read.
+                let fresh = Arc::new(self.verify_uncached(token, hash).await?.0);
                 self.cache.insert(hash, fresh.clone());
                 fresh
             }
         };
-        if verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
-            return Err(AuthError::Expired);
-        }
         self.revocation.check_current(&verified).await?;
         Ok(verified)
     }
 
-    async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<Verified, AuthError> {
+    /// [`Self::verify`] for a sign-in's ID token, whose claims the sign-in checks further (nonce,
+    /// audience, `at_hash`); not cached, as a sign-in verifies each ID token once.
+    pub async fn verify_with_claims(&self, token: &str) -> Result<(Verified, Claims), AuthError> {
+        let (verified, claims) = self.verify_uncached(token, TokenHash::of(token)).await?;
+        self.revocation.check_current(&verified).await?;
+        Ok((verified, claims))
+    }
+
+    async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<(Verified, Claims), AuthError> {
         let mut jws = Jws::parse(token)?;
         let header = Header::parse(&jws.header)?;
         let alg = header.alg.as_deref().unwrap_or("none");
         let kid = header.kid.as_deref();
-        let own_keys: Vec<&SignatureKey> =
-            self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).collect();
-        let own = !own_keys.is_empty();
+        let mut own_keys =
+            self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).peekable();
+        let own = own_keys.peek().is_some();
         let allowed = if own { Pinned::RS256 } else { self.policy.algorithm };
         if Pinned::parse(alg) != Some(allowed) {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
@@ -142,7 +153,7 @@ impl Verifier {
             return Err(AuthError::Expired);
         }
         let valid = if own {
-            own_keys.iter().any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
+            own_keys.any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
@@ -153,33 +164,34 @@ impl Verifier {
         if !valid {
             return Err(AuthError::BadSignature("the signature does not match the key".into()));
         }
-        self.admit_signed(claims, own, now, hash)
+        let verified = self.admit_signed(&claims, own, now, hash)?;
+        Ok((verified, claims))
     }
 
     /// What follows a good signature: dates, issuer, audience, principal. Public so the fuzz
     /// target (fuzz/fuzz_targets/token.rs) reaches it without signing every input.
-    pub fn admit_signed(&self, claims: Claims, own: bool, now: i64, hash: TokenHash) -> Result<Verified, AuthError> {
-        self.check_times(&claims, now)?;
+    pub fn admit_signed(&self, claims: &Claims, own: bool, now: i64, hash: TokenHash) -> Result<Verified, AuthError> {
+        self.check_times(claims, now)?;
         if own {
-            self.check_own_issuer(&claims)?;
+            self.check_own_issuer(claims)?;
         } else {
-            self.check_provider_claims(&claims)?;
+            self.check_provider_claims(claims)?;
         }
-        let principal = principal::derive(&claims, &self.config.authentication, &self.config.authorizer, own)?;
+        let principal = principal::derive(claims, &self.config.authentication, &self.config.authorizer, own)?;
         Ok(Verified {
             principal: Arc::new(principal),
             own,
             token_type: own.then(|| claims.string("tokenType").and_then(crate::TokenType::parse)).flatten(),
             expires_at: claims.seconds("exp"),
+            issued_at: claims.seconds("iat"),
             hash,
-            claims,
         })
     }
 
     fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
         // A date claim that is there must be a number: a string `iat` would otherwise be skipped.
         for name in ["exp", "nbf", "iat"] {
-            if claims.get(name).is_some() && claims.seconds(name).is_none() {
+            if claims.has(name) && claims.seconds(name).is_none() {
                 return Err(AuthError::DateClaimInvalid(name));
             }
         }
@@ -202,7 +214,7 @@ impl Verifier {
         // OpenID ID tokens and JWT access tokens (RFC 9068) always carry these; a provider token
         // without `exp` would be valid forever.
         for required in ["sub", "iat", "exp"] {
-            if claims.get(required).is_none() {
+            if !claims.has(required) {
                 return Err(AuthError::RequiredClaimMissing(required));
             }
         }

@@ -69,11 +69,11 @@ pub fn derive(
     }
     let provider_roles =
         (authz.use_roles_from_provider && !own_token).then(|| roles(claims, &authz.provider_roles_claim));
-    let account = match (own_token, claims.string("iss"), claims.string("sub")) {
-        (false, Some(issuer), Some(subject)) => {
-            Some(ProviderAccount { issuer: issuer.to_string(), subject: subject.to_string() })
-        }
-        _ => None,
+    let account = if own_token {
+        None
+    } else {
+        let (issuer, subject) = (claims.string("iss"), claims.string("sub"));
+        issuer.zip(subject).map(|(issuer, subject)| ProviderAccount { issuer: issuer.into(), subject: subject.into() })
     };
     Ok(Principal { provider_roles, account, ..principal })
 }
