@@ -138,9 +138,8 @@ impl Verifier {
         let header = Header::parse(&jws.header)?;
         let alg = header.alg.as_deref().unwrap_or("none");
         let kid = header.kid.as_deref();
-        let mut own_keys =
-            self.policy.own_keys.iter().filter(|(k, _)| Some(k.as_str()) == kid).map(|(_, key)| key).peekable();
-        let own = own_keys.peek().is_some();
+        let is_own_key = |(key_id, _): &&(String, SignatureKey)| Some(key_id.as_str()) == kid;
+        let own = self.policy.own_keys.iter().any(|entry| is_own_key(&entry));
         let allowed = if own { Pinned::RS256 } else { self.policy.algorithm };
         if Pinned::parse(alg) != Some(allowed) {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
@@ -153,7 +152,8 @@ impl Verifier {
             return Err(AuthError::Expired);
         }
         let valid = if own {
-            own_keys.any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
+            let mut own_keys = self.policy.own_keys.iter().filter(is_own_key);
+            own_keys.any(|(_, key)| key.verify(jws.signing_input.as_bytes(), &jws.signature))
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
