@@ -54,6 +54,11 @@ impl Entity {
         self.doc.get("deleted").and_then(Value::as_bool).unwrap_or(false)
     }
 
+    /// The type lists filter on within the kind (an ingestion pipeline's `pipelineType`), or `""`.
+    pub fn subtype(&self) -> &str {
+        self.kind.subtype_field().map(|f| self.str(f)).unwrap_or_default()
+    }
+
     pub fn source_hash(&self) -> Option<&str> {
         self.doc.get("sourceHash").and_then(Value::as_str)
     }
@@ -104,7 +109,7 @@ impl Entity {
             deleted: self.deleted(),
             updated_at: self.doc.get("updatedAt").and_then(Value::as_i64).unwrap_or_default(),
             updated_by: self.str("updatedBy").to_string(),
-            subtype: self.kind.subtype_field().map(|f| self.str(f).to_string()).unwrap_or_default(),
+            subtype: self.subtype().to_string(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod hash;
 pub mod kind;
 mod labels;
 mod list;
+mod list_total;
 mod migrate;
 pub mod patch;
 mod pipeline;

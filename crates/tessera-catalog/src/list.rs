@@ -5,6 +5,7 @@ use crate::error::CatalogError;
 use crate::fqn;
 use crate::hash::{fqn_hash, is_hash};
 use crate::kind::Kind;
+use crate::list_total::RangeKey;
 use crate::service::Catalog;
 use tessera_store::CatalogRange;
 use tessera_store::CatalogStore;
@@ -75,10 +76,9 @@ impl Catalog {
         }
         let deleted = query.include.bounds();
         let subtype = subtype_of(kind, &query.filters)?;
-        let total = self
-            .store
-            .catalog_count(&CatalogRange { kind: kind.name(), lower: &lower, upper: &upper, deleted, subtype })
-            .await?;
+        let total =
+            self.total(RangeKey { kind, lower: lower.clone(), upper: upper.clone(), deleted, subtype: subtype.into() });
+        let total = total.await?;
         let (page_lower, page_upper, backwards) = match (&query.after, &query.before) {
             (Some(_), Some(_)) => return Err(CatalogError::Invalid("give after or before, not both".into())),
             (Some(after), None) => (cursor("after", after)?.max(lower.clone()), upper.clone(), false),
@@ -101,6 +101,26 @@ impl Catalog {
             (if query.after.is_some() { first } else { None }, if more { last } else { None })
         };
         Ok(Page { items, total, before, after })
+    }
+}
+
+impl Catalog {
+    /// `paging.total`: a kept count while valid, else one query.
+    async fn total(&self, key: RangeKey) -> Result<i64, CatalogError> {
+        if let Some(total) = self.totals.get(&key) {
+            return Ok(total);
+        }
+        let generation = self.totals.generation();
+        let range = CatalogRange {
+            kind: key.kind.name(),
+            lower: &key.lower,
+            upper: &key.upper,
+            deleted: key.deleted,
+            subtype: &key.subtype,
+        };
+        let total = self.store.catalog_count(&range).await?;
+        self.totals.keep(key, generation, total);
+        Ok(total)
     }
 }
 

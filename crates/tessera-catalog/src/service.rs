@@ -11,6 +11,7 @@ use crate::fqn;
 use crate::hash::fqn_hash;
 use crate::kind::Kind;
 use crate::list::Include;
+use crate::list_total::ListTotals;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tessera_config::SecretBox;
@@ -47,6 +48,8 @@ pub struct Catalog {
     clock: Clock,
     /// Seals connection secrets (FERNET_KEY); see `connection.rs`.
     pub(crate) secrets: Arc<SecretBox>,
+    /// Lists' `paging.total`, kept between writes that change it (see `list_total.rs`).
+    pub(crate) totals: Arc<ListTotals>,
 }
 
 /// Concurrent writers of one entity retry this often before giving up with a conflict.
@@ -66,13 +69,13 @@ const BATCH: i64 = 500;
 impl Catalog {
     pub fn new(store: Store, secrets: SecretBox) -> Self {
         let clock: Clock = Arc::new(tessera_store::clock::now_millis);
-        Self { store, clock, secrets: Arc::new(secrets) }
+        Self { store, clock, secrets: Arc::new(secrets), totals: Arc::default() }
     }
 
     /// For tests: a clock of their own (milliseconds since the epoch) and a fixed Fernet key
     /// (another with [`Catalog::with_secrets`]).
     pub fn with_clock(store: Store, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
-        Self { store, clock: Arc::new(clock), secrets: Arc::new(SecretBox::from_key([42; 32])) }
+        Self { store, clock: Arc::new(clock), secrets: Arc::new(SecretBox::from_key([42; 32])), totals: Arc::default() }
     }
 
     /// The same catalog with another Fernet key (tests of a changed FERNET_KEY).
@@ -174,6 +177,7 @@ impl Catalog {
         let mut entity = Entity { kind: draft.kind, fqn_hash: key.to_string(), doc };
         set_lineage(&mut entity, draft, parent);
         self.store.catalog_insert(&entity.to_row()).await?;
+        self.totals.changed();
         Ok((entity, Outcome::Created))
     }
 
@@ -230,6 +234,9 @@ impl Catalog {
         entity.doc.insert("updatedAt".into(), json!((self.clock)()));
         entity.doc.insert("updatedBy".into(), json!(by));
         self.store.catalog_update(&entity.to_row(), previous).await?;
+        if entity.deleted() != stored.deleted() || entity.subtype() != stored.subtype() {
+            self.totals.changed();
+        }
         Ok(entity)
     }
 
@@ -313,12 +320,14 @@ impl Catalog {
         if hard && !kind.contains_entities() {
             // Its key may prefix another kind's entities (a pipeline named like a database).
             self.store.catalog_hard_delete_one(entity.id()).await?;
+            self.totals.changed();
             let mut gone = entity;
             gone.doc.insert("deleted".into(), json!(true));
             return Ok(gone);
         }
         if hard {
             self.store.catalog_hard_delete(entity.id(), &entity.fqn_hash).await?;
+            self.totals.changed();
             let mut gone = entity;
             gone.doc.insert("deleted".into(), json!(true));
             return Ok(gone);
