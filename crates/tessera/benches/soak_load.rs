@@ -149,9 +149,9 @@ async fn one_request(shared: Arc<Shared>, due: Instant) {
             let body = response.bytes().await.unwrap_or_default();
             (judge(&token, status), String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned())
         }
-        Err(e) if e.is_connect() => (Err("connect".into()), e.to_string()),
-        Err(e) if e.is_timeout() => (Err("timeout".into()), e.to_string()),
-        Err(e) => (Err("transport".into()), e.to_string()),
+        Err(e) if e.is_connect() => (Err("connect".into()), error_chain(&e)),
+        Err(e) if e.is_timeout() => (Err("timeout".into()), error_chain(&e)),
+        Err(e) => (Err("transport".into()), error_chain(&e)),
     };
     if let Err(kind) = &outcome {
         shared.window.lock().expect("window").samples.entry(kind.clone()).or_insert(format!("{sent}: {answer}"));
@@ -160,6 +160,17 @@ async fn one_request(shared: Arc<Shared>, due: Instant) {
 }
 
 /// Which token a request carried, for an error's sample (never the token itself).
+/// The error and its causes (reqwest's own text hides them: "error sending request for url").
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        text.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    text
+}
+
 fn describe(token: &Token) -> String {
     let kind = &token.kind;
     match token.revoked_at {
