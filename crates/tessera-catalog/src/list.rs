@@ -76,9 +76,8 @@ impl Catalog {
         }
         let deleted = query.include.bounds();
         let subtype = subtype_of(kind, &query.filters)?;
-        let total =
-            self.total(RangeKey { kind, lower: lower.clone(), upper: upper.clone(), deleted, subtype: subtype.into() });
-        let total = total.await?;
+        let key = RangeKey { kind, lower: lower.clone(), upper: upper.clone(), deleted, subtype: subtype.into() };
+        let total = self.total(key).await?;
         let (page_lower, page_upper, backwards) = match (&query.after, &query.before) {
             (Some(_), Some(_)) => return Err(CatalogError::Invalid("give after or before, not both".into())),
             (Some(after), None) => (cursor("after", after)?.max(lower.clone()), upper.clone(), false),
@@ -102,9 +101,7 @@ impl Catalog {
         };
         Ok(Page { items, total, before, after })
     }
-}
 
-impl Catalog {
     /// `paging.total`: a kept count while valid, else one query.
     async fn total(&self, key: RangeKey) -> Result<i64, CatalogError> {
         if let Some(total) = self.totals.get(&key) {

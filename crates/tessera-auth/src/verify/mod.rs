@@ -138,8 +138,8 @@ impl Verifier {
         let header = Header::parse(&jws.header)?;
         let alg = header.alg.as_deref().unwrap_or("none");
         let kid = header.kid.as_deref();
-        let is_own_key = |(key_id, _): &&(String, SignatureKey)| Some(key_id.as_str()) == kid;
-        let own = self.policy.own_keys.iter().any(|entry| is_own_key(&entry));
+        let own_keys = || self.policy.own_keys.iter().filter(|(id, _)| Some(id.as_str()) == kid).map(|(_, key)| key);
+        let own = own_keys().next().is_some();
         let allowed = if own { Pinned::RS256 } else { self.policy.algorithm };
         if Pinned::parse(alg) != Some(allowed) {
             return Err(AuthError::AlgorithmNotAllowed(alg.chars().take(16).collect()));
@@ -152,8 +152,7 @@ impl Verifier {
             return Err(AuthError::Expired);
         }
         let valid = if own {
-            let mut own_keys = self.policy.own_keys.iter().filter(is_own_key);
-            own_keys.any(|(_, key)| key.verify(jws.signing_input.as_bytes(), &jws.signature))
+            own_keys().any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
