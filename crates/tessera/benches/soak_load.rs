@@ -244,6 +244,9 @@ async fn main() {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .pool_max_idle_per_host(concurrency)
+        // Drop an idle connection before the server's idle timeout (60 s) closes it: reusing one the
+        // server is closing at that moment fails the request (a keep-alive race, not a server fault).
+        .pool_idle_timeout(Duration::from_secs(45))
         .build()
         .expect("client");
     let shared = Arc::new(Shared {
