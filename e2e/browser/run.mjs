@@ -140,6 +140,7 @@ async function runGroup(browser, opts, group, results) {
       redirectUris: [`${base}/callback`, `http://127.0.0.1:${port}/callback`, `${base}/silent-callback`],
       idTokenTtl: group.idp?.idTokenTtl,
       host: group.idp?.host,
+      shape: group.idp?.shape,
     });
     tessera = await startTessera({
       binary: opts.binary,
@@ -147,7 +148,9 @@ async function runGroup(browser, opts, group, results) {
       name: group.name,
       port,
       adminPort,
-      env: tesseraEnv({ issuer: idp.issuer, port, adminPort, tessera: group.tessera }),
+      env: group.env
+        ? { ...group.env({ idp, base }), SERVER_PORT: String(port), SERVER_ADMIN_PORT: String(adminPort) }
+        : tesseraEnv({ issuer: idp.issuer, port, adminPort, tessera: group.tessera }),
     });
     }
   } catch (err) {
@@ -227,10 +230,10 @@ async function main() {
 
 // A hard deadline for the whole run, so a hung browser or server can never block test.sh.
 const deadline = setTimeout(() => {
-  console.error('run.mjs: overall deadline (240 s) reached; killing everything');
+  console.error('run.mjs: overall deadline (420 s) reached; killing everything');
   killAll();
   process.exit(1);
-}, Number(process.env.E2E_DEADLINE_MS || 240000));
+}, Number(process.env.E2E_DEADLINE_MS || 420000));
 deadline.unref();
 
 main().then((code) => { process.exitCode = code; }, (err) => {

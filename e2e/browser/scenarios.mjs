@@ -10,6 +10,7 @@ import {
   apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, openPage, pickAccount, signIn, waitForPath,
 } from './lib/ui.mjs';
 import { catalogBrowse } from './catalog-scenario.mjs';
+import { PROVIDER_GROUPS } from './providers-scenario.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Public client, authorization code + PKCE
@@ -383,6 +384,7 @@ export const GROUPS = [
     demo: true,
     scenarios: { 'demo-sign-in': demoSignIn },
   },
+  ...PROVIDER_GROUPS,
 ];
 
 export { openPage };

@@ -1,17 +1,25 @@
-// Auth0-like OpenID provider for Tessera integration tests, built on the OpenID-certified
-// `oidc-provider` package (8.x, the line made for Node 20). See README.md next to this file.
+// OpenID provider for Tessera integration tests, built on the OpenID-certified `oidc-provider`
+// package (8.x, the line made for Node 20), shaped like an Auth0 tenant or, with --shape, like
+// Entra ID, Google, Cognito, Okta or Keycloak (shapes.mjs). See README.md next to this file.
 //
-//   node e2e/idp/server.mjs --port 0 [--host 127.0.0.1] [--redirect-uri URL]... [--id-token-ttl S]
-//        [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] [--interactive-login]
-//        [--offline-access-without-consent]
+//   node e2e/idp/server.mjs --port 0 [--host 127.0.0.1] [--shape NAME] [--redirect-uri URL]...
+//        [--id-token-ttl S] [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close]
+//        [--interactive-login] [--offline-access-without-consent]
 //
-// Prints exactly one JSON line on stdout once it is ready: {"issuer":"http://127.0.0.1:PORT/","port":PORT}
+// Prints exactly one JSON line on stdout once it is ready: {"issuer", "port", "shape", "authority"
+// (what the provider's OpenMetadata page sets as AUTHENTICATION_AUTHORITY), "discovery", "jwks",
+// "second_origin" (shapes with endpoints on another origin), "foreign_issuer" (azure: a second
+// tenant signing with the same keys)}.
 // Everything else (logs, oidc-provider notices) goes to stderr. Exits 0 on SIGTERM/SIGINT.
 
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
+
+import {
+  AZURE_FOREIGN_TENANT, AZURE_TENANT, SHAPE_CLAIMS, SHAPE_NAMES, shape, shapeDiscovery,
+} from './shapes.mjs';
 
 // oidc-provider prints "NOTICE" lines with console.info (stdout). stdout is reserved for the one
 // ready line, so route console.log/info to stderr.
@@ -35,6 +43,7 @@ function parseArgs(argv) {
   const opts = {
     port: 0,
     host: '127.0.0.1',
+    shape: 'auth0',
     redirectUris: [],
     audiences: [],
     idTokenTtl: 3600,
@@ -68,6 +77,7 @@ function parseArgs(argv) {
     switch (a) {
       case '--port': opts.port = int(value(), a); break;
       case '--host': opts.host = value(); break;
+      case '--shape': opts.shape = value(); shape(opts.shape); break;
       case '--redirect-uri': opts.redirectUris.push(new URL(value()).href); break;
       case '--audience': opts.audiences.push(value()); break;
       case '--id-token-ttl': opts.idTokenTtl = int(value(), a); break;
@@ -77,7 +87,7 @@ function parseArgs(argv) {
       case '--offline-access-without-consent': opts.offlineAccessWithoutConsent = true; break;
       case '-h':
       case '--help':
-        process.stderr.write('usage: node server.mjs --port 0 [--host H] [--redirect-uri URL]... '
+        process.stderr.write(`usage: node server.mjs --port 0 [--host H] [--shape ${SHAPE_NAMES.join('|')}] [--redirect-uri URL]... `
           + '[--id-token-ttl S] [--access-token-ttl S] [--audience URL]... [--exit-on-stdin-close] '
           + '[--interactive-login] [--offline-access-without-consent]\n');
         process.exit(0);
@@ -173,11 +183,15 @@ const CLIENT_DEFS = [
 ];
 const CLIENT_BY_ID = Object.fromEntries(CLIENT_DEFS.map((c) => [c.client_id, c]));
 
+const SHAPE = shape(opts.shape);
+// Cognito answers with a code only (its `token` type is OAuth's, not OpenID's).
+const CODE_ONLY = SHAPE.responseTypes && !SHAPE.responseTypes.includes('id_token');
+
 function clientsConfig() {
   return CLIENT_DEFS.map((c) => ({
     ...c,
-    grant_types: ['authorization_code', 'implicit', 'refresh_token'],
-    response_types: ['code', 'id_token', 'id_token token'],
+    grant_types: CODE_ONLY ? ['authorization_code', 'refresh_token'] : ['authorization_code', 'implicit', 'refresh_token'],
+    response_types: CODE_ONLY ? ['code'] : ['code', 'id_token', 'id_token token'],
     redirect_uris: [...REDIRECT_URIS],
     post_logout_redirect_uris: postLogoutUris(),
     id_token_signed_response_alg: 'RS256',
@@ -208,25 +222,56 @@ const COOKIE_KEYS = [randomBytes(32).toString('hex')];
 // Provider
 // ---------------------------------------------------------------------------------------------
 
-let issuer; // set once listening
+let origin; // http://host:port, set once listening
+let issuer; // the (first) tenant's issuer
+let secondOrigin; // shapes with endpoints elsewhere: the second listener's origin
+// Mount path (the issuer's path, no trailing slash) -> { provider, handler, issuer, tenant }.
+let tenants = new Map();
 
-function buildProvider() {
+function tenantIssuer(tenant) {
+  return `${origin}${SHAPE.issuerPath(tenant)}`;
+}
+
+function mountOf(issuerUrl) {
+  return new URL(issuerUrl).pathname.replace(/\/$/, '');
+}
+
+/** The tenants this shape serves: one, or for Entra ID a second one signing with the same keys. */
+function buildTenants() {
+  const ids = opts.shape === 'azure' ? [AZURE_TENANT, AZURE_FOREIGN_TENANT] : [undefined];
+  tenants = new Map(ids.map((tenant) => {
+    const iss = tenantIssuer(tenant);
+    return [mountOf(iss), { ...buildProvider(iss, tenant), issuer: iss, tenant }];
+  }));
+}
+
+/** The first tenant (the one Tessera is configured for). */
+function home() {
+  return tenants.values().next().value;
+}
+
+/** The tenant whose mount path starts `path`, and the rest of the path. */
+function tenantFor(path) {
+  let best;
+  for (const [mount, entry] of tenants) {
+    if ((path === mount || path.startsWith(`${mount}/`)) && (!best || mount.length > best.mount.length)) {
+      best = { mount, entry };
+    }
+  }
+  return best ? { entry: best.entry, rest: path.slice(best.mount.length) || '/' } : undefined;
+}
+
+function buildProvider(providerIssuer, tenant) {
+  const mount = mountOf(providerIssuer);
   const configuration = {
     clients: clientsConfig(),
     jwks: { keys: signingKeys.map((k) => ({ ...k })) },
     cookies: { keys: COOKIE_KEYS },
-    routes: {
-      authorization: '/authorize',
-      token: '/oauth/token',
-      jwks: '/.well-known/jwks.json',
-      userinfo: '/userinfo',
-      end_session: '/v2/logout',
-      revocation: '/oauth/revoke',
-    },
-    responseTypes: ['code', 'id_token', 'id_token token', 'none'],
-    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    routes: SHAPE.routes,
+    responseTypes: CODE_ONLY ? ['code', 'none'] : ['code', 'id_token', 'id_token token', 'none'],
+    scopes: ['openid', 'email', 'profile', 'offline_access', 'phone'],
     claims: {
-      openid: ['sub', ROLES_CLAIM],
+      openid: ['sub', ROLES_CLAIM, ...SHAPE_CLAIMS],
       email: ['email', 'email_verified'],
       profile: ['name', 'nickname'],
     },
@@ -251,7 +296,7 @@ function buildProvider() {
       Grant: 14 * 24 * 3600,
     },
     interactions: {
-      url: (ctx, interaction) => `/interaction/${interaction.uid}`,
+      url: (ctx, interaction) => `${mount}/interaction/${interaction.uid}`,
     },
     features: {
       devInteractions: { enabled: false },
@@ -304,12 +349,18 @@ i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</scri
       if (!acc) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, ...acc }),
+        claims: async () => ({ sub, ...SHAPE.claims(sub, acc, tenant) }),
       };
     },
   };
+  if (SHAPE.refreshAlways || SHAPE.refreshWithAccessTypeOffline) {
+    // Cognito issues a refresh token with every code; Google when asked with access_type=offline
+    // (turned into offline_access before the request reaches the provider).
+    configuration.issueRefreshToken = async (ctx, client, code) => client.grantTypeAllowed('refresh_token')
+      && (SHAPE.refreshAlways || code.scopes.has('offline_access'));
+  }
 
-  const p = new Provider(issuer, configuration);
+  const p = new Provider(providerIssuer, configuration);
 
   // Allow implicit flows to http:// and localhost redirect URIs (test-only relaxation).
   const original = p.Client.Schema.prototype.invalidate;
@@ -324,8 +375,6 @@ i.type='hidden';i.name='logout';i.value='yes';f.appendChild(i);f.submit();</scri
   return { provider: p, handler: p.callback() };
 }
 
-let current; // { provider, handler }
-
 // ---------------------------------------------------------------------------------------------
 // Login + consent: GET /interaction/:uid (non-interactive), POST /interaction/:uid (login form)
 // ---------------------------------------------------------------------------------------------
@@ -334,7 +383,7 @@ const escapeHtml = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 // With --interactive-login, a login without login_hint shows this page: one button per account
 // (data-testid="login-<id>", e.g. login-alice), posting back to /interaction/:uid.
-function renderLoginPage(res, uid, clientId) {
+function renderLoginPage(res, mount, uid, clientId) {
   const buttons = Object.entries(ACCOUNTS).map(([sub, a]) => {
     const id = sub.replace(/^auth0\|/, '');
     return `<li><button type="submit" name="account" value="${escapeHtml(id)}" data-testid="login-${escapeHtml(id)}">`
@@ -342,7 +391,7 @@ function renderLoginPage(res, uid, clientId) {
   }).join('\n');
   const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Sign in - test IdP</title></head>
 <body><h1>Sign in to ${escapeHtml(clientId)}</h1><p>Test identity provider: choose an account.</p>
-<form method="post" action="/interaction/${escapeHtml(uid)}" data-testid="login-form"><ul>
+<form method="post" action="${escapeHtml(mount)}/interaction/${escapeHtml(uid)}" data-testid="login-form"><ul>
 ${buttons}
 </ul></form></body></html>`;
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -360,8 +409,9 @@ async function readForm(req) {
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
-async function handleInteraction(req, res) {
-  const p = current.provider;
+async function handleInteraction(entry, req, res) {
+  const p = entry.provider;
+  const mount = mountOf(entry.issuer);
   const details = await p.interactionDetails(req, res);
   const { prompt, params, session } = details;
   const needsLogin = prompt.name === 'login' || !session?.accountId;
@@ -369,9 +419,9 @@ async function handleInteraction(req, res) {
   let chosen = params.login_hint;
   if (req.method === 'POST') {
     chosen = (await readForm(req)).get('account') || undefined;
-    if (!chosen) return renderLoginPage(res, details.uid, params.client_id);
+    if (!chosen) return renderLoginPage(res, mount, details.uid, params.client_id);
   } else if (needsLogin && !chosen && opts.interactiveLogin) {
-    return renderLoginPage(res, details.uid, params.client_id);
+    return renderLoginPage(res, mount, details.uid, params.client_id);
   }
 
   let accountId;
@@ -437,7 +487,14 @@ const b64url = (buf) => buf.toString('base64url');
 
 // Runs /authorize -> /interaction -> resume -> redirect_uri over real HTTP with a cookie jar.
 // Returns { redirect (URL), params (URLSearchParams from query or fragment), codeVerifier, ... }.
+// `tenant=foreign` (azure shape): the second tenant, signing with the same keys.
+function testTenant(q) {
+  const all = [...tenants.values()];
+  return q.get('tenant') === 'foreign' && all.length > 1 ? all[1] : all[0];
+}
+
 async function authorize(q) {
+  const tenant = testTenant(q);
   const clientId = q.get('client') || q.get('client_id') || 'tessera-spa';
   const client = CLIENT_BY_ID[clientId];
   if (!client) throw new FlowError(400, { error: 'invalid_request', error_description: `unknown client ${clientId}` });
@@ -450,7 +507,7 @@ async function authorize(q) {
   const codeVerifier = b64url(randomBytes(32));
   const codeChallenge = b64url(createHash('sha256').update(codeVerifier).digest());
 
-  const auth = new URL('authorize', issuer);
+  const auth = new URL(tenant.provider.urlFor('authorization'));
   auth.searchParams.set('client_id', clientId);
   auth.searchParams.set('response_type', responseType);
   auth.searchParams.set('redirect_uri', redirectUri);
@@ -462,7 +519,7 @@ async function authorize(q) {
     auth.searchParams.set('code_challenge', codeChallenge);
     auth.searchParams.set('code_challenge_method', 'S256');
   }
-  for (const k of ['audience', 'resource', 'prompt', 'max_age', 'claims', 'response_mode']) {
+  for (const k of ['audience', 'resource', 'prompt', 'max_age', 'claims', 'response_mode', 'access_type']) {
     if (q.get(k)) auth.searchParams.set(k, q.get(k));
   }
   if (scope.split(' ').includes('offline_access') && !q.get('prompt')) {
@@ -504,7 +561,7 @@ async function authorize(q) {
           throw new FlowError(500, { stage: 'authorize', error: 'state_mismatch' });
         }
         return {
-          client, clientId, redirectUri, params, codeVerifier, nonce, state, responseType,
+          tenant, client, clientId, redirectUri, params, codeVerifier, nonce, state, responseType,
         };
       }
       url = next;
@@ -539,7 +596,7 @@ async function exchangeCode(flow) {
     form.set('client_id', client.client_id);
     if (client.token_endpoint_auth_method === 'client_secret_post') form.set('client_secret', client.client_secret);
   }
-  const r = await fetch(new URL('oauth/token', issuer), { method: 'POST', headers, body: form });
+  const r = await fetch(flow.tenant.provider.urlFor('token'), { method: 'POST', headers, body: form });
   const body = await r.json();
   if (!r.ok) throw new FlowError(r.status, { stage: 'token', ...body });
   return body;
@@ -578,7 +635,7 @@ function rotate(q) {
   const dropOld = ['1', 'true', 'yes'].includes(q.get('drop_old') || '');
   const fresh = newSigningKey();
   signingKeys = dropOld ? [fresh] : [fresh, ...signingKeys];
-  current = buildProvider();
+  buildTenants();
   return { kid: fresh.kid, kids: signingKeys.map((k) => k.kid) };
 }
 
@@ -596,7 +653,7 @@ function addRedirectUris(q) {
       added.push(href);
     }
   }
-  if (added.length) current = buildProvider();
+  if (added.length) buildTenants();
   return { redirect_uris: [...REDIRECT_URIS] };
 }
 
@@ -604,29 +661,57 @@ function addRedirectUris(q) {
 // Auth0 (and Okta, Keycloak) issue the refresh token without it, so with
 // --offline-access-without-consent a code-flow /authorize asking for offline_access and giving
 // no prompt gets prompt=consent added (consent never asks here, so nothing else changes).
-function grantOfflineAccessLikeAuth0(req, url) {
-  const q = url.searchParams;
-  if (req.method !== 'GET' || q.has('prompt')) return;
+function grantOfflineAccessLikeAuth0(q) {
+  if (q.has('prompt')) return;
   if (!(q.get('scope') || '').split(' ').includes('offline_access')) return;
   if (!(q.get('response_type') || '').split(' ').includes('code')) return;
   q.set('prompt', 'consent');
-  req.url = `${url.pathname}?${q}`;
 }
 
-function sendJson(res, status, body) {
+// Google: `access_type=offline` is how a refresh token is asked for (offline_access is refused).
+function offlineAccessFromAccessType(q) {
+  if (q.get('access_type') !== 'offline') return;
+  q.set('scope', `${q.get('scope') || 'openid'} offline_access`);
+  if (!q.has('prompt')) q.set('prompt', 'consent');
+}
+
+/** Google and Cognito refuse a scope their discovery does not list; null when all are known. */
+function unknownScopes(q) {
+  if (!SHAPE.scopesSupported) return null;
+  const unknown = (q.get('scope') || '').split(' ').filter((x) => x && !SHAPE.scopesSupported.includes(x));
+  return unknown.length ? unknown : null;
+}
+
+function sendJson(res, status, body, extraHeaders = {}) {
   const s = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(s) });
+  res.writeHead(status, {
+    'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(s), ...extraHeaders,
+  });
   res.end(s);
 }
 
+// Discovery documents are public: any origin may read them (as oidc-provider's own answers).
+const OPEN_CORS = { 'access-control-allow-origin': '*' };
+
+function sendErrorPage(res, status, body) {
+  const json = JSON.stringify(body).replace(/</g, '\\u003c');
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`<!DOCTYPE html><html><head><title>Error</title></head><body><h1>${status} ${body.error}</h1><pre id="error">${json}</pre></body></html>`);
+}
+
+/** The tenant's discovery document as the shape's provider publishes it. */
+async function shapedDiscovery(entry) {
+  const r = await fetch(`${entry.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, { headers: { 'x-idp-raw': '1' } });
+  return shapeDiscovery(SHAPE, await r.json(), secondOrigin);
+}
+
+// Entra ID's multi-tenant authorities: one document whose issuer is a template.
+const MULTI_TENANT_DISCOVERY = /^\/(common|organizations)\/v2\.0\/\.well-known\/openid-configuration$/;
+
 async function route(req, res) {
-  const url = new URL(req.url, issuer);
+  const url = new URL(req.url, origin);
   const path = url.pathname;
   try {
-    if (path.startsWith('/interaction/') && (req.method === 'GET' || req.method === 'POST')) {
-      await handleInteraction(req, res);
-      return;
-    }
     if (path.startsWith('/__test/')) {
       const q = url.searchParams;
       if (path === '/__test/tokens' && req.method === 'GET') return sendJson(res, 200, await testTokens(q));
@@ -638,8 +723,33 @@ async function route(req, res) {
       }
       return sendJson(res, 404, { error: 'not_found' });
     }
-    if (opts.offlineAccessWithoutConsent && path === '/authorize') grantOfflineAccessLikeAuth0(req, url);
-    current.handler(req, res);
+    if (opts.shape === 'azure' && req.method === 'GET' && MULTI_TENANT_DISCOVERY.test(path)) {
+      return sendJson(res, 200, { ...(await shapedDiscovery(home())), issuer: `${origin}/{tenantid}/v2.0` }, OPEN_CORS);
+    }
+    const found = tenantFor(path);
+    if (!found) return sendJson(res, 404, { error: 'not_found', error_description: `nothing at ${path}` });
+    const { entry, rest } = found;
+    if (rest.startsWith('/interaction/') && (req.method === 'GET' || req.method === 'POST')) {
+      await handleInteraction(entry, req, res);
+      return undefined;
+    }
+    if (req.method === 'GET' && rest === '/.well-known/openid-configuration' && !req.headers['x-idp-raw']) {
+      return sendJson(res, 200, await shapedDiscovery(entry), OPEN_CORS);
+    }
+    const q = url.searchParams;
+    if (req.method === 'GET' && rest === SHAPE.routes.authorization) {
+      const unknown = unknownScopes(q);
+      if (unknown) {
+        return sendErrorPage(res, 400, { error: 'invalid_scope', error_description: `Some requested scopes were invalid: ${unknown.join(', ')}` });
+      }
+      if (SHAPE.refreshWithAccessTypeOffline) offlineAccessFromAccessType(q);
+      if (opts.offlineAccessWithoutConsent) grantOfflineAccessLikeAuth0(q);
+    }
+    const mount = path.slice(0, path.length - rest.length);
+    const query = q.toString();
+    req.url = `${rest}${query ? `?${query}` : ''}`;
+    if (mount) req.originalUrl = `${mount}${req.url}`; // oidc-provider finds its mount path from it
+    entry.handler(req, res);
   } catch (err) {
     if (err instanceof FlowError) {
       sendJson(res, err.status, err.body);
@@ -653,6 +763,54 @@ async function route(req, res) {
     }
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The second origin (Google's token and key hosts, Cognito's hosted UI): a proxy to the first
+// that keeps the Host header, so every URL the provider builds stays on this origin; plus
+// Cognito's `/logout?client_id=…&logout_uri=…`.
+// ---------------------------------------------------------------------------------------------
+
+async function cognitoLogout(req, res, url) {
+  const q = url.searchParams;
+  const client = CLIENT_BY_ID[q.get('client_id')];
+  const back = q.get('logout_uri');
+  if (!client || !back || !postLogoutUris().includes(back)) {
+    return sendErrorPage(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or unregistered logout_uri' });
+  }
+  const { provider } = home();
+  const session = await provider.Session.get(provider.app.createContext(req, res));
+  await session.destroy();
+  res.writeHead(302, { location: back, 'set-cookie': ['_session=; path=/; max-age=0', '_session.sig=; path=/; max-age=0'] });
+  res.end();
+  return undefined;
+}
+
+function proxyToFirst(req, res) {
+  const { port } = server.address();
+  const upstream = httpRequest({
+    host: opts.host, port, method: req.method, path: req.url, headers: req.headers,
+  }, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', (err) => {
+    if (!res.headersSent) sendJson(res, 502, { error: 'bad_gateway', error_description: err.message });
+    else res.destroy();
+  });
+  req.pipe(upstream);
+}
+
+function routeSecond(req, res) {
+  const url = new URL(req.url, secondOrigin);
+  if (opts.shape === 'cognito' && url.pathname === '/logout' && req.method === 'GET') {
+    cognitoLogout(req, res, url).catch((err) => {
+      process.stderr.write(`idp: /logout: ${err?.stack || err}\n`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+    });
+    return;
+  }
+  proxyToFirst(req, res);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -680,10 +838,46 @@ server.on('error', (err) => {
   process.exit(1);
 });
 
-server.listen(opts.port, opts.host, () => {
-  const { port } = server.address();
+const second = SHAPE.elsewhere ? createServer(routeSecond) : null;
+
+function listen(srv) {
+  return new Promise((resolve) => { srv.listen(srv === server ? opts.port : 0, opts.host, resolve); });
+}
+
+function originOf(srv) {
   const hostForUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  issuer = `http://${hostForUrl}:${port}/`;
-  current = buildProvider();
-  process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+  return `http://${hostForUrl}:${srv.address().port}`;
+}
+
+async function start() {
+  await listen(server);
+  origin = originOf(server);
+  if (second) {
+    second.on('error', (err) => { process.stderr.write(`idp: second listener failed: ${err.message}\n`); process.exit(1); });
+    await listen(second);
+    secondOrigin = originOf(second);
+  }
+  buildTenants();
+  issuer = home().issuer;
+  const discovery = opts.shape === 'azure'
+    ? `${origin}/${AZURE_TENANT}/v2.0/.well-known/openid-configuration`
+    : `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+  const doc = await shapedDiscovery(home());
+  const ready = {
+    issuer,
+    origin,
+    port: server.address().port,
+    shape: opts.shape,
+    authority: opts.shape === 'azure' ? `${origin}/${AZURE_TENANT}` : issuer,
+    discovery,
+    jwks: doc.jwks_uri,
+  };
+  if (secondOrigin) ready.second_origin = secondOrigin;
+  if (tenants.size > 1) ready.foreign_issuer = [...tenants.values()][1].issuer;
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+}
+
+start().catch((err) => {
+  process.stderr.write(`idp: start failed: ${err?.stack || err}\n`);
+  process.exit(1);
 });

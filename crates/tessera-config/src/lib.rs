@@ -4,8 +4,10 @@
 
 pub mod envfile;
 mod fernet_key;
+mod issuer;
 mod jws;
 pub mod lint;
+mod lint_providers;
 mod load;
 mod load_auth;
 mod load_database;
@@ -20,8 +22,10 @@ pub mod source;
 pub mod value;
 
 pub use fernet_key::decode as decode_fernet_key;
+pub use issuer::IssuerRule;
 pub use jws::JwsAlgorithm;
 pub use load::{Loaded, SYSTEM_BOTS, load};
+pub use load_auth::is_oidc_provider;
 pub use model::*;
 pub use problem::{Problem, Severity};
 pub use secret_box::SecretBox;

@@ -76,6 +76,7 @@ pub fn lint(text: &str) -> Report {
     url_schemes(&file, &vars, &provider, &mut own);
     own_jwks(&file, &vars, &provider, &mut own);
     confidential_checks(&file, &vars, &provider, &mut own);
+    crate::lint_providers::provider_checks(&file, &vars, &provider, &mut own);
     unknown_keys(&file, &mut own);
 
     // The server's own validation, minus what a finding above already explains better.

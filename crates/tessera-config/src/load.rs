@@ -249,7 +249,7 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         allowed_domains: r.list("AUTHORIZER_ALLOWED_DOMAINS").iter().map(|d| d.to_lowercase()).collect(),
         enable_secure_socket: r.boolean("AUTHORIZER_ENABLE_SECURE_SOCKET"),
         use_roles_from_provider: r.boolean("AUTHORIZER_USE_ROLES_FROM_PROVIDER"),
-        provider_roles_claim: r.text("TESSERA_PROVIDER_ROLES_CLAIM"),
+        provider_roles_claim: provider_roles_claim(r),
     };
     if config.request_filter == RequestFilter::Noop {
         r.warn(
@@ -388,4 +388,23 @@ fn warn_unknown_vars(r: &mut Reader, sources: &Sources) {
         };
         r.warn(name, "unknown variable: neither Tessera nor OpenMetadata reads it", fix);
     }
+}
+
+/// `TESSERA_PROVIDER_ROLES_CLAIM`, or where the provider puts role names when it is empty:
+/// Cognito's user-pool groups, Keycloak's realm roles, Okta's groups, else `roles` (Entra ID's
+/// app roles).
+fn provider_roles_claim(r: &mut Reader) -> String {
+    let claim = r.text("TESSERA_PROVIDER_ROLES_CLAIM");
+    if !claim.is_empty() {
+        return claim;
+    }
+    let provider = r.text("AUTHENTICATION_PROVIDER");
+    let authority = r.text("AUTHENTICATION_AUTHORITY");
+    let default = match provider.as_str() {
+        "aws-cognito" => "cognito:groups",
+        "okta" => "groups",
+        _ if authority.contains("/realms/") => "realm_access.roles",
+        _ => "roles",
+    };
+    default.to_string()
 }

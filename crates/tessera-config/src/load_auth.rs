@@ -1,5 +1,6 @@
 //! Authentication and OpenID Connect settings.
 
+use crate::issuer::read_issuer_rule;
 use crate::model::*;
 use crate::reader::Reader;
 
@@ -58,6 +59,11 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
             );
         }
     }
+    let issuer_rule = if is_oidc_provider(&provider) && url::Url::parse(&authority).is_ok() {
+        read_issuer_rule(r, &provider, &authority)
+    } else {
+        crate::IssuerRule::default()
+    };
     let callback_url = r.text("AUTHENTICATION_CALLBACK_URL");
     if !callback_url.is_empty() {
         check_url(r, "AUTHENTICATION_CALLBACK_URL", &callback_url);
@@ -80,6 +86,7 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
         public_key_urls,
         token_validation_algorithm,
         authority,
+        issuer_rule,
         client_id,
         callback_url,
         jwt_principal_claims,

@@ -180,6 +180,8 @@ pub struct AuthenticationConfig {
     pub public_key_urls: Vec<String>,
     pub token_validation_algorithm: crate::JwsAlgorithm,
     pub authority: String,
+    /// The `iss` (and Entra ID `tid`) values that name the provider, derived from the authority.
+    pub issuer_rule: crate::IssuerRule,
     pub client_id: String,
     pub callback_url: String,
     pub jwt_principal_claims: Vec<String>,

@@ -56,7 +56,7 @@ pub const SETTINGS: &[Setting] = &[
     s("AUTHORIZER_ALLOWED_DOMAINS", "authorizerConfiguration.allowedDomains", "[]"),
     s("AUTHORIZER_ENABLE_SECURE_SOCKET", "authorizerConfiguration.enableSecureSocketConnection", "false"),
     s("AUTHORIZER_USE_ROLES_FROM_PROVIDER", "authorizerConfiguration.useRolesFromProvider", "false"),
-    s("TESSERA_PROVIDER_ROLES_CLAIM", "tessera.providerRolesClaim", "roles"),
+    s("TESSERA_PROVIDER_ROLES_CLAIM", "tessera.providerRolesClaim", "\"\""),
     // Authentication.
     s("AUTHENTICATION_PROVIDER", "authenticationConfiguration.provider", "basic"),
     differs("AUTHENTICATION_RESPONSE_TYPE", "authenticationConfiguration.responseType", "code", "id_token"),
@@ -150,6 +150,8 @@ pub const SETTINGS: &[Setting] = &[
     s("TESSERA_MAX_PERSONAL_TOKENS", "tessera.maxPersonalTokens", "100"),
     s("TESSERA_ALLOW_UNVERIFIED_EMAIL", "tessera.allowUnverifiedEmail", "false"),
     s("TESSERA_ALLOWED_REDIRECT_ORIGINS", "tessera.allowedRedirectOrigins", "[]"),
+    s("TESSERA_AZURE_TENANT_IDS", "tessera.azureTenantIds", "[]"),
+    s("TESSERA_AZURE_ACCEPT_V1_TOKENS", "tessera.azureAcceptV1Tokens", "false"),
     s("TESSERA_SESSION_IDLE_SECONDS", "tessera.sessionIdleSeconds", "86400"),
     s("TESSERA_LOG_FORMAT", "tessera.logFormat", "text"),
     s("TESSERA_DRAIN_SECONDS", "tessera.drainSeconds", "0"),

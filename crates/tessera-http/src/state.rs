@@ -28,6 +28,8 @@ pub struct Services {
     pub access: Arc<tessera_authz::access::Access>,
     /// The confidential client's sign-in flow.
     pub signin: tessera_auth::signin::SignIn,
+    /// The provider origins the web UI may reach (its Content Security Policy).
+    pub provider_origins: Arc<tessera_auth::ProviderOrigins>,
     /// Data assets: services, databases, schemas, tables, stored procedures, pipelines.
     pub catalog: tessera_catalog::Catalog,
 }
@@ -48,6 +50,7 @@ pub struct Shared {
     pub rendered_users: Arc<entities::RenderedUsers>,
     pub access: Arc<tessera_authz::access::Access>,
     pub signin: tessera_auth::signin::SignIn,
+    pub provider_origins: Arc<tessera_auth::ProviderOrigins>,
     /// See [`AppState::catalog_for`].
     catalog: tessera_catalog::Catalog,
     /// Whether the authorizer decides, chosen once from the configuration.
@@ -59,7 +62,7 @@ pub struct Shared {
 impl AppState {
     pub fn new(services: Services) -> Self {
         observe::metrics_handle(); // install the recorder before the first request is counted
-        let Services { config, store, keys, verifier, accounts, access, signin, catalog } = services;
+        let Services { config, store, keys, verifier, accounts, access, signin, provider_origins, catalog } = services;
         let jwks_json = Bytes::from(serde_json::to_vec(&keys.jwks()).expect("a JWKS always serialises"));
         let base_url: Arc<str> = config.oidc.server_url.trim_end_matches('/').into();
         let enforcement = Enforcement::of(&config.authorizer);
@@ -74,6 +77,7 @@ impl AppState {
             rendered_users: Arc::default(),
             access,
             signin,
+            provider_origins,
             catalog,
             enforcement,
             draining: Default::default(),

@@ -103,7 +103,7 @@ fn silent_callback_page() -> Response {
 
 /// `index.html` with its security headers.
 pub fn index_page(state: &AppState) -> Response {
-    let csp = content_security_policy(&state.config.authentication.authority);
+    let csp = content_security_policy(&state.provider_origins.current());
     let mut response = ([(CONTENT_TYPE, "text/html; charset=utf-8")], INDEX_HTML).into_response();
     let headers = response.headers_mut();
     // The page changes with every release: always revalidate.
@@ -131,13 +131,12 @@ fn common_headers(headers: &mut axum::http::HeaderMap) {
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
 }
 
-/// No inline script or style; the browser may call only Tessera and the provider (discovery,
-/// token endpoint) and frame only them (silent renewal); the UI may not be framed.
-pub fn content_security_policy(authority: &str) -> String {
-    let origins = match provider_origin(authority) {
-        Some(origin) => format!("'self' {origin}"),
-        None => "'self'".to_string(),
-    };
+/// No inline script or style; the browser may call only Tessera and the provider's origins its
+/// discovery document names (discovery, token endpoint) and frame only them (silent renewal); the
+/// UI may not be framed.
+pub fn content_security_policy(provider_origins: &[String]) -> String {
+    let origins =
+        std::iter::once("'self'").chain(provider_origins.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
          connect-src {origins}; frame-src {origins}; object-src 'none'; base-uri 'none'; \
@@ -145,36 +144,17 @@ pub fn content_security_policy(authority: &str) -> String {
     )
 }
 
-/// `scheme://host[:port]` of an http(s) URL, or `None` (the policy then allows only Tessera).
-pub fn provider_origin(authority: &str) -> Option<String> {
-    let url = url::Url::parse(authority.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return None;
-    }
-    let origin = url.origin().ascii_serialization();
-    // Defence in depth: nothing that could end a directive or a header.
-    origin.bytes().all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\'').then_some(origin)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn origins() {
-        assert_eq!(provider_origin("https://dev-x.us.auth0.com/").as_deref(), Some("https://dev-x.us.auth0.com"));
-        assert_eq!(provider_origin("http://127.0.0.1:4000/tenant/").as_deref(), Some("http://127.0.0.1:4000"));
-        assert_eq!(provider_origin("HTTPS://Example.COM:443").as_deref(), Some("https://example.com"));
-        for bad in ["", "dev-x.us.auth0.com", "javascript:alert(1)", "ftp://x.example", "data:text/html,x"] {
-            assert_eq!(provider_origin(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn policy_without_authority_allows_only_self() {
-        let csp = content_security_policy("not a url; script-src *");
+    fn policy_names_self_and_the_provider_origins() {
+        let csp = content_security_policy(&[]);
         assert!(csp.contains("connect-src 'self';"), "{csp}");
-        assert!(!csp.contains('*'), "{csp}");
+        let csp = content_security_policy(&["https://a.example".into(), "https://b.example".into()]);
+        assert!(csp.contains("connect-src 'self' https://a.example https://b.example;"), "{csp}");
+        assert!(csp.contains("frame-src 'self' https://a.example https://b.example;"), "{csp}");
     }
 
     #[test]

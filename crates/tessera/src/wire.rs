@@ -21,11 +21,13 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
     let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
     let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
     let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys));
-    AppState::new(Services { config, store, keys, verifier, accounts, access, signin, catalog })
+    let provider_origins = Arc::new(tessera_auth::ProviderOrigins::new(&config));
+    AppState::new(Services { config, store, keys, verifier, accounts, access, signin, provider_origins, catalog })
 }
 
 /// Bootstraps the admin principals and `ingestion-bot`, seeds the policies, then follows the change
-/// feed, refreshes the providers' keys and keeps the metrics' memory bounded in the background.
+/// feed, refreshes the providers' keys and discovery origins, and keeps the metrics' memory
+/// bounded in the background.
 /// Returns the background tasks (abort them on shutdown).
 pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
     state.accounts.bootstrap().await?;
@@ -36,6 +38,7 @@ pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>,
     Ok(vec![
         first_fetch,
         state.verifier.providers().spawn_background_refresh(period),
+        state.provider_origins.clone().spawn_refresh(),
         state.accounts.clone().follow_changes(),
         state.access.clone().follow(state.accounts.reloads()),
         tessera_http::observe::spawn_metrics_upkeep(),

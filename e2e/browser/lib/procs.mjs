@@ -75,9 +75,12 @@ const exitedEarly = (child, what) => new Promise((_, rej) => {
 });
 
 // node e2e/idp/server.mjs --port 0 ...: resolves to { issuer, port, child } once it prints its ready line.
-export async function startIdp({ root, artifacts, name, redirectUris, idTokenTtl, host, interactiveLogin = true }) {
+export async function startIdp({
+  root, artifacts, name, redirectUris, idTokenTtl, host, shape, interactiveLogin = true,
+}) {
   const args = [join(root, 'e2e/idp/server.mjs'), '--port', '0', '--exit-on-stdin-close'];
   if (host) args.push('--host', host);
+  if (shape) args.push('--shape', shape);
   for (const u of redirectUris) args.push('--redirect-uri', u);
   if (idTokenTtl) args.push('--id-token-ttl', String(idTokenTtl));
   if (interactiveLogin) args.push('--interactive-login');

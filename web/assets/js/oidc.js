@@ -3,7 +3,7 @@
 // RP-initiated logout.
 
 import { randomString, challenge } from './pkce.js';
-import { checkIdToken, claims } from './jwt.js';
+import { checkIdToken, claims, issuerFits } from './jwt.js';
 import * as session from './session.js';
 
 const SCOPE = 'openid email profile';
@@ -11,8 +11,15 @@ const SCOPE = 'openid email profile';
 const SILENT_TIMEOUT_MS = 10000;
 let discovered;
 
+/** Where the provider publishes itself: under the authority; Entra ID under its v2.0 endpoint. */
+function discoveryUrl(config) {
+  let base = config.authority.replace(/\/+$/, '');
+  if (config.provider === 'azure' && !base.endsWith('/v2.0')) base = `${base}/v2.0`;
+  return `${base}/.well-known/openid-configuration`;
+}
+
 export function discovery(config) {
-  const url = `${config.authority.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  const url = discoveryUrl(config);
   discovered ??= fetch(url, { headers: { Accept: 'application/json' } })
     .then((r) => {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
@@ -25,25 +32,34 @@ export function discovery(config) {
   return discovered;
 }
 
-function usesCode(config) {
-  return config.responseType === 'code';
+/** The code flow when configured, or when the provider has no ID-token response (Cognito). */
+function usesCode(config, d) {
+  const types = d?.response_types_supported;
+  return config.responseType === 'code' || (Array.isArray(types) && !types.includes('id_token'));
+}
+
+/** offline_access only where the provider lists it (Google and Cognito refuse it). */
+function codeFlowScope(d) {
+  const supported = d?.scopes_supported;
+  return !Array.isArray(supported) || supported.includes('offline_access') ? `${SCOPE} offline_access` : SCOPE;
 }
 
 /** Leaves for the provider's sign-in page. */
 export async function startSignIn(config) {
   const d = await discovery(config);
-  const flow = { state: randomString(16), nonce: randomString(16), responseType: usesCode(config) ? 'code' : 'id_token' };
+  const code = usesCode(config, d);
+  const flow = { state: randomString(16), nonce: randomString(16), responseType: code ? 'code' : 'id_token' };
   const params = new URLSearchParams({
     client_id: config.clientId,
     redirect_uri: config.callbackUrl,
     state: flow.state,
     nonce: flow.nonce,
   });
-  if (usesCode(config)) {
+  if (code) {
     flow.verifier = randomString(32);
     params.set('response_type', 'code');
     // offline_access asks for a refresh token; without one we fall back to signing in again.
-    params.set('scope', `${SCOPE} offline_access`);
+    params.set('scope', codeFlowScope(d));
     params.set('code_challenge', await challenge(flow.verifier));
     params.set('code_challenge_method', 'S256');
   } else {
@@ -85,7 +101,7 @@ export async function finishSignIn(config) {
   }
   const d = await discovery(config);
   // RFC 9207: a response naming another issuer is a mix-up attack.
-  if (params.has('iss') && params.get('iss') !== d.issuer) {
+  if (params.has('iss') && !issuerFits(params.get('iss'), d.issuer)) {
     throw new Error(`The answer came from ${params.get('iss')}, not from ${d.issuer}.`);
   }
   let idToken;
@@ -112,8 +128,9 @@ export async function finishSignIn(config) {
  * A new ID token before the current one expires: the refresh-token grant in the code flow, a
  * silent `prompt=none` request in a hidden frame in the implicit flow. False when it cannot.
  */
-export function refresh(config) {
-  return usesCode(config) ? refreshWithToken(config) : renewSilently(config);
+export async function refresh(config) {
+  const d = await discovery(config).catch(() => null);
+  return usesCode(config, d) ? refreshWithToken(config) : renewSilently(config);
 }
 
 /** Where the hidden frame lands: on this origin, so only this page can receive the answer. */
@@ -237,6 +254,10 @@ export async function signOut(config, idToken, refreshToken) {
     const params = new URLSearchParams({ client_id: config.clientId, post_logout_redirect_uri: back });
     if (idToken) params.set('id_token_hint', idToken);
     window.location.assign(`${d.end_session_endpoint}?${params}`);
+  } else if (config.provider === 'aws-cognito' && d?.authorization_endpoint) {
+    // Cognito's hosted UI ends its session at /logout and returns to a registered sign-out URL.
+    const params = new URLSearchParams({ client_id: config.clientId, logout_uri: back });
+    window.location.assign(`${new URL(d.authorization_endpoint).origin}/logout?${params}`);
   } else if (isAuth0(config)) {
     const params = new URLSearchParams({ client_id: config.clientId, returnTo: back });
     window.location.assign(`${config.authority.replace(/\/+$/, '')}/v2/logout?${params}`);

@@ -113,7 +113,7 @@ impl SignIn {
             redirect_uri,
             now + PENDING_SECONDS,
         );
-        let location = redirect::authorize_url(&metadata, &self.config.oidc, &pending);
+        let location = redirect::authorize_url(&metadata, &self.config, &pending);
         Ok(Step { location, cookies: vec![CookieChange::Pending(pending.seal(&self.secrets))] })
     }
 

@@ -25,6 +25,9 @@ pub struct ProviderMetadata {
     pub token_endpoint_auth_methods_supported: Option<Vec<String>>,
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// Google and Cognito refuse a scope they do not list here (`offline_access` included).
+    #[serde(default)]
+    pub scopes_supported: Option<Vec<String>>,
 }
 
 /// What a token endpoint answers (both grants).
@@ -53,14 +56,8 @@ pub struct Provider {
 
 impl Provider {
     pub fn new(oidc: &OidcConfig) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(2))
-            .timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("an HTTP client with timeouts builds");
         Self {
-            http,
+            http: crate::provider_http::client(),
             discovery_uri: oidc.discovery_uri.clone(),
             client_id: oidc.client_id.clone(),
             client_secret: oidc.client_secret.expose().to_string(),
@@ -113,7 +110,10 @@ impl Provider {
     /// discovery issuer mismatch), and must accept our way of authenticating.
     fn check(&self, metadata: &ProviderMetadata) -> Result<(), SignInError> {
         let base = self.discovery_uri.trim_end_matches("/.well-known/openid-configuration");
-        if metadata.issuer.trim_end_matches('/') != base.trim_end_matches('/') {
+        // Entra ID's multi-tenant documents name `…/{tenantid}/v2.0`; the verifier's issuer rule
+        // then decides which tenants' tokens count.
+        let multi_tenant = metadata.issuer.contains("{tenantid}");
+        if !multi_tenant && metadata.issuer.trim_end_matches('/') != base.trim_end_matches('/') {
             return Err(SignInError::DiscoveryInvalid(format!(
                 "it names issuer {:?}, but was fetched from {base:?}; check OIDC_DISCOVERY_URI",
                 metadata.issuer

@@ -28,11 +28,15 @@ pub fn check_allowed(redirect_uri: &str, own: &[String], allowed: &[String]) -> 
     if own.iter().chain(allowed).any(|o| *o == origin) { Ok(()) } else { Err(refused()) }
 }
 
-pub fn authorize_url(metadata: &ProviderMetadata, oidc: &OidcConfig, pending: &Pending) -> String {
+pub fn authorize_url(metadata: &ProviderMetadata, config: &Config, pending: &Pending) -> String {
+    let oidc = &config.oidc;
     let mut url = match Url::parse(&metadata.authorization_endpoint) {
         Ok(url) => url,
         Err(_) => return metadata.authorization_endpoint.clone(),
     };
+    let scope = supported_scope(&oidc.scope, metadata.scopes_supported.as_deref());
+    let asks_offline = |scope: &str| scope.split_whitespace().any(|s| s == "offline_access");
+    let offline_dropped = asks_offline(&oidc.scope) && !asks_offline(&scope);
     {
         let mut query = url.query_pairs_mut();
         query
@@ -40,8 +44,15 @@ pub fn authorize_url(metadata: &ProviderMetadata, oidc: &OidcConfig, pending: &P
             .append_pair("response_mode", "query")
             .append_pair("client_id", &oidc.client_id)
             .append_pair("redirect_uri", &oidc.callback_url)
-            .append_pair("scope", &oidc.scope)
+            .append_pair("scope", &scope)
             .append_pair("state", &pending.state);
+        if offline_dropped && is_google(config) {
+            // Google's way of asking for a refresh token; consent makes it issue one every time.
+            query.append_pair("access_type", "offline");
+            if oidc.prompt.is_empty() {
+                query.append_pair("prompt", "consent");
+            }
+        }
         if let Some(nonce) = &pending.nonce {
             query.append_pair("nonce", nonce);
         }
@@ -65,6 +76,20 @@ pub fn authorize_url(metadata: &ProviderMetadata, oidc: &OidcConfig, pending: &P
     url.into()
 }
 
+/// The configured scopes the provider lists in `scopes_supported` (all when it lists none);
+/// `openid` always stays.
+fn supported_scope(scope: &str, supported: Option<&[String]>) -> String {
+    scope
+        .split_whitespace()
+        .filter(|s| *s == "openid" || supported.is_none_or(|list| list.iter().any(|l| l == s)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_google(config: &Config) -> bool {
+    config.authentication.provider == "google" || config.oidc.oidc_type.eq_ignore_ascii_case("google")
+}
+
 /// `redirectUri?id_token=..&email=..&name=..`, as the original hands the token to its UI (but
 /// URL-encoded, and keeping any query the redirect URI had).
 pub fn with_token(redirect_uri: &str, id_token: &str, session: &SessionRow) -> String {
@@ -76,8 +101,9 @@ pub fn with_token(redirect_uri: &str, id_token: &str, session: &SessionRow) -> S
     url.into()
 }
 
-/// RP-initiated logout: the provider's `end_session_endpoint`, or Auth0's `/v2/logout`, returning
-/// to `landing`; `landing` itself when the provider has neither.
+/// RP-initiated logout: the provider's `end_session_endpoint`, Auth0's `/v2/logout` or Cognito's
+/// hosted-UI `/logout`, returning to `landing`; `landing` itself when the provider has none
+/// (Google: our session ends, the provider's stays).
 pub fn provider_logout(metadata: &ProviderMetadata, config: &Config, id_token: Option<&str>, landing: &str) -> String {
     let client_id = &config.oidc.client_id;
     if let Some(endpoint) = &metadata.end_session_endpoint
@@ -90,6 +116,14 @@ pub fn provider_logout(metadata: &ProviderMetadata, config: &Config, id_token: O
                 query.append_pair("id_token_hint", id_token);
             }
         }
+        return url.into();
+    }
+    if config.authentication.provider == "aws-cognito"
+        && let Ok(mut url) = Url::parse(&metadata.authorization_endpoint)
+    {
+        url.set_path("/logout");
+        url.set_query(None);
+        url.query_pairs_mut().append_pair("client_id", client_id).append_pair("logout_uri", landing);
         return url.into();
     }
     let issuer = metadata.issuer.trim_end_matches('/');

@@ -27,6 +27,11 @@ pub enum AuthError {
     KeysUnavailable,
     #[error("Not Authorized! Invalid token. The token was issued by {found:?}, not by {expected:?}")]
     IssuerMismatch { found: String, expected: String },
+    #[error(
+        "Not Authorized! Invalid token. The token's Entra ID tenant {0:?} is not one this server accepts; \
+         an administrator may add it to TESSERA_AZURE_TENANT_IDS"
+    )]
+    TenantNotAllowed(String),
     #[error("Not Authorized! Invalid token. The token is meant for {found:?}, not for this application ({expected})")]
     AudienceMismatch { found: String, expected: String },
     #[error("Not Authorized! Invalid token. The token is not valid yet (nbf or iat in the future)")]
@@ -88,6 +93,7 @@ impl AuthError {
             AuthError::KeyIdMissing => "key_id_missing",
             AuthError::KeysUnavailable => "keys_unavailable",
             AuthError::IssuerMismatch { .. } => "issuer_mismatch",
+            AuthError::TenantNotAllowed(_) => "tenant_not_allowed",
             AuthError::AudienceMismatch { .. } => "audience_mismatch",
             AuthError::NotYetValid => "token_not_yet_valid",
             AuthError::RequiredClaimMissing(_) => "required_claim_missing",

@@ -48,7 +48,8 @@ struct Policy {
     own_keys: Vec<(String, SignatureKey)>,
     algorithm: Pinned,
     leeway: i64,
-    expected_issuer: Option<String>,
+    /// `None` with TESSERA_INSECURE_SKIP_ISSUER_CHECK.
+    issuer_rule: Option<tessera_config::IssuerRule>,
     audiences: Vec<String>,
     client_ids: Vec<String>,
     check_audience: bool,
@@ -81,7 +82,7 @@ impl Verifier {
             own_keys: keys.signature_keys(),
             algorithm: authn.token_validation_algorithm,
             leeway: tokens.leeway_seconds as i64,
-            expected_issuer: (!tokens.insecure_skip_issuer_check).then(|| normalise_issuer(&authn.authority)),
+            issuer_rule: (!tokens.insecure_skip_issuer_check).then(|| authn.issuer_rule.clone()),
             audiences,
             client_ids,
             check_audience: !tokens.insecure_skip_audience_check,
@@ -222,10 +223,13 @@ impl Verifier {
         if unverified && !self.config.tokens.allow_unverified_email {
             return Err(AuthError::EmailNotVerified);
         }
-        if let Some(expected) = &self.policy.expected_issuer {
+        if let Some(rule) = &self.policy.issuer_rule {
             let found = claims.string("iss").unwrap_or_default();
-            if normalise_issuer(found) != *expected {
-                return Err(AuthError::IssuerMismatch { found: found.into(), expected: expected.clone() });
+            if !rule.accepts_issuer(found) {
+                return Err(AuthError::IssuerMismatch { found: found.into(), expected: rule.describe() });
+            }
+            if !rule.accepts_tenant(claims.string("tid")) {
+                return Err(AuthError::TenantNotAllowed(claims.string("tid").unwrap_or_default().into()));
             }
         }
         if !self.policy.check_audience {
@@ -243,11 +247,6 @@ impl Verifier {
         }
         Ok(())
     }
-}
-
-/// `https://tenant/` and `https://tenant` name the same issuer.
-fn normalise_issuer(issuer: &str) -> String {
-    issuer.trim().trim_end_matches('/').to_string()
 }
 
 /// The only header fields Tessera reads. `jku`, `x5u`, `jwk` and the rest are ignored on purpose.

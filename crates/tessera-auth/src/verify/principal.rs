@@ -79,8 +79,15 @@ pub fn derive(
 }
 
 /// Role names from a claim holding a list of strings (or one string); anything else is no roles.
+/// A claim of that exact name wins (Auth0's namespaced `https://your.app/roles` has dots);
+/// otherwise the name is a dotted path into nested claims (Keycloak's `realm_access.roles`).
 fn roles(claims: &Claims, claim: &str) -> Vec<String> {
-    match claims.get(claim) {
+    let nested = || {
+        let mut parts = claim.split('.');
+        let first = claims.get(parts.next()?)?;
+        parts.try_fold(first, |value, part| value.get(part).cloned())
+    };
+    match claims.get(claim).or_else(nested) {
         Some(serde_json::Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
         Some(serde_json::Value::String(one)) => vec![one.clone()],
         _ => Vec::new(),

@@ -194,3 +194,54 @@ async fn dates_must_be_numbers_exp_is_required_and_unverified_emails_are_refused
     verified["email_verified"] = json!(true);
     setup.verifier.verify(&key.sign(&verified)).await.unwrap();
 }
+
+#[tokio::test]
+async fn entra_id_accepts_its_tenants_v2_tokens_only() {
+    const TENANT: &str = "4f1c2b3a-0d9e-4c8b-a7f6-5e4d3c2b1a00";
+    const OTHER: &str = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let origin = server.issuer.trim_end_matches('/').to_string();
+    let authority = format!("{origin}/{TENANT}");
+    let setup = setup(&server, &[("AUTHENTICATION_PROVIDER", "azure"), ("AUTHENTICATION_AUTHORITY", &authority)]);
+    let token = |iss: String, tid: Option<&str>| {
+        let mut claims = server.claims("a@example.com");
+        claims.as_object_mut().unwrap().remove("email");
+        claims["preferred_username"] = json!("a@example.com");
+        claims["iss"] = json!(iss);
+        if let Some(tid) = tid {
+            claims["tid"] = json!(tid);
+        }
+        key.sign(&claims)
+    };
+    let verified = setup.verifier.verify(&token(format!("{authority}/v2.0"), Some(TENANT))).await.unwrap();
+    assert_eq!(verified.principal.name, "a", "the principal from preferred_username (no email claim)");
+    // The authority itself is not the issuer of a v2 token.
+    let err = setup.verifier.verify(&token(authority.clone(), Some(TENANT))).await.unwrap_err();
+    assert!(matches!(err, AuthError::IssuerMismatch { .. }), "{err}");
+    // Another tenant's token, same keys and client id.
+    let err = setup.verifier.verify(&token(format!("{origin}/{OTHER}/v2.0"), Some(OTHER))).await.unwrap_err();
+    assert!(matches!(err, AuthError::IssuerMismatch { .. }), "{err}");
+    // The right issuer with another tenant's `tid`, or none: refused.
+    let err = setup.verifier.verify(&token(format!("{authority}/v2.0"), Some(OTHER))).await.unwrap_err();
+    assert!(matches!(err, AuthError::TenantNotAllowed(_)), "{err}");
+    assert_eq!(err.reason(), "tenant_not_allowed");
+    let err = setup.verifier.verify(&token(format!("{authority}/v2.0"), None)).await.unwrap_err();
+    assert!(matches!(err, AuthError::TenantNotAllowed(_)), "{err}");
+}
+
+#[tokio::test]
+async fn google_tokens_with_or_without_the_scheme() {
+    let key = TestKey::new("k1");
+    let server = KeyServer::start(&[&key]).await;
+    let authority = server.issuer.trim_end_matches('/').to_string();
+    let setup = setup(&server, &[("AUTHENTICATION_PROVIDER", "google"), ("AUTHENTICATION_AUTHORITY", &authority)]);
+    for iss in [authority.clone(), authority.trim_start_matches("http://").to_string()] {
+        let mut claims = server.claims("a@example.com");
+        claims["iss"] = json!(iss);
+        setup.verifier.verify(&key.sign(&claims)).await.unwrap_or_else(|e| panic!("{iss}: {e}"));
+    }
+    let mut claims = server.claims("a@example.com");
+    claims["iss"] = json!("evil.example");
+    assert!(matches!(setup.verifier.verify(&key.sign(&claims)).await.unwrap_err(), AuthError::IssuerMismatch { .. }));
+}

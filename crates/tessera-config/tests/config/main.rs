@@ -3,6 +3,7 @@
 
 mod check_env;
 mod loading;
+mod providers;
 
 /// docs/configuration.md must list every variable Tessera reads.
 #[test]

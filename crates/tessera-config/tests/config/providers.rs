@@ -1,0 +1,150 @@
+//! What each identity provider's issuer looks like, and `check-env`'s provider-specific findings.
+
+use std::collections::BTreeMap;
+use tessera_config::lint::lint;
+use tessera_config::{AuthenticationConfig, Sources, load};
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const OTHER_TENANT: &str = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
+
+fn loaded(pairs: &[(&str, &str)]) -> Result<AuthenticationConfig, Vec<String>> {
+    let mut vars: BTreeMap<String, String> =
+        [("AUTHENTICATION_CLIENT_ID", "client")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    vars.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let loaded = load(&Sources::from_vars(vars));
+    match loaded.config {
+        Some(config) => Ok(config.authentication),
+        None => Err(loaded.problems.iter().filter(|p| p.is_error()).map(|p| p.to_string()).collect()),
+    }
+}
+
+fn azure(authority: &str, extra: &[(&str, &str)]) -> Result<AuthenticationConfig, Vec<String>> {
+    let mut pairs = vec![("AUTHENTICATION_PROVIDER", "azure"), ("AUTHENTICATION_AUTHORITY", authority)];
+    pairs.extend_from_slice(extra);
+    loaded(&pairs)
+}
+
+#[test]
+fn entra_id_tokens_name_the_tenant_and_v2() {
+    let authn = azure(&format!("https://login.microsoftonline.com/{TENANT}"), &[]).unwrap();
+    let rule = &authn.issuer_rule;
+    assert!(rule.accepts_issuer(&format!("https://login.microsoftonline.com/{TENANT}/v2.0")));
+    assert!(
+        !rule.accepts_issuer(&format!("https://login.microsoftonline.com/{TENANT}")),
+        "the authority is not the issuer"
+    );
+    assert!(!rule.accepts_issuer(&format!("https://sts.windows.net/{TENANT}/")), "v1 only when asked for");
+    assert!(!rule.accepts_issuer(&format!("https://login.microsoftonline.com/{OTHER_TENANT}/v2.0")));
+    assert!(rule.accepts_tenant(Some(TENANT)) && !rule.accepts_tenant(Some(OTHER_TENANT)));
+    assert_eq!(
+        authn.discovery_url(),
+        format!("https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration")
+    );
+
+    let v1 =
+        azure(&format!("https://login.microsoftonline.com/{TENANT}/"), &[("TESSERA_AZURE_ACCEPT_V1_TOKENS", "true")])
+            .unwrap();
+    assert!(v1.issuer_rule.accepts_issuer(&format!("https://sts.windows.net/{TENANT}/")));
+}
+
+#[test]
+fn entra_id_multi_tenant_authorities_need_an_allow_list() {
+    for authority in ["https://login.microsoftonline.com/common", "https://login.microsoftonline.com/organizations"] {
+        let errors = azure(authority, &[]).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.contains("any Entra ID tenant") && e.contains("TESSERA_AZURE_TENANT_IDS")),
+            "{errors:?}"
+        );
+    }
+    let listed =
+        azure("https://login.microsoftonline.com/common", &[("TESSERA_AZURE_TENANT_IDS", &format!("[{TENANT}]"))])
+            .unwrap();
+    assert!(listed.issuer_rule.accepts_issuer(&format!("https://login.microsoftonline.com/{TENANT}/v2.0")));
+    assert!(!listed.issuer_rule.accepts_issuer(&format!("https://login.microsoftonline.com/{OTHER_TENANT}/v2.0")));
+
+    let errors = azure("https://login.microsoftonline.com/contoso.onmicrosoft.com", &[]).unwrap_err();
+    assert!(errors.iter().any(|e| e.contains("named by domain")), "{errors:?}");
+    let errors = azure("https://login.microsoftonline.com", &[]).unwrap_err();
+    assert!(errors.iter().any(|e| e.contains("names no Entra ID tenant")), "{errors:?}");
+    let errors =
+        azure("https://login.microsoftonline.com/common", &[("TESSERA_AZURE_TENANT_IDS", "[contoso]")]).unwrap_err();
+    assert!(errors.iter().any(|e| e.contains("is not a tenant id")), "{errors:?}");
+    // The confidential page's OIDC_TENANT counts as an accepted tenant.
+    let by_oidc_tenant = azure("https://login.microsoftonline.com/organizations", &[("OIDC_TENANT", TENANT)]).unwrap();
+    assert_eq!(by_oidc_tenant.issuer_rule.tenants, vec![TENANT.to_string()]);
+}
+
+#[test]
+fn google_issuer_with_or_without_its_scheme_and_others_as_written() {
+    let google =
+        loaded(&[("AUTHENTICATION_PROVIDER", "google"), ("AUTHENTICATION_AUTHORITY", "https://accounts.google.com")])
+            .unwrap();
+    assert!(google.issuer_rule.accepts_issuer("https://accounts.google.com"));
+    assert!(google.issuer_rule.accepts_issuer("accounts.google.com"));
+    assert!(!google.issuer_rule.accepts_issuer("https://evil.example"));
+    assert!(google.issuer_rule.accepts_tenant(None), "no tenant check outside Entra ID");
+
+    let cognito = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC";
+    let authn = loaded(&[("AUTHENTICATION_PROVIDER", "aws-cognito"), ("AUTHENTICATION_AUTHORITY", cognito)]).unwrap();
+    assert!(authn.issuer_rule.accepts_issuer(cognito) && !authn.issuer_rule.accepts_issuer("accounts.google.com"));
+    assert_eq!(authn.discovery_url(), format!("{cognito}/.well-known/openid-configuration"));
+}
+
+fn finds(text: &str, var: &str, needle: &str) -> bool {
+    lint(text).findings.iter().any(|f| f.problem.var == var && f.problem.message.contains(needle))
+}
+
+#[test]
+fn check_env_knows_each_providers_mistakes() {
+    let google = "AUTHENTICATION_PROVIDER=google\nAUTHENTICATION_AUTHORITY=https://accounts.google.com/\n\
+                  AUTHENTICATION_CLIENT_ID=x.apps.googleusercontent.com\n\
+                  AUTHENTICATION_PUBLIC_KEYS=[http://localhost:8585/api/v1/system/config/jwks]\n";
+    assert!(finds(google, "AUTHENTICATION_AUTHORITY", "Google's issuer has none"), "{}", lint(google).render("g.env"));
+    assert!(finds(google, "AUTHENTICATION_PUBLIC_KEYS", "Google's signing keys are not listed"));
+    let fixed = google
+        .replace("google.com/\n", "google.com\n")
+        .replace("[http", "[https://www.googleapis.com/oauth2/v3/certs, http");
+    assert!(
+        !finds(&fixed, "AUTHENTICATION_AUTHORITY", "Google") && !finds(&fixed, "AUTHENTICATION_PUBLIC_KEYS", "Google")
+    );
+
+    let cognito = "AUTHENTICATION_PROVIDER=aws-cognito\nAUTHENTICATION_CLIENT_ID=abc\n\
+                   AUTHENTICATION_AUTHORITY=https://catalog.auth.eu-west-1.amazoncognito.com\n";
+    assert!(finds(cognito, "AUTHENTICATION_AUTHORITY", "hosted-UI domain"), "{}", lint(cognito).render("c.env"));
+
+    let azure = format!(
+        "AUTHENTICATION_PROVIDER=azure\nAUTHENTICATION_CLIENT_ID=abc\nAUTHENTICATION_AUTHORITY=https://sts.windows.net/{TENANT}/\n"
+    );
+    assert!(finds(&azure, "AUTHENTICATION_AUTHORITY", "v1 token issuer"), "{}", lint(&azure).render("a.env"));
+    let common = "AUTHENTICATION_PROVIDER=azure\nAUTHENTICATION_CLIENT_ID=abc\nAUTHENTICATION_AUTHORITY=https://login.microsoftonline.com/common\n";
+    assert!(finds(common, "AUTHENTICATION_AUTHORITY", "any Entra ID tenant"), "{}", lint(common).render("a.env"));
+}
+
+#[test]
+fn roles_come_from_where_each_provider_puts_them() {
+    let claim = |pairs: &[(&str, &str)]| {
+        let mut vars: BTreeMap<String, String> =
+            [("AUTHENTICATION_CLIENT_ID", "client")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        load(&Sources::from_vars(vars)).config.unwrap().authorizer.provider_roles_claim
+    };
+    let cognito = [
+        ("AUTHENTICATION_PROVIDER", "aws-cognito"),
+        ("AUTHENTICATION_AUTHORITY", "https://cognito-idp.eu-west-1.amazonaws.com/p"),
+    ];
+    assert_eq!(claim(&cognito), "cognito:groups");
+    let keycloak =
+        [("AUTHENTICATION_PROVIDER", "custom-oidc"), ("AUTHENTICATION_AUTHORITY", "https://kc.example/realms/data")];
+    assert_eq!(claim(&keycloak), "realm_access.roles");
+    assert_eq!(
+        claim(&[("AUTHENTICATION_PROVIDER", "okta"), ("AUTHENTICATION_AUTHORITY", "https://o.example/oauth2/default")]),
+        "groups"
+    );
+    assert_eq!(
+        claim(&[("AUTHENTICATION_PROVIDER", "auth0"), ("AUTHENTICATION_AUTHORITY", "https://t.auth0.com")]),
+        "roles"
+    );
+    let mut named = keycloak.to_vec();
+    named.push(("TESSERA_PROVIDER_ROLES_CLAIM", "resource_access.catalog.roles"));
+    assert_eq!(claim(&named), "resource_access.catalog.roles");
+}

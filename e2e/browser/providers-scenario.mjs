@@ -1,0 +1,227 @@
+// Sign-in through each identity provider OpenMetadata documents (issue 18), against the test
+// provider shaped like the real one (e2e/idp --shape): Tessera runs with the variables of that
+// provider's OpenMetadata Docker page, public client and, where the page has one, confidential.
+
+import assert from 'node:assert/strict';
+
+import {
+  apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, pickAccount, signIn, waitForPath,
+} from './lib/ui.mjs';
+
+const ADMIN = { AUTHORIZER_ADMIN_PRINCIPALS: '[admin]', AUTHORIZER_PRINCIPAL_DOMAIN: 'open-metadata.org' };
+
+/** The env file of each provider's OpenMetadata page, pointed at the test provider. */
+function providerEnv(provider, { idp, base }, clientType, extra = {}) {
+  const env = {
+    ...ADMIN,
+    AUTHENTICATION_PROVIDER: provider,
+    AUTHENTICATION_AUTHORITY: idp.authority,
+    AUTHENTICATION_PUBLIC_KEYS: `[${idp.jwks}, ${base}/api/v1/system/config/jwks]`,
+    AUTHENTICATION_CALLBACK_URL: `${base}/callback`,
+    AUTHENTICATION_CLIENT_ID: clientType === 'public' ? 'tessera-spa' : 'tessera-web',
+  };
+  if (clientType === 'confidential') {
+    Object.assign(env, {
+      AUTHENTICATION_CLIENT_TYPE: 'confidential',
+      OIDC_CLIENT_ID: 'tessera-web',
+      OIDC_CLIENT_SECRET: 'tessera-web-secret',
+      OIDC_DISCOVERY_URI: idp.discovery,
+      OIDC_CALLBACK: `${base}/callback`,
+      OIDC_SERVER_URL: base,
+      OIDC_SCOPE: 'openid email profile offline_access',
+    });
+  }
+  return { ...env, ...extra };
+}
+
+/** Every top-level navigation of the page, for asserting where sign-in and sign-out went. */
+function recordHops(page) {
+  const hops = [];
+  page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) hops.push(new URL(r.url())); });
+  return hops;
+}
+
+async function expectAdminHome(t, base) {
+  await expectText(t.page, 'home-name', 'admin');
+  await expectText(t.page, 'home-admin', 'Yes');
+  const token = await idToken(t.page);
+  assert.equal((await apiFetch(base, '/api/v1/users/loggedInUser', token)).status, 200, 'Tessera accepts the token');
+  return token;
+}
+
+async function signOutTo(t, hops) {
+  const before = hops.length;
+  await byTestId(t.page, 'signout-button').click();
+  await waitForPath(t.page, '/logout');
+  await byTestId(t.page, 'signed-out-message').waitFor();
+  assert.equal(await idToken(t.page), null, 'no token left after sign-out');
+  return hops.slice(before);
+}
+
+/** The provider's session ended too: the next sign-in shows its login page again. */
+async function providerAsksAgain(t) {
+  await byTestId(t.page, 'signin-button').click();
+  await pickAccount(t, 'admin');
+  await byTestId(t.page, 'home-name').waitFor();
+}
+
+/** Confidential: Tessera's /api/v1/auth/login sends the browser to the provider's authorize endpoint. */
+async function confidentialSignIn(t, base, authorizeOrigin) {
+  const login = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login');
+  await t.page.goto(`${base}/`);
+  await waitForPath(t.page, '/signin');
+  await byTestId(t.page, 'signin-button').click();
+  const location = new URL((await login).headers().location || '', base);
+  assert.equal(location.origin, authorizeOrigin, `/api/v1/auth/login redirects to the provider (${location})`);
+  await pickAccount(t, 'admin');
+  await byTestId(t.page, 'home-name').waitFor();
+  return location;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entra ID
+// ---------------------------------------------------------------------------------------------
+
+async function azurePublic({ t, base, idp }) {
+  const hops = recordHops(t.page);
+  await signIn(t, base, 'admin');
+  const token = await expectAdminHome(t, base);
+  const c = jwtClaims(token);
+  assert.equal(c.iss, idp.issuer, 'a v2.0 token of the configured tenant');
+  assert.equal(c.email, undefined, 'Entra ID sends no email claim: the principal came from preferred_username');
+  // Another tenant of the same provider, same keys and client id: refused.
+  const foreign = await (await fetch(`${idp.origin}/__test/tokens?user=admin&tenant=foreign&response_type=id_token`)).json();
+  const refused = await apiFetch(base, '/api/v1/users/loggedInUser', foreign.id_token);
+  assert.equal(refused.status, 401, `another tenant's token is refused (${refused.body})`);
+  assert.equal(refused.json?.reason, 'issuer_mismatch', refused.body);
+  const away = await signOutTo(t, hops);
+  assert.ok(away.some((u) => u.origin === idp.origin && u.pathname.endsWith('/oauth2/v2.0/logout')), 'signed out at Entra ID');
+}
+
+/** A `common` authority with the tenant allow-list: discovery names the `{tenantid}` issuer. */
+async function azureCommon({ t, base, idp }) {
+  await signIn(t, base, 'admin');
+  assert.equal(jwtClaims(await expectAdminHome(t, base)).iss, idp.issuer, 'signed in through the listed tenant');
+  const foreign = await (await fetch(`${idp.origin}/__test/tokens?user=admin&tenant=foreign&response_type=id_token`)).json();
+  const refused = await apiFetch(base, '/api/v1/users/loggedInUser', foreign.id_token);
+  assert.equal(refused.status, 401, `a tenant not listed is refused (${refused.body})`);
+}
+
+async function azureConfidential({ t, base, idp }) {
+  const authorize = await confidentialSignIn(t, base, idp.origin);
+  assert.ok(authorize.pathname.endsWith('/oauth2/v2.0/authorize'), authorize.pathname);
+  await expectAdminHome(t, base);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Google
+// ---------------------------------------------------------------------------------------------
+
+async function googlePublic({ t, base, idp }) {
+  const hops = recordHops(t.page);
+  await signIn(t, base, 'admin');
+  await expectAdminHome(t, base);
+  const csp = (await fetch(`${base}/`)).headers.get('content-security-policy');
+  assert.ok(csp.includes(idp.second_origin), `the UI's policy names the token host discovery lists (${csp})`);
+  const away = await signOutTo(t, hops);
+  assert.ok(away.every((u) => u.origin === base), `no end-session endpoint: sign-out stays on Tessera (${away.join(', ')})`);
+}
+
+async function googleConfidential({ t, base, idp }) {
+  const authorize = await confidentialSignIn(t, base, idp.origin);
+  const q = authorize.searchParams;
+  assert.ok(!q.get('scope').split(' ').includes('offline_access'), `no offline_access for Google (${q.get('scope')})`);
+  assert.equal(q.get('access_type'), 'offline', 'a refresh token is asked for the Google way');
+  await expectAdminHome(t, base);
+  // The session holds a refresh token: the server refreshes without the provider's page.
+  const refreshed = await t.page.evaluate(async () => (await fetch('/api/v1/auth/refresh', { credentials: 'same-origin' })).status);
+  assert.equal(refreshed, 200, 'the server session refreshes');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cognito
+// ---------------------------------------------------------------------------------------------
+
+async function cognitoPublic({ t, base, idp }) {
+  const hops = recordHops(t.page);
+  await signIn(t, base, 'admin');
+  await expectAdminHome(t, base);
+  const authorize = hops.find((u) => u.pathname.endsWith('/oauth2/authorize'));
+  assert.equal(authorize?.origin, idp.second_origin, 'signed in on the hosted-UI domain');
+  assert.equal(authorize.searchParams.get('response_type'), 'code', 'Cognito has no id_token response: the code flow with PKCE');
+  assert.ok(!authorize.searchParams.get('scope').includes('offline_access'), 'only scopes Cognito lists');
+  const away = await signOutTo(t, hops);
+  assert.ok(away.some((u) => u.origin === idp.second_origin && u.pathname === '/logout'), `signed out at the hosted UI (${away.join(', ')})`);
+  await providerAsksAgain(t);
+}
+
+async function cognitoConfidential({ t, base, idp }) {
+  const hops = recordHops(t.page);
+  await confidentialSignIn(t, base, idp.second_origin);
+  await expectAdminHome(t, base);
+  const away = await signOutTo(t, hops);
+  const logout = away.find((u) => u.origin === idp.second_origin && u.pathname === '/logout');
+  assert.ok(logout, `signed out at the hosted UI (${away.join(', ')})`);
+  assert.equal(logout.searchParams.get('client_id'), 'tessera-web');
+  assert.equal(logout.searchParams.get('logout_uri'), `${base}/logout`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Okta and Keycloak
+// ---------------------------------------------------------------------------------------------
+
+async function oktaPublic({ t, base, idp }) {
+  const hops = recordHops(t.page);
+  await signIn(t, base, 'admin');
+  assert.equal(jwtClaims(await expectAdminHome(t, base)).iss, idp.issuer);
+  const away = await signOutTo(t, hops);
+  assert.ok(away.some((u) => u.pathname.endsWith('/v1/logout')), 'signed out at Okta');
+}
+
+async function keycloakPublic({ t, base }) {
+  // A Keycloak user without an email signs up by preferred_username.
+  await signIn(t, base, 'noemail', { landing: 'signup-form' });
+  await expectValue(t.page, 'signup-name', 'noemail');
+  const created = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+  await byTestId(t.page, 'signup-submit').click();
+  assert.equal((await created).status(), 201, 'signed up');
+  await expectText(t.page, 'home-name', 'noemail');
+}
+
+async function keycloakRoles({ t, base }) {
+  // Roles from the provider: Keycloak's realm roles (realm_access.roles) become Tessera roles.
+  await signIn(t, base, 'alice', { landing: 'signup-form' });
+  const created = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+  await byTestId(t.page, 'signup-submit').click();
+  assert.equal((await created).status(), 201, 'signed up');
+  await byTestId(t.page, 'home-name').waitFor();
+  const me = await apiFetch(base, '/api/v1/users/loggedInUser?fields=roles', await idToken(t.page));
+  const roles = (me.json?.roles || []).map((r) => r.name);
+  assert.deepEqual(roles, ['DataSteward'], `realm roles became Tessera roles (${me.body.slice(0, 300)})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// `extra`: variables on top of the page's, or a function of { idp, base } giving them.
+const group = (name, shape, provider, clientType, scenarios, extra = {}) => ({
+  name,
+  idp: { shape },
+  env: (ctx) => providerEnv(provider, ctx, clientType, typeof extra === 'function' ? extra(ctx) : extra),
+  scenarios,
+});
+
+export const PROVIDER_GROUPS = [
+  group('azure-public', 'azure', 'azure', 'public', { 'azure-public': azurePublic }),
+  group('azure-common', 'azure', 'azure', 'public', { 'azure-common': azureCommon }, ({ idp }) => ({
+    AUTHENTICATION_AUTHORITY: `${idp.origin}/common`, TESSERA_AZURE_TENANT_IDS: `[${new URL(idp.issuer).pathname.split('/')[1]}]`,
+  })),
+  group('azure-confidential', 'azure', 'azure', 'confidential', { 'azure-confidential': azureConfidential }, { OIDC_TYPE: 'azure' }),
+  group('google-public', 'google', 'google', 'public', { 'google-public': googlePublic }),
+  group('google-confidential', 'google', 'google', 'confidential', { 'google-confidential': googleConfidential }, { OIDC_TYPE: 'google' }),
+  group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic }),
+  group('cognito-confidential', 'cognito', 'aws-cognito', 'confidential', { 'cognito-confidential': cognitoConfidential }, { OIDC_SCOPE: 'openid email profile' }),
+  group('okta-public', 'okta', 'okta', 'public', { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
+  group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': keycloakRoles }, {
+    CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
+  }),
+];
