@@ -37,7 +37,7 @@ fn main() {
         })
         .collect();
     let revocation = Arc::new(RevocationState::default());
-    revocation.replace(HashMap::new(), HashSet::new(), names.into_iter().collect());
+    revocation.replace(HashMap::new(), HashSet::new(), names.into_iter().collect(), HashSet::new());
     let config = Arc::new(config);
     // Cold rounds: a fresh verifier (empty cache) each, so every token is verified from scratch.
     let cold_rounds: usize = std::env::var("COLD_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);

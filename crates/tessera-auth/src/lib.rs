@@ -6,6 +6,7 @@ pub mod accounts;
 mod jwks;
 mod keys;
 mod mint;
+pub mod password_hash;
 mod provider_http;
 pub mod provider_origins;
 pub mod rotation;

@@ -72,6 +72,8 @@ pub fn load(sources: &Sources) -> Loaded {
     let database = read_database(&mut r, &data_dir);
     let fernet_key = read_fernet(&mut r);
     let tokens = read_token_policy(&mut r);
+    let login = crate::load_login::read_login(&mut r);
+    crate::load_login::check_admin_passwords(&mut r, &authentication.provider, &authorizer.admin_passwords);
     warn_unknown_vars(&mut r, sources);
 
     let problems = r.problems;
@@ -87,6 +89,7 @@ pub fn load(sources: &Sources) -> Loaded {
         database,
         fernet_key,
         tokens,
+        login,
     });
     Loaded { config, problems }
 }
@@ -210,8 +213,15 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         "NoopFilter" => RequestFilter::Noop,
         _ => RequestFilter::Jwt,
     };
-    let admin_principals: Vec<String> =
-        r.list("AUTHORIZER_ADMIN_PRINCIPALS").iter().map(|p| p.to_lowercase()).collect();
+    let mut admin_principals = Vec::new();
+    let mut admin_passwords = Vec::new();
+    for entry in r.list("AUTHORIZER_ADMIN_PRINCIPALS") {
+        let (name, password) = crate::load_login::split_admin_entry(&entry);
+        if let Some(password) = password {
+            admin_passwords.push((name.clone(), password));
+        }
+        admin_principals.push(name);
+    }
     let bot_principals = r.list("AUTHORIZER_INGESTION_PRINCIPALS");
     for admin in &admin_principals {
         let is_bot =
@@ -242,6 +252,7 @@ fn read_authorizer(r: &mut Reader) -> AuthorizerConfig {
         kind,
         request_filter,
         admin_principals,
+        admin_passwords,
         allowed_registration_domains: r.list("AUTHORIZER_ALLOWED_REGISTRATION_DOMAIN"),
         bot_principals,
         principal_domain,

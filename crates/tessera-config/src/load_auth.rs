@@ -20,12 +20,7 @@ pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
         "ldap" | "saml" => r.error(
             "AUTHENTICATION_PROVIDER",
             format!("{provider} sign-in is not supported by Tessera"),
-            "use an OpenID Connect provider: auth0, okta, azure, google, aws-cognito or custom-oidc",
-        ),
-        "basic" => r.warn(
-            "AUTHENTICATION_PROVIDER",
-            "basic (password) sign-in is not offered by Tessera: only bot and personal access tokens will work",
-            "set AUTHENTICATION_PROVIDER=auth0 (or another OpenID Connect provider) so people can sign in",
+            "use basic (passwords kept by Tessera) or an OpenID Connect provider: auth0, okta, azure, google, aws-cognito or custom-oidc",
         ),
         _ => {}
     }

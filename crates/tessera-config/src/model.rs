@@ -42,6 +42,18 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub fernet_key: Option<Secret>,
     pub tokens: TokenPolicy,
+    pub login: LoginConfig,
+}
+
+/// Password sign-in's limits (`AUTHENTICATION_PROVIDER=basic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginConfig {
+    /// Failed logins in a row after which an account is blocked.
+    pub max_failed_attempts: u32,
+    /// How long a blocked account stays blocked, from its last failed login.
+    pub block_seconds: u64,
+    /// The lifetime of the access token a login returns.
+    pub token_seconds: u64,
 }
 
 /// How bearer tokens are checked beyond their signature.
@@ -138,6 +150,9 @@ pub struct AuthorizerConfig {
     pub kind: AuthorizerKind,
     pub request_filter: RequestFilter,
     pub admin_principals: Vec<String>,
+    /// `name:password` entries of `AUTHORIZER_ADMIN_PRINCIPALS` (password sign-in's first
+    /// passwords; ignored by other providers).
+    pub admin_passwords: Vec<(String, Secret)>,
     pub allowed_registration_domains: Vec<String>,
     pub bot_principals: Vec<String>,
     pub principal_domain: String,

@@ -25,8 +25,19 @@ pub fn effective(sources: &Sources) -> String {
     out
 }
 
-/// Secrets become `********`; a database URL keeps everything but its password.
+/// Secrets become `********`; a database URL keeps everything but its password, the admin
+/// principals their names.
 fn redact(env: &str, text: &str) -> String {
+    if env == "AUTHORIZER_ADMIN_PRINCIPALS" {
+        let names = crate::value::loose_list(text)
+            .iter()
+            .map(|entry| match entry.split_once(':') {
+                Some((name, _)) => format!("{name}:********"),
+                None => entry.clone(),
+            })
+            .collect::<Vec<_>>();
+        return format!("[{}]", names.join(", "));
+    }
     if env == "DATABASE_URL"
         && let Ok(mut url) = url::Url::parse(text)
     {

@@ -31,6 +31,8 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     match state.verifier.verify(token).await {
         Ok(verified) => {
             request.extensions_mut().insert(Caller(verified.principal.clone()));
+            // What the token itself is (its hash and expiry), for signing it out.
+            request.extensions_mut().insert(verified);
             next.run(request).await
         }
         Err(error) => {

@@ -77,6 +77,7 @@ impl From<tessera_auth::AccountError> for ApiError {
         use tessera_auth::AccountError as E;
         match error {
             E::NotFound(message) => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            E::Unauthorized { message, reason } => Self::new(StatusCode::UNAUTHORIZED, reason, message),
             E::Forbidden { message, reason } => Self::new(StatusCode::FORBIDDEN, reason, message),
             E::BadRequest { message, reason } => Self::new(StatusCode::BAD_REQUEST, reason, message),
             E::Conflict => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),

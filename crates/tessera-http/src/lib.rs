@@ -13,6 +13,7 @@ pub mod error;
 mod extract;
 pub mod observe;
 mod openapi;
+mod passwords;
 mod permissions;
 mod pipelines;
 pub mod public_paths;

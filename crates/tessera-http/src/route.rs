@@ -79,6 +79,7 @@ pub fn all() -> Vec<Route> {
     [
         crate::system::routes(),
         crate::users::routes(),
+        crate::passwords::routes(),
         crate::bots::routes(),
         crate::signin::routes(),
         crate::access_control::routes(),

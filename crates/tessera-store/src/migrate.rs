@@ -84,10 +84,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_user_identity.sql"),
         postgres: include_str!("../migrations/postgres/0012_user_identity.sql"),
     },
+    Migration {
+        version: 13,
+        description: "password sign-in: password hashes, failed logins, refresh and signed-out tokens",
+        sqlite: include_str!("../migrations/sqlite/0013_passwords.sql"),
+        postgres: include_str!("../migrations/postgres/0013_passwords.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 12;
+pub const LATEST_SCHEMA_VERSION: i64 = 13;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -35,6 +35,8 @@ pub struct CredentialSnapshot {
     pub bot_tokens: Vec<(String, String)>,
     pub personal_token_hashes: Vec<String>,
     pub user_names: Vec<String>,
+    /// Access tokens signed out before they expire (password sign-in).
+    pub signed_out_hashes: Vec<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -167,10 +169,12 @@ impl TokenStore for Store {
             "SELECT p.token_hash AS value FROM personal_access_tokens p JOIN users u ON u.id = p.user_id WHERE NOT u.deleted",
         )?;
         let users = fetch!(self, One, fetch_all, "SELECT name AS value FROM users WHERE NOT deleted")?;
+        let signed_out = crate::PasswordStore::signed_out_tokens(self, crate::clock::now_seconds()).await?;
         Ok(CredentialSnapshot {
             bot_tokens: bots.into_iter().map(|r| (r.name, r.token_hash)).collect(),
             personal_token_hashes: personal.into_iter().map(|r| r.value).collect(),
             user_names: users.into_iter().map(|r| r.value).collect(),
+            signed_out_hashes: signed_out,
         })
     }
 }

@@ -10,6 +10,9 @@ impl Accounts {
     pub async fn bootstrap(&self) -> Result<(), AccountError> {
         for name in self.config.authorizer.admin_principals.clone() {
             self.ensure_admin(&name).await?;
+            if let Some(user) = self.store.user_by_name(&name).await?.filter(|u| u.is_admin && !u.is_bot) {
+                self.ensure_admin_password(&user).await?;
+            }
         }
         self.ensure_bot(INGESTION_BOT, "Ingestion Bot").await?;
         self.sync_revocation().await

@@ -7,6 +7,9 @@ pub enum AccountError {
     /// 404 with the original's text, e.g. `user instance for alice not found`.
     #[error("{0}")]
     NotFound(String),
+    /// 401: credentials refused (password sign-in).
+    #[error("{message}")]
+    Unauthorized { message: String, reason: &'static str },
     /// 403.
     #[error("{message}")]
     Forbidden { message: String, reason: &'static str },

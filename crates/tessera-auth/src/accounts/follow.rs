@@ -33,7 +33,9 @@ impl Accounts {
         let personal: HashSet<TokenHash> =
             snapshot.personal_token_hashes.iter().filter_map(|h| TokenHash::from_hex(h)).collect();
         let users: HashSet<String> = snapshot.user_names.into_iter().collect();
-        self.revocation.replace(bots, personal, users);
+        let signed_out: HashSet<TokenHash> =
+            snapshot.signed_out_hashes.iter().filter_map(|h| TokenHash::from_hex(h)).collect();
+        self.revocation.replace(bots, personal, users, signed_out);
         self.synced_change.fetch_max(change, Ordering::SeqCst);
         self.reloaded.send_modify(|n| *n += 1);
         Ok(())

@@ -6,12 +6,14 @@ mod bootstrap;
 mod bots;
 mod error;
 mod follow;
+mod passwords;
 pub mod secrets;
 mod tokens;
 mod users;
 
 pub use bots::CreateBot;
 pub use error::AccountError;
+pub use passwords::{ChangePassword, JwtResponse, LoginRequest, Registration};
 pub use tokens::{AuthMechanism, PersonalToken};
 pub use users::{CreateUser, UserPage};
 

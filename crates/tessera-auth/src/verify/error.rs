@@ -64,6 +64,8 @@ pub enum AuthError {
     PersonalTokenRevoked,
     #[error("Not Authorized! The user of this token no longer exists")]
     UserGone,
+    #[error("Invalid token, used after logout!")]
+    SignedOut,
 }
 
 impl AuthError {
@@ -107,6 +109,7 @@ impl AuthError {
             AuthError::BotTokenSuperseded => "bot_token_superseded",
             AuthError::PersonalTokenRevoked => "personal_token_revoked",
             AuthError::UserGone => "user_deleted",
+            AuthError::SignedOut => "token_signed_out",
         }
     }
 }

@@ -64,6 +64,8 @@ struct State {
     personal_tokens: HashSet<TokenHash>,
     /// Users whose Tessera tokens no longer count (deleted).
     known_users: Option<HashSet<String>>,
+    /// Access tokens signed out before they expire (password sign-in's logout).
+    signed_out: HashSet<TokenHash>,
 }
 
 #[derive(Default)]
@@ -89,8 +91,10 @@ impl RevocationState {
         bot_tokens: HashMap<String, TokenHash>,
         personal_tokens: HashSet<TokenHash>,
         users: HashSet<String>,
+        signed_out: HashSet<TokenHash>,
     ) {
-        *self.state.write().expect("revocation lock") = State { bot_tokens, personal_tokens, known_users: Some(users) };
+        *self.state.write().expect("revocation lock") =
+            State { bot_tokens, personal_tokens, known_users: Some(users), signed_out };
         self.loaded_at.store(super::unix_now(), Ordering::SeqCst);
     }
 
@@ -134,6 +138,9 @@ impl RevocationState {
             return Ok(());
         }
         let state = self.state.read().expect("revocation lock");
+        if state.signed_out.contains(&verified.hash) {
+            return Err(AuthError::SignedOut);
+        }
         let name = &verified.principal.name;
         if verified.principal.is_bot {
             return match state.bot_tokens.get(name) {
@@ -172,7 +179,7 @@ mod tests {
             Box::pin(async move {
                 self.calls.fetch_add(1, Ordering::SeqCst);
                 let users = HashSet::from(["alice".to_string()]);
-                self.state.replace(HashMap::new(), HashSet::from([self.fresh]), users);
+                self.state.replace(HashMap::new(), HashSet::from([self.fresh]), users, HashSet::new());
             })
         }
     }
@@ -198,7 +205,7 @@ mod tests {
     #[tokio::test]
     async fn only_a_token_issued_since_the_load_makes_it_catch_up() {
         let state = Arc::new(RevocationState::default());
-        state.replace(HashMap::new(), HashSet::new(), HashSet::from(["alice".to_string()]));
+        state.replace(HashMap::new(), HashSet::new(), HashSet::from(["alice".to_string()]), HashSet::new());
         let fresh = TokenHash::of("fresh");
         let feed = Arc::new(Feed { calls: AtomicUsize::new(0), state: state.clone(), fresh });
         let source: Weak<dyn CatchUp> = Arc::downgrade(&feed) as Weak<dyn CatchUp>;

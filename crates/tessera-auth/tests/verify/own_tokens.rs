@@ -19,7 +19,7 @@ async fn bot_tokens_verify_in_process_and_follow_revocation() {
     assert_eq!(err.to_string(), "Not Authorized! The given token does not match the current bot's token!");
 
     let bots = HashMap::from([("ingestion-bot".to_string(), TokenHash::of(&token))]);
-    setup.revocation.replace(bots, HashSet::new(), HashSet::from(["ingestion-bot".to_string()]));
+    setup.revocation.replace(bots, HashSet::new(), HashSet::from(["ingestion-bot".to_string()]), HashSet::new());
     let verified = setup.verifier.verify(&token).await.unwrap();
     assert!(verified.own && verified.principal.is_bot);
     assert_eq!(verified.principal.name, "ingestion-bot");
@@ -29,6 +29,7 @@ async fn bot_tokens_verify_in_process_and_follow_revocation() {
     // Regenerated: the old token stops working at once, even though it is cached.
     setup.revocation.replace(
         HashMap::from([("ingestion-bot".to_string(), TokenHash::of("other"))]),
+        HashSet::new(),
         HashSet::new(),
         HashSet::new(),
     );
@@ -41,19 +42,19 @@ async fn personal_tokens_and_deleted_users() {
     let setup = setup(&server, &[]);
     let pat = mint(&setup, "alice", false, TokenType::PersonalAccess, Expiry::ThirtyDays);
     let users = HashSet::from(["alice".to_string()]);
-    setup.revocation.replace(HashMap::new(), HashSet::from([TokenHash::of(&pat)]), users.clone());
+    setup.revocation.replace(HashMap::new(), HashSet::from([TokenHash::of(&pat)]), users.clone(), HashSet::new());
     let verified = setup.verifier.verify(&pat).await.unwrap();
     assert_eq!((verified.principal.name.as_str(), verified.principal.email.as_str()), ("alice", "alice@example.com"));
-    setup.revocation.replace(HashMap::new(), HashSet::new(), users);
+    setup.revocation.replace(HashMap::new(), HashSet::new(), users, HashSet::new());
     assert_eq!(
         setup.verifier.verify(&pat).await.unwrap_err().to_string(),
         "Not Authorized! Invalid personal access token!"
     );
 
     let session = mint(&setup, "bob", false, TokenType::OmUser, Expiry::OneHour);
-    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::from(["bob".to_string()]));
+    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::from(["bob".to_string()]), HashSet::new());
     setup.verifier.verify(&session).await.unwrap();
-    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::new());
+    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::new(), HashSet::new());
     assert_eq!(setup.verifier.verify(&session).await.unwrap_err(), AuthError::UserGone);
 }
 
@@ -74,7 +75,7 @@ async fn mapping_applies_to_own_tokens_too() {
     let server = KeyServer::start(&[]).await;
     let setup = setup(&server, &[("AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING", "[username:sub, email:email]")]);
     let token = mint(&setup, "carol", false, TokenType::OmUser, Expiry::OneHour);
-    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::from(["carol".to_string()]));
+    setup.revocation.replace(HashMap::new(), HashSet::new(), HashSet::from(["carol".to_string()]), HashSet::new());
     let verified = setup.verifier.verify(&token).await.unwrap();
     assert_eq!((verified.principal.name.as_str(), verified.principal.email.as_str()), ("carol", "carol@example.com"));
 }

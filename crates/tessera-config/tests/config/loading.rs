@@ -21,8 +21,33 @@ fn defaults_load_cleanly_with_sqlite_in_the_data_dir() {
     assert_eq!(config.jwt.key_id, "Gb389a-9f76-gdjs-a92j-0242bk94356");
     assert!(config.jwt.key_files.is_none(), "no shipped key: Tessera generates one");
     assert!(matches!(config.database, DatabaseConfig::Sqlite { ref path } if path.ends_with("data/tessera.db")));
-    // The default provider is basic, which Tessera does not offer: a warning, not an error.
-    assert!(loaded.problems.iter().any(|p| p.var == "AUTHENTICATION_PROVIDER" && !p.is_error()));
+    // The default provider is basic (password sign-in): no remark, and the original's login limits.
+    assert!(loaded.problems.iter().all(|p| p.var != "AUTHENTICATION_PROVIDER"), "{:?}", loaded.problems);
+    assert_eq!(
+        (config.login.max_failed_attempts, config.login.block_seconds, config.login.token_seconds),
+        (3, 600, 3600)
+    );
+    assert!(config.authorizer.admin_passwords.is_empty());
+}
+
+#[test]
+fn admin_principals_may_carry_a_first_password() {
+    let loaded = load(&vars(&[("AUTHORIZER_ADMIN_PRINCIPALS", "[Admin:Adm1n-Pass:word!, jane]")]));
+    let config = loaded.config.expect("valid");
+    assert_eq!(config.authorizer.admin_principals, vec!["admin", "jane"]);
+    let (name, password) = &config.authorizer.admin_passwords[0];
+    assert_eq!((name.as_str(), password.expose()), ("admin", "Adm1n-Pass:word!"), "only the first colon separates");
+    let weak = load(&vars(&[("AUTHORIZER_ADMIN_PRINCIPALS", "[admin:admin]")]));
+    assert!(weak.errors().any(|p| p.var == "AUTHORIZER_ADMIN_PRINCIPALS" && p.message.contains("too weak")));
+    let elsewhere = load(&vars(&[
+        ("AUTHORIZER_ADMIN_PRINCIPALS", "[admin:Adm1n-Pass!]"),
+        ("AUTHENTICATION_PROVIDER", "auth0"),
+        ("AUTHENTICATION_AUTHORITY", "https://t.example.com"),
+        ("AUTHENTICATION_CLIENT_ID", "c"),
+    ]));
+    assert!(elsewhere.problems.iter().any(|p| p.var == "AUTHORIZER_ADMIN_PRINCIPALS" && p.message.contains("ignored")));
+    let shown = tessera_config::show::effective(&vars(&[("AUTHORIZER_ADMIN_PRINCIPALS", "[admin:Adm1n-Pass!, jane]")]));
+    assert!(shown.contains("[admin:********, jane]") && !shown.contains("Adm1n-Pass!"), "{shown}");
 }
 
 #[test]

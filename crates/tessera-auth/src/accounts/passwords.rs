@@ -1,0 +1,331 @@
+//! Password sign-in (`AUTHENTICATION_PROVIDER=basic`) with the original's shapes: login, sign-up,
+//! refresh, logout and change of password. Unlike the original: passwords are hashed with argon2id;
+//! an unknown email, a bot and a wrong password get the same answer, counted the same, in the same
+//! time (no user enumeration); failed logins are counted in the database, so a block holds on every
+//! replica; a refresh token is used once; admin principals cannot be claimed by sign-up.
+
+use super::bootstrap::new_user;
+use super::{AccountError, Accounts, now_ms};
+use crate::password_hash;
+use crate::verify::{Principal, TokenHash};
+use crate::{Subject, TokenType};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use tessera_config::password_policy;
+use tessera_store::{AccountStore, PasswordStore, UserRow};
+
+const INVALID_LOGIN: &str = "You have entered an invalid username or password.";
+const REFRESH_TOKEN_SECONDS: i64 = 30 * 24 * 3600;
+
+/// `POST /api/v1/users/login`: the password is base64, as the original's UI sends it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/v1/users/signup`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Registration {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `PUT /api/v1/users/changePassword`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePassword {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub old_password: Option<String>,
+    pub new_password: String,
+    pub confirm_password: String,
+    #[serde(default)]
+    pub request_type: Option<String>,
+}
+
+/// What a login or a refresh answers.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtResponse {
+    pub token_type: &'static str,
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires, in epoch milliseconds (the original's meaning).
+    pub expiry_duration: i64,
+}
+
+fn unauthorized(reason: &'static str, message: impl Into<String>) -> AccountError {
+    AccountError::Unauthorized { message: message.into(), reason }
+}
+
+impl Accounts {
+    /// The password endpoints exist only with password sign-in.
+    fn require_passwords(&self) -> Result<(), AccountError> {
+        if self.config.authentication.provider == "basic" {
+            return Ok(());
+        }
+        Err(AccountError::forbidden(
+            "authenticator_operation_not_supported",
+            format!(
+                "Operation is not permitted with the Selected Authenticator. This server signs people in with {} \
+                 (AUTHENTICATION_PROVIDER), not with passwords",
+                self.config.authentication.provider
+            ),
+        ))
+    }
+
+    pub async fn login(&self, request: LoginRequest) -> Result<JwtResponse, AccountError> {
+        self.require_passwords()?;
+        let password = decode_password(&request.password)?;
+        let email = request.email.trim().to_lowercase();
+        let now = now_seconds();
+        self.refuse_if_blocked(&email, now).await?;
+        let user = match self.store.user_by_email(&email).await? {
+            Some(user) if !user.is_bot && !user.deleted => Some(user),
+            _ => None,
+        };
+        let stored = match &user {
+            Some(user) => self.store.password_hash(&user.id).await?,
+            None => None,
+        };
+        let matches = match &stored {
+            Some(phc) => verify_off_thread(password, phc.clone()).await,
+            None => {
+                spend_off_thread(password).await;
+                false
+            }
+        };
+        let (Some(user), true) = (user, matches) else {
+            let limits = self.config.login;
+            let forget_before = now - limits.block_seconds as i64;
+            let failures = self.store.record_login_failure(&email, now, forget_before).await?;
+            tracing::info!(failures, "password login refused");
+            return Err(unauthorized("invalid_credentials", INVALID_LOGIN));
+        };
+        self.store.clear_login_failures(&email).await?;
+        self.issue_tokens(&user, now).await
+    }
+
+    /// While `OM_MAX_FAILED_LOGIN_ATTEMPTS` failures are younger than `OM_LOGIN_ACCESS_BLOCK_TIME`,
+    /// even the right password is refused.
+    async fn refuse_if_blocked(&self, email: &str, now: i64) -> Result<(), AccountError> {
+        let limits = self.config.login;
+        let Some(failures) = self.store.login_failures(email).await? else { return Ok(()) };
+        let until = failures.last_failed_at + limits.block_seconds as i64;
+        if failures.failures >= i64::from(limits.max_failed_attempts) && now < until {
+            return Err(unauthorized(
+                "login_blocked",
+                format!(
+                    "Failed Login Attempts Exceeded. Use Forgot Password or retry after some time ({} seconds).",
+                    until - now
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A fresh access token and a single-use refresh token for `user`.
+    async fn issue_tokens(&self, user: &UserRow, now: i64) -> Result<JwtResponse, AccountError> {
+        let lifetime = self.config.login.token_seconds as i64;
+        let subject = Subject { name: &user.name, email: &user.email, roles: &[], is_bot: false };
+        let minted = self.keys.mint_for(&self.config.jwt.issuer, &subject, TokenType::OmUser, Some(lifetime), now);
+        let refresh_token = crate::mint::random_token();
+        let hash = TokenHash::of(&refresh_token).to_hex();
+        self.store.insert_refresh_token(&hash, &user.id, now + REFRESH_TOKEN_SECONDS, now).await?;
+        Ok(JwtResponse {
+            token_type: "Bearer",
+            access_token: minted.token,
+            refresh_token,
+            expiry_duration: (now + lifetime) * 1000,
+        })
+    }
+
+    pub async fn refresh_login(&self, refresh_token: &str) -> Result<JwtResponse, AccountError> {
+        self.require_passwords()?;
+        if refresh_token.trim().is_empty() {
+            return Err(AccountError::bad_request("refresh_token_missing", "Token Cannot be Null or Empty String"));
+        }
+        let now = now_seconds();
+        let hash = TokenHash::of(refresh_token).to_hex();
+        let refused = || unauthorized("refresh_token_invalid", "Invalid or expired refresh token. Please login again");
+        let row = self.store.take_refresh_token(&hash).await?.ok_or_else(refused)?;
+        if row.expires_at < now {
+            return Err(refused());
+        }
+        match self.store.user_by_id(&row.user_id).await? {
+            Some(user) if !user.deleted && !user.is_bot => self.issue_tokens(&user, now).await,
+            _ => Err(refused()),
+        }
+    }
+
+    /// Signs `token` (the caller's own access token) out until it expires, and drops the refresh
+    /// token given with it. Every replica refuses the token within a poll of the change feed.
+    pub async fn logout(
+        &self,
+        caller: &Principal,
+        token: &str,
+        expires_at: Option<i64>,
+        refresh_token: Option<&str>,
+    ) -> Result<(), AccountError> {
+        let now = now_seconds();
+        let expires_at = expires_at.unwrap_or(now + self.config.login.token_seconds as i64);
+        self.store.sign_out_token(&TokenHash::of(token).to_hex(), expires_at).await?;
+        if let Some(refresh_token) = refresh_token.filter(|t| !t.is_empty()) {
+            self.store.take_refresh_token(&TokenHash::of(refresh_token).to_hex()).await?;
+        }
+        tracing::info!(user = %caller.name, "signed out");
+        self.sync_revocation().await
+    }
+
+    pub async fn signup(&self, request: Registration) -> Result<UserRow, AccountError> {
+        self.require_passwords()?;
+        if !self.config.authentication.enable_self_signup {
+            return Err(AccountError::forbidden(
+                "SELF_SIGNUP_NOT_ENABLED",
+                "Self Signup is not enabled. Please contact your Administrator for assistance with account creation",
+            ));
+        }
+        let email = request.email.trim().to_lowercase();
+        let (name, domain) = split_email(&email)?;
+        let allowed = &self.config.authorizer.allowed_registration_domains;
+        if !allowed.iter().any(|d| d.eq_ignore_ascii_case("all") || d.eq_ignore_ascii_case(domain)) {
+            return Err(AccountError::bad_request(
+                "registration_domain_not_allowed",
+                "Email with the given domain is not allowed. Contact Administrator",
+            ));
+        }
+        let reserved = self.config.authorizer.admin_principals.iter().any(|a| a == name)
+            || self.config.authorizer.bot_principals.iter().any(|b| b.eq_ignore_ascii_case(name))
+            || crate::accounts::INGESTION_BOT == name;
+        if reserved {
+            return Err(AccountError::forbidden(
+                "reserved_name",
+                format!(
+                    "{name} is an admin principal or a bot: such accounts are created by the server, not by sign-up"
+                ),
+            ));
+        }
+        password_policy::check(&request.password)
+            .map_err(|rule| AccountError::bad_request("password_too_weak", rule))?;
+        if self.store.user_by_email(&email).await?.is_some() {
+            return Err(AccountError::bad_request("email_exists", "User with Email Already Exists"));
+        }
+        if self.store.user_by_name(name).await?.is_some() {
+            return Err(AccountError::Conflict);
+        }
+        let mut user = new_user(name, &email, false, false);
+        let display = format!("{} {}", request.first_name.trim(), request.last_name.trim()).trim().to_string();
+        user.display_name = (!display.is_empty()).then_some(display);
+        user.is_email_verified = false;
+        user.updated_by = name.to_string();
+        let phc = hash_off_thread(request.password).await;
+        self.store.insert_user(&user).await?;
+        self.store.set_password_hash(&user.id, &phc, now_seconds()).await?;
+        self.sync_revocation().await?;
+        Ok(user)
+    }
+
+    pub async fn change_password(&self, caller: &Principal, request: ChangePassword) -> Result<(), AccountError> {
+        self.require_passwords()?;
+        if request.new_password != request.confirm_password {
+            return Err(AccountError::bad_request("password_mismatch", "Password and Confirm Password should match"));
+        }
+        password_policy::check(&request.new_password)
+            .map_err(|rule| AccountError::bad_request("password_too_weak", rule))?;
+        let for_other = request.request_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("USER"));
+        let user = if for_other {
+            self.require_admin(caller).await?;
+            let name = request.username.as_deref().unwrap_or_default().trim().to_lowercase();
+            self.store.user_by_name(&name).await?.ok_or_else(|| AccountError::user_not_found(&name))?
+        } else {
+            let user = self.require_user_of(caller).await?;
+            let old = request.old_password.clone().unwrap_or_default();
+            let stored = self.store.password_hash(&user.id).await?.unwrap_or_default();
+            if !verify_off_thread(old, stored).await {
+                return Err(AccountError::bad_request("old_password_wrong", "Old Password is not correct"));
+            }
+            (*user).clone()
+        };
+        if user.is_bot {
+            return Err(AccountError::forbidden("bot_password", "Bots sign in with tokens, not passwords"));
+        }
+        let phc = hash_off_thread(request.new_password).await;
+        self.store.set_password_hash(&user.id, &phc, now_seconds()).await?;
+        self.store.clear_login_failures(&user.email).await?;
+        Ok(())
+    }
+
+    /// At start, with password sign-in: an admin principal without a password gets the one of
+    /// `AUTHORIZER_ADMIN_PRINCIPALS` (`name:password`), or a generated one printed once. An
+    /// existing password is never replaced.
+    pub(crate) async fn ensure_admin_password(&self, user: &UserRow) -> Result<(), AccountError> {
+        if self.config.authentication.provider != "basic" || self.store.password_hash(&user.id).await?.is_some() {
+            return Ok(());
+        }
+        let configured = self.config.authorizer.admin_passwords.iter().find(|(name, _)| *name == user.name);
+        let (password, generated) = match configured {
+            Some((_, password)) => (password.expose().to_string(), false),
+            None => (password_hash::generate(), true),
+        };
+        let phc = hash_off_thread(password.clone()).await;
+        let first = self.store.set_first_password_hash(&user.id, &phc, now_seconds()).await?;
+        if first && generated {
+            // Printed, not logged: it must reach the operator once and stay out of log files.
+            eprintln!(
+                "\nThe admin {} signs in with the email {} and this generated password (shown once; change it after \
+                 signing in):\n\n    {password}\n",
+                user.name, user.email
+            );
+        }
+        Ok(())
+    }
+}
+
+fn now_seconds() -> i64 {
+    now_ms() / 1000
+}
+
+fn decode_password(encoded: &str) -> Result<String, AccountError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| AccountError::bad_request("password_not_base64", "Password needs to be encoded in Base-64."))?;
+    let password = String::from_utf8(bytes)
+        .map_err(|_| AccountError::bad_request("password_not_base64", "Password needs to be encoded in Base-64."))?;
+    if password.is_empty() {
+        return Err(AccountError::bad_request("password_missing", "The password is empty"));
+    }
+    Ok(password)
+}
+
+/// `name@domain.tld` → (name, domain).
+fn split_email(email: &str) -> Result<(&str, &str), AccountError> {
+    let invalid = || AccountError::bad_request("email_invalid", format!("{email:?} is not an email address"));
+    let (name, domain) = email.split_once('@').ok_or_else(invalid)?;
+    let plausible = !name.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 127
+        && !email.chars().any(char::is_whitespace)
+        && !domain.contains('@');
+    if plausible { Ok((name, domain)) } else { Err(invalid()) }
+}
+
+// argon2 takes tens of milliseconds of CPU: off the async workers, so other requests go on.
+async fn hash_off_thread(password: String) -> String {
+    tokio::task::spawn_blocking(move || password_hash::hash(&password)).await.expect("hashing does not panic")
+}
+
+async fn verify_off_thread(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || password_hash::verify(&password, &phc)).await.unwrap_or(false)
+}
+
+async fn spend_off_thread(password: String) {
+    let _ = tokio::task::spawn_blocking(move || password_hash::verify_nothing(&password)).await;
+}
