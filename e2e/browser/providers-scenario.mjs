@@ -201,6 +201,72 @@ async function keycloakRoles({ t, base }) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Basic authentication: passwords kept by Tessera (no identity provider in the flow)
+// ---------------------------------------------------------------------------------------------
+
+const ADMIN_PASSWORD = 'Adm1n-Secret!pass';
+
+async function passwordSignIn(t, email, password) {
+  await byTestId(t.page, 'signin-email').fill(email);
+  await byTestId(t.page, 'signin-password').fill(password);
+  await byTestId(t.page, 'signin-submit').click();
+}
+
+async function basicSignIn({ t, base }) {
+  const { page } = t;
+  await page.goto(`${base}/`);
+  await waitForPath(page, '/signin');
+  await t.shot('password-signin');
+  await passwordSignIn(t, 'admin@open-metadata.org', 'Wrong-Pass-1!');
+  await page.locator('#status').getByText('You have entered an invalid username or password.').waitFor();
+  await passwordSignIn(t, 'admin@open-metadata.org', ADMIN_PASSWORD);
+  await byTestId(page, 'home-name').waitFor();
+  const token = await expectAdminHome(t, base);
+  assert.equal(jwtClaims(token).tokenType, 'OM_USER', 'a Tessera token');
+  await t.shot('password-home');
+  await byTestId(page, 'signout-button').click();
+  await waitForPath(page, '/logout');
+  await byTestId(page, 'signed-out-message').waitFor();
+  const after = await apiFetch(base, '/api/v1/users/loggedInUser', token);
+  assert.equal(after.status, 401, 'the signed-out token is refused');
+  assert.equal(after.json?.message, 'Invalid token, used after logout!');
+}
+
+async function basicSignupAndPassword({ t, base }) {
+  const { page } = t;
+  await page.goto(`${base}/signin`);
+  await byTestId(page, 'signup-link').click();
+  await waitForPath(page, '/signup');
+  await byTestId(page, 'signup-first-name').fill('Carol');
+  await byTestId(page, 'signup-last-name').fill('Danvers');
+  await byTestId(page, 'signup-email').fill('carol@example.com');
+  await byTestId(page, 'signup-password').fill('weak');
+  await byTestId(page, 'signup-submit').click();
+  await page.locator('#status').getByText(/Password must be of minimum 8 characters/).waitFor();
+  await byTestId(page, 'signup-password').fill('Carol-Pass-1');
+  await t.shot('password-signup');
+  await byTestId(page, 'signup-submit').click();
+  await expectText(page, 'home-name', 'carol');
+  await expectText(page, 'home-email', 'carol@example.com');
+  await byTestId(page, 'nav-password').click();
+  await waitForPath(page, '/settings/password');
+  await byTestId(page, 'password-old').fill('Carol-Pass-1');
+  await byTestId(page, 'password-new').fill('Carol-Pass-2');
+  await byTestId(page, 'password-confirm').fill('Carol-Pass-2');
+  await byTestId(page, 'password-submit').click();
+  await page.locator('#status').getByText('Your password is changed.').waitFor();
+  await t.shot('password-changed');
+  await byTestId(page, 'signout-button').click();
+  await waitForPath(page, '/logout');
+  await byTestId(page, 'signin-button').click();
+  await waitForPath(page, '/signin');
+  await passwordSignIn(t, 'carol@example.com', 'Carol-Pass-1');
+  await page.locator('#status').getByText('You have entered an invalid username or password.').waitFor();
+  await passwordSignIn(t, 'carol@example.com', 'Carol-Pass-2');
+  await expectText(page, 'home-name', 'carol');
+}
+
+// ---------------------------------------------------------------------------------------------
 
 // `extra`: variables on top of the page's, or a function of { idp, base } giving them.
 const group = (name, shape, provider, clientType, scenarios, extra = {}) => ({
@@ -221,6 +287,11 @@ export const PROVIDER_GROUPS = [
   group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic }),
   group('cognito-confidential', 'cognito', 'aws-cognito', 'confidential', { 'cognito-confidential': cognitoConfidential }, { OIDC_SCOPE: 'openid email profile' }),
   group('okta-public', 'okta', 'okta', 'public', { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
+  {
+    name: 'basic',
+    env: () => ({ ...ADMIN, AUTHENTICATION_PROVIDER: 'basic', AUTHORIZER_ADMIN_PRINCIPALS: `[admin:${ADMIN_PASSWORD}]` }),
+    scenarios: { 'basic-sign-in': basicSignIn, 'basic-signup-and-password': basicSignupAndPassword },
+  },
   group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': keycloakRoles }, {
     CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
   }),

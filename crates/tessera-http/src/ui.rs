@@ -62,6 +62,8 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/catalog.js", JS),
     asset!("js/views/catalog-search.js", JS),
     asset!("js/views/table.js", JS),
+    asset!("js/passwords.js", JS),
+    asset!("js/views/password-forms.js", JS),
 ];
 
 const INDEX_HTML: &[u8] = include_bytes!("../../../web/index.html");
@@ -73,7 +75,8 @@ pub const SILENT_CALLBACK: &str = "/silent-callback";
 /// The paths the UI renders itself. `/callback` and `/auth/callback` are routed by the sign-in
 /// module: the server's code flow and its hand-off with a confidential client, [`index_page`]
 /// otherwise.
-pub const PAGES: &[&str] = &["/", "/signin", "/signup", "/logout", "/settings/bots", "/settings/tokens", "/catalog"];
+pub const PAGES: &[&str] =
+    &["/", "/signin", "/signup", "/logout", "/settings/bots", "/settings/tokens", "/settings/password", "/catalog"];
 
 /// The UI's pages and files (`/callback` and `/auth/callback` are the sign-in module's, see [`PAGES`]).
 pub fn routes() -> Vec<Route> {

@@ -52,8 +52,9 @@ pub trait PasswordStore {
 
     fn login_failures(&self, email: &str) -> impl Future<Output = Result<Option<LoginFailures>, StoreError>> + Send;
 
-    /// Counts one more failed login for `email`; a count older than `forget_before` starts over.
-    /// Returns the count now.
+    /// Counts one more failed login for `email`; a count older than `forget_before` starts over,
+    /// and other emails' counts that old are dropped (unknown emails count too, so the table stays
+    /// as small as the failures of one block period). Returns the count now.
     fn record_login_failure(
         &self,
         email: &str,
@@ -138,6 +139,7 @@ impl PasswordStore for Store {
             now,
             forget_before,
         )?;
+        exec!(self, "DELETE FROM login_failures WHERE last_failed_at < ?", forget_before)?;
         Ok(row.failures)
     }
 
@@ -161,6 +163,8 @@ impl PasswordStore for Store {
             expires_at,
             now,
         )?;
+        // The user's expired ones go, so a user's rows are bounded by the logins of 30 days.
+        exec!(self, "DELETE FROM refresh_tokens WHERE user_id = ? AND expires_at < ?", user_id, now)?;
         Ok(())
     }
 

@@ -1,8 +1,9 @@
 // One entry point for signing in, renewing and signing out, whichever client type is configured.
 
-import { isConfidential } from './config.js';
+import { isConfidential, usesPasswords } from './config.js';
 import * as confidential from './confidential.js';
 import * as oidc from './oidc.js';
+import * as passwords from './passwords.js';
 import { claims, nowSeconds, secondsLeft } from './jwt.js';
 import * as session from './session.js';
 
@@ -23,12 +24,23 @@ export function currentToken() {
 /** Leaves for the provider (or Tessera's login); `returnTo` is where to land afterwards. */
 export function signIn(returnTo) {
   if (returnTo) session.setReturnTo(returnTo);
+  // With passwords the sign-in page itself is the form.
+  if (usesPasswords(config)) return window.location.assign('/signin');
   return isConfidential(config) ? confidential.startSignIn() : oidc.startSignIn(config);
+}
+
+/** After a password login: where the user was going. */
+export function returnTo() {
+  return session.takeReturnTo() || '/';
 }
 
 /** Renews the ID token once, however many callers ask at the same time. */
 export function renew() {
-  renewing ??= (isConfidential(config) ? confidential.refresh() : oidc.refresh(config)).finally(() => {
+  const renewal = () => {
+    if (usesPasswords(config)) return passwords.refresh();
+    return isConfidential(config) ? confidential.refresh() : oidc.refresh(config);
+  };
+  renewing ??= renewal().finally(() => {
     renewing = null;
   });
   return renewing;
@@ -47,7 +59,8 @@ export async function signOut() {
   const idToken = session.idToken();
   const refreshToken = session.refreshToken();
   session.clearTokens();
-  if (isConfidential(config)) confidential.signOut();
+  if (usesPasswords(config)) await passwords.signOut(idToken, refreshToken);
+  else if (isConfidential(config)) confidential.signOut();
   else await oidc.signOut(config, idToken, refreshToken);
 }
 

@@ -21,6 +21,11 @@ export function isConfidential(config) {
   return config.clientType === 'confidential';
 }
 
+/** Password sign-in: Tessera keeps the passwords (provider `basic`). */
+export function usesPasswords(config) {
+  return config.provider === 'basic';
+}
+
 /** The provider's display name for the sign-in button. */
 export function providerLabel(config) {
   const names = { auth0: 'Auth0', okta: 'Okta', azure: 'Microsoft', google: 'Google', 'aws-cognito': 'Cognito' };

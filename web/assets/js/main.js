@@ -1,7 +1,7 @@
 // Start-up and page rendering: read the configuration, make sure the user is signed in and
 // known to Tessera, then render the page for the current path.
 
-import { loadConfig, isConfidential } from './config.js';
+import { loadConfig, isConfidential, usesPasswords } from './config.js';
 import * as auth from './auth.js';
 import { api, ApiError, reportError } from './api.js';
 import * as router from './router.js';
@@ -16,8 +16,15 @@ import { botsView } from './views/bots.js';
 import { tokensView } from './views/tokens.js';
 import { problemView } from './views/problem.js';
 import { catalogView } from './views/catalog.js';
+import { changePasswordView, passwordSigninView, passwordSignupView } from './views/password-forms.js';
 
-const SIGNED_IN_PAGES = { '/': homeView, '/catalog': catalogView, '/settings/bots': botsView, '/settings/tokens': tokensView };
+const SIGNED_IN_PAGES = {
+  '/': homeView,
+  '/catalog': catalogView,
+  '/settings/bots': botsView,
+  '/settings/tokens': tokensView,
+  '/settings/password': changePasswordView,
+};
 
 let config;
 let me = null;
@@ -34,6 +41,7 @@ function renderNav(path) {
     link('/catalog', 'Catalog', 'nav-catalog'),
     me.isAdmin && link('/settings/bots', 'Bots', 'nav-bots'),
     link('/settings/tokens', 'Access tokens', 'nav-tokens'),
+    usesPasswords(config) && link('/settings/password', 'Password', 'nav-password'),
     h('button', { type: 'button', class: 'secondary', testid: 'signout-button', onclick: () => auth.signOut() }, 'Sign out'),
   );
 }
@@ -69,7 +77,12 @@ async function render() {
     renderNav(path);
     if (path === '/logout') return logoutView();
     if (auth.currentToken()) return router.navigate('/', { replace: true });
-    return signinView(config);
+    return usesPasswords(config) ? passwordSigninView(config, router.navigate) : signinView(config);
+  }
+  if (path === '/signup' && usesPasswords(config) && !auth.currentToken()) {
+    me = null;
+    renderNav(path);
+    return passwordSignupView(config, router.navigate);
   }
   if (!auth.currentToken() && !(await auth.renew())) {
     session.setReturnTo(path + window.location.search);

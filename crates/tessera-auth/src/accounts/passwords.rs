@@ -317,15 +317,27 @@ fn split_email(email: &str) -> Result<(&str, &str), AccountError> {
     if plausible { Ok((name, domain)) } else { Err(invalid()) }
 }
 
-// argon2 takes tens of milliseconds of CPU: off the async workers, so other requests go on.
+/// At most one argon2 computation per core at once: each takes 19 MiB and tens of milliseconds of
+/// CPU, so a flood of logins waits here instead of exhausting memory and the blocking threads.
+fn hashing_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
+}
+
+/// Runs password work off the async workers (other requests go on), one slot per core.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _slot = hashing_slots().acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(work).await.expect("password hashing does not panic")
+}
+
 async fn hash_off_thread(password: String) -> String {
-    tokio::task::spawn_blocking(move || password_hash::hash(&password)).await.expect("hashing does not panic")
+    off_thread(move || password_hash::hash(&password)).await
 }
 
 async fn verify_off_thread(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || password_hash::verify(&password, &phc)).await.unwrap_or(false)
+    off_thread(move || password_hash::verify(&password, &phc)).await
 }
 
 async fn spend_off_thread(password: String) {
-    let _ = tokio::task::spawn_blocking(move || password_hash::verify_nothing(&password)).await;
+    off_thread(move || password_hash::verify_nothing(&password)).await
 }

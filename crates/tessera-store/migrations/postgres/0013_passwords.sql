@@ -12,6 +12,7 @@ CREATE TABLE login_failures (
     failures       BIGINT NOT NULL,
     last_failed_at BIGINT NOT NULL
 );
+CREATE INDEX login_failures_age ON login_failures (last_failed_at);
 
 CREATE TABLE refresh_tokens (
     token_hash TEXT PRIMARY KEY NOT NULL,

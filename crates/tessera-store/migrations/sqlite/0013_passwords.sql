@@ -12,6 +12,7 @@ CREATE TABLE login_failures (
     failures       INTEGER NOT NULL,
     last_failed_at INTEGER NOT NULL
 );
+CREATE INDEX login_failures_age ON login_failures (last_failed_at);
 
 CREATE TABLE refresh_tokens (
     token_hash TEXT PRIMARY KEY NOT NULL,

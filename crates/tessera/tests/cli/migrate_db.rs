@@ -102,11 +102,15 @@ fn row_counts(vars: &[(&str, &str)]) -> Vec<String> {
             "catalog_entities",
             "catalog_names",
             "catalog_versions",
+            "login_failures",
             "memberships",
             "personal_access_tokens",
             "pipeline_statuses",
+            "refresh_tokens",
             "sessions",
+            "signed_out_tokens",
             "tessera_settings",
+            "user_passwords",
             "users",
         ] {
             let sql = format!("SELECT CAST(COUNT(*) AS TEXT) FROM {table}");
