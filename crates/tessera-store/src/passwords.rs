@@ -78,6 +78,9 @@ pub trait PasswordStore {
         token_hash: &str,
     ) -> impl Future<Output = Result<Option<RefreshTokenRow>, StoreError>> + Send;
 
+    /// Drops every refresh token of a user (a changed password ends the other sessions' renewals).
+    fn delete_refresh_tokens(&self, user_id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// Records an access token as signed out until it expires, in the change feed too.
     fn sign_out_token(&self, token_hash: &str, expires_at: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
 
@@ -176,6 +179,11 @@ impl PasswordStore for Store {
             "DELETE FROM refresh_tokens WHERE token_hash = ? RETURNING user_id, expires_at",
             token_hash,
         )
+    }
+
+    async fn delete_refresh_tokens(&self, user_id: &str) -> Result<(), StoreError> {
+        exec!(self, "DELETE FROM refresh_tokens WHERE user_id = ?", user_id)?;
+        Ok(())
     }
 
     async fn sign_out_token(&self, token_hash: &str, expires_at: i64) -> Result<(), StoreError> {

@@ -173,6 +173,8 @@ impl Accounts {
         expires_at: Option<i64>,
         refresh_token: Option<&str>,
     ) -> Result<(), AccountError> {
+        // Other providers' tokens are theirs to end (the original also signs out only basic ones).
+        self.require_passwords()?;
         let now = now_seconds();
         let expires_at = expires_at.unwrap_or(now + self.config.login.token_seconds as i64);
         self.store.sign_out_token(&TokenHash::of(token).to_hex(), expires_at).await?;
@@ -257,6 +259,8 @@ impl Accounts {
         }
         let phc = hash_off_thread(request.new_password).await;
         self.store.set_password_hash(&user.id, &phc, now_seconds()).await?;
+        // Sessions started with the old password renew no more; their access tokens run out.
+        self.store.delete_refresh_tokens(&user.id).await?;
         self.store.clear_login_failures(&user.email).await?;
         Ok(())
     }

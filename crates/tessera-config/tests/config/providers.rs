@@ -148,3 +148,45 @@ fn roles_come_from_where_each_provider_puts_them() {
     named.push(("TESSERA_PROVIDER_ROLES_CLAIM", "resource_access.catalog.roles"));
     assert_eq!(claim(&named), "resource_access.catalog.roles");
 }
+
+fn docs_env(name: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/openmetadata-docs/");
+    std::fs::read_to_string(format!("{path}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+}
+
+/// Each provider page's env file: its placeholders are flagged, and once filled in as the page
+/// says it loads with no provider-specific finding; the mistakes its readers make are caught.
+#[test]
+fn the_provider_pages_env_files() {
+    let azure = docs_env("azure_implicit.env");
+    let report = lint(&azure);
+    assert!(finds(&azure, "AUTHENTICATION_AUTHORITY", "{Tenant ID}"), "{}", report.render("azure.env"));
+    let filled = azure
+        .replace("{Tenant ID}", TENANT)
+        .replace("{CLIENT_ID}", "4a1b2c3d-0000-4000-8000-000000000001")
+        .replace("https://{your domain}", "https://catalog.example.com");
+    let report = lint(&filled);
+    assert!(report.findings.iter().all(|f| !f.problem.is_error()), "{}", report.render("azure.env"));
+    assert!(!finds(&filled, "AUTHENTICATION_AUTHORITY", ""), "{}", report.render("azure.env"));
+    for (tenant, finding) in [("common", "any Entra ID tenant"), ("contoso.onmicrosoft.com", "named by domain")] {
+        let wrong = filled.replace(TENANT, tenant);
+        assert!(finds(&wrong, "AUTHENTICATION_AUTHORITY", finding), "{}", lint(&wrong).render("azure.env"));
+    }
+
+    let google = docs_env("google.env");
+    assert!(finds(&google, "AUTHENTICATION_CLIENT_ID", "{Client ID}"), "{}", lint(&google).render("google.env"));
+    let filled = google
+        .replace("{Client ID}", "1234-abc.apps.googleusercontent.com")
+        .replace("https://{your domain}", "https://catalog.example.com");
+    let report = lint(&filled);
+    assert!(report.findings.iter().all(|f| !f.problem.is_error()), "{}", report.render("google.env"));
+    assert!(
+        !finds(&filled, "AUTHENTICATION_AUTHORITY", "Google")
+            && !finds(&filled, "AUTHENTICATION_PUBLIC_KEYS", "Google")
+    );
+    let slash = filled.replace(
+        "AUTHENTICATION_AUTHORITY=https://accounts.google.com",
+        "AUTHENTICATION_AUTHORITY=https://accounts.google.com/",
+    );
+    assert!(finds(&slash, "AUTHENTICATION_AUTHORITY", "Google's issuer has none"));
+}

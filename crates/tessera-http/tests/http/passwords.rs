@@ -154,6 +154,10 @@ async fn sign_up_and_change_passwords() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, done) = api(&s, "PUT", path, token, Some(change("Bob-Pass-1", "Bob-Pass-2", "Bob-Pass-2"))).await;
     assert_eq!((status, done.as_str()), (StatusCode::OK, Some("Password Updated Successfully")));
+    // The session of the old password renews no more.
+    let old_refresh = json!({"refreshToken": bob_login["refreshToken"]});
+    let (status, _) = public(&s, "POST", "/api/v1/users/refresh", old_refresh).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(login(&s, "bob@example.com", "Bob-Pass-1").await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(login(&s, "bob@example.com", "Bob-Pass-2").await.0, StatusCode::OK);
 
@@ -244,4 +248,12 @@ async fn other_providers_refuse_the_password_endpoints() {
                 .starts_with("Operation is not permitted with the Selected Authenticator.")
         );
     }
+    // Signing out a provider's token is the provider's business: refused, and the token still works.
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (status, answer) = api(&s, "POST", "/api/v1/users/logout", &admin, Some(json!({"token": admin}))).await;
+    assert_eq!(
+        (status, answer["reason"].as_str()),
+        (StatusCode::FORBIDDEN, Some("authenticator_operation_not_supported"))
+    );
+    assert_eq!(api(&s, "GET", "/api/v1/users/loggedInUser", &admin, None).await.0, StatusCode::OK);
 }
