@@ -54,6 +54,12 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 fi
+# OpenLDAP: LDAP sign-in is tested against a throwaway slapd (crates/tessera-http/tests/http/ldap.rs).
+if [ ! -x /usr/sbin/slapd ] || ! command -v openssl >/dev/null; then
+    step "installing OpenLDAP's server and openssl (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils openssl >/dev/null
+fi
 [ -x "$PG_BIN/initdb" ] || die "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin"
 command -v python3 >/dev/null || die "python3 is required (free-port picker)"
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod jwks;
 mod keys;
+pub mod ldap;
 mod mint;
 pub mod password_hash;
 mod provider_http;

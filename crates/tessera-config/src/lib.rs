@@ -11,6 +11,7 @@ mod lint_providers;
 mod load;
 mod load_auth;
 mod load_database;
+mod load_ldap;
 mod load_login;
 pub mod model;
 pub mod password_policy;

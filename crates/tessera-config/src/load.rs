@@ -73,6 +73,7 @@ pub fn load(sources: &Sources) -> Loaded {
     let fernet_key = read_fernet(&mut r);
     let tokens = read_token_policy(&mut r);
     let login = crate::load_login::read_login(&mut r);
+    let ldap = crate::load_ldap::read_ldap(&mut r, &authentication.provider);
     crate::load_login::check_admin_passwords(&mut r, &authentication.provider, &authorizer.admin_passwords);
     warn_unknown_vars(&mut r, sources);
 
@@ -90,6 +91,7 @@ pub fn load(sources: &Sources) -> Loaded {
         fernet_key,
         tokens,
         login,
+        ldap,
     });
     Loaded { config, problems }
 }

@@ -16,13 +16,12 @@ pub fn is_oidc_provider(provider: &str) -> bool {
 
 pub fn read_authentication(r: &mut Reader) -> AuthenticationConfig {
     let provider = r.one_of("AUTHENTICATION_PROVIDER", PROVIDERS).to_string();
-    match provider.as_str() {
-        "ldap" | "saml" => r.error(
+    if provider == "saml" {
+        r.error(
             "AUTHENTICATION_PROVIDER",
-            format!("{provider} sign-in is not supported by Tessera"),
-            "use basic (passwords kept by Tessera) or an OpenID Connect provider: auth0, okta, azure, google, aws-cognito or custom-oidc",
-        ),
-        _ => {}
+            "saml sign-in is not supported by Tessera",
+            "use basic (passwords kept by Tessera), ldap, or an OpenID Connect provider: auth0, okta, azure, google, aws-cognito or custom-oidc",
+        );
     }
     let client_type = match r.one_of("AUTHENTICATION_CLIENT_TYPE", &["public", "confidential"]) {
         "confidential" => ClientType::Confidential,

@@ -43,6 +43,35 @@ pub struct Config {
     pub fernet_key: Option<Secret>,
     pub tokens: TokenPolicy,
     pub login: LoginConfig,
+    /// With `AUTHENTICATION_PROVIDER=ldap`.
+    pub ldap: Option<LdapConfig>,
+}
+
+/// Where the LDAP directory is and how Tessera finds users in it.
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    pub host: String,
+    pub port: u16,
+    /// `ldaps://` (TLS from the first byte).
+    pub tls: bool,
+    pub trust: LdapTrust,
+    /// The lookup account that searches for users.
+    pub admin_dn: String,
+    pub admin_password: Secret,
+    pub user_base_dn: String,
+    /// The attribute holding a user's email (usually `mail`).
+    pub mail_attribute: String,
+    /// Connections of the lookup account kept open.
+    pub pool_size: usize,
+}
+
+/// Which certificates Tessera accepts from the directory over TLS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LdapTrust {
+    /// The system's trusted CAs.
+    System,
+    /// Only the CA(s) in this PEM file.
+    CaFile(std::path::PathBuf),
 }
 
 /// Password sign-in's limits (`AUTHENTICATION_PROVIDER=basic`).

@@ -81,6 +81,7 @@ impl From<tessera_auth::AccountError> for ApiError {
             E::Forbidden { message, reason } => Self::new(StatusCode::FORBIDDEN, reason, message),
             E::BadRequest { message, reason } => Self::new(StatusCode::BAD_REQUEST, reason, message),
             E::Conflict => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
+            E::Unavailable(message) => Self::new(StatusCode::SERVICE_UNAVAILABLE, "directory_unavailable", message),
             E::Store(store) => store.into(),
         }
     }

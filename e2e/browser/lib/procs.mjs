@@ -50,16 +50,30 @@ export async function stop(child, timeoutMs = 3000) {
   clearTimeout(t);
 }
 
-export function freePort() {
+function tryPort(port) {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.unref();
     s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+    s.listen(port, '127.0.0.1', () => {
+      const { port: bound } = s.address();
+      s.close(() => resolve(bound));
     });
   });
+}
+
+// A free port below the kernel's ephemeral range (32768-60999): a port picked here and bound a
+// moment later by Tessera cannot be handed meanwhile to the IdP, which listens on port 0.
+export async function freePort() {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const candidate = 20000 + Math.floor(Math.random() * 12000);
+    try {
+      return await tryPort(candidate); // eslint-disable-line no-await-in-loop
+    } catch {
+      // taken: try another
+    }
+  }
+  return tryPort(0);
 }
 
 function withTimeout(promise, ms, what) {

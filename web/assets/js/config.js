@@ -21,8 +21,13 @@ export function isConfidential(config) {
   return config.clientType === 'confidential';
 }
 
-/** Password sign-in: Tessera keeps the passwords (provider `basic`). */
+/** Password sign-in through Tessera's form: passwords Tessera keeps (`basic`) or a directory's (`ldap`). */
 export function usesPasswords(config) {
+  return config.provider === 'basic' || config.provider === 'ldap';
+}
+
+/** Tessera keeps the passwords: people register and change them here (`basic` only). */
+export function keepsPasswords(config) {
   return config.provider === 'basic';
 }
 

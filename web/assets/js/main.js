@@ -1,7 +1,7 @@
 // Start-up and page rendering: read the configuration, make sure the user is signed in and
 // known to Tessera, then render the page for the current path.
 
-import { loadConfig, isConfidential, usesPasswords } from './config.js';
+import { loadConfig, isConfidential, keepsPasswords, usesPasswords } from './config.js';
 import * as auth from './auth.js';
 import { api, ApiError, reportError } from './api.js';
 import * as router from './router.js';
@@ -41,7 +41,7 @@ function renderNav(path) {
     link('/catalog', 'Catalog', 'nav-catalog'),
     me.isAdmin && link('/settings/bots', 'Bots', 'nav-bots'),
     link('/settings/tokens', 'Access tokens', 'nav-tokens'),
-    usesPasswords(config) && link('/settings/password', 'Password', 'nav-password'),
+    keepsPasswords(config) && link('/settings/password', 'Password', 'nav-password'),
     h('button', { type: 'button', class: 'secondary', testid: 'signout-button', onclick: () => auth.signOut() }, 'Sign out'),
   );
 }
@@ -79,7 +79,7 @@ async function render() {
     if (auth.currentToken()) return router.navigate('/', { replace: true });
     return usesPasswords(config) ? passwordSigninView(config, router.navigate) : signinView(config);
   }
-  if (path === '/signup' && usesPasswords(config) && !auth.currentToken()) {
+  if (path === '/signup' && keepsPasswords(config) && !auth.currentToken()) {
     me = null;
     renderNav(path);
     return passwordSignupView(config, router.navigate);

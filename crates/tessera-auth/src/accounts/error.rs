@@ -16,6 +16,9 @@ pub enum AccountError {
     /// 400.
     #[error("{message}")]
     BadRequest { message: String, reason: &'static str },
+    /// 503: a service the operation needs (the LDAP directory) cannot be reached.
+    #[error("{0}")]
+    Unavailable(String),
     /// 409 `Entity already exists`.
     #[error("Entity already exists")]
     Conflict,

@@ -89,6 +89,8 @@ pub struct Accounts {
     reloading: tokio::sync::Mutex<()>,
     /// The change feed's number the last reload is at least as new as.
     synced_change: std::sync::atomic::AtomicI64,
+    /// The LDAP directory (provider `ldap`), or why it cannot be used.
+    directory: Option<Result<crate::ldap::Directory, String>>,
 }
 
 pub(crate) use tessera_store::clock::now_millis as now_ms;
@@ -101,6 +103,9 @@ impl Accounts {
     pub fn new(store: Store, keys: Arc<SigningKeys>, config: Arc<Config>, revocation: Arc<RevocationState>) -> Self {
         let secrets = crate::accounts::secrets::secret_box(config.fernet_key.as_ref().map(|k| k.expose()), &keys);
         let reloaded = tokio::sync::watch::Sender::new(0);
+        let directory = config.ldap.as_ref().map(|ldap| {
+            crate::ldap::Directory::new(ldap).inspect_err(|why| tracing::error!(%why, "LDAP sign-in is unavailable"))
+        });
         Self {
             store,
             keys,
@@ -111,6 +116,7 @@ impl Accounts {
             reloaded,
             reloading: Default::default(),
             synced_change: std::sync::atomic::AtomicI64::new(-1),
+            directory,
         }
     }
 

@@ -65,9 +65,18 @@ fn unauthorized(reason: &'static str, message: impl Into<String>) -> AccountErro
 }
 
 impl Accounts {
-    /// The password endpoints exist only with password sign-in.
+    /// Passwords kept by Tessera (sign-up, change of password): `basic` only.
     fn require_passwords(&self) -> Result<(), AccountError> {
-        if self.config.authentication.provider == "basic" {
+        self.require_provider(&["basic"])
+    }
+
+    /// Password sign-in of either kind (login, refresh, logout): `basic` or `ldap`.
+    fn require_password_sign_in(&self) -> Result<(), AccountError> {
+        self.require_provider(&["basic", "ldap"])
+    }
+
+    fn require_provider(&self, allowed: &[&str]) -> Result<(), AccountError> {
+        if allowed.contains(&self.config.authentication.provider.as_str()) {
             return Ok(());
         }
         Err(AccountError::forbidden(
@@ -81,11 +90,14 @@ impl Accounts {
     }
 
     pub async fn login(&self, request: LoginRequest) -> Result<JwtResponse, AccountError> {
-        self.require_passwords()?;
+        self.require_password_sign_in()?;
         let password = decode_password(&request.password)?;
         let email = request.email.trim().to_lowercase();
         let now = now_seconds();
         self.refuse_if_blocked(&email, now).await?;
+        if let Some(directory) = &self.directory {
+            return self.login_with_directory(directory, &email, &password, now).await;
+        }
         let user = match self.store.user_by_email(&email).await? {
             Some(user) if !user.is_bot && !user.deleted => Some(user),
             _ => None,
@@ -102,14 +114,72 @@ impl Accounts {
             }
         };
         let (Some(user), true) = (user, matches) else {
-            let limits = self.config.login;
-            let forget_before = now - limits.block_seconds as i64;
-            let failures = self.store.record_login_failure(&email, now, forget_before).await?;
-            tracing::info!(failures, "password login refused");
-            return Err(unauthorized("invalid_credentials", INVALID_LOGIN));
+            return Err(self.refuse_login(&email, now).await);
         };
         self.store.clear_login_failures(&email).await?;
         self.issue_tokens(&user, now).await
+    }
+
+    /// Counts a failed login for `email` and returns the one answer every failure gets.
+    async fn refuse_login(&self, email: &str, now: i64) -> AccountError {
+        let forget_before = now - self.config.login.block_seconds as i64;
+        match self.store.record_login_failure(email, now, forget_before).await {
+            Ok(failures) => {
+                tracing::info!(failures, "password login refused");
+                unauthorized("invalid_credentials", INVALID_LOGIN)
+            }
+            Err(error) => error.into(),
+        }
+    }
+
+    /// LDAP: the directory checks the password; the Tessera user is found by email, or created on
+    /// the first sign-in when self sign-up is on.
+    async fn login_with_directory(
+        &self,
+        directory: &Result<crate::ldap::Directory, String>,
+        email: &str,
+        password: &str,
+        now: i64,
+    ) -> Result<JwtResponse, AccountError> {
+        let directory = directory.as_ref().map_err(|why| AccountError::Unavailable(why.clone()))?;
+        match directory.authenticate(email, password).await {
+            Ok(()) => {}
+            Err(crate::ldap::DirectoryError::Refused) => return Err(self.refuse_login(email, now).await),
+            Err(crate::ldap::DirectoryError::Unavailable(why)) => {
+                tracing::warn!(%why, "LDAP sign-in failed: directory unavailable");
+                return Err(AccountError::Unavailable(format!("{why}; try again shortly")));
+            }
+        }
+        let user = match self.store.user_by_email(email).await? {
+            Some(user) if user.is_bot || user.deleted => return Err(self.refuse_login(email, now).await),
+            Some(user) => user,
+            None => self.first_directory_sign_in(email).await?,
+        };
+        self.store.clear_login_failures(email).await?;
+        self.issue_tokens(&user, now).await
+    }
+
+    async fn first_directory_sign_in(&self, email: &str) -> Result<UserRow, AccountError> {
+        if !self.config.authentication.enable_self_signup {
+            return Err(AccountError::forbidden(
+                "SELF_SIGNUP_NOT_ENABLED",
+                "Self Signup is not enabled. Please contact your Administrator for assistance with account creation",
+            ));
+        }
+        let (name, _) = split_email(email)?;
+        if self.store.user_by_name(name).await?.is_some() {
+            return Err(AccountError::forbidden(
+                "name_taken",
+                format!("a Tessera user named {name} exists with another email; an administrator must resolve it"),
+            ));
+        }
+        let admin =
+            self.config.authorizer.admin_principals.iter().any(|a| a == name) && self.in_principal_domain(email);
+        let mut user = new_user(name, email, admin, false);
+        user.updated_by = name.to_string();
+        self.store.insert_user(&user).await?;
+        self.sync_revocation().await?;
+        Ok(user)
     }
 
     /// While `OM_MAX_FAILED_LOGIN_ATTEMPTS` failures are younger than `OM_LOGIN_ACCESS_BLOCK_TIME`,
@@ -147,7 +217,7 @@ impl Accounts {
     }
 
     pub async fn refresh_login(&self, refresh_token: &str) -> Result<JwtResponse, AccountError> {
-        self.require_passwords()?;
+        self.require_password_sign_in()?;
         if refresh_token.trim().is_empty() {
             return Err(AccountError::bad_request("refresh_token_missing", "Token Cannot be Null or Empty String"));
         }
@@ -174,7 +244,7 @@ impl Accounts {
         refresh_token: Option<&str>,
     ) -> Result<(), AccountError> {
         // Other providers' tokens are theirs to end (the original also signs out only basic ones).
-        self.require_passwords()?;
+        self.require_password_sign_in()?;
         let now = now_seconds();
         let expires_at = expires_at.unwrap_or(now + self.config.login.token_seconds as i64);
         self.store.sign_out_token(&TokenHash::of(token).to_hex(), expires_at).await?;

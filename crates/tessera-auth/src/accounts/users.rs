@@ -134,7 +134,7 @@ impl Accounts {
         std::iter::once(authz.principal_domain.clone()).chain(authz.allowed_domains.iter().cloned()).collect()
     }
 
-    fn in_principal_domain(&self, email: &str) -> bool {
+    pub(crate) fn in_principal_domain(&self, email: &str) -> bool {
         let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
         self.admin_domains().iter().any(|d| d.eq_ignore_ascii_case(domain))
     }

@@ -190,3 +190,51 @@ fn the_provider_pages_env_files() {
     );
     assert!(finds(&slash, "AUTHENTICATION_AUTHORITY", "Google's issuer has none"));
 }
+
+#[test]
+fn ldap_needs_its_directory_and_refuses_to_trust_any_certificate() {
+    let base = [
+        ("AUTHENTICATION_PROVIDER", "ldap"),
+        ("AUTHENTICATION_LDAP_HOST", "ldap.example.com"),
+        ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
+        ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
+        ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
+    ];
+    let load_with = |extra: &[(&str, &str)]| {
+        let mut vars: BTreeMap<String, String> = base.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        load(&Sources::from_vars(vars))
+    };
+    let plain = load_with(&[]);
+    let ldap = plain.config.as_ref().unwrap().ldap.clone().unwrap();
+    assert_eq!((ldap.port, ldap.tls, ldap.mail_attribute.as_str(), ldap.pool_size), (389, false, "mail", 3));
+    assert!(
+        plain.problems.iter().any(|p| p.var == "AUTHENTICATION_LDAP_SSL_ENABLED" && p.message.contains("unencrypted"))
+    );
+
+    let trust_all = load_with(&[("AUTHENTICATION_LDAP_SSL_ENABLED", "true")]);
+    assert!(
+        trust_all
+            .errors()
+            .any(|p| p.var == "AUTHENTICATION_LDAP_TRUSTSTORE_TYPE" && p.message.contains("any certificate"))
+    );
+    let custom = load_with(&[
+        ("AUTHENTICATION_LDAP_SSL_ENABLED", "true"),
+        ("AUTHENTICATION_LDAP_TRUSTSTORE_TYPE", "CustomTrustStore"),
+        ("AUTHENTICATION_LDAP_TRUSTSTORE_PATH", "/etc/ssl/directory-ca.pem"),
+    ]);
+    let ldap = custom.config.unwrap().ldap.unwrap();
+    assert_eq!((ldap.port, ldap.trust), (636, tessera_config::LdapTrust::CaFile("/etc/ssl/directory-ca.pem".into())));
+
+    let missing =
+        load(&Sources::from_vars(BTreeMap::from([("AUTHENTICATION_PROVIDER".to_string(), "ldap".to_string())])));
+    let vars: Vec<&str> = missing.errors().map(|p| p.var.as_str()).collect();
+    for var in ["AUTHENTICATION_LDAP_HOST", "AUTHENTICATION_LOOKUP_ADMIN_DN", "AUTHENTICATION_USER_LOOKUP_BASEDN"] {
+        assert!(vars.contains(&var), "{var} missing from {vars:?}");
+    }
+    let saml = load(&Sources::from_vars(BTreeMap::from([("AUTHENTICATION_PROVIDER".to_string(), "saml".to_string())])));
+    assert!(
+        saml.errors().any(|p| p.var == "AUTHENTICATION_PROVIDER" && p.fix.contains("ldap")),
+        "SAML's refusal names what works"
+    );
+}

@@ -15,6 +15,7 @@ mod access_control;
 mod accounts;
 mod catalog;
 mod contract;
+mod ldap;
 mod passwords;
 mod patch;
 mod pipelines;

@@ -3,6 +3,7 @@
 
 import { h, show, status } from '../dom.js';
 import * as auth from '../auth.js';
+import { keepsPasswords } from '../config.js';
 import * as passwords from '../passwords.js';
 import { api } from '../api.js';
 import * as session from '../session.js';
@@ -46,7 +47,8 @@ export function passwordSigninView(config, navigate) {
     h('h1', { text: 'Sign in to Tessera' }),
     notice && h('p', { class: 'message', testid: 'signin-message', text: notice }),
     form,
-    config.enableSelfSignup && h('p', {}, 'No account yet? ', h('a', { href: '/signup', testid: 'signup-link', text: 'Create an account' })),
+    keepsPasswords(config) && config.enableSelfSignup
+      && h('p', {}, 'No account yet? ', h('a', { href: '/signup', testid: 'signup-link', text: 'Create an account' })),
   );
 }
 

@@ -1,0 +1,268 @@
+//! LDAP sign-in against a real OpenLDAP `slapd` started here (Debian's `slapd` package, installed
+//! by scripts/test.sh): plain and TLS with a test CA, escaped filters, a directory that goes down.
+
+use crate::accounts::api;
+use crate::{Server, call, server};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use base64::Engine;
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BASE: &str = "dc=example,dc=com";
+const ADMIN_DN: &str = "cn=admin,dc=example,dc=com";
+const ADMIN_PASSWORD: &str = "lookup-secret";
+
+/// A throwaway `slapd` with two people, listening on ldap:// and ldaps:// on free ports.
+struct Slapd {
+    child: Child,
+    port: u16,
+    tls_port: u16,
+    ca: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn run(command: &mut Command) {
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?}: {e} (scripts/test.sh installs slapd)"));
+    assert!(output.status.success(), "{command:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it (and, for the refusal, another CA).
+fn certificates(dir: &Path) {
+    let openssl = |args: &[&str]| run(Command::new("openssl").args(args).current_dir(dir));
+    for ca in ["ca", "other-ca"] {
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &format!("{ca}.key"),
+            "-out",
+            &format!("{ca}.pem"),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Tessera test CA",
+        ]);
+    }
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n").unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ]);
+}
+
+impl Slapd {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        certificates(root);
+        std::fs::create_dir(root.join("db")).unwrap();
+        let conf = format!(
+            "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n\
+             include /etc/ldap/schema/inetorgperson.schema\nmodulepath /usr/lib/ldap\nmoduleload back_mdb\n\
+             pidfile {r}/slapd.pid\nTLSCACertificateFile {r}/ca.pem\nTLSCertificateFile {r}/server.pem\n\
+             TLSCertificateKeyFile {r}/server.key\ndatabase mdb\nsuffix \"{BASE}\"\nrootdn \"{ADMIN_DN}\"\n\
+             rootpw {ADMIN_PASSWORD}\ndirectory {r}/db\n\
+             access to attrs=userPassword by anonymous auth by self write by * none\naccess to * by * read\n",
+            r = root.display()
+        );
+        std::fs::write(root.join("slapd.conf"), conf).unwrap();
+        let person = |uid: &str, mail: &str, password: &str| {
+            format!(
+                "dn: uid={uid},ou=people,{BASE}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: {uid}\nsn: {uid}\n\
+                 mail: {mail}\nuserPassword: {password}\n\n"
+            )
+        };
+        let ldif = format!(
+            "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
+             dn: ou=people,{BASE}\nobjectClass: organizationalUnit\nou: people\n\n{}{}",
+            person("alice", "alice@example.com", "Alice-Dir-1"),
+            person("bob", "bob@example.com", "Bob-Dir-1"),
+        );
+        std::fs::write(root.join("people.ldif"), ldif).unwrap();
+        run(Command::new("/usr/sbin/slapadd").args(["-f", "slapd.conf", "-l", "people.ldif"]).current_dir(root));
+        let (port, tls_port) = (free_port(), free_port());
+        let child = Command::new("/usr/sbin/slapd")
+            .args([
+                "-f",
+                "slapd.conf",
+                "-h",
+                &format!("ldap://127.0.0.1:{port}/ ldaps://127.0.0.1:{tls_port}/"),
+                "-d",
+                "0",
+            ])
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("slapd starts (scripts/test.sh installs it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", tls_port)).is_err() {
+            assert!(Instant::now() < deadline, "slapd did not listen on {tls_port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let ca = root.join("ca.pem");
+        Self { child, port, tls_port, ca, dir }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Slapd {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+async fn ldap_server(slapd: &Slapd, extra: &[(&str, &str)]) -> Server {
+    let port = slapd.port.to_string();
+    let mut vars = vec![
+        ("AUTHENTICATION_PROVIDER", "ldap"),
+        ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
+        ("AUTHENTICATION_LDAP_PORT", port.as_str()),
+        ("AUTHENTICATION_LOOKUP_ADMIN_DN", ADMIN_DN),
+        ("AUTHENTICATION_LOOKUP_ADMIN_PWD", ADMIN_PASSWORD),
+        ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
+    ];
+    vars.extend_from_slice(extra);
+    server(&vars).await
+}
+
+async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Value) {
+    let password = base64::engine::general_purpose::STANDARD.encode(password);
+    let body = json!({"email": email, "password": password}).to_string();
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/users/login")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, json) = call(&s.api, request).await;
+    (status, json)
+}
+
+#[tokio::test]
+async fn directory_users_sign_in_and_nobody_else() {
+    let slapd = Slapd::start();
+    let s = ldap_server(&slapd, &[]).await;
+    let (status, body) = login(&s, "Alice@Example.com", "Alice-Dir-1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["accessToken"].as_str().unwrap();
+    let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser", token, None).await;
+    assert_eq!(
+        (status, me["name"].as_str(), me["email"].as_str()),
+        (StatusCode::OK, Some("alice"), Some("alice@example.com"))
+    );
+    // The lookup connection is pooled: a second sign-in reuses it.
+    assert_eq!(login(&s, "bob@example.com", "Bob-Dir-1").await.0, StatusCode::OK);
+
+    for (email, password) in [
+        ("alice@example.com", "Bob-Dir-1"),
+        ("nobody@example.com", "Alice-Dir-1"),
+        // Filter metacharacters never match someone else.
+        ("*", "Alice-Dir-1"),
+        ("a*@example.com", "Alice-Dir-1"),
+        ("alice@example.com)(mail=*", "Alice-Dir-1"),
+        ("*)(uid=alice", "Alice-Dir-1"),
+    ] {
+        let (status, body) = login(&s, email, password).await;
+        assert_eq!(
+            (status, body["reason"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("invalid_credentials")),
+            "{email}: {body}"
+        );
+    }
+    // An empty password is refused before the directory is asked (it would bind anonymously).
+    let (status, body) = login(&s, "alice@example.com", "").await;
+    assert_eq!((status, body["reason"].as_str()), (StatusCode::BAD_REQUEST, Some("password_missing")));
+    // Passwords live in the directory: no sign-up, no change of password here.
+    let (status, body) = api(
+        &s,
+        "PUT",
+        "/api/v1/users/changePassword",
+        token,
+        Some(json!({"oldPassword": "Alice-Dir-1", "newPassword": "Alice-Dir-2!", "confirmPassword": "Alice-Dir-2!"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (StatusCode::FORBIDDEN, Some("authenticator_operation_not_supported"))
+    );
+}
+
+#[tokio::test]
+async fn tls_with_the_directorys_ca_only_and_a_clear_503_when_it_is_down() {
+    let mut slapd = Slapd::start();
+    let tls_port = slapd.tls_port.to_string();
+    let ca = slapd.ca.display().to_string();
+    let tls = [
+        ("AUTHENTICATION_LDAP_PORT", tls_port.as_str()),
+        ("AUTHENTICATION_LDAP_SSL_ENABLED", "true"),
+        ("AUTHENTICATION_LDAP_TRUSTSTORE_TYPE", "CustomTrustStore"),
+        ("AUTHENTICATION_LDAP_TRUSTSTORE_PATH", ca.as_str()),
+    ];
+    let s = ldap_server(&slapd, &tls).await;
+    let (status, body) = login(&s, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!(status, StatusCode::OK, "over ldaps: {body}");
+
+    // A certificate from a CA we were not told to trust: no sign-in, and the answer says why.
+    let other = slapd.dir.path().join("other-ca.pem").display().to_string();
+    let mut untrusted = tls.to_vec();
+    untrusted[3] = ("AUTHENTICATION_LDAP_TRUSTSTORE_PATH", other.as_str());
+    let wrong = ldap_server(&slapd, &untrusted).await;
+    let (status, body) = login(&wrong, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("directory_unavailable")),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains("certificate"), "{body}");
+
+    // The directory goes down: 503 naming it, never a hang or a 500.
+    slapd.stop();
+    let (status, body) = login(&s, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("directory_unavailable")),
+        "{body}"
+    );
+    assert!(body["message"].as_str().unwrap().contains(&format!("ldaps://127.0.0.1:{tls_port}")), "{body}");
+}
