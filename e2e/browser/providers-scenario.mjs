@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import {
   apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, pickAccount, signIn, waitForPath,
 } from './lib/ui.mjs';
+import {
+  LDAP_ADMIN_DN, LDAP_ADMIN_PASSWORD, LDAP_USER, startSlapd,
+} from './lib/slapd.mjs';
 
 const ADMIN = { AUTHORIZER_ADMIN_PRINCIPALS: '[admin]', AUTHORIZER_PRINCIPAL_DOMAIN: 'open-metadata.org' };
 
@@ -266,6 +269,25 @@ async function basicSignupAndPassword({ t, base }) {
   await expectText(page, 'home-name', 'carol');
 }
 
+/** LDAP: the same form; the directory checks the password, the first sign-in creates the user. */
+async function ldapSignIn({ t, base }) {
+  const { page } = t;
+  await page.goto(`${base}/`);
+  await waitForPath(page, '/signin');
+  assert.equal(await byTestId(page, 'signup-link').count(), 0, 'no registration: the directory holds the accounts');
+  await passwordSignIn(t, LDAP_USER.email, 'Wrong-Dir-1');
+  await page.locator('#status').getByText('You have entered an invalid username or password.').waitFor();
+  await passwordSignIn(t, LDAP_USER.email, LDAP_USER.password);
+  await expectText(page, 'home-name', 'carol');
+  await expectText(page, 'home-email', LDAP_USER.email);
+  await t.shot('ldap-home');
+  assert.equal(await byTestId(page, 'nav-password').count(), 0, 'no change of password: the directory holds it');
+  const token = await idToken(page);
+  await byTestId(page, 'signout-button').click();
+  await waitForPath(page, '/logout');
+  assert.equal((await apiFetch(base, '/api/v1/users/loggedInUser', token)).status, 401, 'signed out');
+}
+
 // ---------------------------------------------------------------------------------------------
 
 // `extra`: variables on top of the page's, or a function of { idp, base } giving them.
@@ -291,6 +313,20 @@ export const PROVIDER_GROUPS = [
     name: 'basic',
     env: () => ({ ...ADMIN, AUTHENTICATION_PROVIDER: 'basic', AUTHORIZER_ADMIN_PRINCIPALS: `[admin:${ADMIN_PASSWORD}]` }),
     scenarios: { 'basic-sign-in': basicSignIn, 'basic-signup-and-password': basicSignupAndPassword },
+  },
+  {
+    name: 'ldap',
+    start: startSlapd,
+    env: ({ service }) => ({
+      ...ADMIN,
+      AUTHENTICATION_PROVIDER: 'ldap',
+      AUTHENTICATION_LDAP_HOST: '127.0.0.1',
+      AUTHENTICATION_LDAP_PORT: String(service.port),
+      AUTHENTICATION_LOOKUP_ADMIN_DN: LDAP_ADMIN_DN,
+      AUTHENTICATION_LOOKUP_ADMIN_PWD: LDAP_ADMIN_PASSWORD,
+      AUTHENTICATION_USER_LOOKUP_BASEDN: 'ou=people,dc=example,dc=com',
+    }),
+    scenarios: { 'ldap-sign-in': ldapSignIn },
   },
   group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': keycloakRoles }, {
     CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',

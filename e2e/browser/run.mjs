@@ -129,6 +129,8 @@ async function runGroup(browser, opts, group, results) {
   const base = `http://localhost:${port}`;
   let idp;
   let tessera;
+  // Services a group needs besides the IdP (an LDAP directory): { child, ... }, stopped at its end.
+  let service = null;
   try {
     if (group.demo) {
       ({ idp, tessera } = await startDemo(opts, group, port, adminPort));
@@ -142,6 +144,7 @@ async function runGroup(browser, opts, group, results) {
       host: group.idp?.host,
       shape: group.idp?.shape,
     });
+    service = group.start ? await group.start() : null;
     tessera = await startTessera({
       binary: opts.binary,
       artifacts: ARTIFACTS,
@@ -149,7 +152,7 @@ async function runGroup(browser, opts, group, results) {
       port,
       adminPort,
       env: group.env
-        ? { ...group.env({ idp, base }), SERVER_PORT: String(port), SERVER_ADMIN_PORT: String(adminPort) }
+        ? { ...group.env({ idp, base, service }), SERVER_PORT: String(port), SERVER_ADMIN_PORT: String(adminPort) }
         : tesseraEnv({ issuer: idp.issuer, port, adminPort, tessera: group.tessera }),
     });
     }
@@ -160,6 +163,7 @@ async function runGroup(browser, opts, group, results) {
     }
     if (idp?.child?.log) console.log(tail(idp.child.log));
     await stop(idp?.child);
+    await stop(service?.child);
     return;
   }
   console.log(`---- group ${group.name}: IdP ${idp.issuer}, Tessera ${base} (admin ${adminPort}), ready in ${secs(Date.now() - started)}`);
@@ -193,6 +197,8 @@ async function runGroup(browser, opts, group, results) {
   }
   await stop(tessera.child);
   await stop(idp.child);
+  await stop(service?.child);
+  if (service?.dir) rmSync(service.dir, { recursive: true, force: true });
 }
 
 async function main() {
