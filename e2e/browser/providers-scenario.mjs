@@ -181,6 +181,17 @@ async function oktaPublic({ t, base, idp }) {
   assert.ok(away.some((u) => u.pathname.endsWith('/v1/logout')), 'signed out at Okta');
 }
 
+/** The server's code flow with a provider whose end-session endpoint is at `logoutPath`. */
+function confidentialWithEndSession(logoutPath) {
+  return async ({ t, base, idp }) => {
+    const hops = recordHops(t.page);
+    await confidentialSignIn(t, base, idp.origin);
+    assert.equal(jwtClaims(await expectAdminHome(t, base)).iss, idp.issuer);
+    const away = await signOutTo(t, hops);
+    assert.ok(away.some((u) => u.pathname.endsWith(logoutPath)), `signed out at ${logoutPath} (${away.join(', ')})`);
+  };
+}
+
 async function keycloakPublic({ t, base }) {
   // A Keycloak user without an email signs up by preferred_username.
   await signIn(t, base, 'noemail', { landing: 'signup-form' });
@@ -309,6 +320,7 @@ export const PROVIDER_GROUPS = [
   group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic }),
   group('cognito-confidential', 'cognito', 'aws-cognito', 'confidential', { 'cognito-confidential': cognitoConfidential }, { OIDC_SCOPE: 'openid email profile' }),
   group('okta-public', 'okta', 'okta', 'public', { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
+  group('okta-confidential', 'okta', 'okta', 'confidential', { 'okta-confidential': confidentialWithEndSession('/v1/logout') }),
   {
     name: 'basic',
     env: () => ({ ...ADMIN, AUTHENTICATION_PROVIDER: 'basic', AUTHORIZER_ADMIN_PRINCIPALS: `[admin:${ADMIN_PASSWORD}]` }),
@@ -331,4 +343,7 @@ export const PROVIDER_GROUPS = [
   group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': keycloakRoles }, {
     CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
   }),
+  group('keycloak-confidential', 'keycloak', 'custom-oidc', 'confidential', {
+    'keycloak-confidential': confidentialWithEndSession('/protocol/openid-connect/logout'),
+  }, { CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak' }),
 ];

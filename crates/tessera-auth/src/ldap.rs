@@ -68,6 +68,16 @@ impl Directory {
         }
     }
 
+    /// Whether the directory still has exactly one entry with this email (a refresh must not
+    /// outlive the account).
+    pub async fn still_has(&self, email: &str) -> Result<bool, DirectoryError> {
+        match self.find(email).await {
+            Ok(_) => Ok(true),
+            Err(DirectoryError::Refused) => Ok(false),
+            Err(unavailable) => Err(unavailable),
+        }
+    }
+
     /// The DN of the one entry with this email under the user base DN.
     async fn find(&self, email: &str) -> Result<String, DirectoryError> {
         let _slot = self.slots.acquire().await.expect("the semaphore is never closed");

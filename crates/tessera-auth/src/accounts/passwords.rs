@@ -228,10 +228,20 @@ impl Accounts {
         if row.expires_at < now {
             return Err(refused());
         }
-        match self.store.user_by_id(&row.user_id).await? {
-            Some(user) if !user.deleted && !user.is_bot => self.issue_tokens(&user, now).await,
-            _ => Err(refused()),
+        let user = match self.store.user_by_id(&row.user_id).await? {
+            Some(user) if !user.deleted && !user.is_bot => user,
+            _ => return Err(refused()),
+        };
+        // LDAP: someone removed from the directory stops renewing at once.
+        if let Some(directory) = &self.directory {
+            let directory = directory.as_ref().map_err(|why| AccountError::Unavailable(why.clone()))?;
+            match directory.still_has(&user.email).await {
+                Ok(true) => {}
+                Ok(false) => return Err(refused()),
+                Err(why) => return Err(AccountError::Unavailable(format!("{why}; try again shortly"))),
+            }
         }
+        self.issue_tokens(&user, now).await
     }
 
     /// Signs `token` (the caller's own access token) out until it expires, and drops the refresh

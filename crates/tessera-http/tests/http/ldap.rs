@@ -179,6 +179,16 @@ async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Value) {
     (status, json)
 }
 
+async fn refresh(s: &Server, token: &Value) -> StatusCode {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/users/refresh")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"refreshToken": token}).to_string()))
+        .unwrap();
+    call(&s.api, request).await.0
+}
+
 #[tokio::test]
 async fn directory_users_sign_in_and_nobody_else() {
     let slapd = Slapd::start();
@@ -192,7 +202,21 @@ async fn directory_users_sign_in_and_nobody_else() {
         (StatusCode::OK, Some("alice"), Some("alice@example.com"))
     );
     // The lookup connection is pooled: a second sign-in reuses it.
-    assert_eq!(login(&s, "bob@example.com", "Bob-Dir-1").await.0, StatusCode::OK);
+    let (status, bob) = login(&s, "bob@example.com", "Bob-Dir-1").await;
+    assert_eq!(status, StatusCode::OK, "{bob}");
+    // A refresh asks the directory whether the person is still there.
+    assert_eq!(refresh(&s, &body["refreshToken"]).await, StatusCode::OK);
+    run(Command::new("ldapdelete").args([
+        "-x",
+        "-H",
+        &format!("ldap://127.0.0.1:{}", slapd.port),
+        "-D",
+        ADMIN_DN,
+        "-w",
+        ADMIN_PASSWORD,
+        "uid=bob,ou=people,dc=example,dc=com",
+    ]));
+    assert_eq!(refresh(&s, &bob["refreshToken"]).await, StatusCode::UNAUTHORIZED, "bob left the directory");
 
     for (email, password) in [
         ("alice@example.com", "Bob-Dir-1"),
