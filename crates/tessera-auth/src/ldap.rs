@@ -51,8 +51,9 @@ impl Directory {
         })
     }
 
-    /// Checks `password` for the directory user whose mail attribute is `email`.
-    pub async fn authenticate(&self, email: &str, password: &str) -> Result<(), DirectoryError> {
+    /// Checks `password` for the directory user whose mail attribute is `email`; returns the
+    /// entry's DN.
+    pub async fn authenticate(&self, email: &str, password: &str) -> Result<String, DirectoryError> {
         if password.is_empty() || email.is_empty() {
             return Err(DirectoryError::Refused);
         }
@@ -61,11 +62,45 @@ impl Directory {
         let result = user.with_timeout(TIMEOUT).simple_bind(&dn, password).await;
         let _ = user.unbind().await;
         match result {
-            Ok(r) if r.rc == 0 => Ok(()),
+            Ok(r) if r.rc == 0 => Ok(dn),
             Ok(r) if r.rc == INVALID_CREDENTIALS => Err(DirectoryError::Refused),
             Ok(r) => Err(DirectoryError::Unavailable(format!("the directory answered the bind with code {}", r.rc))),
             Err(e) => Err(unavailable(&self.url, &e)),
         }
+    }
+
+    /// The roles `AUTH_ROLES_MAPPING` gives the groups that list `dn` as a member (none without
+    /// group settings).
+    pub async fn roles_of(&self, dn: &str) -> Result<Option<Vec<String>>, DirectoryError> {
+        let Some(groups) = &self.config.groups else { return Ok(None) };
+        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
+        let mut ldap = match self.idle.lock().await.pop() {
+            Some(ldap) => ldap,
+            None => self.lookup_account().await?,
+        };
+        let filter = format!(
+            "(&({}={})({}={}))",
+            groups.attribute,
+            ldap_escape(groups.value.as_str()),
+            groups.member_attribute,
+            ldap_escape(dn)
+        );
+        let found = ldap.with_timeout(TIMEOUT).search(&groups.base_dn, Scope::Subtree, &filter, vec!["1.1"]).await;
+        let entries = match found.and_then(|r| r.success()) {
+            Ok((entries, _)) => entries,
+            Err(e) => return Err(unavailable(&self.url, &e)),
+        };
+        self.idle.lock().await.push(ldap);
+        let mut roles: Vec<String> = entries
+            .into_iter()
+            .map(SearchEntry::construct)
+            .filter_map(|group| groups.mapping.get(&group.dn.to_lowercase()))
+            .flatten()
+            .cloned()
+            .collect();
+        roles.sort();
+        roles.dedup();
+        Ok(Some(roles))
     }
 
     /// Whether the directory still has exactly one entry with this email (a refresh must not

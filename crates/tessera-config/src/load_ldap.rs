@@ -2,7 +2,7 @@
 //! directory is, how to reach it (plain, or TLS verified against the system's or a given CA), the
 //! lookup account, where users are and which attribute holds their email.
 
-use crate::model::{LdapConfig, LdapTrust, Secret};
+use crate::model::{LdapConfig, LdapGroups, LdapTrust, Secret};
 use crate::reader::Reader;
 
 pub(crate) fn read_ldap(r: &mut Reader, provider: &str) -> Option<LdapConfig> {
@@ -55,7 +55,54 @@ pub(crate) fn read_ldap(r: &mut Reader, provider: &str) -> Option<LdapConfig> {
         );
     }
     let pool_size = r.integer("AUTHENTICATION_LDAP_POOL_SIZE").unwrap_or(3).clamp(1, 64) as usize;
-    Some(LdapConfig { host, port, tls, trust, admin_dn, admin_password, user_base_dn, mail_attribute, pool_size })
+    let groups = read_groups(r);
+    Some(LdapConfig {
+        host,
+        port,
+        tls,
+        trust,
+        admin_dn,
+        admin_password,
+        user_base_dn,
+        mail_attribute,
+        pool_size,
+        groups,
+    })
+}
+
+/// Roles from groups: only with a group base DN; then the rest must be complete.
+fn read_groups(r: &mut Reader) -> Option<LdapGroups> {
+    let base_dn = r.text("AUTHENTICATION_GROUP_LOOKUP_BASEDN");
+    let attribute = r.text("AUTHENTICATION_USER_GROUP_ATTR");
+    let value = r.text("AUTHENTICATION_USER_GROUP_ATTR_VALUE");
+    let member_attribute = r.text("AUTHENTICATION_USER_GROUP_MEMBER_ATTR");
+    let admin_role = r.text("AUTHENTICATION_USER_ROLE_ADMIN_NAME");
+    let mapping = r.mapping_of_lists("AUTH_ROLES_MAPPING");
+    if base_dn.is_empty() {
+        return None;
+    }
+    for (var, text, example) in [
+        ("AUTHENTICATION_USER_GROUP_ATTR", &attribute, "objectClass"),
+        ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", &value, "groupOfNames"),
+        ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", &member_attribute, "member"),
+    ] {
+        if text.is_empty() || text.contains(['(', ')', '*', '\\']) {
+            r.error(
+                var,
+                format!("{text:?} is empty or not plain"),
+                format!("with AUTHENTICATION_GROUP_LOOKUP_BASEDN set, set it, e.g. {var}={example}"),
+            );
+        }
+    }
+    if mapping.is_empty() {
+        r.warn(
+            "AUTH_ROLES_MAPPING",
+            "no group maps to a role: every directory user's roles will be emptied at sign-in",
+            "map group DNs to role names, e.g. {\"cn=stewards,ou=groups,dc=example,dc=com\":[\"DataSteward\"]}",
+        );
+    }
+    let mapping = mapping.into_iter().map(|(dn, roles)| (dn.trim().to_lowercase(), roles)).collect();
+    Some(LdapGroups { base_dn, attribute, value, member_attribute, admin_role, mapping })
 }
 
 fn read_trust(r: &mut Reader, tls: bool) -> LdapTrust {

@@ -63,6 +63,23 @@ pub struct LdapConfig {
     pub mail_attribute: String,
     /// Connections of the lookup account kept open.
     pub pool_size: usize,
+    /// Roles from directory groups, when configured.
+    pub groups: Option<LdapGroups>,
+}
+
+/// Which directory groups give which roles.
+#[derive(Debug, Clone)]
+pub struct LdapGroups {
+    pub base_dn: String,
+    /// `(<attribute>=<value>)` marks an entry as a group, e.g. `objectClass` = `groupOfNames`.
+    pub attribute: String,
+    pub value: String,
+    /// The group attribute holding members' DNs, e.g. `member`.
+    pub member_attribute: String,
+    /// A mapped role of this name makes the user an admin.
+    pub admin_role: String,
+    /// Group DN (lower-cased) → role names.
+    pub mapping: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Which certificates Tessera accepts from the directory over TLS.

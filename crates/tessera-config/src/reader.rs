@@ -53,6 +53,10 @@ impl<'a> Reader<'a> {
         }
     }
 
+    pub fn mapping_of_lists(&mut self, env: &str) -> BTreeMap<String, Vec<String>> {
+        self.typed(env, value::mapping_of_lists)
+    }
+
     pub fn text(&mut self, env: &str) -> String {
         self.typed(env, value::text)
     }

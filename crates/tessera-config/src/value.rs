@@ -102,6 +102,26 @@ pub fn map(value: &Value) -> Result<BTreeMap<String, String>, String> {
     }
 }
 
+/// `{key: [a, b], ...}` (JSON is a YAML flow mapping, so `{"k":["a"]}` reads the same); empty: none.
+pub fn mapping_of_lists(value: &Value) -> Result<BTreeMap<String, Vec<String>>, String> {
+    match value {
+        Value::Null => Ok(BTreeMap::new()),
+        Value::String(s) if s.trim().is_empty() => Ok(BTreeMap::new()),
+        Value::Mapping(m) => m
+            .iter()
+            .map(|(k, v)| {
+                let items = match v {
+                    Value::Sequence(items) => items.iter().map(text).collect::<Result<Vec<_>, _>>()?,
+                    one => vec![text(one)?],
+                };
+                Ok((text(k)?, items))
+            })
+            .collect::<Result<_, String>>()
+            .map_err(|e| format!("a mapping entry is wrong: {e}")),
+        other => Err(format!("expected a mapping like {{\"key\": [\"a\", \"b\"]}}, got `{}`", render(other))),
+    }
+}
+
 /// Compact one-line rendering of a value for messages.
 pub fn render(value: &Value) -> String {
     match value {

@@ -33,7 +33,23 @@ async fn login(
     State(state): State<AppState>,
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Json<JwtResponse>, ApiError> {
-    Ok(Json(state.accounts.login(body).await?))
+    let outcome = state.accounts.login(body).await?;
+    if let Some(roles) = &outcome.directory_roles {
+        directory_roles(&state, &outcome.user_id, roles).await?;
+    }
+    Ok(Json(outcome.tokens))
+}
+
+/// LDAP groups: the user's stored roles become those the directory's groups map to (the ones
+/// that exist), written only when they differ; teams stay.
+async fn directory_roles(state: &AppState, user_id: &str, wanted: &[String]) -> Result<(), ApiError> {
+    let snapshot = state.access.snapshot();
+    let known: Vec<String> = wanted.iter().filter(|r| snapshot.book.roles.contains_key(r.as_str())).cloned().collect();
+    let (current, teams) = snapshot.memberships.get(user_id).cloned().unwrap_or_default();
+    if current != known {
+        state.access.set_membership(user_id, &known, &teams).await?;
+    }
+    Ok(())
 }
 
 async fn signup(

@@ -60,6 +60,15 @@ pub struct JwtResponse {
     pub expiry_duration: i64,
 }
 
+/// A successful login: the tokens, and with LDAP group settings the roles the directory gives
+/// (for the authorizer to store).
+#[derive(Debug)]
+pub struct LoginOutcome {
+    pub tokens: JwtResponse,
+    pub user_id: String,
+    pub directory_roles: Option<Vec<String>>,
+}
+
 fn unauthorized(reason: &'static str, message: impl Into<String>) -> AccountError {
     AccountError::Unauthorized { message: message.into(), reason }
 }
@@ -89,7 +98,7 @@ impl Accounts {
         ))
     }
 
-    pub async fn login(&self, request: LoginRequest) -> Result<JwtResponse, AccountError> {
+    pub async fn login(&self, request: LoginRequest) -> Result<LoginOutcome, AccountError> {
         self.require_password_sign_in()?;
         let password = decode_password(&request.password)?;
         let email = request.email.trim().to_lowercase();
@@ -117,7 +126,8 @@ impl Accounts {
             return Err(self.refuse_login(&email, now).await);
         };
         self.store.clear_login_failures(&email).await?;
-        self.issue_tokens(&user, now).await
+        let tokens = self.issue_tokens(&user, now).await?;
+        Ok(LoginOutcome { tokens, user_id: user.id, directory_roles: None })
     }
 
     /// Counts a failed login for `email` and returns the one answer every failure gets.
@@ -140,23 +150,57 @@ impl Accounts {
         email: &str,
         password: &str,
         now: i64,
-    ) -> Result<JwtResponse, AccountError> {
+    ) -> Result<LoginOutcome, AccountError> {
+        use crate::ldap::DirectoryError;
         let directory = directory.as_ref().map_err(|why| AccountError::Unavailable(why.clone()))?;
-        match directory.authenticate(email, password).await {
-            Ok(()) => {}
-            Err(crate::ldap::DirectoryError::Refused) => return Err(self.refuse_login(email, now).await),
-            Err(crate::ldap::DirectoryError::Unavailable(why)) => {
-                tracing::warn!(%why, "LDAP sign-in failed: directory unavailable");
-                return Err(AccountError::Unavailable(format!("{why}; try again shortly")));
-            }
-        }
-        let user = match self.store.user_by_email(email).await? {
+        let unavailable = |why: String| {
+            tracing::warn!(%why, "LDAP sign-in failed: directory unavailable");
+            AccountError::Unavailable(format!("{why}; try again shortly"))
+        };
+        let dn = match directory.authenticate(email, password).await {
+            Ok(dn) => dn,
+            Err(DirectoryError::Refused) => return Err(self.refuse_login(email, now).await),
+            Err(DirectoryError::Unavailable(why)) => return Err(unavailable(why)),
+        };
+        let roles = match directory.roles_of(&dn).await {
+            Ok(roles) => roles,
+            Err(DirectoryError::Refused) => None,
+            Err(DirectoryError::Unavailable(why)) => return Err(unavailable(why)),
+        };
+        let mut user = match self.store.user_by_email(email).await? {
             Some(user) if user.is_bot || user.deleted => return Err(self.refuse_login(email, now).await),
             Some(user) => user,
             None => self.first_directory_sign_in(email).await?,
         };
+        // The admin role of AUTHENTICATION_USER_ROLE_ADMIN_NAME is the admin flag, not a role.
+        let directory_roles = roles.map(|roles| {
+            let admin_role = self.config.ldap.as_ref().and_then(|l| l.groups.as_ref()).map(|g| g.admin_role.clone());
+            let is_admin_role = |r: &String| admin_role.as_deref().is_some_and(|a| !a.is_empty() && a == r);
+            let admin = roles.iter().any(is_admin_role) || self.config.authorizer.admin_principals.contains(&user.name);
+            (admin, roles.into_iter().filter(|r| !is_admin_role(r)).collect::<Vec<_>>())
+        });
+        if let Some((admin, _)) = &directory_roles
+            && *admin != user.is_admin
+        {
+            user = self.set_admin_flag(user, *admin).await?;
+        }
         self.store.clear_login_failures(email).await?;
-        self.issue_tokens(&user, now).await
+        let tokens = self.issue_tokens(&user, now).await?;
+        Ok(LoginOutcome { tokens, user_id: user.id, directory_roles: directory_roles.map(|(_, roles)| roles) })
+    }
+
+    async fn set_admin_flag(&self, user: UserRow, admin: bool) -> Result<UserRow, AccountError> {
+        let changed = UserRow {
+            is_admin: admin,
+            version: tessera_store::next_version(user.version),
+            updated_at: now_ms(),
+            updated_by: "system".into(),
+            ..user
+        };
+        self.store.update_user(&changed).await?;
+        tracing::info!(user = %changed.name, admin, "admin flag taken from the directory's groups");
+        self.sync_revocation().await?;
+        Ok(changed)
     }
 
     async fn first_directory_sign_in(&self, email: &str) -> Result<UserRow, AccountError> {

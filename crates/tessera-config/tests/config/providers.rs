@@ -238,3 +238,37 @@ fn ldap_needs_its_directory_and_refuses_to_trust_any_certificate() {
         "SAML's refusal names what works"
     );
 }
+
+#[test]
+fn ldap_groups_map_to_roles_as_json_or_yaml() {
+    let vars = |mapping: &str, member: &str| {
+        let pairs = [
+            ("AUTHENTICATION_PROVIDER", "ldap"),
+            ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
+            ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
+            ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
+            ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
+            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
+            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
+            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
+            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", member),
+            ("AUTH_ROLES_MAPPING", mapping),
+        ];
+        load(&Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+    };
+    let json = vars(
+        r#"{"CN=Stewards,ou=groups,dc=example,dc=com":["DataSteward"],"cn=admins,ou=groups,dc=example,dc=com":"Admin"}"#,
+        "member",
+    );
+    let groups = json.config.unwrap().ldap.unwrap().groups.unwrap();
+    assert_eq!(
+        groups.mapping["cn=stewards,ou=groups,dc=example,dc=com"],
+        vec!["DataSteward"],
+        "DNs compared lower-cased"
+    );
+    assert_eq!(groups.mapping["cn=admins,ou=groups,dc=example,dc=com"], vec!["Admin"]);
+    let bad = vars("[DataSteward]", "member(");
+    let vars_with_errors: Vec<&str> = bad.errors().map(|p| p.var.as_str()).collect();
+    assert!(vars_with_errors.contains(&"AUTH_ROLES_MAPPING"), "{vars_with_errors:?}");
+    assert!(vars_with_errors.contains(&"AUTHENTICATION_USER_GROUP_MEMBER_ATTR"), "{vars_with_errors:?}");
+}

@@ -108,11 +108,19 @@ impl Slapd {
                  mail: {mail}\nuserPassword: {password}\n\n"
             )
         };
+        let group = |cn: &str, member: &str| {
+            format!(
+                "dn: cn={cn},ou=groups,{BASE}\nobjectClass: groupOfNames\ncn: {cn}\nmember: uid={member},ou=people,{BASE}\n\n"
+            )
+        };
         let ldif = format!(
             "dn: {BASE}\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n\
-             dn: ou=people,{BASE}\nobjectClass: organizationalUnit\nou: people\n\n{}{}",
+             dn: ou=people,{BASE}\nobjectClass: organizationalUnit\nou: people\n\n{}{}\
+             dn: ou=groups,{BASE}\nobjectClass: organizationalUnit\nou: groups\n\n{}{}",
             person("alice", "alice@example.com", "Alice-Dir-1"),
             person("bob", "bob@example.com", "Bob-Dir-1"),
+            group("stewards", "alice"),
+            group("admins", "bob"),
         );
         std::fs::write(root.join("people.ldif"), ldif).unwrap();
         run(Command::new("/usr/sbin/slapadd").args(["-f", "slapd.conf", "-l", "people.ldif"]).current_dir(root));
@@ -289,4 +297,38 @@ async fn tls_with_the_directorys_ca_only_and_a_clear_503_when_it_is_down() {
         "{body}"
     );
     assert!(body["message"].as_str().unwrap().contains(&format!("ldaps://127.0.0.1:{tls_port}")), "{body}");
+}
+
+#[tokio::test]
+async fn directory_groups_become_roles_and_the_admin_flag() {
+    let slapd = Slapd::start();
+    let mapping = json!({
+        "cn=stewards,ou=groups,dc=example,dc=com": ["DataSteward"],
+        "cn=admins,ou=groups,dc=example,dc=com": ["Admin", "DataConsumer", "NoSuchRole"],
+    })
+    .to_string();
+    let s = ldap_server(
+        &slapd,
+        &[
+            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
+            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
+            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
+            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
+            ("AUTHENTICATION_USER_ROLE_ADMIN_NAME", "Admin"),
+            ("AUTH_ROLES_MAPPING", &mapping),
+        ],
+    )
+    .await;
+    for (email, password, admin, roles) in [
+        ("alice@example.com", "Alice-Dir-1", false, vec!["DataSteward"]),
+        ("bob@example.com", "Bob-Dir-1", true, vec!["DataConsumer"]),
+    ] {
+        let (status, body) = login(&s, email, password).await;
+        assert_eq!(status, StatusCode::OK, "{email}: {body}");
+        let token = body["accessToken"].as_str().unwrap();
+        let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser?fields=roles", token, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let names: Vec<&str> = me["roles"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+        assert_eq!((me["isAdmin"].as_bool(), names), (Some(admin), roles), "{email}: {me}");
+    }
 }
