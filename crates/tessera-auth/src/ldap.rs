@@ -73,11 +73,6 @@ impl Directory {
     /// group settings).
     pub async fn roles_of(&self, dn: &str) -> Result<Option<Vec<String>>, DirectoryError> {
         let Some(groups) = &self.config.groups else { return Ok(None) };
-        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
-        let mut ldap = match self.idle.lock().await.pop() {
-            Some(ldap) => ldap,
-            None => self.lookup_account().await?,
-        };
         let filter = format!(
             "(&({}={})({}={}))",
             groups.attribute,
@@ -85,15 +80,10 @@ impl Directory {
             groups.member_attribute,
             ldap_escape(dn)
         );
-        let found = ldap.with_timeout(TIMEOUT).search(&groups.base_dn, Scope::Subtree, &filter, vec!["1.1"]).await;
-        let entries = match found.and_then(|r| r.success()) {
-            Ok((entries, _)) => entries,
-            Err(e) => return Err(unavailable(&self.url, &e)),
-        };
-        self.idle.lock().await.push(ldap);
+        // "1.1": no attributes, only the groups' DNs.
+        let entries = self.search(&groups.base_dn, &filter, vec!["1.1"]).await?;
         let mut roles: Vec<String> = entries
             .into_iter()
-            .map(SearchEntry::construct)
             .filter_map(|group| groups.mapping.get(&group.dn.to_lowercase()))
             .flatten()
             .cloned()
@@ -115,21 +105,10 @@ impl Directory {
 
     /// The DN of the one entry with this email under the user base DN.
     async fn find(&self, email: &str) -> Result<String, DirectoryError> {
-        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
-        let mut ldap = match self.idle.lock().await.pop() {
-            Some(ldap) => ldap,
-            None => self.lookup_account().await?,
-        };
         let filter = format!("({}={})", self.config.mail_attribute, ldap_escape(email));
         let attributes = vec![self.config.mail_attribute.as_str()];
-        let found =
-            ldap.with_timeout(TIMEOUT).search(&self.config.user_base_dn, Scope::Subtree, &filter, attributes).await;
-        let entries = match found.and_then(|r| r.success()) {
-            Ok((entries, _)) => entries,
-            Err(e) => return Err(unavailable(&self.url, &e)), // the connection is dropped, not pooled
-        };
-        self.idle.lock().await.push(ldap);
-        let mut dns = entries.into_iter().map(SearchEntry::construct).filter(|entry| {
+        let entries = self.search(&self.config.user_base_dn, &filter, attributes).await?;
+        let mut dns = entries.into_iter().filter(|entry| {
             let mails = entry.attrs.get(&self.config.mail_attribute).into_iter().flatten();
             mails.into_iter().any(|m| m.eq_ignore_ascii_case(email))
         });
@@ -137,6 +116,25 @@ impl Directory {
             (Some(entry), None) => Ok(entry.dn),
             _ => Err(DirectoryError::Refused),
         }
+    }
+
+    /// A subtree search as the lookup account, on a pooled connection (at most `pool_size` at
+    /// once); a connection that failed is dropped, not pooled again.
+    async fn search(
+        &self,
+        base: &str,
+        filter: &str,
+        attributes: Vec<&str>,
+    ) -> Result<Vec<SearchEntry>, DirectoryError> {
+        let _slot = self.slots.acquire().await.expect("the semaphore is never closed");
+        let mut ldap = match self.idle.lock().await.pop() {
+            Some(ldap) => ldap,
+            None => self.lookup_account().await?,
+        };
+        let found = ldap.with_timeout(TIMEOUT).search(base, Scope::Subtree, filter, attributes).await;
+        let (entries, _) = found.and_then(|r| r.success()).map_err(|e| unavailable(&self.url, &e))?;
+        self.idle.lock().await.push(ldap);
+        Ok(entries.into_iter().map(SearchEntry::construct).collect())
     }
 
     /// A new connection bound as the lookup account.

@@ -137,7 +137,8 @@ fn uuid_v4() -> String {
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
-/// An opaque bearer secret (refresh tokens): 32 random bytes, base64url without padding.
+/// An opaque secret (refresh tokens, sign-in state, nonce, PKCE verifier): 32 random bytes,
+/// base64url without padding.
 pub(crate) fn random_token() -> String {
     use base64::Engine;
     let mut bytes = [0u8; 32];

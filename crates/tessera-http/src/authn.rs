@@ -31,8 +31,6 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     match state.verifier.verify(token).await {
         Ok(verified) => {
             request.extensions_mut().insert(Caller(verified.principal.clone()));
-            // What the token itself is (its hash and expiry), for signing it out.
-            request.extensions_mut().insert(verified);
             next.run(request).await
         }
         Err(error) => {
@@ -44,7 +42,12 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
 
 /// The token after `Bearer ` (case-sensitive, as the original); `None` when absent or empty.
 fn bearer(request: &Request) -> Option<&str> {
-    let value = request.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    bearer_of(request.headers())
+}
+
+/// [`bearer`] from the headers alone (for a handler that needs its own token).
+pub(crate) fn bearer_of(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer")?.get(1..)?.trim();
     (!token.is_empty()).then_some(token)
 }

@@ -9,14 +9,13 @@ use crate::error::ApiError;
 use crate::extract::JsonBody;
 use crate::route::Access::{Public, SignedIn};
 use crate::route::{Route, get, post, put};
+use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use tessera_auth::TokenHash;
 use tessera_auth::accounts::{ChangePassword, JwtResponse, LoginRequest, Registration};
-use tessera_auth::{TokenHash, Verified};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -35,21 +34,9 @@ async fn login(
 ) -> Result<Json<JwtResponse>, ApiError> {
     let outcome = state.accounts.login(body).await?;
     if let Some(roles) = &outcome.directory_roles {
-        directory_roles(&state, &outcome.user_id, roles).await?;
+        crate::route_access::replace_roles(&state, &outcome.user_id, roles, "the LDAP directory's groups").await?;
     }
     Ok(Json(outcome.tokens))
-}
-
-/// LDAP groups: the user's stored roles become those the directory's groups map to (the ones
-/// that exist), written only when they differ; teams stay.
-async fn directory_roles(state: &AppState, user_id: &str, wanted: &[String]) -> Result<(), ApiError> {
-    let snapshot = state.access.snapshot();
-    let known: Vec<String> = wanted.iter().filter(|r| snapshot.book.roles.contains_key(r.as_str())).cloned().collect();
-    let (current, teams) = snapshot.memberships.get(user_id).cloned().unwrap_or_default();
-    if current != known {
-        state.access.set_membership(user_id, &known, &teams).await?;
-    }
-    Ok(())
 }
 
 async fn signup(
@@ -92,12 +79,14 @@ struct LogoutRequest {
 async fn logout(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    verified: Option<Extension<Arc<Verified>>>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<LogoutRequest>,
 ) -> Result<String, ApiError> {
-    let Some(Extension(verified)) = verified else {
+    let Some(own) = crate::authn::bearer_of(&headers) else {
         return Err(ApiError::bad_request("no_token", "Sign out needs the request to carry the token it signs out"));
     };
+    // Verified a moment ago by the authentication layer: a cache hit, for its expiry.
+    let verified = state.verifier.verify(own).await?;
     if TokenHash::of(body.token.trim()) != verified.hash {
         return Err(ApiError::bad_request(
             "token_not_callers",

@@ -155,12 +155,23 @@ impl Enforcement {
 async fn sync_provider_roles(state: &AppState, caller: &Principal) -> Result<(), ApiError> {
     let Some(wanted) = &caller.provider_roles else { return Ok(()) };
     let Some(user) = state.accounts.user_of(caller).await? else { return Ok(()) }; // not signed up yet
+    replace_roles(state, &user.id, wanted, "the identity provider").await
+}
+
+/// Roles decided outside Tessera (a provider's token, a directory's groups): the user's stored
+/// roles become the `wanted` ones that exist, written only when they differ; teams stay.
+pub(crate) async fn replace_roles(
+    state: &AppState,
+    user_id: &str,
+    wanted: &[String],
+    source: &str,
+) -> Result<(), ApiError> {
     let snapshot = state.access.snapshot();
     let known: Vec<String> = wanted.iter().filter(|r| snapshot.book.roles.contains_key(r.as_str())).cloned().collect();
-    let (current, teams) = snapshot.memberships.get(&user.id).cloned().unwrap_or_default();
+    let (current, teams) = snapshot.memberships.get(user_id).cloned().unwrap_or_default();
     if current != known {
-        tracing::info!(user = %user.name, roles = ?known, "roles taken from the identity provider");
-        state.access.set_membership(&user.id, &known, &teams).await?;
+        tracing::info!(user = user_id, roles = ?known, "roles taken from {source}");
+        state.access.set_membership(user_id, &known, &teams).await?;
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ pub struct SessionCookie(String);
 
 impl SessionCookie {
     pub fn generate() -> Self {
-        Self(random_text())
+        Self(crate::mint::random_token())
     }
 
     pub fn value(&self) -> &str {
@@ -45,9 +45,9 @@ const PENDING_PURPOSE: &str = "tessera-pending-sign-in-v1:";
 impl Pending {
     pub fn generate(pkce: bool, nonce: bool, redirect_uri: &str, expires_at: i64) -> Self {
         Self {
-            state: random_text(),
-            nonce: nonce.then(random_text),
-            verifier: pkce.then(random_text),
+            state: crate::mint::random_token(),
+            nonce: nonce.then(crate::mint::random_token),
+            verifier: pkce.then(crate::mint::random_token),
             redirect_uri: redirect_uri.to_string(),
             expires_at,
         }
@@ -83,12 +83,6 @@ pub fn handoff_value(token: &str) -> String {
 /// Constant-time equality of two secrets.
 pub fn same(a: &str, b: &str) -> bool {
     verify_slices_are_equal(a.as_bytes(), b.as_bytes()).is_ok()
-}
-
-fn random_text() -> String {
-    let mut bytes = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut bytes).expect("system randomness");
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]

@@ -2,10 +2,9 @@
 //! by scripts/test.sh): plain and TLS with a test CA, escaped filters, a directory that goes down.
 
 use crate::accounts::api;
-use crate::{Server, call, server};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use base64::Engine;
+use crate::passwords::{login, public};
+use crate::{Server, server};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -174,27 +173,8 @@ async fn ldap_server(slapd: &Slapd, extra: &[(&str, &str)]) -> Server {
     server(&vars).await
 }
 
-async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Value) {
-    let password = base64::engine::general_purpose::STANDARD.encode(password);
-    let body = json!({"email": email, "password": password}).to_string();
-    let request = Request::builder()
-        .method("POST")
-        .uri("/api/v1/users/login")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, json) = call(&s.api, request).await;
-    (status, json)
-}
-
 async fn refresh(s: &Server, token: &Value) -> StatusCode {
-    let request = Request::builder()
-        .method("POST")
-        .uri("/api/v1/users/refresh")
-        .header("content-type", "application/json")
-        .body(Body::from(json!({"refreshToken": token}).to_string()))
-        .unwrap();
-    call(&s.api, request).await.0
+    public(s, "POST", "/api/v1/users/refresh", json!({"refreshToken": token})).await.0
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ fn b64(password: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(password)
 }
 
-async fn public(s: &Server, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub async fn public(s: &Server, method: &str, path: &str, body: Value) -> (StatusCode, Value) {
     let request = Request::builder()
         .method(method)
         .uri(path)
@@ -26,7 +26,7 @@ async fn public(s: &Server, method: &str, path: &str, body: Value) -> (StatusCod
     (status, json)
 }
 
-async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Value) {
+pub async fn login(s: &Server, email: &str, password: &str) -> (StatusCode, Value) {
     public(s, "POST", "/api/v1/users/login", json!({"email": email, "password": b64(password)})).await
 }
 
