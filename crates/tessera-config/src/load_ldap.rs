@@ -2,7 +2,7 @@
 //! directory is, how to reach it (plain, or TLS verified against the system's or a given CA), the
 //! lookup account, where users are and which attribute holds their email.
 
-use crate::model::{LdapConfig, LdapGroups, LdapTrust, Secret};
+use crate::model::{LdapConfig, LdapGroups, LdapTrust, RoleReassignment, Secret};
 use crate::reader::Reader;
 
 pub(crate) fn read_ldap(r: &mut Reader, provider: &str) -> Option<LdapConfig> {
@@ -94,15 +94,32 @@ fn read_groups(r: &mut Reader) -> Option<LdapGroups> {
             );
         }
     }
-    if mapping.is_empty() {
+    let reassign = read_reassignment(r);
+    if mapping.is_empty() && reassign == RoleReassignment::All {
         r.warn(
             "AUTH_ROLES_MAPPING",
-            "no group maps to a role: every directory user's roles will be emptied at sign-in",
+            "no group maps to a role: with AUTH_REASSIGN_ROLES=[*] every directory user's roles will be emptied at sign-in",
             "map group DNs to role names, e.g. {\"cn=stewards,ou=groups,dc=example,dc=com\":[\"DataSteward\"]}",
         );
     }
+    if !mapping.is_empty() && reassign == RoleReassignment::Only(Default::default()) {
+        r.warn(
+            "AUTH_REASSIGN_ROLES",
+            "it is empty, so directory groups give nobody a role (as in OpenMetadata)",
+            "list the roles the directory decides, e.g. AUTH_REASSIGN_ROLES=[DataSteward], or [*] for all roles and the admin flag",
+        );
+    }
     let mapping = mapping.into_iter().map(|(dn, roles)| (dn.trim().to_lowercase(), roles)).collect();
-    Some(LdapGroups { base_dn, attribute, value, member_attribute, admin_role, mapping })
+    Some(LdapGroups { base_dn, attribute, value, member_attribute, admin_role, mapping, reassign })
+}
+
+fn read_reassignment(r: &mut Reader) -> RoleReassignment {
+    let names = r.list("AUTH_REASSIGN_ROLES");
+    if names.iter().any(|n| n == "*") {
+        RoleReassignment::All
+    } else {
+        RoleReassignment::Only(names.into_iter().collect())
+    }
 }
 
 fn read_trust(r: &mut Reader, tls: bool) -> LdapTrust {

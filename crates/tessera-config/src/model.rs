@@ -80,6 +80,45 @@ pub struct LdapGroups {
     pub admin_role: String,
     /// Group DN (lower-cased) → role names.
     pub mapping: std::collections::BTreeMap<String, Vec<String>>,
+    /// Which roles (and whether the admin flag) each sign-in takes from the groups.
+    pub reassign: RoleReassignment,
+}
+
+/// `AUTH_REASSIGN_ROLES`: the roles the directory decides. `[*]` is all of them (and the admin
+/// flag); otherwise only the listed ones (the admin flag if its role name is listed), while other
+/// roles a user has stay as an admin set them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoleReassignment {
+    All,
+    Only(std::collections::BTreeSet<String>),
+}
+
+impl RoleReassignment {
+    fn covers(&self, role: &str) -> bool {
+        match self {
+            RoleReassignment::All => true,
+            RoleReassignment::Only(names) => names.contains(role),
+        }
+    }
+
+    /// The roles a user has after a sign-in: the `mapped` ones the directory decides, plus the
+    /// `current` ones it does not; in `current` order first, without repeats.
+    pub fn roles_after(&self, current: &[String], mapped: &[String]) -> Vec<String> {
+        let kept = current.iter().filter(|r| !self.covers(r));
+        let given = mapped.iter().filter(|r| self.covers(r));
+        let mut roles: Vec<String> = Vec::new();
+        for role in kept.chain(given) {
+            if !roles.contains(role) {
+                roles.push(role.clone());
+            }
+        }
+        roles
+    }
+
+    /// Whether the directory decides the admin flag (through the role named `admin_role`).
+    pub fn decides_admin(&self, admin_role: &str) -> bool {
+        !admin_role.is_empty() && self.covers(admin_role)
+    }
 }
 
 /// Which certificates Tessera accepts from the directory over TLS.

@@ -11,6 +11,10 @@ pub fn parse_fragment(text: &str) -> Result<Value, String> {
     if trimmed.is_empty() {
         return Ok(Value::Null);
     }
+    // "All" in the original's lists (`AUTH_REASSIGN_ROLES=[*]`), which YAML reads as an alias.
+    if trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')).is_some_and(|t| t.trim() == "*") {
+        return Ok(Value::Sequence(vec![Value::String("*".into())]));
+    }
     serde_yaml_ng::from_str(trimmed).map_err(|e| {
         let detail = e.to_string();
         let detail = detail.split(" at line").next().unwrap_or(&detail).to_string();

@@ -33,8 +33,10 @@ async fn login(
     JsonBody(body): JsonBody<LoginRequest>,
 ) -> Result<Json<JwtResponse>, ApiError> {
     let outcome = state.accounts.login(body).await?;
-    if let Some(roles) = &outcome.directory_roles {
-        crate::route_access::replace_roles(&state, &outcome.user_id, roles, "the LDAP directory's groups").await?;
+    if let Some(directory) = &outcome.directory_roles {
+        let current = state.access.snapshot().memberships.get(&outcome.user_id).map(|(roles, _)| roles.clone());
+        let roles = directory.roles_after(&current.unwrap_or_default());
+        crate::route_access::replace_roles(&state, &outcome.user_id, &roles, "the LDAP directory's groups").await?;
     }
     Ok(Json(outcome.tokens))
 }

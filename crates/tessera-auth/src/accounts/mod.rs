@@ -13,7 +13,7 @@ mod users;
 
 pub use bots::CreateBot;
 pub use error::AccountError;
-pub use passwords::{ChangePassword, JwtResponse, LoginOutcome, LoginRequest, Registration};
+pub use passwords::{ChangePassword, DirectoryRoles, JwtResponse, LoginOutcome, LoginRequest, Registration};
 pub use tokens::{AuthMechanism, PersonalToken};
 pub use users::{CreateUser, UserPage};
 

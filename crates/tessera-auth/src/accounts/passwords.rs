@@ -66,7 +66,22 @@ pub struct JwtResponse {
 pub struct LoginOutcome {
     pub tokens: JwtResponse,
     pub user_id: String,
-    pub directory_roles: Option<Vec<String>>,
+    pub directory_roles: Option<DirectoryRoles>,
+}
+
+/// The roles a user's directory groups map to (the admin role left out: it is the admin flag),
+/// and which of a user's roles the directory decides (`AUTH_REASSIGN_ROLES`).
+#[derive(Debug)]
+pub struct DirectoryRoles {
+    pub mapped: Vec<String>,
+    pub rule: tessera_config::RoleReassignment,
+}
+
+impl DirectoryRoles {
+    /// The user's roles after this sign-in, given the ones they have.
+    pub fn roles_after(&self, current: &[String]) -> Vec<String> {
+        self.rule.roles_after(current, &self.mapped)
+    }
 }
 
 fn unauthorized(reason: &'static str, message: impl Into<String>) -> AccountError {
@@ -172,21 +187,25 @@ impl Accounts {
             Some(user) => user,
             None => self.first_directory_sign_in(email).await?,
         };
-        // The admin role of AUTHENTICATION_USER_ROLE_ADMIN_NAME is the admin flag, not a role.
-        let directory_roles = roles.map(|roles| {
-            let admin_role = self.config.ldap.as_ref().and_then(|l| l.groups.as_ref()).map(|g| g.admin_role.clone());
-            let is_admin_role = |r: &String| admin_role.as_deref().is_some_and(|a| !a.is_empty() && a == r);
-            let admin = roles.iter().any(is_admin_role) || self.config.authorizer.admin_principals.contains(&user.name);
-            (admin, roles.into_iter().filter(|r| !is_admin_role(r)).collect::<Vec<_>>())
-        });
-        if let Some((admin, _)) = &directory_roles
-            && *admin != user.is_admin
-        {
-            user = self.set_admin_flag(user, *admin).await?;
-        }
+        let groups = self.config.ldap.as_ref().and_then(|l| l.groups.as_ref());
+        let directory_roles = match (roles, groups) {
+            (Some(roles), Some(groups)) => {
+                // The role named AUTHENTICATION_USER_ROLE_ADMIN_NAME is the admin flag, not a role.
+                let admin_role = groups.admin_role.as_str();
+                let is_admin_role = |r: &String| !admin_role.is_empty() && r == admin_role;
+                let admin =
+                    roles.iter().any(is_admin_role) || self.config.authorizer.admin_principals.contains(&user.name);
+                if groups.reassign.decides_admin(admin_role) && admin != user.is_admin {
+                    user = self.set_admin_flag(user, admin).await?;
+                }
+                let mapped = roles.into_iter().filter(|r| !is_admin_role(r)).collect();
+                Some(DirectoryRoles { mapped, rule: groups.reassign.clone() })
+            }
+            _ => None,
+        };
         self.store.clear_login_failures(email).await?;
         let tokens = self.issue_tokens(&user, now).await?;
-        Ok(LoginOutcome { tokens, user_id: user.id, directory_roles: directory_roles.map(|(_, roles)| roles) })
+        Ok(LoginOutcome { tokens, user_id: user.id, directory_roles })
     }
 
     async fn set_admin_flag(&self, user: UserRow, admin: bool) -> Result<UserRow, AccountError> {

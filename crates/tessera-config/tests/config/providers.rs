@@ -272,3 +272,38 @@ fn ldap_groups_map_to_roles_as_json_or_yaml() {
     assert!(vars_with_errors.contains(&"AUTH_ROLES_MAPPING"), "{vars_with_errors:?}");
     assert!(vars_with_errors.contains(&"AUTHENTICATION_USER_GROUP_MEMBER_ATTR"), "{vars_with_errors:?}");
 }
+
+#[test]
+fn ldap_role_reassignment_all_some_or_none() {
+    let groups_with = |reassign: &str| {
+        let pairs = [
+            ("AUTHENTICATION_PROVIDER", "ldap"),
+            ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
+            ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
+            ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
+            ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
+            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
+            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
+            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
+            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
+            ("AUTHENTICATION_USER_ROLE_ADMIN_NAME", "Admin"),
+            ("AUTH_ROLES_MAPPING", r#"{"cn=a,ou=groups,dc=example,dc=com":["DataSteward"]}"#),
+            ("AUTH_REASSIGN_ROLES", reassign),
+        ];
+        load(&Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+    };
+    use tessera_config::RoleReassignment;
+    let all = groups_with("[*]");
+    assert_eq!(all.config.unwrap().ldap.unwrap().groups.unwrap().reassign, RoleReassignment::All);
+    let some = groups_with("[DataSteward, Admin]").config.unwrap().ldap.unwrap().groups.unwrap().reassign;
+    assert!(some.decides_admin("Admin") && !some.decides_admin("Other"));
+    let (current, mapped) = (["DataConsumer".to_string(), "DataSteward".to_string()], ["Admin".to_string()]);
+    assert_eq!(some.roles_after(&current, &mapped), ["DataConsumer", "Admin"], "DataSteward is the groups' to give");
+    assert_eq!(RoleReassignment::All.roles_after(&current, &mapped), ["Admin"]);
+    let none = groups_with("");
+    assert!(
+        none.problems.iter().any(|p| p.var == "AUTH_REASSIGN_ROLES" && p.fix.contains("[*]")),
+        "an empty list with a mapping is pointed out: {:?}",
+        none.problems
+    );
+}

@@ -279,36 +279,67 @@ async fn tls_with_the_directorys_ca_only_and_a_clear_503_when_it_is_down() {
     assert!(body["message"].as_str().unwrap().contains(&format!("ldaps://127.0.0.1:{tls_port}")), "{body}");
 }
 
-#[tokio::test]
-async fn directory_groups_become_roles_and_the_admin_flag() {
-    let slapd = Slapd::start();
+/// A server with roles from groups: stewards → DataSteward; admins → Admin (the admin flag),
+/// DataConsumer and a role that does not exist.
+async fn groups_server(slapd: &Slapd, reassign: &str, extra: &[(&str, &str)]) -> Server {
     let mapping = json!({
         "cn=stewards,ou=groups,dc=example,dc=com": ["DataSteward"],
         "cn=admins,ou=groups,dc=example,dc=com": ["Admin", "DataConsumer", "NoSuchRole"],
     })
     .to_string();
-    let s = ldap_server(
-        &slapd,
-        &[
-            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
-            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
-            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
-            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
-            ("AUTHENTICATION_USER_ROLE_ADMIN_NAME", "Admin"),
-            ("AUTH_ROLES_MAPPING", &mapping),
-        ],
-    )
-    .await;
-    for (email, password, admin, roles) in [
-        ("alice@example.com", "Alice-Dir-1", false, vec!["DataSteward"]),
-        ("bob@example.com", "Bob-Dir-1", true, vec!["DataConsumer"]),
-    ] {
-        let (status, body) = login(&s, email, password).await;
-        assert_eq!(status, StatusCode::OK, "{email}: {body}");
-        let token = body["accessToken"].as_str().unwrap();
-        let (status, me) = api(&s, "GET", "/api/v1/users/loggedInUser?fields=roles", token, None).await;
-        assert_eq!(status, StatusCode::OK);
-        let names: Vec<&str> = me["roles"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
-        assert_eq!((me["isAdmin"].as_bool(), names), (Some(admin), roles), "{email}: {me}");
-    }
+    let mut vars = vec![
+        ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
+        ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
+        ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
+        ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
+        ("AUTHENTICATION_USER_ROLE_ADMIN_NAME", "Admin"),
+        ("AUTH_ROLES_MAPPING", mapping.as_str()),
+        ("AUTH_REASSIGN_ROLES", reassign),
+    ];
+    vars.extend_from_slice(extra);
+    ldap_server(slapd, &vars).await
+}
+
+/// Signs in and answers (isAdmin, role names, access token).
+async fn sign_in_roles(s: &Server, email: &str, password: &str) -> (bool, Vec<String>, String) {
+    let (status, body) = login(s, email, password).await;
+    assert_eq!(status, StatusCode::OK, "{email}: {body}");
+    let token = body["accessToken"].as_str().unwrap().to_string();
+    let (status, me) = api(s, "GET", "/api/v1/users/loggedInUser?fields=roles", &token, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let names = me["roles"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).map(String::from).collect();
+    (me["isAdmin"].as_bool().unwrap(), names, token)
+}
+
+#[tokio::test]
+async fn directory_groups_become_roles_and_the_admin_flag() {
+    let slapd = Slapd::start();
+    let s = groups_server(&slapd, "[*]", &[]).await;
+    let (admin, roles, _) = sign_in_roles(&s, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!((admin, roles), (false, vec!["DataSteward".to_string()]));
+    let (admin, roles, _) = sign_in_roles(&s, "bob@example.com", "Bob-Dir-1").await;
+    assert_eq!((admin, roles), (true, vec!["DataConsumer".to_string()]));
+}
+
+/// `AUTH_REASSIGN_ROLES` lists the roles the directory decides: a role an admin gave stays, a
+/// mapped role outside the list is not given, the admin flag only follows a listed admin role;
+/// empty (the original's default) gives no role at all.
+#[tokio::test]
+async fn only_the_listed_roles_are_reassigned() {
+    let slapd = Slapd::start();
+    let s = groups_server(&slapd, "[DataSteward]", &[]).await;
+    let (admin, roles, _) = sign_in_roles(&s, "bob@example.com", "Bob-Dir-1").await;
+    assert_eq!((admin, roles), (false, vec![]), "DataConsumer and Admin are not the directory's to give");
+    let (admin, roles, _) = sign_in_roles(&s, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!((admin, roles), (false, vec!["DataSteward".to_string()]));
+    // Alice's roles become DataConsumer only (as an admin's PUT /api/v1/users would set them);
+    // her next sign-in keeps it (not listed) and gives back DataSteward (listed and mapped).
+    let alice = s.state.accounts.user_by_name("alice").await.unwrap();
+    s.state.access.set_membership(&alice.id, &["DataConsumer".to_string()], &[]).await.unwrap();
+    let (_, roles, _) = sign_in_roles(&s, "alice@example.com", "Alice-Dir-1").await;
+    assert_eq!(roles, vec!["DataConsumer".to_string(), "DataSteward".to_string()]);
+
+    let empty = groups_server(&slapd, "[]", &[]).await;
+    let (admin, roles, _) = sign_in_roles(&empty, "bob@example.com", "Bob-Dir-1").await;
+    assert_eq!((admin, roles), (false, vec![]));
 }
