@@ -7,6 +7,7 @@ mod fernet_key;
 mod issuer;
 mod jws;
 pub mod lint;
+mod lint_placeholders;
 mod lint_providers;
 mod load;
 mod load_auth;

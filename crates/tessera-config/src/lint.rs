@@ -69,10 +69,10 @@ pub fn lint(text: &str) -> Report {
     duplicates(&file, &mut own);
     colon_lines(&file, &mut own);
     unset_references(&file, &mut own);
-    for entry in &file.entries {
-        placeholders(entry.line, &entry.key, &entry.value, &mut own);
-    }
     let provider = vars.get("AUTHENTICATION_PROVIDER").map(|p| p.trim().to_lowercase()).unwrap_or_default();
+    for entry in &file.entries {
+        crate::lint_placeholders::placeholders(entry.line, &entry.key, &entry.value, &provider, &mut own);
+    }
     url_schemes(&file, &vars, &provider, &mut own);
     own_jwks(&file, &vars, &provider, &mut own);
     confidential_checks(&file, &vars, &provider, &mut own);
@@ -141,44 +141,6 @@ fn unset_references(file: &EnvFile, out: &mut Vec<Finding>) {
     }
 }
 
-/// `{Domain}`, `{Client ID}`, `{your domain}`: the docs' placeholders, never `${VAR}`.
-fn placeholders(line: usize, key: &str, value: &str, out: &mut Vec<Finding>) {
-    let mut rest = value;
-    let mut offset = 0;
-    while let Some(start) = rest.find('{') {
-        let absolute = offset + start;
-        let Some(len) = rest[start..].find('}') else { break };
-        let name = &rest[start + 1..start + len];
-        let is_interpolation = absolute > 0 && value.as_bytes()[absolute - 1] == b'$';
-        let looks_like_words =
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '_' || c == '-');
-        if !is_interpolation && looks_like_words {
-            out.push(Finding {
-                line: Some(line),
-                problem: Problem::error(key, format!("unreplaced placeholder {{{name}}}"), placeholder_fix(name)),
-            });
-        }
-        offset = absolute + len + 1;
-        rest = &value[offset..];
-    }
-}
-
-fn placeholder_fix(name: &str) -> String {
-    match name.to_lowercase().as_str() {
-        "domain" => {
-            "replace {Domain} with your Auth0 domain including https://, e.g. https://dev-abc123.us.auth0.com".into()
-        }
-        "your domain" => {
-            "replace {your domain} with the address where Tessera is reachable, e.g. metadata.example.com".into()
-        }
-        "client id" => "replace {Client ID} with the Client ID on your Auth0 application's Settings tab".into(),
-        "client secret" => {
-            "replace {Client Secret} with the Client Secret on your Auth0 application's Settings tab".into()
-        }
-        _ => format!("replace {{{name}}} with the real value"),
-    }
-}
-
 fn is_local_host(url: &str) -> bool {
     let host = url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or_default();
     host == "localhost"
@@ -192,6 +154,9 @@ fn url_schemes(file: &EnvFile, vars: &BTreeMap<String, String>, provider: &str, 
     let hosted = HOSTED_PROVIDERS.contains(&provider);
     let mut check = |key: &str, url: &str| {
         let line = file.line_of(key);
+        if crate::lint_placeholders::starts_with_url_placeholder(url) {
+            return; // its placeholder's finding already asks for the whole URL
+        }
         if !url.contains("://") {
             let fix = format!("write the full URL with its scheme: https://{}", url.trim_start_matches('/'));
             out.push(Finding { line, problem: Problem::error(key, format!("{url:?} has no https:// in front"), fix) });

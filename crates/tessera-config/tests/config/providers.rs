@@ -94,6 +94,11 @@ fn finds(text: &str, var: &str, needle: &str) -> bool {
     lint(text).findings.iter().any(|f| f.problem.var == var && f.problem.message.contains(needle))
 }
 
+/// Whether a finding about `var` suggests a fix containing `needle`.
+fn suggests(text: &str, var: &str, needle: &str) -> bool {
+    lint(text).findings.iter().any(|f| f.problem.var == var && f.problem.fix.contains(needle))
+}
+
 #[test]
 fn check_env_knows_each_providers_mistakes() {
     let google = "AUTHENTICATION_PROVIDER=google\nAUTHENTICATION_AUTHORITY=https://accounts.google.com/\n\
@@ -189,6 +194,41 @@ fn the_provider_pages_env_files() {
         "AUTHENTICATION_AUTHORITY=https://accounts.google.com/",
     );
     assert!(finds(&slash, "AUTHENTICATION_AUTHORITY", "Google's issuer has none"));
+
+    let cognito = docs_env("cognito.env");
+    assert!(suggests(&cognito, "AUTHENTICATION_CLIENT_ID", "App clients"), "{}", lint(&cognito).render("cognito.env"));
+    assert!(suggests(&cognito, "AUTHENTICATION_AUTHORITY", "https://cognito-idp.<region>.amazonaws.com"));
+    let filled = cognito
+        .replace("{Cognito Domain}", "https://cognito-idp.us-west-1.amazonaws.com")
+        .replace("{User Pool ID}", "us-west-1_DL8xfTzj8")
+        .replace("{Client ID}", "4b1tq0cb0c0d0e0f0g0h0i0j0k")
+        .replace("https://{your domain}", "https://catalog.example.com");
+    assert_no_errors(&filled, "cognito.env");
+
+    let okta = docs_env("okta_implicit.env");
+    assert!(suggests(&okta, "AUTHENTICATION_AUTHORITY", "Issuer URI"), "{}", lint(&okta).render("okta.env"));
+    assert!(!finds(&okta, "AUTHENTICATION_AUTHORITY", "no https://"), "the placeholder's finding is enough");
+    let filled = okta
+        .replace("{ISSUER_URL}", "https://dev-123456.okta.com/oauth2/default")
+        .replace("{CLIENT_ID}", "0oabc123def456ghi789")
+        .replace("https://{your domain}", "https://catalog.example.com");
+    assert_no_errors(&filled, "okta.env");
+
+    let keycloak = docs_env("keycloak_implicit.env");
+    assert!(
+        finds(&keycloak, "AUTHENTICATION_AUTHORITY", "wrapped in braces"),
+        "{}",
+        lint(&keycloak).render("keycloak.env")
+    );
+    let filled = keycloak
+        .replace("{http://localhost:8080/realms/{your-realm}}", "http://localhost:8080/realms/data-sec")
+        .replace("https://{your domain}", "https://catalog.example.com");
+    assert_no_errors(&filled, "keycloak.env");
+}
+
+fn assert_no_errors(env: &str, name: &str) {
+    let report = lint(env);
+    assert!(report.findings.iter().all(|f| !f.problem.is_error()), "{}", report.render(name));
 }
 
 #[test]
