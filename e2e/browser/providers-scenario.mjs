@@ -202,8 +202,9 @@ async function keycloakPublic({ t, base }) {
   await expectText(t.page, 'home-name', 'noemail');
 }
 
-async function keycloakRoles({ t, base }) {
-  // Roles from the provider: Keycloak's realm roles (realm_access.roles) become Tessera roles.
+// Roles from the provider (AUTHORIZER_USE_ROLES_FROM_PROVIDER) in the provider's own claim:
+// Keycloak's realm roles (realm_access.roles), Cognito's cognito:groups.
+async function providerRoles({ t, base }) {
   await signIn(t, base, 'alice', { landing: 'signup-form' });
   const created = t.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
   await byTestId(t.page, 'signup-submit').click();
@@ -211,7 +212,7 @@ async function keycloakRoles({ t, base }) {
   await byTestId(t.page, 'home-name').waitFor();
   const me = await apiFetch(base, '/api/v1/users/loggedInUser?fields=roles', await idToken(t.page));
   const roles = (me.json?.roles || []).map((r) => r.name);
-  assert.deepEqual(roles, ['DataSteward'], `realm roles became Tessera roles (${me.body.slice(0, 300)})`);
+  assert.deepEqual(roles, ['DataSteward'], `the provider's roles became Tessera roles (${me.body.slice(0, 300)})`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +318,9 @@ export const PROVIDER_GROUPS = [
   group('azure-confidential', 'azure', 'azure', 'confidential', { 'azure-confidential': azureConfidential }, { OIDC_TYPE: 'azure' }),
   group('google-public', 'google', 'google', 'public', { 'google-public': googlePublic }),
   group('google-confidential', 'google', 'google', 'confidential', { 'google-confidential': googleConfidential }, { OIDC_TYPE: 'google' }),
-  group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic }),
+  group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic, 'cognito-roles': providerRoles }, {
+    AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
+  }),
   group('cognito-confidential', 'cognito', 'aws-cognito', 'confidential', { 'cognito-confidential': cognitoConfidential }, { OIDC_SCOPE: 'openid email profile' }),
   group('okta-public', 'okta', 'okta', 'public', { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
   group('okta-confidential', 'okta', 'okta', 'confidential', { 'okta-confidential': confidentialWithEndSession('/v1/logout') }),
@@ -340,7 +343,7 @@ export const PROVIDER_GROUPS = [
     }),
     scenarios: { 'ldap-sign-in': ldapSignIn },
   },
-  group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': keycloakRoles }, {
+  group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': providerRoles }, {
     CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
   }),
   group('keycloak-confidential', 'keycloak', 'custom-oidc', 'confidential', {
