@@ -1,12 +1,14 @@
 // Sign-in through each identity provider OpenMetadata documents (issue 18), against the test
-// provider shaped like the real one (e2e/idp --shape): Tessera runs with the variables of that
-// provider's OpenMetadata Docker page, public client and, where the page has one, confidential.
+// provider shaped like the real one (e2e/idp --shape). Public clients run from the provider's
+// OpenMetadata Docker page's env file itself (fixtures/openmetadata-docs, filled in where the page
+// says to); confidential clients with the variables the page names for them.
 
 import assert from 'node:assert/strict';
 
 import {
   apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, pickAccount, signIn, waitForPath,
 } from './lib/ui.mjs';
+import { docsEnv } from './lib/docs-env.mjs';
 import {
   LDAP_ADMIN_DN, LDAP_ADMIN_PASSWORD, LDAP_USER, startSlapd,
 } from './lib/slapd.mjs';
@@ -310,19 +312,53 @@ const group = (name, shape, provider, clientType, scenarios, extra = {}) => ({
   scenarios,
 });
 
+// A public client run from the provider page's own env file (fixtures/openmetadata-docs): `fills`
+// gives, for { idp, base }, the page's placeholders and provider URLs with the test's values.
+const docsGroup = (name, shape, file, fills, scenarios, extra = {}) => ({
+  name,
+  idp: { shape },
+  env: (ctx) => ({
+    ...docsEnv(file, [
+      ...fills(ctx),
+      ['https://{your domain}', ctx.base],
+      ['http://localhost:8585', ctx.base],
+    ]),
+    ...extra,
+  }),
+  scenarios,
+});
+
+const SPA = 'tessera-spa';
+
 export const PROVIDER_GROUPS = [
-  group('azure-public', 'azure', 'azure', 'public', { 'azure-public': azurePublic }),
+  docsGroup('azure-public', 'azure', 'azure_implicit.env', ({ idp }) => [
+    ['https://login.microsoftonline.com/common/discovery/keys', idp.jwks],
+    ['https://login.microsoftonline.com/{Tenant ID}', idp.authority],
+    ['{CLIENT_ID}', SPA],
+  ], { 'azure-public': azurePublic }),
   group('azure-common', 'azure', 'azure', 'public', { 'azure-common': azureCommon }, ({ idp }) => ({
     AUTHENTICATION_AUTHORITY: `${idp.origin}/common`, TESSERA_AZURE_TENANT_IDS: `[${new URL(idp.issuer).pathname.split('/')[1]}]`,
   })),
   group('azure-confidential', 'azure', 'azure', 'confidential', { 'azure-confidential': azureConfidential }, { OIDC_TYPE: 'azure' }),
-  group('google-public', 'google', 'google', 'public', { 'google-public': googlePublic }),
+  docsGroup('google-public', 'google', 'google.env', ({ idp }) => [
+    ['https://www.googleapis.com/oauth2/v3/certs', idp.jwks],
+    ['https://accounts.google.com', idp.authority],
+    ['{Client ID}', SPA],
+  ], { 'google-public': googlePublic }),
   group('google-confidential', 'google', 'google', 'confidential', { 'google-confidential': googleConfidential }, { OIDC_TYPE: 'google' }),
-  group('cognito-public', 'cognito', 'aws-cognito', 'public', { 'cognito-public': cognitoPublic, 'cognito-roles': providerRoles }, {
+  docsGroup('cognito-public', 'cognito', 'cognito.env', ({ idp }) => [
+    ['{Cognito Domain}/{User Pool ID}/.well-known/jwks.json', idp.jwks],
+    ['{Cognito Domain}/{User Pool ID}', idp.authority],
+    ['{Client ID}', SPA],
+  ], { 'cognito-public': cognitoPublic, 'cognito-roles': providerRoles }, {
     AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
   }),
   group('cognito-confidential', 'cognito', 'aws-cognito', 'confidential', { 'cognito-confidential': cognitoConfidential }, { OIDC_SCOPE: 'openid email profile' }),
-  group('okta-public', 'okta', 'okta', 'public', { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
+  docsGroup('okta-public', 'okta', 'okta_implicit.env', ({ idp }) => [
+    ['{ISSUER_URL}/v1/keys', idp.jwks],
+    ['{ISSUER_URL}', idp.authority],
+    ['{CLIENT_ID}', SPA],
+  ], { 'okta-public': oktaPublic }, { AUTHENTICATION_RESPONSE_TYPE: 'code' }),
   group('okta-confidential', 'okta', 'okta', 'confidential', { 'okta-confidential': confidentialWithEndSession('/v1/logout') }),
   {
     name: 'basic',
@@ -343,9 +379,12 @@ export const PROVIDER_GROUPS = [
     }),
     scenarios: { 'ldap-sign-in': ldapSignIn },
   },
-  group('keycloak-public', 'keycloak', 'custom-oidc', 'public', { 'keycloak-signup': keycloakPublic, 'keycloak-roles': providerRoles }, {
-    CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak', AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true',
-  }),
+  // The page wraps its authority in braces; check-env says to remove them, as done here.
+  docsGroup('keycloak-public', 'keycloak', 'keycloak_implicit.env', ({ idp }) => [
+    ['http://localhost:8081/auth/realms/data-sec/protocol/openid-connect/certs', idp.jwks],
+    ['{http://localhost:8080/realms/{your-realm}}', idp.authority],
+    ['=testsso', `=${SPA}`],
+  ], { 'keycloak-signup': keycloakPublic, 'keycloak-roles': providerRoles }, { AUTHORIZER_USE_ROLES_FROM_PROVIDER: 'true' }),
   group('keycloak-confidential', 'keycloak', 'custom-oidc', 'confidential', {
     'keycloak-confidential': confidentialWithEndSession('/protocol/openid-connect/logout'),
   }, { CUSTOM_OIDC_AUTHENTICATION_PROVIDER_NAME: 'KeyCloak' }),
