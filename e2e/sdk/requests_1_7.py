@@ -9,6 +9,8 @@ checks.
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from metadata.generated.schema.api.classification.createClassification import CreateClassificationRequest
+from metadata.generated.schema.api.classification.createTag import CreateTagRequest
 from metadata.generated.schema.api.createBot import CreateBot
 from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
 from metadata.generated.schema.api.data.createDatabaseSchema import CreateDatabaseSchemaRequest
@@ -23,6 +25,8 @@ from metadata.generated.schema.api.teams.createRole import CreateRoleRequest
 from metadata.generated.schema.api.teams.createTeam import CreateTeamRequest
 from metadata.generated.schema.api.teams.createUser import CreateUserRequest
 from metadata.generated.schema.entity.bot import Bot
+from metadata.generated.schema.entity.classification.classification import Classification
+from metadata.generated.schema.entity.classification.tag import Tag
 from metadata.generated.schema.entity.data.database import Database
 from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema
 from metadata.generated.schema.entity.data.storedProcedure import StoredProcedure, StoredProcedureCode
@@ -82,6 +86,11 @@ def connection(service_type):
     else:
         raise ValueError(service_type)
     return DatabaseConnection(config=config)
+
+
+def fqn_of(entity):
+    """The FQN as text: most 1.7 models wrap it (`.root`), Classification and Tag keep a str."""
+    return getattr(entity.fullyQualifiedName, "root", entity.fullyQualifiedName)
 
 
 @dataclass
@@ -158,6 +167,19 @@ def cases():
             ),
             needs=["service"],
         ),
+        Case(
+            "Classification",
+            Classification,
+            lambda p, _: CreateClassificationRequest(name=f"{p}classification", description="Made by the SDK"),
+        ),
+        Case(
+            "Tag",
+            Tag,
+            lambda p, f: CreateTagRequest(
+                name=f"{p}tag", description="Made by the SDK", classification=fqn_of(f["classification"])
+            ),
+            needs=["classification"],
+        ),
         Case("User", User, lambda p, _: CreateUserRequest(name=f"{p}user", email=f"{p}user@open-metadata.org")),
         Case(
             "Team",
@@ -189,6 +211,7 @@ def fixtures(prefix):
             name=f"{prefix}parent", serviceType="SQLite", connection=connection("SQLite"))),
         ("database", lambda f: CreateDatabaseRequest(name="parent", service=f["service"].fullyQualifiedName.root)),
         ("schema", lambda f: CreateDatabaseSchemaRequest(name="parent", database=f["database"].fullyQualifiedName.root)),
+        ("classification", lambda f: CreateClassificationRequest(name=f"{prefix}parent", description="Parent")),
         ("bot_user", lambda f: CreateUserRequest(
             name=f"{prefix}botuser", email=f"{prefix}botuser@open-metadata.org", isBot=True)),
     ]

@@ -26,7 +26,7 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from expected import BOT_FORBIDDEN, EXPECTED_MISSING, SEEDED  # noqa: E402
-from requests_1_7 import SECRETS, cases, fixtures  # noqa: E402
+from requests_1_7 import SECRETS, cases, fixtures, fqn_of  # noqa: E402
 
 from metadata.generated.schema.entity.services.connections.metadata.openMetadataConnection import (  # noqa: E402
     OpenMetadataConnection,
@@ -112,7 +112,7 @@ class Run:
     def reads(self, case, entity):
         """By name and by id, with and without fields; lists. The entity as the server has it."""
         client, T, label, name = self.client, case.entity, case.label, case.entity.__name__
-        fqn = entity.fullyQualifiedName.root
+        fqn = fqn_of(entity)
         by_name = self.call(label, name, "get_by_name", lambda: must(client.get_by_name(T, fqn, fields=["*"])))
         by_id = self.call(label, name, "get_by_id", lambda: must(client.get_by_id(T, entity.id, fields=["*"])))
         if by_name is not None and by_id is not None:
@@ -192,7 +192,7 @@ class Run:
 
     def deletes(self, case, entity):
         client, T, label, name = self.client, case.entity, case.label, case.entity.__name__
-        fqn = entity.fullyQualifiedName.root
+        fqn = fqn_of(entity)
         soft = self.call(label, name, "soft_delete", lambda: client.delete(T, entity.id, recursive=True) or True)
         if soft:
             self.check(label, "soft_delete", client.get_by_name(T, fqn) is None, "soft-deleted is not found")

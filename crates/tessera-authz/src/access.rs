@@ -24,13 +24,22 @@ pub struct Access {
     subjects: RwLock<HashMap<String, Arc<Subject>>>,
     /// Bumped on every reload, so renderings that include roles and teams know to redo them.
     epoch: std::sync::atomic::AtomicU64,
+    /// One reload at a time: a reload that read the database before a write committed must not
+    /// publish after the reload the writer awaits (its caller would then miss its own write).
+    reloading: tokio::sync::Mutex<()>,
 }
 
 pub(crate) use tessera_store::clock::now_millis as now_ms;
 
 impl Access {
     pub fn new(store: Store) -> Self {
-        Self { store, snapshot: RwLock::default(), subjects: RwLock::default(), epoch: Default::default() }
+        Self {
+            store,
+            snapshot: RwLock::default(),
+            subjects: RwLock::default(),
+            epoch: Default::default(),
+            reloading: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// Writes the seeded policies, roles and team that are missing (never overwrites an existing
@@ -60,6 +69,7 @@ impl Access {
     }
 
     pub async fn reload(&self) -> Result<(), StoreError> {
+        let _turn = self.reloading.lock().await;
         let mut rows = Vec::new();
         for kind in ["policy", "role", "team"] {
             rows.extend(self.store.access_entities(kind).await?);

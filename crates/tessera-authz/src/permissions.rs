@@ -9,6 +9,7 @@ use serde::Serialize;
 /// The resource types Tessera serves, as the permissions API lists them.
 pub const RESOURCES: &[&str] = &[
     "bot",
+    "classification",
     "database",
     "databaseSchema",
     "databaseService",
@@ -17,6 +18,7 @@ pub const RESOURCES: &[&str] = &[
     "role",
     "storedProcedure",
     "table",
+    "tag",
     "team",
     "testConnectionDefinition",
     "user",

@@ -150,6 +150,7 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
     if kind == Kind::IngestionPipeline {
         crate::pipeline::check_required(&body)?;
     }
+    crate::classification::check_required(kind, &body)?;
     let mut fields = Map::new();
     for (key, value) in body {
         if value.is_null() {
@@ -204,6 +205,9 @@ fn service_type(value: Option<Value>) -> Result<String, CatalogError> {
 
 fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
     if let Some(checked) = crate::pipeline::check_field(key, value) {
+        return checked;
+    }
+    if let Some(checked) = crate::classification::check_field(key, value) {
         return checked;
     }
     match key {

@@ -20,6 +20,7 @@ pub const SYSTEM_FIELDS: &[&str] = &[
     "service",
     "database",
     "databaseSchema",
+    "classification",
     "serviceType",
     // An ingestion pipeline's, set on creation and by deploy/toggle (not by its create request).
     "enabled",
@@ -169,9 +170,12 @@ pub(crate) fn render_sealed(entity: Entity, base_url: &str, fields: &Fields) -> 
     let entity_kind = entity.kind;
     let mut doc = entity.doc;
     doc.insert("href".into(), json!(href_self));
-    for (key, kind) in
-        [("service", Kind::DatabaseService), ("database", Kind::Database), ("databaseSchema", Kind::DatabaseSchema)]
-    {
+    for (key, kind) in [
+        ("service", Kind::DatabaseService),
+        ("database", Kind::Database),
+        ("databaseSchema", Kind::DatabaseSchema),
+        ("classification", Kind::Classification),
+    ] {
         if let Some(Value::Object(reference)) = doc.get_mut(key) {
             let id = reference.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
             reference.insert("href".into(), json!(href(base_url, kind, &id)));

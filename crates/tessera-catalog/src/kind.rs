@@ -13,16 +13,22 @@ pub enum Kind {
     /// A run configuration of a service (`metadata`, `usage`, ...); its statuses live apart
     /// (`pipeline_status.rs`).
     IngestionPipeline,
+    /// A set of tags (`PII`, `Tier`), possibly mutually exclusive.
+    Classification,
+    /// A tag of a classification (`PII.Sensitive`).
+    Tag,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::DatabaseService,
         Kind::Database,
         Kind::DatabaseSchema,
         Kind::Table,
         Kind::StoredProcedure,
         Kind::IngestionPipeline,
+        Kind::Classification,
+        Kind::Tag,
     ];
 
     /// The entity type as the original names it (references' `type`, authorization resources).
@@ -34,6 +40,8 @@ impl Kind {
             Kind::Table => "table",
             Kind::StoredProcedure => "storedProcedure",
             Kind::IngestionPipeline => "ingestionPipeline",
+            Kind::Classification => "classification",
+            Kind::Tag => "tag",
         }
     }
 
@@ -50,28 +58,49 @@ impl Kind {
             Kind::Table => "tables",
             Kind::StoredProcedure => "storedProcedures",
             Kind::IngestionPipeline => "services/ingestionPipelines",
+            Kind::Classification => "classifications",
+            Kind::Tag => "tags",
         }
     }
 
     pub fn parent(self) -> Option<Kind> {
         match self {
-            Kind::DatabaseService => None,
+            Kind::DatabaseService | Kind::Classification => None,
             Kind::Database | Kind::IngestionPipeline => Some(Kind::DatabaseService),
             Kind::DatabaseSchema => Some(Kind::Database),
             Kind::Table | Kind::StoredProcedure => Some(Kind::DatabaseSchema),
+            Kind::Tag => Some(Kind::Classification),
         }
+    }
+
+    /// Whether `other` lives under entities of this kind (its parent, or its parent's parent...).
+    /// Keys are FQN hashes, so a classification's tags and a service of the same name's databases
+    /// share a key range: recursive deletes and restores only touch the kinds they own.
+    pub fn owns(self, other: Kind) -> bool {
+        std::iter::successors(other.parent(), |k| k.parent()).any(|k| k == self)
+    }
+
+    /// The top-level kind this one lives under (itself for a service or a classification).
+    pub fn root(self) -> Kind {
+        std::iter::successors(Some(self), |k| k.parent()).last().unwrap_or(self)
+    }
+
+    /// Whether the top-level name is the whole FQN, quoted when it holds a dot (a service's, a
+    /// classification's), so a request naming it as a parent sends the bare name.
+    pub fn is_root(self) -> bool {
+        self.parent().is_none()
     }
 
     /// Whether other entities live under this one's FQN (recursive delete and restore go there).
     /// A pipeline's FQN can equal a database's, so kinds without children never look.
     pub fn contains_entities(self) -> bool {
-        matches!(self, Kind::DatabaseService | Kind::Database | Kind::DatabaseSchema)
+        matches!(self, Kind::DatabaseService | Kind::Database | Kind::DatabaseSchema | Kind::Classification)
     }
 
     /// Whether the entity repeats its service's `serviceType` (the 1.7 models of pipelines have no
     /// such field, and refuse it).
     pub fn carries_service_type(self) -> bool {
-        self != Kind::IngestionPipeline
+        !matches!(self, Kind::IngestionPipeline | Kind::Classification | Kind::Tag)
     }
 
     /// The field lists filter on within the kind (stored as the row's subtype).
@@ -159,6 +188,18 @@ impl Kind {
                 "raiseOnError",
                 "provider",
             ],
+            // `disabled` and `deprecated` are not in the 1.7 create requests, but PATCH sets them.
+            Kind::Classification => &["displayName", "description", "provider", "mutuallyExclusive", "disabled"],
+            Kind::Tag => &[
+                "displayName",
+                "description",
+                "style",
+                "associatedTags",
+                "provider",
+                "mutuallyExclusive",
+                "disabled",
+                "deprecated",
+            ],
         }
     }
 
@@ -171,6 +212,9 @@ impl Kind {
             Kind::Table => &["dataProducts", "domain", "dataModel"],
             Kind::StoredProcedure => &["dataProducts", "domain"],
             Kind::IngestionPipeline => &["domain"],
+            Kind::Classification => &["domain"],
+            // Nested tags (a tag under a tag) are not kept yet.
+            Kind::Tag => &["domain", "parent"],
         }
     }
 
@@ -247,6 +291,9 @@ impl Kind {
             ],
             // pipelineStatuses is the latest run's status, added by the HTTP layer when named.
             Kind::IngestionPipeline => &["owners", "followers", "pipelineStatuses"],
+            // Counted when named (`classification_counts.rs`).
+            Kind::Classification => &["usageCount", "termCount"],
+            Kind::Tag => &["children", "usageCount"],
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Knows the store's functions, never SQL; knows nothing of HTTP.
 
 pub mod change;
+mod classification;
 pub mod column;
 pub mod connection_type;
 pub mod create;

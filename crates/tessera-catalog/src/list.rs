@@ -54,8 +54,8 @@ pub struct ListQuery {
     pub after: Option<String>,
     pub before: Option<String>,
     pub include: Include,
-    /// FQN-prefix filters: (`service` | `database` | `databaseSchema`, value), and the kind's
-    /// subtype filter (`pipelineType`).
+    /// FQN-prefix filters: (`service` | `database` | `databaseSchema` | `parent`, value), and the
+    /// kind's subtype filter (`pipelineType`).
     pub filters: Vec<(String, String)>,
 }
 
@@ -138,7 +138,9 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
     let mut best: Option<String> = None;
     for (field, value) in filters {
         let allowed = match kind {
-            Kind::DatabaseService => false,
+            Kind::DatabaseService | Kind::Classification => false,
+            // `parent=PII`: a classification's name (quoted if it holds a dot).
+            Kind::Tag => field == "parent",
             Kind::Database | Kind::IngestionPipeline => field == "service",
             Kind::DatabaseSchema => matches!(field.as_str(), "service" | "database"),
             Kind::Table | Kind::StoredProcedure => {

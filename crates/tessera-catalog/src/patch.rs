@@ -149,13 +149,14 @@ fn as_request(stored: &Entity, before: &Map<String, Value>, mut after: Map<Strin
     after.retain(|k, _| !SYSTEM_FIELDS.contains(&k.as_str()) && k != "href");
     after.insert("name".into(), json!(stored.name()));
     if let Some(field) = stored.kind.parent_field() {
-        // A pipeline names its service by reference, a service is named by its name (create
-        // requests send it unquoted), the others by FQN.
+        // A pipeline names its service by reference, a service or a classification is named by
+        // its name (create requests send it unquoted), the others by FQN.
         let reference = stored.doc.get(field);
         let parent = if stored.kind.parent_by_reference() {
             reference.map(|r| json!({"id": r.get("id"), "type": r.get("type")})).unwrap_or(Value::Null)
         } else {
-            let key = if field == "service" { "name" } else { "fullyQualifiedName" };
+            let by_name = stored.kind.parent().is_some_and(Kind::is_root);
+            let key = if by_name { "name" } else { "fullyQualifiedName" };
             reference.and_then(|r| r.get(key)).cloned().unwrap_or(Value::Null)
         };
         after.insert(field.into(), parent);

@@ -138,8 +138,9 @@ impl Catalog {
         let parent_fqn = match &draft.parent {
             // By reference: the original's 404 names the id (`databaseService instance for <id> not found`).
             Some(Parent::Id(id)) => return Ok((Some(self.by_id(parent_kind, id, Include::NonDeleted).await?), None)),
-            // A service's FQN is its quoted name; the client sends the bare name (dots and all).
-            Some(Parent::Fqn(name)) if parent_kind == Kind::DatabaseService => fqn::quote_name(name)?,
+            // A service's (a classification's) FQN is its quoted name; the client sends the bare
+            // name (dots and all).
+            Some(Parent::Fqn(name)) if parent_kind.is_root() => fqn::quote_name(name)?,
             Some(Parent::Fqn(parent_fqn)) => parent_fqn.clone(),
             None => return Ok((None, None)),
         };
@@ -171,8 +172,10 @@ impl Catalog {
         doc.insert("updatedAt".into(), json!((self.clock)()));
         doc.insert("updatedBy".into(), json!(by));
         doc.insert("deleted".into(), json!(false));
-        if draft.kind == Kind::IngestionPipeline {
-            crate::pipeline::fill_defaults(&mut doc);
+        match draft.kind {
+            Kind::IngestionPipeline => crate::pipeline::fill_defaults(&mut doc),
+            Kind::Classification | Kind::Tag => crate::classification::fill_defaults(draft.kind, &mut doc),
+            _ => {}
         }
         let mut entity = Entity { kind: draft.kind, fqn_hash: key.to_string(), doc };
         set_lineage(&mut entity, draft, parent);
@@ -312,10 +315,23 @@ impl Catalog {
     ) -> Result<Entity, CatalogError> {
         let include = if hard { Include::All } else { Include::NonDeleted };
         let entity = self.by_id(kind, id, include).await?;
-        let has_children =
-            kind.contains_entities() && !self.store.catalog_descendants(&entity.fqn_hash, "", 1).await?.is_empty();
+        crate::classification::check_deletable(&entity)?;
+        let shared = self.shares_keys(&entity).await?;
+        let has_children = kind.contains_entities() && self.first_descendant(&entity, shared).await?.is_some();
         if has_children && !recursive {
             return Err(CatalogError::NotEmpty { kind, fqn: entity.fqn().to_string() });
+        }
+        if hard && shared {
+            // Another family's entities live in this key range: only this one's, row by row.
+            let mut owned = Vec::new();
+            self.visit_descendants(&entity, |child| owned.push(child.id().to_string())).await?;
+            for child in owned.iter().map(String::as_str).chain([entity.id()]) {
+                self.store.catalog_hard_delete_one(child).await?;
+            }
+            self.totals.changed();
+            let mut gone = entity;
+            gone.doc.insert("deleted".into(), json!(true));
+            return Ok(gone);
         }
         if hard && !kind.contains_entities() {
             // Its key may prefix another kind's entities (a pipeline named like a database).
@@ -354,6 +370,21 @@ impl Catalog {
         deleted: bool,
         by: &str,
     ) -> Result<(), CatalogError> {
+        let mut chosen = Vec::new();
+        self.visit_descendants(root, |child| {
+            if wanted(&child) {
+                chosen.push(child);
+            }
+        })
+        .await?;
+        for child in chosen {
+            self.set_deleted(child, deleted, by).await?;
+        }
+        Ok(())
+    }
+
+    /// Every entity `root` owns (its kind's descendants in its key range), in key order.
+    async fn visit_descendants(&self, root: &Entity, mut visit: impl FnMut(Entity)) -> Result<(), CatalogError> {
         if !root.kind.contains_entities() {
             return Ok(());
         }
@@ -362,8 +393,8 @@ impl Catalog {
             let rows = self.store.catalog_descendants(&root.fqn_hash, &after, BATCH).await?;
             for row in &rows {
                 let child = Entity::from_row(row)?;
-                if wanted(&child) {
-                    self.set_deleted(child, deleted, by).await?;
+                if root.kind.owns(child.kind) {
+                    visit(child);
                 }
             }
             match rows.last() {
@@ -371,6 +402,36 @@ impl Catalog {
                 _ => return Ok(()),
             }
         }
+    }
+
+    /// One entity `root` owns, if any; `shared` (see [`Self::shares_keys`]) makes it skip others'.
+    async fn first_descendant(&self, root: &Entity, shared: bool) -> Result<Option<Entity>, CatalogError> {
+        if !root.kind.contains_entities() {
+            return Ok(None);
+        }
+        if !shared {
+            let rows = self.store.catalog_descendants(&root.fqn_hash, "", 1).await?;
+            return rows.first().map(Entity::from_row).transpose();
+        }
+        let mut first = None;
+        self.visit_descendants(root, |child| {
+            first.get_or_insert(child);
+        })
+        .await?;
+        Ok(first)
+    }
+
+    /// Whether a top-level entity of another kind has the same top-level key as `entity` (a
+    /// service and a classification both named `PII`): then their descendants share a key range.
+    async fn shares_keys(&self, entity: &Entity) -> Result<bool, CatalogError> {
+        let root_key = entity.fqn_hash.split('.').next().unwrap_or_default();
+        let own_root = entity.kind.root();
+        for other in Kind::ALL.into_iter().filter(|k| k.is_root() && *k != own_root) {
+            if self.store.catalog_by_hash(other.name(), root_key).await?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     async fn set_deleted(&self, stored: Entity, deleted: bool, by: &str) -> Result<Entity, CatalogError> {

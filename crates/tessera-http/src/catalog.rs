@@ -17,7 +17,10 @@ use tessera_catalog::{Entity, Fields, Kind, ListQuery, Outcome, Write};
 
 pub fn routes() -> Vec<Route> {
     use Kind::*;
-    [DatabaseService, Database, DatabaseSchema, Table, StoredProcedure].into_iter().flat_map(kind_routes).collect()
+    [DatabaseService, Database, DatabaseSchema, Table, StoredProcedure, Classification, Tag]
+        .into_iter()
+        .flat_map(kind_routes)
+        .collect()
 }
 
 /// The routes every catalog kind has (ingestion pipelines wrap some: `pipelines.rs`).
@@ -98,7 +101,7 @@ pub(crate) async fn list(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
-    let filters = ["service", "database", "databaseSchema", "pipelineType"]
+    let filters = ["service", "database", "databaseSchema", "pipelineType", "parent"]
         .into_iter()
         .filter_map(|f| params.get(f).map(|v| (f.to_string(), v.to_string())))
         .collect();

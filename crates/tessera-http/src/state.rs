@@ -89,6 +89,11 @@ impl AppState {
         &self.catalog
     }
 
+    /// Creates the catalog's seeded classifications and tags that are missing (at start).
+    pub async fn seed_catalog(&self) -> Result<usize, tessera_catalog::CatalogError> {
+        self.catalog.seed_classifications().await
+    }
+
     /// Whether the database answers (health and readiness).
     pub async fn database_ping(&self) -> Result<(), StoreError> {
         self.store.ping().await

@@ -25,13 +25,18 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
     AppState::new(Services { config, store, keys, verifier, accounts, access, signin, provider_origins, catalog })
 }
 
-/// Bootstraps the admin principals and `ingestion-bot`, seeds the policies, then follows the change
+/// Bootstraps the admin principals and `ingestion-bot`, seeds the policies and the classifications
+/// (`PII`, `Tier`, ...), then follows the change
 /// feed, refreshes the providers' keys and discovery origins, and keeps the metrics' memory
 /// bounded in the background.
 /// Returns the background tasks (abort them on shutdown).
-pub async fn start(state: &AppState) -> Result<Vec<tokio::task::JoinHandle<()>>, tessera_auth::AccountError> {
+pub async fn start(state: &AppState) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
     state.accounts.bootstrap().await?;
     state.access.seed().await?;
+    let seeded = state.seed_catalog().await?;
+    if seeded > 0 {
+        tracing::info!(entities = seeded, "seeded classifications and tags created");
+    }
     let providers = state.verifier.providers().clone();
     let first_fetch = tokio::spawn(async move { providers.refresh_all().await });
     let period = std::time::Duration::from_secs(state.config.tokens.jwks_refresh_seconds);

@@ -242,7 +242,7 @@ async fn own_permissions_per_resource() {
         (status, all["paging"]["total"].as_i64()),
         (StatusCode::OK, Some(tessera_authz::permissions::RESOURCES.len() as i64))
     );
-    assert_eq!(tessera_authz::permissions::RESOURCES.len(), 12, "every type Tessera serves");
+    assert_eq!(tessera_authz::permissions::RESOURCES.len(), 14, "every type Tessera serves");
     // Someone else's permissions: admins only.
     let (status, _) = api(&s, "GET", "/api/v1/permissions?user=admin", &erin, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

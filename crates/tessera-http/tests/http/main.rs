@@ -14,6 +14,7 @@ use tower::ServiceExt;
 mod access_control;
 mod accounts;
 mod catalog;
+mod classifications;
 mod contract;
 mod ldap;
 mod passwords;
