@@ -92,3 +92,31 @@ impl crate::Catalog {
         }
     }
 }
+
+impl crate::Catalog {
+    /// The counted fields of a classification or tag the `fields` parameter names, added to its
+    /// rendering: a classification's `termCount` (its live tags); a tag's `children` (none: tags
+    /// are not nested here). `usageCount` is not counted yet and stays absent.
+    pub async fn add_counts(
+        &self,
+        entity: &Entity,
+        fields: &crate::Fields,
+        shown: &mut Value,
+    ) -> Result<(), CatalogError> {
+        match entity.kind {
+            Kind::Classification if fields.wants("termCount") => {
+                let key = crate::list_total::RangeKey {
+                    kind: Kind::Tag,
+                    lower: format!("{}.", entity.fqn_hash),
+                    upper: format!("{}/", entity.fqn_hash),
+                    deleted: crate::Include::NonDeleted.bounds(),
+                    subtype: String::new(),
+                };
+                shown["termCount"] = json!(self.total(key).await?);
+            }
+            Kind::Tag if fields.wants("children") => shown["children"] = json!([]),
+            _ => {}
+        }
+        Ok(())
+    }
+}

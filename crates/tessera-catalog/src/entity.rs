@@ -142,7 +142,7 @@ impl Fields {
         Ok(Fields::Named(names))
     }
 
-    fn wants(&self, name: &str) -> bool {
+    pub(crate) fn wants(&self, name: &str) -> bool {
         match self {
             Fields::All => true,
             Fields::Named(names) => names.iter().any(|n| n == name),

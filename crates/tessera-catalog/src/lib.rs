@@ -25,6 +25,7 @@ mod pipeline_status;
 mod search;
 pub mod secrets;
 mod service;
+mod tag_labels;
 
 pub use edit::{AnyEdit, Edit, EditGate, TagChange};
 pub use entity::{Entity, Fields, render};

@@ -103,7 +103,7 @@ impl Catalog {
     }
 
     /// `paging.total`: a kept count while valid, else one query.
-    async fn total(&self, key: RangeKey) -> Result<i64, CatalogError> {
+    pub(crate) async fn total(&self, key: RangeKey) -> Result<i64, CatalogError> {
         if let Some(total) = self.totals.get(&key) {
             return Ok(total);
         }

@@ -97,14 +97,14 @@ impl Catalog {
         let fqn = draft.fqn(parent.as_ref().map(Entity::fqn))?;
         let key = fqn_hash(&fqn)?;
         // Retries are rare: they rebuild the fields rather than every attempt copying them.
-        let mut first_fields = Some(draft.user_fields(&fqn)?);
+        let mut first_fields = Some(self.labels_resolved(draft.user_fields(&fqn)?).await?);
         for attempt in 0..WRITE_ATTEMPTS {
             if attempt > 0 {
                 back_off(attempt).await;
             }
             let fields = match first_fields.take() {
                 Some(fields) => fields,
-                None => draft.user_fields(&fqn)?,
+                None => self.labels_resolved(draft.user_fields(&fqn)?).await?,
             };
             let current = match prefetched.take().filter(|p| p.0 == key) {
                 Some((_, row)) => row,

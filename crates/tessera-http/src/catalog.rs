@@ -79,6 +79,23 @@ impl Sight {
         Sight { permit, clear_secrets, view_all }
     }
 
+    /// [`Self::show`] with the counted fields (a classification's `termCount`) the caller named.
+    pub(crate) async fn show_counted(
+        &self,
+        state: &AppState,
+        entity: Entity,
+        fields: &Fields,
+    ) -> Result<Value, ApiError> {
+        if !matches!(entity.kind, Kind::Classification | Kind::Tag) {
+            return self.show(state, entity, fields);
+        }
+        let catalog = self.permit.catalog(state);
+        let counted = entity.clone();
+        let mut shown = self.show(state, entity, fields)?;
+        catalog.add_counts(&counted, fields, &mut shown).await?;
+        Ok(shown)
+    }
+
     pub(crate) fn show(&self, state: &AppState, entity: Entity, fields: &Fields) -> Result<Value, ApiError> {
         let kind = entity.kind;
         let mut shown = self.permit.catalog(state).render(entity, &state.base_url, fields, self.clear_secrets)?;
@@ -114,7 +131,10 @@ pub(crate) async fn list(
     };
     let page = permit.catalog(&state).list(kind, &query).await?;
     let sight = Sight::of(&state, permit, &gate, kind).await;
-    let data = page.items.into_iter().map(|e| sight.show(&state, e, &fields)).collect::<Result<Vec<_>, _>>()?;
+    let mut data = Vec::with_capacity(page.items.len());
+    for entity in page.items {
+        data.push(sight.show_counted(&state, entity, &fields).await?);
+    }
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
         paging["after"] = json!(after);
@@ -139,7 +159,7 @@ pub(crate) async fn save(
     let write = if create_only { Write::CreateOnly } else { Write::CreateOrUpdate(&edits) };
     let (entity, outcome) = permit.catalog(&state).put(kind, body, &permit.caller().name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?)))
+    Ok((status, Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?)))
 }
 
 pub(crate) async fn by_id(
@@ -152,7 +172,7 @@ pub(crate) async fn by_id(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_id(kind, &id, params.include()?).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &fields)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &fields).await?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
@@ -167,7 +187,7 @@ pub(crate) async fn by_name(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_name(kind, &fqn, params.include()?).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &fields)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &fields).await?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.
@@ -213,7 +233,7 @@ pub(crate) async fn patch_entity(
     let edits = gate.edits(kind.name()).await?;
     let (entity, _) =
         permit.catalog(&state).patch(kind, &id, body, &permit.caller().name, &state.base_url, &edits).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
 }
 
 pub(crate) async fn remove(
@@ -226,7 +246,7 @@ pub(crate) async fn remove(
 ) -> Result<Json<Value>, ApiError> {
     let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
     let entity = permit.catalog(&state).delete(kind, &id, hard, recursive, &permit.caller().name).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
 }
 
 #[derive(Deserialize)]
@@ -242,5 +262,5 @@ async fn restore_entity(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = permit.catalog(&state).restore(kind, &body.id, &permit.caller().name).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show(&state, entity, &Fields::All)?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
 }

@@ -141,7 +141,9 @@ impl From<tessera_catalog::CatalogError> for ApiError {
         use tessera_catalog::CatalogError as E;
         match error {
             E::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid_request", message),
-            E::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string()),
+            E::NotFound { .. } | E::UnknownLabel { .. } => {
+                Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
+            }
             E::Exists => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
             E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, "not_authorized", message),
             E::Busy { .. } => Self::new(StatusCode::CONFLICT, "concurrent_update", error.to_string()),

@@ -28,6 +28,11 @@ async fn the_seeded_classifications_and_tags_are_there() {
     let (_, pii) = api(&s, "GET", "/api/v1/classifications/name/PII", &admin, None).await;
     assert_eq!((pii["provider"].as_str(), pii["mutuallyExclusive"].as_bool()), (Some("system"), Some(true)), "{pii}");
     assert_eq!(pii["disabled"], false);
+    let (_, tier) = api(&s, "GET", "/api/v1/classifications/name/Tier?fields=termCount", &admin, None).await;
+    assert_eq!(tier["termCount"], 5, "{tier}");
+    let (_, listed) = api(&s, "GET", "/api/v1/classifications?fields=termCount&limit=100", &admin, None).await;
+    let pii = listed["data"].as_array().unwrap().iter().find(|c| c["name"] == "PII").unwrap();
+    assert_eq!(pii["termCount"], 3);
     let (_, tiers) = api(&s, "GET", "/api/v1/tags?parent=Tier&limit=100", &admin, None).await;
     assert_eq!(names(&tiers), ["Tier.Tier1", "Tier.Tier2", "Tier.Tier3", "Tier.Tier4", "Tier.Tier5"]);
     let (status, sensitive) = api(&s, "GET", "/api/v1/tags/name/PII.Sensitive", &admin, None).await;

@@ -24,6 +24,7 @@ mod route_access;
 mod search;
 mod search_query;
 mod secrets;
+mod tag_labels;
 mod test_connections;
 mod ui;
 
