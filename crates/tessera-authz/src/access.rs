@@ -18,6 +18,21 @@ pub struct Snapshot {
     pub memberships: HashMap<String, (Vec<String>, Vec<String>)>,
 }
 
+impl Snapshot {
+    /// A team's `teamType` (`Group` when it has none; `Organization` for the root).
+    pub fn team_type(&self, team: &str) -> String {
+        if team == crate::policy::ORGANIZATION {
+            return "Organization".into();
+        }
+        self.rows
+            .iter()
+            .find(|r| r.kind == "team" && r.name == team)
+            .and_then(|r| AccessDoc::from_stored(&r.body).ok())
+            .and_then(|d| d.team_type)
+            .unwrap_or_else(|| "Group".into())
+    }
+}
+
 pub struct Access {
     store: Store,
     snapshot: RwLock<Arc<Snapshot>>,

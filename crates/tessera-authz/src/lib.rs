@@ -12,6 +12,7 @@ pub mod operation;
 pub mod permissions;
 pub mod policy;
 pub mod seed;
+pub mod team_rules;
 
 pub use condition::{Condition, ConditionError, Facts};
 pub use decide::{Denied, check, require_admin};

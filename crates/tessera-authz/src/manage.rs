@@ -37,6 +37,10 @@ pub struct SaveRequest {
     #[serde(default)]
     pub default_roles: Vec<String>,
     pub team_type: Option<String>,
+    /// A team's members (`CreateTeam.users`: user ids), set by the HTTP layer after the save;
+    /// absent leaves the members as they are.
+    #[serde(default)]
+    pub users: Option<Vec<String>>,
 }
 
 pub fn kind_name(kind: &str) -> &'static str {
@@ -95,7 +99,14 @@ impl Access {
                 if self.is_ancestor(name, &doc.parents) {
                     return Err(ManageError::Invalid(format!("team {name} cannot be its own ancestor")));
                 }
-                doc.team_type = Some(request.team_type.clone().unwrap_or_else(|| "Group".into()));
+                let team_type = request.team_type.clone().unwrap_or_else(|| "Group".into());
+                let typed_parents: Vec<(String, String)> =
+                    doc.parents.iter().map(|p| (p.clone(), snapshot.team_type(p))).collect();
+                let existing = snapshot.rows.iter().any(|r| r.kind == "team" && r.name == name && !r.deleted);
+                let has_children = snapshot.book.teams.values().any(|t| t.parents.iter().any(|p| p == name));
+                let existing_type = existing.then(|| snapshot.team_type(name));
+                crate::team_rules::check(name, &team_type, &typed_parents, existing_type.as_deref(), has_children)?;
+                doc.team_type = Some(team_type);
             }
         }
         let existing = self.store().access_entity(kind, name).await?;

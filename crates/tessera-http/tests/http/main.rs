@@ -25,6 +25,7 @@ mod search;
 mod search_query;
 mod secrets;
 mod tag_labels;
+mod teams;
 mod test_connections;
 mod ui;
 
