@@ -19,6 +19,28 @@ pub struct Edit {
     /// Changed field paths; a column's field is the last part of `columns.<name>.<field>`.
     pub fields: Vec<String>,
     pub tags: Vec<TagChange>,
+    /// What conditions may ask about the entity as stored before the edit.
+    pub entity: EntityFacts,
+}
+
+/// The stored entity's owners and tags, for conditions such as `isOwner()` and `matchAnyTag()`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityFacts {
+    /// (`user` | `team`, name) of each owner.
+    pub owners: Vec<(String, String)>,
+    /// The tag FQNs on the entity itself.
+    pub tags: Vec<String>,
+}
+
+impl EntityFacts {
+    pub fn of(fields: &Map<String, Value>) -> EntityFacts {
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let list = |key: &str| fields.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+        EntityFacts {
+            owners: list("owners").iter().map(|o| (text(o, "type"), text(o, "name"))).collect(),
+            tags: list("tags").iter().map(|t| text(t, "tagFQN")).collect(),
+        }
+    }
 }
 
 /// The authorizer's side: whether the caller may make an edit (`Err` is the refusal's message).
@@ -38,8 +60,8 @@ impl EditGate for AnyEdit {
 impl Edit {
     /// Every field at once: what a PUT on an existing entity needs first (`EditAll`), before
     /// anything is compared.
-    pub fn everything() -> Edit {
-        Edit { fields: vec!["*".into()], tags: Vec::new() }
+    pub fn everything(stored: &Map<String, Value>) -> Edit {
+        Edit { fields: vec!["*".into()], tags: Vec::new(), entity: EntityFacts::of(stored) }
     }
 
     /// The edit from `old` to `new` (user fields, as stored), with `changes` their difference.
@@ -63,7 +85,7 @@ impl Edit {
             .collect();
         tags.sort();
         tags.dedup();
-        Edit { fields, tags }
+        Edit { fields, tags, entity: EntityFacts::of(old) }
     }
 }
 
@@ -123,6 +145,13 @@ mod tests {
         );
         let fqns: Vec<&str> = edit.tags.iter().map(|t| t.tag_fqn.as_str()).collect();
         assert_eq!(fqns, ["PII.None", "Tier.Tier1"], "added and removed labels");
-        assert_eq!(Edit::everything().fields, ["*"]);
+        assert_eq!(Edit::everything(&old).fields, ["*"]);
+        let owned =
+            map(json!({"owners": [{"id": "1", "type": "team", "name": "analysts"}], "tags": [{"tagFQN": "PII.None"}]}));
+        let facts = Edit::everything(&owned).entity;
+        assert_eq!(
+            (facts.owners, facts.tags),
+            (vec![("team".into(), "analysts".into())], vec!["PII.None".to_string()])
+        );
     }
 }

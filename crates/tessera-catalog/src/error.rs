@@ -10,10 +10,10 @@ pub enum CatalogError {
     /// The original's wording: `table instance for a.b.c.d not found`.
     #[error("{kind} instance for {key} not found")]
     NotFound { kind: Kind, key: String },
-    /// A tag label naming no tag (or, with `source: Glossary`, no glossary term): the original's
-    /// `tag instance for PII.Foo not found`.
-    #[error("{source_type} instance for {fqn} not found")]
-    UnknownLabel { source_type: &'static str, fqn: String },
+    /// A reference in a request that names nothing: a tag label's tag (or glossary term), an
+    /// owner (`user`, `team`); the original's `tag instance for PII.Foo not found`.
+    #[error("{type_name} instance for {key} not found")]
+    Unresolved { type_name: &'static str, key: String },
     #[error("Entity already exists")]
     Exists,
     /// The caller may create but not change this entity; the text is the authorizer's.

@@ -19,6 +19,7 @@ mod labels;
 mod list;
 mod list_total;
 mod migrate;
+mod owners;
 pub mod patch;
 mod pipeline;
 mod pipeline_status;
@@ -27,7 +28,7 @@ pub mod secrets;
 mod service;
 mod tag_labels;
 
-pub use edit::{AnyEdit, Edit, EditGate, TagChange};
+pub use edit::{AnyEdit, Edit, EditGate, EntityFacts, TagChange};
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
 pub use kind::Kind;

@@ -204,7 +204,7 @@ impl Catalog {
                 crate::service::back_off(attempt).await;
             }
             let stored = self.by_id(kind, id, Include::NonDeleted).await?;
-            let mut fields = self.labels_resolved(patched_fields(&stored, base_url, &ops)?).await?;
+            let mut fields = self.references_resolved(patched_fields(&stored, base_url, &ops)?).await?;
             let old_fields = stored.user_fields();
             // The patch saw secrets masked: a mask left in place keeps the stored secret.
             crate::secrets::seal_fields(&mut fields, Some(&old_fields), &self.secrets);

@@ -97,14 +97,14 @@ impl Catalog {
         let fqn = draft.fqn(parent.as_ref().map(Entity::fqn))?;
         let key = fqn_hash(&fqn)?;
         // Retries are rare: they rebuild the fields rather than every attempt copying them.
-        let mut first_fields = Some(self.labels_resolved(draft.user_fields(&fqn)?).await?);
+        let mut first_fields = Some(self.references_resolved(draft.user_fields(&fqn)?).await?);
         for attempt in 0..WRITE_ATTEMPTS {
             if attempt > 0 {
                 back_off(attempt).await;
             }
             let fields = match first_fields.take() {
                 Some(fields) => fields,
-                None => self.labels_resolved(draft.user_fields(&fqn)?).await?,
+                None => self.references_resolved(draft.user_fields(&fqn)?).await?,
             };
             let current = match prefetched.take().filter(|p| p.0 == key) {
                 Some((_, row)) => row,
@@ -196,7 +196,7 @@ impl Catalog {
         let Write::CreateOrUpdate(gate) = write else { return Err(CatalogError::Exists) };
         // Authorize first, compare after: an answer that depended on the stored values (the same
         // password: 200, another: 403) would let a caller who may not edit guess them.
-        gate.allow(&crate::Edit::everything()).map_err(CatalogError::Forbidden)?;
+        gate.allow(&crate::Edit::everything(&stored.doc)).map_err(CatalogError::Forbidden)?;
         let same_hash =
             fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
         if same_hash && !stored.deleted() {

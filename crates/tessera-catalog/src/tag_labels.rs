@@ -20,12 +20,13 @@ struct Resolved {
 }
 
 impl Catalog {
-    /// `fields` with their tag labels resolved.
-    pub(crate) async fn labels_resolved(
+    /// `fields` with their tag labels and owners resolved.
+    pub(crate) async fn references_resolved(
         &self,
         mut fields: Map<String, Value>,
     ) -> Result<Map<String, Value>, CatalogError> {
         self.resolve_labels(&mut fields).await?;
+        self.resolve_owners(&mut fields).await?;
         Ok(fields)
     }
 
@@ -44,7 +45,7 @@ impl Catalog {
                 let fqn = label["tagFQN"].as_str().unwrap_or_default().to_string();
                 if label["source"] == "Glossary" {
                     // No glossaries here yet: no term exists, as the original would answer.
-                    return Err(CatalogError::UnknownLabel { source_type: "glossaryTerm", fqn });
+                    return Err(CatalogError::Unresolved { type_name: "glossaryTerm", key: fqn });
                 }
                 if let std::collections::btree_map::Entry::Vacant(slot) = known.entry(fqn) {
                     let resolved = self.resolve_one(slot.key(), &mut classifications).await?;
@@ -61,7 +62,7 @@ impl Catalog {
         fqn: &str,
         classifications: &mut BTreeMap<String, Entity>,
     ) -> Result<Resolved, CatalogError> {
-        let unknown = || CatalogError::UnknownLabel { source_type: "tag", fqn: fqn.to_string() };
+        let unknown = || CatalogError::Unresolved { type_name: "tag", key: fqn.to_string() };
         let tag = match self.by_name(Kind::Tag, fqn, Include::NonDeleted).await {
             Err(CatalogError::NotFound { .. }) => return Err(unknown()),
             other => other?,

@@ -141,7 +141,7 @@ impl From<tessera_catalog::CatalogError> for ApiError {
         use tessera_catalog::CatalogError as E;
         match error {
             E::Invalid(message) => Self::new(StatusCode::BAD_REQUEST, "invalid_request", message),
-            E::NotFound { .. } | E::UnknownLabel { .. } => {
+            E::NotFound { .. } | E::Unresolved { .. } => {
                 Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
             }
             E::Exists => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),

@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_authz::permissions::{RESOURCES, entity_permissions, permissions};
-use tessera_authz::{Facts, Subject};
 
 /// The caller's own permissions (another user's: admins, checked by the handler's subject).
 pub fn routes() -> Vec<Route> {
@@ -102,37 +101,6 @@ impl Key<'_> {
     }
 }
 
-/// What conditions may ask about one entity. Users own themselves; the other kinds served so far
-/// (teams, roles, policies, bots) have no owner, tags or domain.
-struct EntityFacts<'a> {
-    subject: &'a Subject,
-    owner: Option<String>,
-}
-
-impl Facts for EntityFacts<'_> {
-    fn is_owner(&self) -> bool {
-        self.owner.as_deref() == Some(self.subject.name.as_str())
-    }
-    fn has_owner(&self) -> bool {
-        self.owner.is_some()
-    }
-    fn match_team(&self) -> bool {
-        false
-    }
-    fn has_domain(&self) -> bool {
-        false
-    }
-    fn has_role(&self, role: &str) -> bool {
-        self.subject.roles.iter().any(|r| r == role)
-    }
-    fn in_team(&self, team: &str) -> bool {
-        self.subject.teams.iter().any(|t| t == team)
-    }
-    fn has_tag(&self, _: &str) -> bool {
-        false
-    }
-}
-
 /// Permissions on one entity of a kind Tessera serves so far: conditions evaluated against it.
 async fn entity(
     state: &AppState,
@@ -169,6 +137,8 @@ async fn entity(
         _ => return Err(not_found()),
     };
     let subject = subject(state, caller, params).await?;
-    let facts = EntityFacts { subject: &subject, owner };
+    // Users own themselves; teams, roles, policies and bots have no owner, tags or domain here.
+    let owners: Vec<(String, String)> = owner.into_iter().map(|name| ("user".to_string(), name)).collect();
+    let facts = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &[] };
     Ok(Json(json!({"resource": resource, "permissions": entity_permissions(&subject, resource, &facts)})))
 }

@@ -62,8 +62,8 @@ impl tessera_catalog::EditGate for FieldGate {
         let Some(subject) = &self.subject else { return Ok(()) };
         let tags: Vec<(&str, &str)> = edit.tags.iter().map(|t| (t.tag_fqn.as_str(), t.source.as_str())).collect();
         let wanted = tessera_authz::edit::operations(edit.fields.iter().map(String::as_str), &tags);
-        tessera_authz::check(subject, self.resource, &wanted, &tessera_authz::condition::NoEntity(subject))
-            .map_err(|denied| denied.to_string())
+        let facts = tessera_authz::condition::Owned { subject, owners: &edit.entity.owners, tags: &edit.entity.tags };
+        tessera_authz::check(subject, self.resource, &wanted, &facts).map_err(|denied| denied.to_string())
     }
 }
 

@@ -63,6 +63,46 @@ impl Facts for NoEntity<'_> {
     }
 }
 
+/// Facts about one entity that has owners and tags (a data asset, a user: its own owner): the
+/// subject owns it as a listed user or as a member of a listed team (team ownership feeds
+/// `isOwner()` as well as `matchTeam()`).
+pub struct Owned<'a> {
+    pub subject: &'a crate::Subject,
+    /// (`user` | `team`, name) of each owner.
+    pub owners: &'a [(String, String)],
+    pub tags: &'a [String],
+}
+
+impl Owned<'_> {
+    fn owning_team(&self) -> bool {
+        self.owners.iter().any(|(kind, name)| kind == "team" && self.subject.teams.iter().any(|t| t == name))
+    }
+}
+
+impl Facts for Owned<'_> {
+    fn is_owner(&self) -> bool {
+        self.owners.iter().any(|(kind, name)| kind == "user" && *name == self.subject.name) || self.owning_team()
+    }
+    fn has_owner(&self) -> bool {
+        !self.owners.is_empty()
+    }
+    fn match_team(&self) -> bool {
+        self.owning_team()
+    }
+    fn has_domain(&self) -> bool {
+        false
+    }
+    fn has_role(&self, role: &str) -> bool {
+        NoEntity(self.subject).has_role(role)
+    }
+    fn in_team(&self, team: &str) -> bool {
+        NoEntity(self.subject).in_team(team)
+    }
+    fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+}
+
 /// Facts given as plain values: for callers that know them up front, tests and benchmarks.
 #[derive(Debug, Clone, Default)]
 pub struct Known {

@@ -18,7 +18,7 @@ mod eval;
 mod lexer;
 mod parser;
 
-pub use eval::{Facts, Known, NoEntity};
+pub use eval::{Facts, Known, NoEntity, Owned};
 pub use parser::parse;
 
 /// A condition longer than this is refused (no legitimate rule comes close).

@@ -19,6 +19,9 @@ pub async fn bot_token(s: &Server) -> String {
 
 /// The observed ingestion requests for a service whose table has a dot and a slash in its name.
 pub async fn ingest(s: &Server, token: &str) -> Vec<(String, Value)> {
+    // The database's owner: a user that exists (an unknown owner is a 404, as in the original).
+    let (_, admin) = api(s, "GET", "/api/v1/users/name/admin", token, None).await;
+    let owner = admin["id"].as_str().expect("the admin user").to_string();
     let mut responses = Vec::new();
     let mut put = async |path: &str, body: Value| {
         let (status, entity) = api(s, "PUT", path, token, Some(body)).await;
@@ -31,7 +34,7 @@ pub async fn ingest(s: &Server, token: &str) -> Vec<(String, Value)> {
     put(
         "/api/v1/databases",
         json!({"name": "sample", "service": "local_sqlite", "sourceHash": "d", "description": "Sample",
-        "owners": [{"id": "d69f25b9-6023-41ae-87c3-c863cc18fee0", "type": "user", "name": "alice"}]}),
+        "owners": [{"id": owner, "type": "user", "name": "admin"}]}),
     )
     .await;
     put("/api/v1/databaseSchemas", json!({"name": "main", "database": "local_sqlite.sample", "sourceHash": "s"})).await;
