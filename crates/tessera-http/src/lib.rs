@@ -27,6 +27,7 @@ mod state;
 pub mod system;
 mod test_connections;
 pub mod ui;
+mod user_patch;
 mod users;
 
 use axum::http::{HeaderName, Request};

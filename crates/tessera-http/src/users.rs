@@ -6,7 +6,8 @@ use crate::entities;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, Params};
 use crate::route::Access::{self, Admin, Decided, Operation, SignedIn};
-use crate::route::{Route, delete, get, post, put};
+use crate::route::{Route, delete, get, patch, post, put};
+use crate::route_access::Gate;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,6 +31,11 @@ pub fn routes() -> Vec<Route> {
         ),
         get("/api/v1/users/loggedInUser", SignedIn, logged_in_user),
         get("/api/v1/users/{id}", VIEW, by_id),
+        patch(
+            "/api/v1/users/{id}",
+            Decided("isAdmin, isBot, roles: admins; other fields: their Edit operation, a user owning themselves"),
+            patch_user,
+        ),
         delete("/api/v1/users/{id}", Admin, remove),
         get("/api/v1/users/name/{name}", VIEW, by_name),
         put("/api/v1/users/generateToken/{id}", Admin, generate_token),
@@ -147,6 +153,23 @@ async fn create_or_update(
     apply_memberships(&state, &user, memberships).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(entities::user(&state, &user))))
+}
+
+async fn patch_user(
+    State(state): State<AppState>,
+    gate: Gate,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let target = state.accounts.user_by_id(&id).await?;
+    let edit = crate::user_patch::decide(&state, &gate, target.clone(), body).await?;
+    if edit.user != target {
+        state.accounts.save_patched_user(&edit.user).await?;
+    }
+    if let Some((roles, teams)) = edit.memberships {
+        state.access.set_membership(&edit.user.id, &roles, &teams).await?;
+    }
+    Ok(Json(entities::user(&state, &edit.user)))
 }
 
 async fn remove(

@@ -189,6 +189,13 @@ impl Accounts {
         Ok((updated, false))
     }
 
+    /// Stores a user the authorizer allowed a patch of (`PATCH /users/{id}`), then follows the
+    /// change like any other (an admin flag taken away stops working at once).
+    pub async fn save_patched_user(&self, user: &UserRow) -> Result<(), AccountError> {
+        self.store.update_user(user).await?;
+        self.sync_revocation().await
+    }
+
     /// `DELETE /users/{id}` (admin). Soft delete keeps the row; either way its tokens stop working.
     pub async fn delete_user(&self, caller: &Principal, id: &str, hard: bool) -> Result<UserRow, AccountError> {
         self.require_admin(caller).await?;

@@ -29,6 +29,7 @@ mod tag_labels;
 mod teams;
 mod test_connections;
 mod ui;
+mod user_patch;
 
 pub struct Server {
     pub api: Router,
