@@ -12,7 +12,7 @@ KIND is one of:
   generated   N tables of 20 columns each (--tables, default 2000), for the benchmark
 
 With a PostgreSQL URL the same statements run in that (empty) database's `public` schema
-(basic and changed only). Full timestamps only: date-only strings in TIMESTAMP columns make the client's profiler loop.
+(basic and changed only), and basic adds a row-level-security policy on orders. Full timestamps only: date-only strings in TIMESTAMP columns make the client's profiler loop.
 """
 
 import argparse
@@ -48,6 +48,13 @@ CREATE TABLE refunds (
 );
 """
 
+# PostgreSQL only: a row-level-security policy, which the client ingests as the tag
+# PostgresPolicyTags.<policy> on the table (includeTags, on by default).
+ROW_SECURITY = """
+ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY orders_of_their_customer ON orders USING (customer_id = 1);
+"""
+
 # The client walks tables in name order: a_orders refers to z_customers, which comes later.
 FORWARD_FK = """
 CREATE TABLE a_orders (
@@ -77,7 +84,7 @@ def generated(tables: int) -> str:
 def build_postgres(kind: str, url: str) -> None:
     import psycopg2  # the ingestion client's venv has it (openmetadata-ingestion[postgres])
 
-    scripts = {"basic": [BASIC], "changed": [CHANGE]}
+    scripts = {"basic": [BASIC, ROW_SECURITY], "changed": [CHANGE]}
     if kind not in scripts:
         sys.exit(f"kind {kind!r} is for SQLite only; with PostgreSQL use basic, then changed")
     with psycopg2.connect(url) as db, db.cursor() as cursor:

@@ -245,6 +245,18 @@ fn a_postgresql_source() {
     assert!(constraints.iter().any(|c| c["referredColumns"][0] == referred.as_str()), "{orders}");
     let (_, view) = catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.big_orders"));
     assert_eq!(view["tableType"], "View", "{view}");
+    // includeTags: the row-level-security policy became a tag of classification PostgresPolicyTags,
+    // set on the table as 1.7 sets it.
+    let (status, tagged) = catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.orders?fields=tags"));
+    assert_eq!(status, 200, "{tagged}");
+    let tag = &tagged["tags"][0];
+    assert_eq!(tag["tagFQN"], "PostgresPolicyTags.orders_of_their_customer", "{tagged}");
+    assert_eq!(
+        (tag["labelType"].as_str(), tag["description"].as_str()),
+        (Some("Automated"), Some("Postgres Tag Value"))
+    );
+    let (status, classification) = catalog.get("/api/v1/classifications/name/PostgresPolicyTags?fields=termCount");
+    assert_eq!((status, classification["termCount"].as_i64()), (200, Some(1)), "{classification}");
     let (_, service) = catalog.get("/api/v1/services/databaseServices/name/pg_shop");
     assert_eq!(service["serviceType"], "Postgres", "{service}");
 }

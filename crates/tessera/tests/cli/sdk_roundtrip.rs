@@ -1,7 +1,8 @@
 //! The official client's Python API (`e2e/sdk/roundtrip.py`, openmetadata-ingestion 1.7.7.4)
 //! against the real binary: every entity type Tessera serves created in code (services with typed
 //! connections and no `type`), read back equal, listed, patched, versioned and deleted, once as an
-//! admin and once as `ingestion-bot`, on SQLite and on PostgreSQL. TESSERA_TEST_SKIP_PYTHON=1
+//! admin and once as `ingestion-bot`, on SQLite and on PostgreSQL; then a user's governance
+//! script (`e2e/sdk/governance.py`: classifications, tags, owners, teams). TESSERA_TEST_SKIP_PYTHON=1
 //! skips it, saying so.
 
 use crate::ingestion_client::{venv, workspace};
@@ -35,7 +36,17 @@ fn round_trip(env: Env) {
             .unwrap();
         reports.push((role, output));
     }
+    // A user's governance script (tags, owners, teams) with the same client, as the admin.
+    let governance = Command::new(venv().join("bin/python"))
+        .arg(workspace().join("e2e/sdk/governance.py"))
+        .arg(&server.api)
+        .arg(env.dir.path().join("admin.jwt"))
+        .output()
+        .unwrap();
     let (_, log) = server.stop();
+    let (out, err) = (stdout(&governance), String::from_utf8_lossy(&governance.stderr));
+    assert!(governance.status.success(), "the governance script failed:\n{out}\n{err}\nserver log:\n{log}");
+    assert!(out.lines().last().is_some_and(|l| l.starts_with("governance: ") && l.ends_with(" 0 failed")), "{out}");
     for (role, output) in reports {
         let (out, err) = (stdout(&output), String::from_utf8_lossy(&output.stderr));
         assert!(output.status.success(), "the SDK round trip as {role} failed:\n{out}\n{err}\nserver log:\n{log}");
