@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::extract::Params;
 use crate::route::Access::SignedIn;
 use crate::route::{Route, get};
+use crate::route_access::Gate;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -18,10 +19,14 @@ pub fn routes() -> Vec<Route> {
     vec![
         get("/api/v1/permissions", SignedIn, all),
         get("/api/v1/permissions/{resource}", SignedIn, one),
-        get("/api/v1/permissions/{resource}/{id}", SignedIn, entity_by_id),
-        get("/api/v1/permissions/{resource}/name/{name}", SignedIn, entity_by_name),
+        get("/api/v1/permissions/{resource}/{id}", ENTITY, entity_by_id),
+        get("/api/v1/permissions/{resource}/name/{name}", ENTITY, entity_by_name),
     ]
 }
+
+/// Signed in; the entity of a catalog kind is read only with `ViewBasic` on its type.
+const ENTITY: crate::route::Access =
+    crate::route::Access::Decided("signed in; a catalog entity: ViewBasic on its type");
 
 async fn subject(
     state: &AppState,
@@ -65,20 +70,20 @@ async fn one(
 
 async fn entity_by_id(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    gate: Gate,
     Path((resource, id)): Path<(String, String)>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    entity(&state, &caller, &resource, Key::Id(&id), &params).await
+    entity(&state, &gate, &resource, Key::Id(&id), &params).await
 }
 
 async fn entity_by_name(
     State(state): State<AppState>,
-    Caller(caller): Caller,
+    gate: Gate,
     Path((resource, name)): Path<(String, String)>,
     params: Params,
 ) -> Result<Json<Value>, ApiError> {
-    entity(&state, &caller, &resource, Key::Name(name.trim_matches('"')), &params).await
+    entity(&state, &gate, &resource, Key::Name(&name), &params).await
 }
 
 enum Key<'a> {
@@ -104,11 +109,19 @@ impl Key<'_> {
 /// Permissions on one entity of a kind Tessera serves so far: conditions evaluated against it.
 async fn entity(
     state: &AppState,
-    caller: &tessera_auth::Principal,
+    gate: &Gate,
     resource: &str,
     key: Key<'_>,
     params: &Params,
 ) -> Result<Json<Value>, ApiError> {
+    let caller = gate.caller.as_ref();
+    if let Some(kind) = tessera_catalog::Kind::parse(resource) {
+        return catalog_entity(state, gate, kind, key, params).await;
+    }
+    let key = match key {
+        Key::Name(name) => Key::Name(name.trim_matches('"')),
+        other => other,
+    };
     let not_found = || ApiError::instance_not_found(resource, key.shown());
     let owner = match resource {
         "user" => {
@@ -141,4 +154,25 @@ async fn entity(
     let owners: Vec<(String, String)> = owner.into_iter().map(|name| ("user".to_string(), name)).collect();
     let facts = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &[] };
     Ok(Json(json!({"resource": resource, "permissions": entity_permissions(&subject, resource, &facts)})))
+}
+
+/// Permissions on one data asset (or classification, tag): its owners (users, and teams the
+/// subject is in) and tags decide the conditional rules.
+async fn catalog_entity(
+    state: &AppState,
+    gate: &Gate,
+    kind: tessera_catalog::Kind,
+    key: Key<'_>,
+    params: &Params,
+) -> Result<Json<Value>, ApiError> {
+    let permit = gate.permit(kind.name(), tessera_authz::Operation::ViewBasic).await?;
+    let catalog = permit.catalog(state);
+    let entity = match key {
+        Key::Id(id) => catalog.by_id(kind, id, tessera_catalog::Include::NonDeleted).await?,
+        Key::Name(fqn) => catalog.by_name(kind, fqn, tessera_catalog::Include::NonDeleted).await?,
+    };
+    let subject = subject(state, &gate.caller, params).await?;
+    let facts = tessera_catalog::EntityFacts::of(&entity.doc);
+    let owned = tessera_authz::condition::Owned { subject: &subject, owners: &facts.owners, tags: &facts.tags };
+    Ok(Json(json!({"resource": kind.name(), "permissions": entity_permissions(&subject, kind.name(), &owned)})))
 }

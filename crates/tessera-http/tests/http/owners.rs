@@ -102,6 +102,17 @@ async fn a_member_of_the_owning_team_is_an_owner_and_a_namesake_is_not() {
     let namesake = json!({"name": "analysts", "email": "analysts@open-metadata.org"});
     assert_eq!(api(&s, "POST", "/api/v1/users", &admin, Some(namesake)).await.0, StatusCode::CREATED);
     let namesake = session(&s, "analysts", "analysts@open-metadata.org");
+    // The permissions API says the same, for the web UI to show only what one may use.
+    let access = async |token: &str, operation: &str| {
+        let path = format!("/api/v1/permissions/databaseSchema/{}", owned["id"].as_str().unwrap());
+        let (status, answer) = api(&s, "GET", &path, token, None).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        let found = answer["permissions"].as_array().unwrap().iter().find(|p| p["operation"] == operation).cloned();
+        found.unwrap()["access"].as_str().unwrap().to_string()
+    };
+    assert_eq!(access(&dana, "EditDisplayName").await, "allow");
+    assert_eq!(access(&namesake, "EditDisplayName").await, "notAllow");
+    assert_eq!(access(&namesake, "EditDescription").await, "allow");
     let (status, answer) = patch(&s, &path, &namesake, rename("Mine")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
     // Nor may a non-owner take it over; a forged owner token is nobody.
