@@ -14,7 +14,7 @@ const ODD = 'Q3.résumé café'; // a dot (so its FQN part is quoted), Unicode a
 const ODD_FQN = `${SCHEMA}."${ODD}"`;
 const TRAP = '<img src=x onerror="window.__pwned=1">'; // must show as text, never as markup
 
-async function put(base, token, collection, body) {
+export async function put(base, token, collection, body) {
   const r = await fetch(`${base}/api/v1/${collection}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },

@@ -10,6 +10,7 @@ import {
   apiFetch, byTestId, expectText, expectValue, idToken, jwtClaims, openPage, pickAccount, signIn, waitForPath,
 } from './lib/ui.mjs';
 import { catalogBrowse } from './catalog-scenario.mjs';
+import { tableEditing } from './editing-scenario.mjs';
 import { PROVIDER_GROUPS } from './providers-scenario.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -377,6 +378,12 @@ export const GROUPS = [
     name: 'catalog',
     tessera: { clientType: 'public', responseType: 'code' },
     scenarios: { 'catalog-browse': catalogBrowse },
+    timeoutMs: 90000,
+  },
+  {
+    name: 'editing',
+    tessera: { clientType: 'public', responseType: 'code' },
+    scenarios: { 'table-editing': tableEditing },
     timeoutMs: 90000,
   },
   {

@@ -62,6 +62,8 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/catalog.js", JS),
     asset!("js/views/catalog-search.js", JS),
     asset!("js/views/table.js", JS),
+    asset!("js/views/table-edit.js", JS),
+    asset!("js/markdown.js", JS),
     asset!("js/passwords.js", JS),
     asset!("js/views/password-forms.js", JS),
 ];

@@ -36,14 +36,15 @@ function renderNav(path) {
     return;
   }
   const link = (href, text, testid) => h('a', { href, testid, 'aria-current': href === path ? 'page' : null, text });
-  nav.replaceChildren(
+  // Links a user may not use are left out (a bare `false` would show as text).
+  nav.replaceChildren(...[
     link('/', 'Home', 'nav-home'),
     link('/catalog', 'Catalog', 'nav-catalog'),
     me.isAdmin && link('/settings/bots', 'Bots', 'nav-bots'),
     link('/settings/tokens', 'Access tokens', 'nav-tokens'),
     keepsPasswords(config) && link('/settings/password', 'Password', 'nav-password'),
     h('button', { type: 'button', class: 'secondary', testid: 'signout-button', onclick: () => auth.signOut() }, 'Sign out'),
-  );
+  ].filter(Boolean));
 }
 
 /** The signed-in user, or null when a page (sign-up, refusal, sign-in) was shown instead. */

@@ -1,10 +1,11 @@
-// A table's page: its facts, columns (nested children indented), constraints and, for a view,
-// its definition.
+// A table's page: its facts, description, owners and tags, columns (nested children indented, each
+// with its tags), constraints and, for a view, its definition. Editing: table-edit.js.
 
 import { h, show } from '../dom.js';
 import { api } from '../api.js';
 import { byNamePath } from '../catalog-links.js';
 import { breadcrumbs, label, searchBox } from '../catalog-parts.js';
+import { descriptionSection, ownersSection, tablePermissions, tagList } from './table-edit.js';
 
 const MAX_DEPTH = 6; // deeper children are indented as much as level 6 (CSS classes depth-0..6)
 
@@ -31,8 +32,10 @@ function tableConstraintsByColumn(constraints) {
   return byColumn;
 }
 
-function columnRows(columns, depth, byColumn, rows = []) {
-  for (const column of columns || []) {
+/** One row per column, depth first; `edit` = { table, may, reload } draws each column's tags. */
+function columnRows(columns, depth, byColumn, edit, pointer = '/columns', rows = []) {
+  for (const [index, column] of (columns || []).entries()) {
+    const at = `${pointer}/${index}`;
     const constraints = [];
     if (column.constraint) constraints.push(constraintText(column.constraint));
     if (depth === 0) constraints.push(...(byColumn.get(column.name) || []));
@@ -40,8 +43,9 @@ function columnRows(columns, depth, byColumn, rows = []) {
       h('td', { 'data-label': 'Column', class: `column-name depth-${Math.min(depth, MAX_DEPTH)}`, testid: 'column-name', text: label(column) }),
       h('td', { 'data-label': 'Data type', testid: 'column-type', class: 'mono', text: dataType(column) }),
       h('td', { 'data-label': 'Constraints', testid: 'column-constraints', text: constraints.join('; ') }),
-      h('td', { 'data-label': 'Description', testid: 'column-description', class: 'description', text: column.description || '' })));
-    columnRows(column.children, depth + 1, byColumn, rows);
+      h('td', { 'data-label': 'Description', testid: 'column-description', class: 'description', text: column.description || '' }),
+      h('td', { 'data-label': 'Tags', testid: 'column-tags-cell' }, tagList(edit.table, column.tags, `${at}/tags`, 'column', edit.may, edit.reload))));
+    columnRows(column.children, depth + 1, byColumn, edit, `${at}/children`, rows);
   }
   return rows;
 }
@@ -55,9 +59,22 @@ function constraintList(constraints) {
   ];
 }
 
+/** Whatever the permissions API cannot answer shows no edit control. */
+async function permissionsOf(fqn) {
+  try {
+    return await tablePermissions(fqn);
+  } catch {
+    return { description: false, tags: false, owners: false };
+  }
+}
+
 export async function tableView(fqn) {
   show(h('h1', { text: 'Table' }), h('p', { text: 'Loading…' }));
-  const table = await api(byNamePath('table', fqn, { fields: 'columns,tableConstraints,schemaDefinition' }));
+  const [table, may] = await Promise.all([
+    api(byNamePath('table', fqn, { fields: 'columns,tableConstraints,schemaDefinition,tags,owners' })),
+    permissionsOf(fqn),
+  ]);
+  const reload = () => tableView(fqn);
   const fact = (text, testid, value) => value ? [h('dt', { text }), h('dd', { testid, text: value })] : [];
   show(h('div', { class: 'catalog' },
     breadcrumbs(table),
@@ -66,12 +83,15 @@ export async function tableView(fqn) {
     h('dl', { class: 'facts' },
       fact('Fully qualified name', 'table-fqn', table.fullyQualifiedName),
       fact('Type', 'table-type', table.tableType),
-      fact('Description', 'table-description', table.description),
       fact('Version', 'table-version', String(table.version ?? ''))),
+    descriptionSection(table, may.description, reload),
+    ownersSection(table, may.owners, reload),
+    h('section', { 'aria-labelledby': 'tags-heading' }, h('h2', { id: 'tags-heading', text: 'Tags' }),
+      tagList(table, table.tags, '/tags', 'table', may.tags, reload)),
     h('h2', { text: `Columns (${table.columns?.length ?? 0})` }),
     h('table', { testid: 'columns-table' },
-      h('thead', {}, h('tr', {}, ['Column', 'Data type', 'Constraints', 'Description'].map((text) => h('th', { scope: 'col', text })))),
-      h('tbody', {}, columnRows(table.columns, 0, tableConstraintsByColumn(table.tableConstraints)))),
+      h('thead', {}, h('tr', {}, ['Column', 'Data type', 'Constraints', 'Description', 'Tags'].map((text) => h('th', { scope: 'col', text })))),
+      h('tbody', {}, columnRows(table.columns, 0, tableConstraintsByColumn(table.tableConstraints), { table, may: may.tags, reload }))),
     constraintList(table.tableConstraints),
     table.schemaDefinition && [
       h('h2', { text: 'View definition' }),
