@@ -1,4 +1,4 @@
-// Editing on the table page (issue 19, item 8): the admin edits a description in Markdown with its
+// Editing on the table page (issue 19, item 8): the empty catalog's ingestion guide, then the admin edits a description in Markdown with its
 // preview, adds and removes a table tag, tags a column and gives the table a team as owner, each
 // read back from the API; a DataConsumer sees only the controls the policies let them use.
 // Imported by scenarios.mjs (group `editing`).
@@ -36,6 +36,16 @@ export async function tableEditing({ t, base, browser }) {
   const { page } = t;
   await signIn(t, base, 'admin');
   const token = await idToken(page);
+
+  // The empty catalog shows how to fill it: a workflow for this server with the bot's token.
+  await page.goto(`${base}/catalog`);
+  await page.getByTestId('ingest-guide').waitFor();
+  const yaml = await page.getByTestId('ingest-yaml').inputValue();
+  const bot = (await apiFetch(base, '/api/v1/bots/name/ingestion-bot', token)).json;
+  const botToken = (await apiFetch(base, `/api/v1/users/token/${bot.botUser.id}`, token)).json.JWTToken;
+  assert.ok(yaml.includes(`hostPort: ${base}/api`) && yaml.includes(`jwtToken: ${botToken}`), yaml);
+  await t.shot('empty-catalog-guide');
+
   await seed(base, token);
   await page.goto(`${base}/catalog?table=${encodeURIComponent(FQN)}`);
 
@@ -90,6 +100,10 @@ export async function tableEditing({ t, base, browser }) {
     await byTestId(bob.page, 'table-tags-add').waitFor();
     assert.equal(await byTestId(bob.page, 'table-owners-edit').count(), 0, 'no owner control for bob');
     assert.ok(!(await bob.page.locator('#nav').textContent()).includes('false'), 'links left out leave no trace');
+    // The catalog is not empty any more: no guide.
+    await bob.page.goto(`${base}/catalog`);
+    await bob.page.getByTestId('catalog-list').waitFor();
+    assert.equal(await byTestId(bob.page, 'ingest-guide').count(), 0);
     await bob.shot('consumer-controls');
   } finally {
     await bob.context.close();

@@ -8,6 +8,9 @@ import { byNamePath, entityUrl, listPath } from '../catalog-links.js';
 import { breadcrumbs, label, pager, searchBox } from '../catalog-parts.js';
 import { tableView } from './table.js';
 import { searchView } from './catalog-search.js';
+import { ingestGuide } from './ingest-guide.js';
+
+const isAdmin = async () => (await api('/api/v1/users/loggedInUser'))?.isAdmin === true;
 
 // From the most specific parameter: which entity the page is about and what it lists.
 const LEVELS = [
@@ -80,6 +83,8 @@ export async function catalogView() {
     h('p', { class: 'hint', testid: 'catalog-count', text: `${total} ${what}` }),
     items.length ? itemsTable(childType, items) : h('p', { testid: 'catalog-empty', text: `No ${what} here.` }),
     pager(page?.paging, current),
+    // An empty catalog says how to fill it.
+    !level && !items.length && !paging.after && !paging.before && await ingestGuide(await isAdmin()),
   ));
   return undefined;
 }
