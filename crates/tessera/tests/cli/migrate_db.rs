@@ -157,7 +157,8 @@ fn migrate_db_moves_a_sqlite_catalog_into_postgres_with_its_tokens_history_and_s
     assert!(output.status.success(), "{}\n{report}", stderr(&output));
     assert!(report.starts_with(&format!("copied {data_dir}/tessera.db into postgresql://")), "{report}");
     assert_eq!(reported_counts(&report), source_counts, "every table reported, with the source's counts");
-    assert!(source_counts.contains(&"catalog_entities: 7".to_string()), "{source_counts:?}");
+    // 7 data assets and the 17 seeded classifications and tags.
+    assert!(source_counts.contains(&"catalog_entities: 24".to_string()), "{source_counts:?}");
     assert!(report.contains(&format!("signing keys: keep TESSERA_DATA_DIR={data_dir}")), "{report}");
     assert!(report.contains("jwt_private_key.der, jwt_public_key.der"), "{report}");
     assert!(report.contains("\nnext: start Tessera with this configuration"), "{report}");
@@ -246,7 +247,10 @@ fn migrate_db_refuses_a_database_holding_data_an_sqlite_destination_and_a_missin
     let message = stderr(&again);
     assert!(message.contains("nothing was copied: "), "{message}");
     assert!(message.contains("already holds data (access_entities: "), "{message}");
-    assert!(message.contains("catalog_entities: 1 row,"), "{message}");
+    assert!(
+        message.contains("catalog_entities: 18 rows,"),
+        "one table and the 17 seeded tags and classifications: {message}"
+    );
     assert!(message.contains("never merges: create a new, empty PostgreSQL database"), "{message}");
     assert_eq!(row_counts(&[("DATABASE_URL", &database)]), copied, "nothing changed");
 

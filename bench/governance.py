@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Governance benchmarks (issue 19): tag and owner PATCHes on a large catalog.
+
+    python3 bench/governance.py [--binary target/release/tessera] [--postgres-url URL]
+                                [--tables 100000] [--patches 2000] [--write]
+
+1. Fills one schema with --tables 20-column tables (bench/catalog.py's wrk upserts).
+2. On --patches tables picked at random, as the ingestion bot, one request at a time, each timed
+   from this client: a JSON Patch adding a tag (`/tags`: PII.Sensitive, resolved against the
+   seeded tag), one adding a column tag (`/columns/3/tags`: Tier.Tier2), one setting the owner
+   (`/owners`: the admin user, resolved). p50 and p99 per kind.
+
+The server runs on core 0 and this client on core 1. --write rewrites the section between the
+governance markers in bench/README.md (one per store). Listing tables by tag needs the search
+of issue 20 and is not measured here.
+"""
+import argparse, datetime, json, os, random, shutil, statistics, sys, tempfile, time
+import http.client
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from catalog import README, ROOT, SCHEMA, Server, seed_schema, upserts  # noqa: E402
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def timed_patches(server, tables, patches):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json-patch+json"}
+    admin = server.call("GET", "/api/v1/users/name/admin")["id"]
+    kinds = {
+        "table tag": lambda: [{"op": "add", "path": "/tags/0", "value": {"tagFQN": "PII.Sensitive",
+                              "source": "Classification", "labelType": "Manual", "state": "Confirmed"}}],
+        "column tag": lambda: [{"op": "add", "path": "/columns/3/tags/0", "value": {"tagFQN": "Tier.Tier2",
+                               "source": "Classification", "labelType": "Manual", "state": "Confirmed"}}],
+        "owner": lambda: [{"op": "add", "path": "/owners", "value": [{"id": admin, "type": "user"}]}],
+    }
+    timings = {kind: [] for kind in kinds}
+    for name in random.Random(7).sample(tables, patches):
+        table_id = server.call("GET", f"/api/v1/tables/name/{SCHEMA}.{name}")["id"]
+        for kind, body in kinds.items():
+            started = time.perf_counter()
+            connection.request("PATCH", f"/api/v1/tables/{table_id}", body=json.dumps(body()), headers=headers)
+            response = connection.getresponse()
+            text = response.read()
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                sys.exit(f"error: {kind} PATCH of {name}: {response.status} {text[:300]!r}")
+    return timings
+
+
+def table_names(server, count):
+    names, after = [], None
+    while len(names) < count:
+        query = f"/api/v1/tables?databaseSchema={SCHEMA}&limit=1000" + (f"&after={after}" if after else "")
+        page = server.call("GET", query)
+        names += [t["name"] for t in page["data"]]
+        after = page["paging"].get("after")
+        if not after:
+            break
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=str(ROOT / "target/release/tessera"))
+    ap.add_argument("--postgres-url")
+    ap.add_argument("--tables", type=int, default=100_000)
+    ap.add_argument("--patches", type=int, default=2000)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    if not os.access(args.binary, os.X_OK):
+        sys.exit(f"error: {args.binary} not found; build it with: cargo build --release")
+    if not shutil.which("wrk") or not shutil.which("taskset"):
+        sys.exit("error: wrk and taskset are needed (apt-get install -y wrk util-linux)")
+    store = "postgres" if args.postgres_url else "sqlite"
+    work = Path(tempfile.mkdtemp(prefix="tessera-bench-governance-"))
+    try:
+        server = Server(args.binary, args.postgres_url, work)
+        try:
+            seed_schema(server)
+            rounds = upserts(server, args.tables, 5)
+            os.sched_setaffinity(0, {1})
+            names = table_names(server, rounds[-1]["after"])
+            timings = timed_patches(server, names, min(args.patches, len(names)))
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    lines = [
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; store: {store}; "
+        f"{rounds[-1]['after']:,} tables of 20 columns; {args.patches:,} tables patched, one request at a time; "
+        "server on core 0, client on core 1",
+        "",
+        "| PATCH of a table (as the ingestion bot) | p50 | p99 |",
+        "|---|---:|---:|",
+    ]
+    for kind, values in timings.items():
+        lines.append(f"| {kind} | {statistics.median(values):.2f} ms | {percentile(values, 0.99):.2f} ms |")
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        begin, end = f"<!-- governance-{store}:begin -->", f"<!-- governance-{store}:end -->"
+        readme = README.read_text()
+        if begin not in readme:
+            readme += f"\n### Tags and owners, {store}\n\n{begin}\n{end}\n"
+        head, rest = readme.split(begin, 1)
+        README.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
+        print(f"wrote {README}")
+
+
+if __name__ == "__main__":
+    main()
