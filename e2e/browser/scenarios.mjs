@@ -11,6 +11,7 @@ import {
 } from './lib/ui.mjs';
 import { catalogBrowse } from './catalog-scenario.mjs';
 import { tableEditing } from './editing-scenario.mjs';
+import { adminPages } from './admin-pages-scenario.mjs';
 import { PROVIDER_GROUPS } from './providers-scenario.mjs';
 
 // ---------------------------------------------------------------------------------------------
@@ -383,7 +384,7 @@ export const GROUPS = [
   {
     name: 'editing',
     tessera: { clientType: 'public', responseType: 'code' },
-    scenarios: { 'table-editing': tableEditing },
+    scenarios: { 'table-editing': tableEditing, 'admin-pages': adminPages },
     timeoutMs: 90000,
   },
   {

@@ -65,6 +65,9 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/table-edit.js", JS),
     asset!("js/markdown.js", JS),
     asset!("js/views/ingest-guide.js", JS),
+    asset!("js/views/admin-parts.js", JS),
+    asset!("js/views/people.js", JS),
+    asset!("js/views/access.js", JS),
     asset!("js/passwords.js", JS),
     asset!("js/views/password-forms.js", JS),
 ];
@@ -78,8 +81,18 @@ pub const SILENT_CALLBACK: &str = "/silent-callback";
 /// The paths the UI renders itself. `/callback` and `/auth/callback` are routed by the sign-in
 /// module: the server's code flow and its hand-off with a confidential client, [`index_page`]
 /// otherwise.
-pub const PAGES: &[&str] =
-    &["/", "/signin", "/signup", "/logout", "/settings/bots", "/settings/tokens", "/settings/password", "/catalog"];
+pub const PAGES: &[&str] = &[
+    "/",
+    "/signin",
+    "/signup",
+    "/logout",
+    "/settings/bots",
+    "/settings/tokens",
+    "/settings/password",
+    "/settings/people",
+    "/settings/access",
+    "/catalog",
+];
 
 /// The UI's pages and files (`/callback` and `/auth/callback` are the sign-in module's, see [`PAGES`]).
 pub fn routes() -> Vec<Route> {

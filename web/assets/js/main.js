@@ -13,6 +13,8 @@ import { logoutView } from './views/logout.js';
 import { signupView } from './views/signup.js';
 import { homeView } from './views/home.js';
 import { botsView } from './views/bots.js';
+import { peopleView } from './views/people.js';
+import { accessView } from './views/access.js';
 import { tokensView } from './views/tokens.js';
 import { problemView } from './views/problem.js';
 import { catalogView } from './views/catalog.js';
@@ -24,6 +26,8 @@ const SIGNED_IN_PAGES = {
   '/settings/bots': botsView,
   '/settings/tokens': tokensView,
   '/settings/password': changePasswordView,
+  '/settings/people': peopleView,
+  '/settings/access': accessView,
 };
 
 let config;
@@ -41,6 +45,8 @@ function renderNav(path) {
     link('/', 'Home', 'nav-home'),
     link('/catalog', 'Catalog', 'nav-catalog'),
     me.isAdmin && link('/settings/bots', 'Bots', 'nav-bots'),
+    me.isAdmin && link('/settings/people', 'People', 'nav-people'),
+    me.isAdmin && link('/settings/access', 'Roles and policies', 'nav-access'),
     link('/settings/tokens', 'Access tokens', 'nav-tokens'),
     keepsPasswords(config) && link('/settings/password', 'Password', 'nav-password'),
     h('button', { type: 'button', class: 'secondary', testid: 'signout-button', onclick: () => auth.signOut() }, 'Sign out'),
