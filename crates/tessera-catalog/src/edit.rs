@@ -46,6 +46,12 @@ impl EntityFacts {
 /// The authorizer's side: whether the caller may make an edit (`Err` is the refusal's message).
 pub trait EditGate: Send + Sync {
     fn allow(&self, edit: &Edit) -> Result<(), String>;
+
+    /// Whether the decision on `edit` depends on who owns the entity (then an asset without owners
+    /// of its own is asked about with the owners it inherits).
+    fn needs_owners(&self, _edit: &Edit) -> bool {
+        false
+    }
 }
 
 /// Allows every edit (tests, and callers the authorizer does not check).

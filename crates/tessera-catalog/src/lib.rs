@@ -28,6 +28,7 @@ pub mod secrets;
 mod service;
 mod tag_labels;
 
+pub use classification::derives_fields;
 pub use edit::{AnyEdit, Edit, EditGate, EntityFacts, TagChange};
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;

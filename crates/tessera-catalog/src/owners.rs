@@ -77,3 +77,61 @@ fn unknown(kind: &'static str, key: &str) -> CatalogError {
 fn quoted(name: &str) -> String {
     crate::fqn::quote_name(name).unwrap_or_else(|_| name.to_string())
 }
+
+impl Catalog {
+    /// A data asset without owners of its own shows its nearest ancestor's (schema, database,
+    /// service), marked `inherited: true`, as 1.7 does; `None` when it has its own or none apply.
+    /// Inherited owners are never stored: they go as soon as the asset gets owners.
+    pub async fn inherited_owners(&self, entity: &crate::Entity) -> Result<Option<Vec<Value>>, CatalogError> {
+        use crate::{Include, Kind};
+        let own = entity.doc.get("owners").and_then(Value::as_array).is_some_and(|o| !o.is_empty());
+        let inherits =
+            matches!(entity.kind, Kind::Database | Kind::DatabaseSchema | Kind::Table | Kind::StoredProcedure);
+        if own || !inherits {
+            return Ok(None);
+        }
+        for (key, kind) in
+            [("databaseSchema", Kind::DatabaseSchema), ("database", Kind::Database), ("service", Kind::DatabaseService)]
+        {
+            let Some(id) = entity.doc.get(key).and_then(|r| r["id"].as_str()) else { continue };
+            let parent = match self.by_id(kind, id, Include::All).await {
+                Err(CatalogError::NotFound { .. }) => continue,
+                other => other?,
+            };
+            if let Some(owners) = parent.doc.get("owners").and_then(Value::as_array).filter(|o| !o.is_empty()) {
+                let marked = owners.iter().cloned().map(|mut o| {
+                    o["inherited"] = json!(true);
+                    o
+                });
+                return Ok(Some(marked.collect()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The owners conditions see: the entity's own, else the inherited ones, as (type, name).
+    pub async fn owner_facts(&self, entity: &crate::Entity) -> Result<Vec<(String, String)>, CatalogError> {
+        let own = crate::EntityFacts::of(&entity.doc).owners;
+        if !own.is_empty() {
+            return Ok(own);
+        }
+        let inherited = self.inherited_owners(entity).await?.unwrap_or_default();
+        let text = |o: &Value, k: &str| o[k].as_str().unwrap_or_default().to_string();
+        Ok(inherited.iter().map(|o| (text(o, "type"), text(o, "name"))).collect())
+    }
+
+    /// Asks `gate` about `edit` of `stored`; an asset without owners of its own is decided with
+    /// the owners it inherits, looked up only when the decision depends on ownership (never for
+    /// the ingestion bot or an admin, so re-ingestion pays no lookup).
+    pub(crate) async fn allow_edit(
+        &self,
+        gate: &dyn crate::EditGate,
+        mut edit: crate::Edit,
+        stored: &crate::Entity,
+    ) -> Result<(), CatalogError> {
+        if edit.entity.owners.is_empty() && gate.needs_owners(&edit) {
+            edit.entity.owners = self.owner_facts(stored).await?;
+        }
+        gate.allow(&edit).map_err(CatalogError::Forbidden)
+    }
+}

@@ -212,7 +212,7 @@ impl Catalog {
             if changes.is_empty() {
                 return Ok((stored, Outcome::Unchanged));
             }
-            gate.allow(&crate::Edit::between(&old_fields, &fields, &changes)).map_err(CatalogError::Forbidden)?;
+            self.allow_edit(gate, crate::Edit::between(&old_fields, &fields, &changes), &stored).await?;
             let mut entity = stored.clone();
             entity.doc.retain(|k, _| SYSTEM_FIELDS.contains(&k.as_str()));
             entity.doc.extend(fields);

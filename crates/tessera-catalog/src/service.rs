@@ -196,7 +196,7 @@ impl Catalog {
         let Write::CreateOrUpdate(gate) = write else { return Err(CatalogError::Exists) };
         // Authorize first, compare after: an answer that depended on the stored values (the same
         // password: 200, another: 403) would let a caller who may not edit guess them.
-        gate.allow(&crate::Edit::everything(&stored.doc)).map_err(CatalogError::Forbidden)?;
+        self.allow_edit(gate, crate::Edit::everything(&stored.doc), &stored).await?;
         let same_hash =
             fields.get("sourceHash").and_then(Value::as_str).is_some_and(|h| stored.source_hash() == Some(h));
         if same_hash && !stored.deleted() {
@@ -213,7 +213,7 @@ impl Catalog {
         if changes.is_empty() {
             return Ok((stored, Outcome::Unchanged));
         }
-        gate.allow(&crate::Edit::between(&old_fields, &new_fields, &changes)).map_err(CatalogError::Forbidden)?;
+        self.allow_edit(gate, crate::Edit::between(&old_fields, &new_fields, &changes), &stored).await?;
         let mut entity = stored.clone();
         entity.doc.retain(|k, _| crate::entity::SYSTEM_FIELDS.contains(&k.as_str()));
         entity.doc.extend(new_fields);

@@ -79,20 +79,21 @@ impl Sight {
         Sight { permit, clear_secrets, view_all }
     }
 
-    /// [`Self::show`] with the counted fields (a classification's `termCount`) the caller named.
+    /// [`Self::show`] with the fields derived from other entities the caller named (inherited
+    /// owners, a classification's `termCount`).
     pub(crate) async fn show_counted(
         &self,
         state: &AppState,
         entity: Entity,
         fields: &Fields,
     ) -> Result<Value, ApiError> {
-        if !matches!(entity.kind, Kind::Classification | Kind::Tag) {
-            return self.show(state, entity, fields);
-        }
         let catalog = self.permit.catalog(state);
-        let counted = entity.clone();
+        if !tessera_catalog::derives_fields(&entity, fields) {
+            return self.show(state, entity, fields); // the common read: no copy, no lookup
+        }
+        let derived = entity.clone();
         let mut shown = self.show(state, entity, fields)?;
-        catalog.add_counts(&counted, fields, &mut shown).await?;
+        catalog.add_derived_fields(&derived, fields, &mut shown).await?;
         Ok(shown)
     }
 

@@ -173,6 +173,7 @@ async fn catalog_entity(
     };
     let subject = subject(state, &gate.caller, params).await?;
     let facts = tessera_catalog::EntityFacts::of(&entity.doc);
-    let owned = tessera_authz::condition::Owned { subject: &subject, owners: &facts.owners, tags: &facts.tags };
+    let owners = catalog.owner_facts(&entity).await?;
+    let owned = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &facts.tags };
     Ok(Json(json!({"resource": kind.name(), "permissions": entity_permissions(&subject, kind.name(), &owned)})))
 }
