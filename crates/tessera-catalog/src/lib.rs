@@ -9,6 +9,7 @@ mod classification;
 pub mod column;
 pub mod connection_type;
 pub mod create;
+mod derived;
 pub mod edit;
 pub mod entity;
 mod error;
@@ -28,7 +29,7 @@ pub mod secrets;
 mod service;
 mod tag_labels;
 
-pub use classification::derives_fields;
+pub use derived::derives_fields;
 pub use edit::{AnyEdit, Edit, EditGate, EntityFacts, TagChange};
 pub use entity::{Entity, Fields, render};
 pub use error::CatalogError;
