@@ -98,7 +98,7 @@ async fn find(
 
 /// A team also lists its members (`users`, `userCount`): direct members; everyone is in
 /// Organization, which lists only those placed there explicitly.
-async fn render_with_members(state: &AppState, row: &AccessRow) -> Result<Value, ApiError> {
+pub(crate) async fn render_with_members(state: &AppState, row: &AccessRow) -> Result<Value, ApiError> {
     let mut out = render(state, row);
     if row.kind == "team" {
         let snapshot = state.access.snapshot();
@@ -131,64 +131,16 @@ async fn save(
     }
     // Members are checked before anything is written: an unknown one stores nothing.
     let members = match (kind, &body.users) {
-        ("team", Some(ids)) => Some(team_members(&state, ids).await?),
+        ("team", Some(ids)) => Some(crate::team_members::resolve(&state, ids).await?),
         _ => None,
     };
     let (row, created) = state.access.save(kind, body, &caller.name).await?;
     if let Some(members) = members {
-        set_team_members(&state, &row.name, &members).await?;
+        crate::team_members::set(&state, &row.name, &members).await?;
     }
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     // Answered as a read answers it (a team with its members).
     Ok((status, Json(render_with_members(&state, &row).await?)))
-}
-
-/// The users `CreateTeam.users` names (ids; names accepted too), all live, else 404 naming one.
-async fn team_members(state: &AppState, ids: &[String]) -> Result<Vec<String>, ApiError> {
-    let mut members = Vec::with_capacity(ids.len());
-    for id in ids {
-        let user = match state.accounts.any_user(tessera_auth::accounts::UserKey::Id(id)).await? {
-            Some(user) => Some(user),
-            None => state.accounts.any_user(tessera_auth::accounts::UserKey::Name(id)).await?,
-        };
-        match user.filter(|u| !u.deleted) {
-            Some(user) => members.push(user.id),
-            None => {
-                return Err(ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    format!("user instance for {id} not found"),
-                ));
-            }
-        }
-    }
-    Ok(members)
-}
-
-/// Makes `members` exactly the team's direct members, keeping everyone's roles and other teams.
-async fn set_team_members(state: &AppState, team: &str, members: &[String]) -> Result<(), ApiError> {
-    let snapshot = state.access.snapshot();
-    let mut affected: Vec<&String> = members.iter().collect();
-    affected.extend(
-        snapshot.memberships.iter().filter(|(_, (_, teams))| teams.iter().any(|t| t == team)).map(|(id, _)| id),
-    );
-    affected.sort();
-    affected.dedup();
-    for user_id in affected {
-        let (roles, mut teams) = snapshot.memberships.get(user_id).cloned().unwrap_or_default();
-        let wanted = members.contains(user_id);
-        let has = teams.iter().any(|t| t == team);
-        if wanted == has {
-            continue;
-        }
-        if wanted {
-            teams.push(team.to_string());
-        } else {
-            teams.retain(|t| t != team);
-        }
-        state.access.set_membership(user_id, &roles, &teams).await?;
-    }
-    Ok(())
 }
 
 /// Soft by default (`hardDelete=true` removes it), as the original.

@@ -25,6 +25,7 @@ mod signin;
 mod signin_page;
 mod state;
 pub mod system;
+mod team_members;
 mod test_connections;
 pub mod ui;
 mod user_patch;

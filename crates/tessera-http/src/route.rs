@@ -83,6 +83,7 @@ pub fn all() -> Vec<Route> {
         crate::bots::routes(),
         crate::signin::routes(),
         crate::access_control::routes(),
+        crate::team_members::routes(),
         crate::permissions::routes(),
         crate::test_connections::routes(),
         crate::search::routes(),

@@ -98,3 +98,34 @@ async fn team_types_follow_the_1_7_hierarchy() {
     let (_, reps) = api(&s, "GET", "/api/v1/teams/name/reps", &admin, None).await;
     assert_eq!(reps["teamType"], "Group", "unchanged");
 }
+
+#[tokio::test]
+async fn members_are_set_and_removed_through_the_teams_users_paths() {
+    let s = server(&[]).await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
+    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+    let dana_id = me["id"].as_str().unwrap().to_string();
+    let (_, group) =
+        api(&s, "PUT", "/api/v1/teams", &admin, Some(json!({"name": "analysts", "teamType": "Group"}))).await;
+    let (_, finance) =
+        api(&s, "PUT", "/api/v1/teams", &admin, Some(json!({"name": "finance", "teamType": "Department"}))).await;
+    let users = format!("/api/v1/teams/{}/users", group["id"].as_str().unwrap());
+    let (status, set) = api(&s, "PUT", &users, &admin, Some(json!([{"id": dana_id, "type": "user"}]))).await;
+    assert_eq!((status, member_names(&set)), (StatusCode::OK, vec!["dana"]), "{set}");
+    // Unknown users, the wrong team type, a non-admin and a bad body change nothing.
+    let ghost = json!([{"id": "6f1e7d2c-0000-4000-8000-000000000000", "type": "user"}]);
+    assert_eq!(api(&s, "PUT", &users, &admin, Some(ghost)).await.0, StatusCode::NOT_FOUND);
+    let (status, answer) =
+        api(&s, "PUT", &format!("/api/v1/teams/{}/users", finance["id"].as_str().unwrap()), &admin, Some(json!([])))
+            .await;
+    assert_eq!(
+        (status, answer["message"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("Team is of type Department. Users can be updated only in team of type Group."))
+    );
+    assert_eq!(api(&s, "PUT", &users, &dana, Some(json!([]))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api(&s, "PUT", &users, &admin, Some(json!({"id": dana_id}))).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(member_names(&api(&s, "GET", "/api/v1/teams/name/analysts", &admin, None).await.1), ["dana"]);
+    let (status, removed) = api(&s, "DELETE", &format!("{users}/{dana_id}"), &admin, None).await;
+    assert_eq!((status, member_names(&removed)), (StatusCode::OK, vec![]), "{removed}");
+}
