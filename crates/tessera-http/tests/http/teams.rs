@@ -10,13 +10,20 @@ fn member_names(team: &Value) -> Vec<&str> {
     team["users"].as_array().unwrap().iter().filter_map(|u| u["name"].as_str()).collect()
 }
 
-#[tokio::test]
-async fn create_team_users_become_members() {
+/// A server with an admin and dana (a DataConsumer): (server, admin's token, dana's token, dana's id).
+async fn with_dana() -> (crate::Server, String, String, String) {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
     let dana = data_consumer(&s, &admin).await;
     let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
-    let dana_id = me["id"].as_str().unwrap();
+    let dana_id = me["id"].as_str().unwrap().to_string();
+    (s, admin, dana, dana_id)
+}
+
+#[tokio::test]
+async fn create_team_users_become_members() {
+    let (s, admin, dana, dana_id) = with_dana().await;
+    let dana_id = dana_id.as_str();
     let team = json!({"name": "analysts", "teamType": "Group", "users": [dana_id]});
     let (status, created) = api(&s, "POST", "/api/v1/teams", &admin, Some(team)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -101,11 +108,7 @@ async fn team_types_follow_the_1_7_hierarchy() {
 
 #[tokio::test]
 async fn members_are_set_and_removed_through_the_teams_users_paths() {
-    let s = server(&[]).await;
-    let admin = session(&s, "admin", "admin@open-metadata.org");
-    let dana = data_consumer(&s, &admin).await;
-    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
-    let dana_id = me["id"].as_str().unwrap().to_string();
+    let (s, admin, dana, dana_id) = with_dana().await;
     let (_, group) =
         api(&s, "PUT", "/api/v1/teams", &admin, Some(json!({"name": "analysts", "teamType": "Group"}))).await;
     let (_, finance) =
