@@ -54,6 +54,16 @@ pub async fn server(vars: &[(&str, &str)]) -> Server {
     Server { api: api_router(state.clone()), admin: admin_router(state.clone()), state, store, _dir: dir }
 }
 
+/// The server on SQLite, then on a fresh PostgreSQL database when the test command provides one
+/// (`prefix` names the database).
+pub async fn each_store(prefix: &str) -> Vec<Server> {
+    let mut all = vec![server(&[]).await];
+    if let Some(url) = tessera_store::testing::fresh_postgres_database(prefix).await {
+        all.push(server(&[("DATABASE_URL", &url)]).await);
+    }
+    all
+}
+
 pub async fn call(router: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
     let response = router.clone().oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();

@@ -18,13 +18,19 @@ async fn user_id(s: &Server, admin: &str, name: &str) -> String {
 
 async fn setup() -> (Server, String, String) {
     let s = server(&[]).await;
-    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let (admin, dana) = setup_on(&s).await;
+    (s, admin, dana)
+}
+
+/// An admin, dana (a DataConsumer) in Group team `analysts`, and the ingested catalog.
+async fn setup_on(s: &Server) -> (String, String) {
+    let admin = session(s, "admin", "admin@open-metadata.org");
     let dana = data_consumer(&s, &admin).await;
     let dana_id = user_id(&s, &admin, "dana").await;
     let team = json!({"name": "analysts", "teamType": "Group", "users": [dana_id]});
     assert_eq!(api(&s, "PUT", "/api/v1/teams", &admin, Some(team)).await.0, StatusCode::CREATED);
-    ingest(&s, &bot_token(&s).await).await;
-    (s, admin, dana)
+    ingest(s, &bot_token(s).await).await;
+    (admin, dana)
 }
 
 fn schema(owners: Value) -> Value {
@@ -132,7 +138,13 @@ async fn a_member_of_the_owning_team_is_an_owner_and_a_namesake_is_not() {
 /// owners for edits; its own owners replace them.
 #[tokio::test]
 async fn owners_are_inherited_until_an_asset_has_its_own() {
-    let (s, admin, dana) = setup().await;
+    for s in crate::each_store("ow").await {
+        let (admin, dana) = setup_on(&s).await;
+        inheritance_on(&s, &admin, &dana).await;
+    }
+}
+
+async fn inheritance_on(s: &Server, admin: &str, dana: &str) {
     let (_, team) = api(&s, "GET", "/api/v1/teams/name/analysts", &admin, None).await;
     let (_, owned) =
         api(&s, "PUT", "/api/v1/databaseSchemas", &admin, Some(schema(json!([{"id": team["id"], "type": "team"}]))))

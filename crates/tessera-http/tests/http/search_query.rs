@@ -7,13 +7,8 @@ use crate::{Server, server};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-/// The server on SQLite, then on a fresh PostgreSQL database when the test command provides one.
 async fn servers() -> Vec<Server> {
-    let mut all = vec![server(&[]).await];
-    if let Some(url) = tessera_store::testing::fresh_postgres_database("sq").await {
-        all.push(server(&[("DATABASE_URL", &url)]).await);
-    }
-    all
+    crate::each_store("sq").await
 }
 
 fn search(q: &str, extra: &str) -> String {

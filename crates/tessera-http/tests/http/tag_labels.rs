@@ -25,9 +25,15 @@ fn table(tags: Vec<Value>, column_tags: Vec<Value>) -> Value {
 
 async fn setup() -> (Server, String) {
     let s = server(&[]).await;
-    let bot = bot_token(&s).await;
-    ingest(&s, &bot).await;
+    let bot = ingested(&s).await;
     (s, bot)
+}
+
+/// The bot's token, after ingesting the catalog `crate::catalog::ingest` builds.
+async fn ingested(s: &Server) -> String {
+    let bot = bot_token(s).await;
+    ingest(s, &bot).await;
+    bot
 }
 
 #[tokio::test]
@@ -55,7 +61,13 @@ async fn labels_take_their_tags_fields_and_sort() {
 
 #[tokio::test]
 async fn unknown_exclusive_and_disabled_tags_are_refused_and_store_nothing() {
-    let (s, bot) = setup().await;
+    for s in crate::each_store("tl").await {
+        let bot = ingested(&s).await;
+        refusals_on(&s, &bot).await;
+    }
+}
+
+async fn refusals_on(s: &Server, bot: &str) {
     let admin = session(&s, "admin", "admin@open-metadata.org");
     let path = "/api/v1/tables/name/local_sqlite.sample.main.labelled";
     for (tags, column_tags, status, message) in [
