@@ -130,13 +130,12 @@ async fn deletes_keep_the_system_ones_and_only_touch_their_own_tags() {
 }
 
 async fn deletes_on(s: &Server, admin: &str) {
-    let (s, admin) = (s, &admin.to_string());
-    let (_, pii) = api(&s, "GET", "/api/v1/classifications/name/PII", &admin, None).await;
+    let (_, pii) = api(s, "GET", "/api/v1/classifications/name/PII", admin, None).await;
     let (status, answer) = api(
-        &s,
+        s,
         "DELETE",
         &format!("/api/v1/classifications/{}?hardDelete=true&recursive=true", pii["id"].as_str().unwrap()),
-        &admin,
+        admin,
         None,
     )
     .await;
@@ -146,36 +145,36 @@ async fn deletes_on(s: &Server, admin: &str) {
     // A service and a classification with the same name share their key range.
     let service = json!({"name": "Shared", "serviceType": "SQLite",
         "connection": {"config": {"type": "SQLite", "databaseMode": ":memory:"}}});
-    assert_eq!(api(&s, "PUT", "/api/v1/services/databaseServices", &admin, Some(service)).await.0, StatusCode::CREATED);
+    assert_eq!(api(s, "PUT", "/api/v1/services/databaseServices", admin, Some(service)).await.0, StatusCode::CREATED);
     let (status, db) =
-        api(&s, "PUT", "/api/v1/databases", &admin, Some(json!({"name": "db", "service": "Shared"}))).await;
+        api(s, "PUT", "/api/v1/databases", admin, Some(json!({"name": "db", "service": "Shared"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{db}");
     let (_, shared) =
-        api(&s, "PUT", "/api/v1/classifications", &admin, Some(json!({"name": "Shared", "description": ""}))).await;
+        api(s, "PUT", "/api/v1/classifications", admin, Some(json!({"name": "Shared", "description": ""}))).await;
     let tag = json!({"name": "t", "description": "", "classification": "Shared"});
-    assert_eq!(api(&s, "PUT", "/api/v1/tags", &admin, Some(tag)).await.0, StatusCode::CREATED);
+    assert_eq!(api(s, "PUT", "/api/v1/tags", admin, Some(tag)).await.0, StatusCode::CREATED);
     let id = shared["id"].as_str().unwrap();
-    let (status, answer) = api(&s, "DELETE", &format!("/api/v1/classifications/{id}"), &admin, None).await;
+    let (status, answer) = api(s, "DELETE", &format!("/api/v1/classifications/{id}"), admin, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "it has a tag: {answer}");
-    let (status, _) = api(&s, "DELETE", &format!("/api/v1/classifications/{id}?recursive=true"), &admin, None).await;
+    let (status, _) = api(s, "DELETE", &format!("/api/v1/classifications/{id}?recursive=true"), admin, None).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, database) = api(&s, "GET", "/api/v1/databases/name/Shared.db", &admin, None).await;
+    let (status, database) = api(s, "GET", "/api/v1/databases/name/Shared.db", admin, None).await;
     assert_eq!(
         (status, database["deleted"].as_bool()),
         (StatusCode::OK, Some(false)),
         "the service's database is untouched"
     );
-    let (status, gone) = api(&s, "GET", "/api/v1/tags/name/Shared.t?include=deleted", &admin, None).await;
+    let (status, gone) = api(s, "GET", "/api/v1/tags/name/Shared.t?include=deleted", admin, None).await;
     assert_eq!((status, gone["deleted"].as_bool()), (StatusCode::OK, Some(true)), "{gone}");
     // Hard-deleting the service leaves the classification's tag alone, and the other way round.
-    let (_, svc) = api(&s, "GET", "/api/v1/services/databaseServices/name/Shared", &admin, None).await;
+    let (_, svc) = api(s, "GET", "/api/v1/services/databaseServices/name/Shared", admin, None).await;
     let path =
         format!("/api/v1/services/databaseServices/{}?hardDelete=true&recursive=true", svc["id"].as_str().unwrap());
-    assert_eq!(api(&s, "DELETE", &path, &admin, None).await.0, StatusCode::OK);
-    assert_eq!(api(&s, "GET", "/api/v1/tags/name/Shared.t?include=all", &admin, None).await.0, StatusCode::OK);
+    assert_eq!(api(s, "DELETE", &path, admin, None).await.0, StatusCode::OK);
+    assert_eq!(api(s, "GET", "/api/v1/tags/name/Shared.t?include=all", admin, None).await.0, StatusCode::OK);
     let path = format!("/api/v1/classifications/{id}?hardDelete=true&recursive=true");
-    assert_eq!(api(&s, "DELETE", &path, &admin, None).await.0, StatusCode::OK);
-    assert_eq!(api(&s, "GET", "/api/v1/tags/name/Shared.t?include=all", &admin, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(api(s, "DELETE", &path, admin, None).await.0, StatusCode::OK);
+    assert_eq!(api(s, "GET", "/api/v1/tags/name/Shared.t?include=all", admin, None).await.0, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -25,10 +25,10 @@ async fn setup() -> (Server, String, String) {
 /// An admin, dana (a DataConsumer) in Group team `analysts`, and the ingested catalog.
 async fn setup_on(s: &Server) -> (String, String) {
     let admin = session(s, "admin", "admin@open-metadata.org");
-    let dana = data_consumer(&s, &admin).await;
-    let dana_id = user_id(&s, &admin, "dana").await;
+    let dana = data_consumer(s, &admin).await;
+    let dana_id = user_id(s, &admin, "dana").await;
     let team = json!({"name": "analysts", "teamType": "Group", "users": [dana_id]});
-    assert_eq!(api(&s, "PUT", "/api/v1/teams", &admin, Some(team)).await.0, StatusCode::CREATED);
+    assert_eq!(api(s, "PUT", "/api/v1/teams", &admin, Some(team)).await.0, StatusCode::CREATED);
     ingest(s, &bot_token(s).await).await;
     (admin, dana)
 }
@@ -145,40 +145,40 @@ async fn owners_are_inherited_until_an_asset_has_its_own() {
 }
 
 async fn inheritance_on(s: &Server, admin: &str, dana: &str) {
-    let (_, team) = api(&s, "GET", "/api/v1/teams/name/analysts", &admin, None).await;
+    let (_, team) = api(s, "GET", "/api/v1/teams/name/analysts", admin, None).await;
     let (_, owned) =
-        api(&s, "PUT", "/api/v1/databaseSchemas", &admin, Some(schema(json!([{"id": team["id"], "type": "team"}]))))
+        api(s, "PUT", "/api/v1/databaseSchemas", admin, Some(schema(json!([{"id": team["id"], "type": "team"}]))))
             .await;
     assert_eq!(owned["owners"][0]["name"], "analysts");
     let table = json!({"name": "child", "databaseSchema": "local_sqlite.sample.owned", "columns": [{"name": "id", "dataType": "INT"}]});
-    let (status, created) = api(&s, "PUT", "/api/v1/tables", &admin, Some(table)).await;
+    let (status, created) = api(s, "PUT", "/api/v1/tables", admin, Some(table)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let path = format!("/api/v1/tables/{}", created["id"].as_str().unwrap());
-    let (_, read) = api(&s, "GET", &format!("{path}?fields=owners"), &admin, None).await;
+    let (_, read) = api(s, "GET", &format!("{path}?fields=owners"), admin, None).await;
     assert_eq!(
         (read["owners"][0]["name"].as_str(), read["owners"][0]["inherited"].as_bool()),
         (Some("analysts"), Some(true)),
         "{read}"
     );
     // Without owners asked for, nothing is looked up or shown.
-    let (_, lean) = api(&s, "GET", &path, &admin, None).await;
+    let (_, lean) = api(s, "GET", &path, admin, None).await;
     assert!(lean.get("owners").is_none(), "{lean}");
     // A member of the inherited owner team edits what owners may; the namesake may not.
     let rename = |name: &str| json!([{"op": "add", "path": "/displayName", "value": name}]);
-    assert_eq!(patch(&s, &path, &dana, rename("By dana")).await.0, StatusCode::OK);
+    assert_eq!(patch(s, &path, dana, rename("By dana")).await.0, StatusCode::OK);
     let namesake = json!({"name": "analysts", "email": "analysts@open-metadata.org"});
-    assert_eq!(api(&s, "POST", "/api/v1/users", &admin, Some(namesake)).await.0, StatusCode::CREATED);
-    let namesake = session(&s, "analysts", "analysts@open-metadata.org");
-    assert_eq!(patch(&s, &path, &namesake, rename("Mine")).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api(s, "POST", "/api/v1/users", admin, Some(namesake)).await.0, StatusCode::CREATED);
+    let namesake = session(s, "analysts", "analysts@open-metadata.org");
+    assert_eq!(patch(s, &path, &namesake, rename("Mine")).await.0, StatusCode::FORBIDDEN);
     // Its own owner replaces the inherited one (and is stored without the mark).
-    let admin_id = user_id(&s, &admin, "admin").await;
+    let admin_id = user_id(s, admin, "admin").await;
     let own = json!([{"op": "add", "path": "/owners", "value": [{"id": admin_id, "type": "user"}]}]);
-    let (status, mine) = patch(&s, &path, &admin, own).await;
+    let (status, mine) = patch(s, &path, admin, own).await;
     assert_eq!(status, StatusCode::OK, "{mine}");
     assert_eq!(
         (mine["owners"][0]["name"].as_str(), mine["owners"][0].get("inherited")),
         (Some("admin"), None),
         "{mine}"
     );
-    assert_eq!(patch(&s, &path, &dana, rename("Again")).await.0, StatusCode::FORBIDDEN, "no longer dana's team's");
+    assert_eq!(patch(s, &path, dana, rename("Again")).await.0, StatusCode::FORBIDDEN, "no longer dana's team's");
 }

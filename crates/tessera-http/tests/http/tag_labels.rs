@@ -68,7 +68,7 @@ async fn unknown_exclusive_and_disabled_tags_are_refused_and_store_nothing() {
 }
 
 async fn refusals_on(s: &Server, bot: &str) {
-    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let admin = session(s, "admin", "admin@open-metadata.org");
     let path = "/api/v1/tables/name/local_sqlite.sample.main.labelled";
     for (tags, column_tags, status, message) in [
         (vec![label("PII.Foo")], vec![], StatusCode::NOT_FOUND, "tag instance for PII.Foo not found"),
@@ -86,18 +86,18 @@ async fn refusals_on(s: &Server, bot: &str) {
             "glossaryTerm instance for Glossary.Term not found",
         ),
     ] {
-        let (got, answer) = api(&s, "PUT", "/api/v1/tables", &bot, Some(table(tags, column_tags))).await;
+        let (got, answer) = api(s, "PUT", "/api/v1/tables", bot, Some(table(tags, column_tags))).await;
         assert_eq!((got, answer["message"].as_str()), (status, Some(message)), "{answer}");
-        assert_eq!(api(&s, "GET", path, &bot, None).await.0, StatusCode::NOT_FOUND, "nothing stored");
+        assert_eq!(api(s, "GET", path, bot, None).await.0, StatusCode::NOT_FOUND, "nothing stored");
     }
     // Disabling a classification disables its tags for new labels.
-    let (_, personal) = api(&s, "GET", "/api/v1/classifications/name/PersonalData", &admin, None).await;
+    let (_, personal) = api(s, "GET", "/api/v1/classifications/name/PersonalData", &admin, None).await;
     let disable = json!([{"op": "replace", "path": "/disabled", "value": true}]);
     let (status, _) =
-        patch(&s, &format!("/api/v1/classifications/{}", personal["id"].as_str().unwrap()), &admin, disable).await;
+        patch(s, &format!("/api/v1/classifications/{}", personal["id"].as_str().unwrap()), &admin, disable).await;
     assert_eq!(status, StatusCode::OK);
     let (status, answer) =
-        api(&s, "PUT", "/api/v1/tables", &bot, Some(table(vec![label("PersonalData.Personal")], vec![]))).await;
+        api(s, "PUT", "/api/v1/tables", bot, Some(table(vec![label("PersonalData.Personal")], vec![]))).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(answer["message"], "Tag label PersonalData.Personal is disabled and can't be assigned to a data asset.");
 }
