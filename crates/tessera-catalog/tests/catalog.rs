@@ -559,18 +559,20 @@ async fn connection_secrets_are_sealed_kept_under_a_mask_and_never_in_changes() 
         let (_, outcome) = c.put(Kind::DatabaseService, service("Cl3ar-pass", "edited"), "b", PUT).await.unwrap();
         assert_eq!(outcome, Outcome::Unchanged);
 
-        // A new password alone is a version, described without it.
-        let (rotated, outcome) = c.put(Kind::DatabaseService, service("N3w", "edited"), "b", PUT).await.unwrap();
+        // A new password alone is a version, described without it. (A marker long enough that random
+        // Fernet text cannot contain it: "N3w" alone once matched a ciphertext by chance.)
+        let (rotated, outcome) =
+            c.put(Kind::DatabaseService, service("N3w-rotated-pass", "edited"), "b", PUT).await.unwrap();
         assert_eq!((outcome, rotated.version()), (Outcome::Updated, 0.3));
         assert_eq!(
             rotated.doc["changeDescription"]["fieldsUpdated"],
             json!([{"name": "connection", "oldValue": "\"old-encrypted-value\"", "newValue": "\"new-encrypted-value\""}])
         );
         let raw = raw_bodies(&store).await;
-        assert!(!raw.contains("Cl3ar-pass") && !raw.contains("N3w"), "{raw}");
+        assert!(!raw.contains("Cl3ar-pass") && !raw.contains("N3w-rotated-pass"), "{raw}");
         let versions = c.versions(Kind::DatabaseService, created.id()).await.unwrap();
         let shown: Vec<String> = versions.iter().map(|v| password(&c, v, true)).collect();
-        assert_eq!(shown, ["N3w", "Cl3ar-pass", "Cl3ar-pass"]);
+        assert_eq!(shown, ["N3w-rotated-pass", "Cl3ar-pass", "Cl3ar-pass"]);
         assert!(versions.iter().all(|v| password(&c, v, false) == MASK));
 
         // Another key cannot open them: a clear error, never ciphertext.
