@@ -21,7 +21,7 @@ import argparse, datetime, http.client, json, os, re, shutil, signal, subprocess
 import tempfile, time
 from pathlib import Path
 
-from common import free_port, wait_healthy
+from common import free_port, wait_healthy, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
@@ -211,14 +211,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if args.write:
-        begin, end = f"<!-- catalog-{store}:begin -->", f"<!-- catalog-{store}:end -->"
-        readme = README.read_text()
-        if begin not in readme:
-            readme += f"\n### Catalog, {store}\n\n{begin}\n{end}\n"
-        head, rest = readme.split(begin, 1)
-        tail = rest.split(end, 1)[1]
-        README.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
-        print(f"wrote {README}")
+        write_section(README, f"catalog-{store}", f"Catalog, {store}", text)
 
 
 if __name__ == "__main__":

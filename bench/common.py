@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: a free port, and waiting for a server's admin /healthcheck."""
+"""What the benchmark scripts share: a free port, waiting for a server's admin /healthcheck, and
+rewriting one marked section of bench/README.md."""
 import http.client, socket, sys, time
 from pathlib import Path
 
@@ -25,3 +26,15 @@ def wait_healthy(admin_port, proc, log, name="tessera"):
             pass
         time.sleep(0.02)
     sys.exit(f"error: {name} did not become healthy in 30 s")
+
+
+def write_section(readme, name, title, text):
+    """Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` in `readme`,
+    adding the section under `### title` at the end when it is not there yet."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    content = readme.read_text()
+    if begin not in content:
+        content += f"\n### {title}\n\n{begin}\n{end}\n"
+    head, rest = content.split(begin, 1)
+    readme.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
+    print(f"wrote {readme}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from catalog import README, ROOT, SCHEMA, Server, seed_schema, upserts  # noqa: E402
+from common import write_section  # noqa: E402
 
 
 def percentile(values, share):
@@ -103,13 +104,7 @@ def main():
     text = "\n".join(lines)
     print(text)
     if args.write:
-        begin, end = f"<!-- governance-{store}:begin -->", f"<!-- governance-{store}:end -->"
-        readme = README.read_text()
-        if begin not in readme:
-            readme += f"\n### Tags and owners, {store}\n\n{begin}\n{end}\n"
-        head, rest = readme.split(begin, 1)
-        README.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
-        print(f"wrote {README}")
+        write_section(README, f"governance-{store}", f"Tags and owners, {store}", text)
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ impl Sight {
 
     /// [`Self::show`] with the fields derived from other entities the caller named (inherited
     /// owners, a classification's `termCount`).
-    pub(crate) async fn show_counted(
+    pub(crate) async fn show_derived(
         &self,
         state: &AppState,
         entity: Entity,
@@ -134,7 +134,7 @@ pub(crate) async fn list(
     let sight = Sight::of(&state, permit, &gate, kind).await;
     let mut data = Vec::with_capacity(page.items.len());
     for entity in page.items {
-        data.push(sight.show_counted(&state, entity, &fields).await?);
+        data.push(sight.show_derived(&state, entity, &fields).await?);
     }
     let mut paging = json!({ "total": page.total });
     if let Some(after) = page.after {
@@ -160,7 +160,7 @@ pub(crate) async fn save(
     let write = if create_only { Write::CreateOnly } else { Write::CreateOrUpdate(&edits) };
     let (entity, outcome) = permit.catalog(&state).put(kind, body, &permit.caller().name, write).await?;
     let status = if outcome == Outcome::Created { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?)))
+    Ok((status, Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &Fields::All).await?)))
 }
 
 pub(crate) async fn by_id(
@@ -173,7 +173,7 @@ pub(crate) async fn by_id(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_id(kind, &id, params.include()?).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &fields).await?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &fields).await?))
 }
 
 /// The FQN arrives percent-encoded as one path segment (`%2F`, `%22` included) and is decoded
@@ -188,7 +188,7 @@ pub(crate) async fn by_name(
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
     let entity = permit.catalog(&state).by_name(kind, &fqn, params.include()?).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &fields).await?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &fields).await?))
 }
 
 /// The original's `EntityHistory`: each version as a JSON text, newest first.
@@ -234,7 +234,7 @@ pub(crate) async fn patch_entity(
     let edits = gate.edits(kind.name()).await?;
     let (entity, _) =
         permit.catalog(&state).patch(kind, &id, body, &permit.caller().name, &state.base_url, &edits).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &Fields::All).await?))
 }
 
 pub(crate) async fn remove(
@@ -247,7 +247,7 @@ pub(crate) async fn remove(
 ) -> Result<Json<Value>, ApiError> {
     let (hard, recursive) = (params.flag("hardDelete")?, params.flag("recursive")?);
     let entity = permit.catalog(&state).delete(kind, &id, hard, recursive, &permit.caller().name).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &Fields::All).await?))
 }
 
 #[derive(Deserialize)]
@@ -263,5 +263,5 @@ async fn restore_entity(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let entity = permit.catalog(&state).restore(kind, &body.id, &permit.caller().name).await?;
-    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_counted(&state, entity, &Fields::All).await?))
+    Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &Fields::All).await?))
 }

@@ -282,19 +282,7 @@ fn ldap_needs_its_directory_and_refuses_to_trust_any_certificate() {
 #[test]
 fn ldap_groups_map_to_roles_as_json_or_yaml() {
     let vars = |mapping: &str, member: &str| {
-        let pairs = [
-            ("AUTHENTICATION_PROVIDER", "ldap"),
-            ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
-            ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
-            ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
-            ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
-            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
-            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
-            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
-            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", member),
-            ("AUTH_ROLES_MAPPING", mapping),
-        ];
-        load(&Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+        load_ldap_groups(&[("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", member), ("AUTH_ROLES_MAPPING", mapping)])
     };
     let json = vars(
         r#"{"CN=Stewards,ou=groups,dc=example,dc=com":["DataSteward"],"cn=admins,ou=groups,dc=example,dc=com":"Admin"}"#,
@@ -316,21 +304,11 @@ fn ldap_groups_map_to_roles_as_json_or_yaml() {
 #[test]
 fn ldap_role_reassignment_all_some_or_none() {
     let groups_with = |reassign: &str| {
-        let pairs = [
-            ("AUTHENTICATION_PROVIDER", "ldap"),
-            ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
-            ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
-            ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
-            ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
-            ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
-            ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
-            ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
-            ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
+        load_ldap_groups(&[
             ("AUTHENTICATION_USER_ROLE_ADMIN_NAME", "Admin"),
             ("AUTH_ROLES_MAPPING", r#"{"cn=a,ou=groups,dc=example,dc=com":["DataSteward"]}"#),
             ("AUTH_REASSIGN_ROLES", reassign),
-        ];
-        load(&Sources::from_vars(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()))
+        ])
     };
     use tessera_config::RoleReassignment;
     let all = groups_with("[*]");
@@ -346,4 +324,22 @@ fn ldap_role_reassignment_all_some_or_none() {
         "an empty list with a mapping is pointed out: {:?}",
         none.problems
     );
+}
+
+/// An LDAP configuration with group lookups (`member` of `groupOfNames` under ou=groups), with
+/// `extra` variables on top (later ones win).
+fn load_ldap_groups(extra: &[(&str, &str)]) -> tessera_config::Loaded {
+    let base = [
+        ("AUTHENTICATION_PROVIDER", "ldap"),
+        ("AUTHENTICATION_LDAP_HOST", "127.0.0.1"),
+        ("AUTHENTICATION_LOOKUP_ADMIN_DN", "cn=admin,dc=example,dc=com"),
+        ("AUTHENTICATION_LOOKUP_ADMIN_PWD", "secret"),
+        ("AUTHENTICATION_USER_LOOKUP_BASEDN", "ou=people,dc=example,dc=com"),
+        ("AUTHENTICATION_GROUP_LOOKUP_BASEDN", "ou=groups,dc=example,dc=com"),
+        ("AUTHENTICATION_USER_GROUP_ATTR", "objectClass"),
+        ("AUTHENTICATION_USER_GROUP_ATTR_VALUE", "groupOfNames"),
+        ("AUTHENTICATION_USER_GROUP_MEMBER_ATTR", "member"),
+    ];
+    let vars = base.iter().chain(extra).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    load(&Sources::from_vars(vars))
 }
