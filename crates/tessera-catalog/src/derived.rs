@@ -1,5 +1,6 @@
 //! Fields a rendering takes from other entities, added only when the `fields` parameter names
-//! them: a data asset's inherited `owners`, a classification's `termCount`, a tag's `children`.
+//! them: a data asset's inherited `owners`, a classification's `termCount`, a tag's `children`,
+//! and how often a tag or a classification's tags are used (`usageCount`).
 
 use crate::entity::Entity;
 use crate::error::CatalogError;
@@ -17,8 +18,7 @@ pub fn derives_fields(entity: &Entity, fields: &crate::Fields) -> bool {
 impl crate::Catalog {
     /// The fields derived from other entities that the `fields` parameter names, added to a
     /// rendering: a data asset's inherited `owners`; a classification's `termCount` (its live
-    /// tags); a tag's `children` (none: tags are not nested here). `usageCount` is not counted yet
-    /// and stays absent.
+    /// tags); a tag's `children` (none: tags are not nested here); the `usageCount` of either.
     pub async fn add_derived_fields(
         &self,
         entity: &Entity,
@@ -44,6 +44,22 @@ impl crate::Catalog {
             Kind::Tag if fields.wants("children") => shown["children"] = json!([]),
             _ => {}
         }
+        if matches!(entity.kind, Kind::Classification | Kind::Tag) && fields.wants("usageCount") {
+            shown["usageCount"] = json!(self.usage_count(entity).await?);
+        }
         Ok(())
+    }
+
+    /// How many entities and columns carry the tag (or any tag of the classification), counted up
+    /// to the search window as 1.7 counts its tag-usage rows.
+    async fn usage_count(&self, entity: &Entity) -> Result<i64, CatalogError> {
+        use tessera_store::CatalogTagStore;
+        let fqn = entity.fqn();
+        let count = if entity.kind == Kind::Tag {
+            self.store.catalog_tag_use_count(fqn, fqn).await?
+        } else {
+            self.store.catalog_tag_use_count(&format!("{fqn}."), &format!("{fqn}.\u{10FFFF}")).await?
+        };
+        Ok(count)
     }
 }

@@ -78,6 +78,8 @@ impl Catalog {
         let classification = &classifications[parent];
         let flag = |e: &Entity, key: &str| e.doc.get(key).and_then(Value::as_bool).unwrap_or(false);
         let mut fields = Map::new();
+        // The tag's own spelling, which uses are counted by.
+        fields.insert("tagFQN".into(), json!(tag.fqn()));
         fields.insert("name".into(), json!(tag.name()));
         for key in ["displayName", "description", "style"] {
             if let Some(value) = tag.doc.get(key) {
@@ -112,7 +114,7 @@ fn collect_lists<'a>(fields: &'a mut Map<String, Value>, out: &mut Vec<&'a mut V
 /// One list's labels with their tags' fields, merged by FQN (the first kept) and sorted by FQN;
 /// a disabled tag or two tags of one mutually exclusive classification are refused.
 fn merged(labels: Vec<Value>, known: &BTreeMap<String, Resolved>) -> Result<Vec<Value>, CatalogError> {
-    let mut by_fqn: BTreeMap<String, Value> = BTreeMap::new();
+    let mut by_fqn: BTreeMap<String, (Value, Option<&str>)> = BTreeMap::new();
     for mut label in labels {
         let fqn = label["tagFQN"].as_str().unwrap_or_default().to_string();
         let Some(resolved) = known.get(&fqn) else { continue };
@@ -122,21 +124,22 @@ fn merged(labels: Vec<Value>, known: &BTreeMap<String, Resolved>) -> Result<Vec<
             )));
         }
         if let Value::Object(label) = &mut label {
-            for key in ["name", "displayName", "description", "style"] {
+            for key in ["tagFQN", "name", "displayName", "description", "style"] {
                 label.remove(key);
             }
             label.extend(resolved.fields.clone());
         }
-        by_fqn.entry(fqn).or_insert(label);
+        let canonical = label["tagFQN"].as_str().unwrap_or_default().to_string();
+        by_fqn.entry(canonical).or_insert((label, resolved.exclusive_in.as_deref()));
     }
     let mut first_of: BTreeMap<&str, &str> = BTreeMap::new();
-    for fqn in by_fqn.keys() {
-        let Some(parent) = known.get(fqn).and_then(|r| r.exclusive_in.as_deref()) else { continue };
+    for (fqn, (_, exclusive_in)) in &by_fqn {
+        let Some(parent) = *exclusive_in else { continue };
         if let Some(earlier) = first_of.insert(parent, fqn) {
             return Err(CatalogError::Invalid(format!(
                 "Tag labels {fqn} and {earlier} are mutually exclusive and can't be assigned together"
             )));
         }
     }
-    Ok(by_fqn.into_values().collect())
+    Ok(by_fqn.into_values().map(|(label, _)| label).collect())
 }

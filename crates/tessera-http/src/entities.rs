@@ -34,6 +34,10 @@ pub struct UserJson<'a> {
     deleted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_login_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timezone: Option<&'a str>,
     roles: Vec<Value>,
     teams: Vec<Value>,
     inherited_roles: Vec<Value>,
@@ -64,6 +68,9 @@ pub fn user_json<'a>(row: &'a UserRow, base_url: &str, memberships: Memberships)
         is_email_verified: row.is_email_verified,
         deleted: row.deleted,
         last_login_time: row.last_login_time,
+        // Checked JSON when stored; parsed only for the users that have one.
+        profile: row.profile.as_deref().and_then(|text| serde_json::from_str(text).ok()),
+        timezone: row.timezone.as_deref(),
         roles: memberships.roles,
         teams: memberships.teams,
         inherited_roles: memberships.inherited_roles,

@@ -20,6 +20,7 @@ pub mod public_paths;
 pub mod route;
 pub mod route_access;
 mod search;
+mod search_filter;
 mod search_query;
 mod signin;
 mod signin_page;
@@ -29,6 +30,7 @@ mod team_members;
 mod test_connections;
 pub mod ui;
 mod user_patch;
+mod user_profile;
 mod users;
 
 use axum::http::{HeaderName, Request};

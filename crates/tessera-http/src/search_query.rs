@@ -1,7 +1,8 @@
-//! `GET /api/v1/search/query?q=&index=&from=&size=&deleted=`: entities whose name, or a word of
-//! their name, starts with `q` (any case), answered from the catalog's name index in
-//! Elasticsearch's hit shape. Not the original's full-text search: no fields other than the name,
-//! no `query_filter`, no scoring; `q` is a prefix (`orders`, `Ord*`; `*` for every name).
+//! `GET /api/v1/search/query?q=&index=&from=&size=&deleted=&query_filter=`: entities whose name,
+//! or a word of their name, starts with `q` (any case), answered from the catalog's name index in
+//! Elasticsearch's hit shape; or, with a `tags.tagFQN` term in `query_filter`, the entities
+//! carrying that tag (`search_filter.rs`). Not the original's full-text search: no fields other
+//! than the name, no scoring; `q` is a prefix (`orders`, `Ord*`; `*` or nothing for every name).
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -43,12 +44,22 @@ pub(crate) async fn query(State(state): State<AppState>, gate: Gate, params: Par
     let Some(permit) = permit else {
         return Err(refusal.unwrap_or_else(|| bad("no index to search".into())));
     };
-    let text = params
-        .get("q")
-        .ok_or_else(|| bad("q is required: the start of a name to find (or * for every name)".into()))?;
+    // An empty `q` is every name, as the client's lineage workflow sends it.
+    let text = params.get("q").unwrap_or_default();
+    let filter = crate::search_filter::parse(params.get("query_filter"))?;
     let include = include(&params)?;
     let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
-    let page = permit.catalog(&state).search_names(&kinds, text, include, from, size).await?;
+    let catalog = permit.catalog(&state);
+    let page = match filter.tag {
+        Some(tag) if matches!(text.trim(), "" | "*") => catalog.tagged(&kinds, &tag, include, from, size).await?,
+        Some(_) => {
+            return Err(bad(format!(
+                "q={text:?} with a tags.tagFQN filter: Tessera lists a tag's entities without a text search; \
+                 send q=* (or no q) with the filter"
+            )));
+        }
+        None => catalog.search_names(&kinds, text, include, from, size).await?,
+    };
     let hits: Vec<Value> = page
         .items
         .iter()

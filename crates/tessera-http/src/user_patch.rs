@@ -1,7 +1,8 @@
 //! `PATCH /api/v1/users/{id}` (JSON Patch), as 1.7 decides it and a little stricter: any
 //! operation that touches `/isAdmin`, `/isBot` or `/roles` (with or without a value) needs an
 //! admin; the rest is authorized field by field with the user as the resource and the user as its
-//! own owner (so the seeded owner rule lets people edit their own profile); a user joins only
+//! own owner (so the seeded owner rule lets people edit their own profile, `user_profile.rs`
+//! checks what it may hold); a user joins only
 //! `Group` teams they are not in yet; identity fields (`id`, `name`, `email`, ...) never change.
 
 use crate::AppState;
@@ -13,7 +14,7 @@ use serde_json::Value;
 use tessera_store::UserRow;
 
 /// Fields a patch may change, each with what it needs; everything else is restored.
-const EDITABLE: &[&str] = &["displayName", "description", "teams", "roles", "isAdmin"];
+const EDITABLE: &[&str] = &["displayName", "description", "profile", "timezone", "teams", "roles", "isAdmin"];
 
 /// The checked outcome of a user patch: the new row and, when they change, roles and teams.
 pub(crate) struct UserEdit {
@@ -122,6 +123,8 @@ pub(crate) async fn decide(state: &AppState, gate: &Gate, target: UserRow, body:
     let user = UserRow {
         display_name: text(&after, "displayName"),
         description: text(&after, "description"),
+        profile: crate::user_profile::checked_profile(after.get("profile"))?,
+        timezone: crate::user_profile::checked_timezone(after.get("timezone"))?,
         is_admin,
         version: if changed.is_empty() { target.version } else { tessera_store::next_version(target.version) },
         updated_at: if changed.is_empty() { target.updated_at } else { tessera_store::clock::now_millis() },

@@ -23,6 +23,9 @@ pub struct UserRow {
     /// users created by an admin or the bootstrap, and for bots.
     pub issuer: Option<String>,
     pub subject: Option<String>,
+    /// 1.7's `profile` (images) as JSON text, and the user's time zone: what people set themselves.
+    pub profile: Option<String>,
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -46,7 +49,7 @@ struct Count {
 
 macro_rules! user_columns {
     () => {
-        "id, name, email, display_name, description, is_admin, is_bot, is_email_verified, deleted, version, updated_at, updated_by, last_login_time, issuer, subject"
+        "id, name, email, display_name, description, is_admin, is_bot, is_email_verified, deleted, version, updated_at, updated_by, last_login_time, issuer, subject, profile, timezone"
     };
 }
 
@@ -101,7 +104,11 @@ impl AccountStore for Store {
     async fn insert_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
-            concat!("INSERT INTO users (", user_columns!(), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            concat!(
+                "INSERT INTO users (",
+                user_columns!(),
+                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
             &user.id,
             &user.name,
             &user.email,
@@ -117,6 +124,8 @@ impl AccountStore for Store {
             user.last_login_time,
             &user.issuer,
             &user.subject,
+            &user.profile,
+            &user.timezone,
         )?;
         self.record_change("user").await
     }
@@ -124,7 +133,7 @@ impl AccountStore for Store {
     async fn update_user(&self, user: &UserRow) -> Result<(), StoreError> {
         exec!(
             self,
-            "UPDATE users SET name = ?, email = ?, display_name = ?, description = ?, is_admin = ?, is_bot = ?, is_email_verified = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ?, last_login_time = ?, issuer = ?, subject = ? WHERE id = ?",
+            "UPDATE users SET name = ?, email = ?, display_name = ?, description = ?, is_admin = ?, is_bot = ?, is_email_verified = ?, deleted = ?, version = ?, updated_at = ?, updated_by = ?, last_login_time = ?, issuer = ?, subject = ?, profile = ?, timezone = ? WHERE id = ?",
             &user.name,
             &user.email,
             &user.display_name,
@@ -139,6 +148,8 @@ impl AccountStore for Store {
             user.last_login_time,
             &user.issuer,
             &user.subject,
+            &user.profile,
+            &user.timezone,
             &user.id,
         )?;
         self.record_change("user").await

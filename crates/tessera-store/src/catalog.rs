@@ -231,6 +231,7 @@ impl CatalogStore for Store {
             ],
         ));
         write.push(crate::catalog_names::insert_names(names));
+        write.extend(crate::catalog_tags::insert_uses(&row.id, crate::catalog_tags::tag_uses(&row.body)));
         self.apply(write).await.map(drop)
     }
 
@@ -258,6 +259,8 @@ impl CatalogStore for Store {
             )
             .conflict_unless_changed(conflict),
         );
+        write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![(&row.id).into()]));
+        write.extend(crate::catalog_tags::insert_uses(&row.id, crate::catalog_tags::tag_uses(&row.body)));
         self.apply(write).await.map(drop)
     }
 
@@ -319,6 +322,7 @@ impl CatalogStore for Store {
         let mut write = WriteSet::default();
         write.push(Statement::new(DELETE_VERSIONS, args()));
         write.push(Statement::new(DELETE_NAMES, args()));
+        write.push(Statement::new(crate::catalog_tags::DELETE_SUBTREE_USES, args()));
         write.push(Statement::new(DELETE_ENTITIES, args()));
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
@@ -327,6 +331,7 @@ impl CatalogStore for Store {
         let mut write = WriteSet::default();
         write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
+        write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE, vec![id.into()]));
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
@@ -352,6 +357,7 @@ impl CatalogStore for Store {
             .iter()
             .chain(crate::catalog_versions::READ_PATHS)
             .chain(crate::catalog_names::SEARCH_PATHS)
+            .chain(crate::catalog_tags::TAG_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)
             .chain(crate::catalog_reseal::RESEAL_PATHS)

@@ -7,6 +7,7 @@
 use crate::catalog_names::BACKFILL_SETTING;
 use crate::catalog_rekey::REKEY_SETTING;
 use crate::catalog_reseal::RESEAL_SETTING;
+use crate::catalog_tags::BACKFILL_SETTING as TAG_USES_SETTING;
 use crate::{LATEST_SCHEMA_VERSION, Pool, Store, StoreError};
 use sqlx::{AssertSqlSafe, Connection, PgConnection, Row, SqliteConnection};
 use values::{Kind, bind, convert, insert_sql, kind_of};
@@ -201,7 +202,7 @@ fn in_dependency_order(mut left: Vec<Table>, references: &[(String, String)]) ->
 /// Rows the migrations themselves insert: not data, and replaced by the source's own.
 fn written_by_migrations(table: &str) -> Option<String> {
     (table == "tessera_settings")
-        .then(|| format!("key IN ('{BACKFILL_SETTING}', '{REKEY_SETTING}', '{RESEAL_SETTING}')"))
+        .then(|| format!("key IN ('{BACKFILL_SETTING}', '{TAG_USES_SETTING}', '{REKEY_SETTING}', '{RESEAL_SETTING}')"))
 }
 
 /// Locks every table against writers (a server starting on the database meanwhile waits for the

@@ -90,10 +90,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_passwords.sql"),
         postgres: include_str!("../migrations/postgres/0013_passwords.sql"),
     },
+    Migration {
+        version: 14,
+        description: "tag uses of catalog entities; user profiles and time zones",
+        sqlite: include_str!("../migrations/sqlite/0014_tag_uses_and_profiles.sql"),
+        postgres: include_str!("../migrations/postgres/0014_tag_uses_and_profiles.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 13;
+pub const LATEST_SCHEMA_VERSION: i64 = 14;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII
@@ -225,6 +231,7 @@ impl Store {
             }
         }
         self.backfill_catalog_names().await?;
+        self.backfill_catalog_tag_uses().await?;
         Ok(MigrationReport { from_version, to_version: LATEST_SCHEMA_VERSION })
     }
 

@@ -75,6 +75,11 @@ impl WriteSet {
     pub fn push(&mut self, statement: Statement) {
         self.statements.push(statement);
     }
+
+    /// Adds the statements given (an `Option` for one that may not be needed).
+    pub fn extend(&mut self, statements: impl IntoIterator<Item = Statement>) {
+        self.statements.extend(statements);
+    }
 }
 
 macro_rules! bind_all {

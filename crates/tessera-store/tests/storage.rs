@@ -134,6 +134,8 @@ fn user(id: &str, name: &str, is_bot: bool) -> tessera_store::UserRow {
         last_login_time: None,
         issuer: None,
         subject: None,
+        profile: None,
+        timezone: None,
     }
 }
 

@@ -97,6 +97,8 @@ pub(crate) fn new_user(name: &str, email: &str, is_admin: bool, is_bot: bool) ->
         last_login_time: None,
         issuer: None,
         subject: None,
+        profile: None,
+        timezone: None,
     }
 }
 

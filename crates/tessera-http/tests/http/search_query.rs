@@ -58,6 +58,13 @@ async fn names_are_found_by_prefix_in_any_case_in_the_hit_shape() {
         // A whole name first (sample), then a word (local_sqlite's "sqlite").
         assert_eq!(indexes, ["database_search_index", "database_service_search_index"], "{all}");
 
+        // No q at all, or an empty one (the client's lineage workflow sends it): every name.
+        let (status, everything) = api(&s, "GET", "/api/v1/search/query?q=&size=100", &bot, None).await;
+        assert_eq!(status, StatusCode::OK, "{everything}");
+        assert_eq!(everything["hits"]["total"]["value"], 4);
+        let (_, no_q) = api(&s, "GET", "/api/v1/search/query?size=100", &bot, None).await;
+        assert_eq!(fqns(&no_q), fqns(&everything));
+
         // Paging: from/size over one order.
         let (_, every) = api(&s, "GET", &search("*", "&size=100"), &bot, None).await;
         assert_eq!(every["hits"]["total"]["value"], 4);
@@ -86,7 +93,7 @@ async fn bad_parameters_are_400s_that_say_what_to_change() {
     let s = server(&[]).await;
     let bot = bot_token(&s).await;
     for (path, says) in [
-        ("/api/v1/search/query".to_string(), "q is required"),
+        (search("*", "&query_filter=%7B%22bool%22%3A%7B%22should%22%3A%5B%5D%7D%7D"), "bool.should is not supported"),
         (search("a", "&index=glossary_search_index"), "table_search_index"),
         (search("a", "&size=101"), "size must be between 0 and 100"),
         (search("a", "&size=ten"), "size must be a whole number"),

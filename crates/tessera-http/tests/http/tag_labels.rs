@@ -127,3 +127,95 @@ async fn patches_resolve_too_and_a_data_consumer_may_tag() {
     let (status, _) = patch(&s, &path, &dana, json!({"op": "add"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// How often a tag (or a classification's tags) is used, as `?fields=usageCount` shows it.
+async fn usage(s: &Server, token: &str, path: &str) -> Value {
+    let (status, answer) = api(s, "GET", &format!("{path}?fields=usageCount"), token, None).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {answer}");
+    answer["usageCount"].clone()
+}
+
+/// The tables a search lists for a tag, as the web UI's tag page asks for them.
+async fn tagged_tables(s: &Server, token: &str, tag: &str) -> Vec<String> {
+    let filter = json!({"query": {"bool": {"must": [{"term": {"tags.tagFQN": tag}}]}}}).to_string();
+    let filter = percent_encoding::utf8_percent_encode(&filter, percent_encoding::NON_ALPHANUMERIC);
+    let path = format!("/api/v1/search/query?q=&index=table_search_index&size=50&query_filter={filter}");
+    let (status, answer) = api(s, "GET", &path, token, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let hits = answer["hits"]["hits"].as_array().unwrap();
+    assert_eq!(answer["hits"]["total"]["value"], hits.len(), "{answer}");
+    hits.iter().map(|h| h["_source"]["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn usage_counts_and_tag_listings_follow_every_write() {
+    for s in crate::each_store("tu").await {
+        let bot = ingested(&s).await;
+        let (sensitive, pii) = ("/api/v1/tags/name/PII.Sensitive", "/api/v1/classifications/name/PII");
+        assert_eq!(usage(&s, &bot, sensitive).await, 0);
+        // The ingested catalog carries other PII tags already.
+        let before = usage(&s, &bot, pii).await.as_i64().unwrap();
+        // On the table and on a column.
+        let body = table(vec![label("PII.Sensitive"), label("Tier.Tier2")], vec![label("PII.Sensitive")]);
+        let (status, created) = api(&s, "PUT", "/api/v1/tables", &bot, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(usage(&s, &bot, sensitive).await, 2, "the table and its column");
+        assert_eq!(usage(&s, &bot, pii).await, before + 2);
+        assert_eq!(usage(&s, &bot, "/api/v1/classifications/name/Tier").await, 1);
+        assert_eq!(tagged_tables(&s, &bot, "PII.Sensitive").await, ["labelled"]);
+        // Only the entity's own labels list it (as 1.7's tags.tagFQN field): not a column's.
+        let other = json!({"name": "other", "databaseSchema": "local_sqlite.sample.main",
+            "columns": [{"name": "id", "dataType": "INT", "tags": [label("PII.Sensitive")]}]});
+        let (_, other) = api(&s, "PUT", "/api/v1/tables", &bot, Some(other)).await;
+        assert_eq!(usage(&s, &bot, sensitive).await, 3);
+        assert_eq!(tagged_tables(&s, &bot, "PII.Sensitive").await, ["labelled"]);
+
+        // A patch that removes the column's tag takes its use away.
+        let path = format!("/api/v1/tables/{}", created["id"].as_str().unwrap());
+        let (status, _) = patch(&s, &path, &bot, json!([{"op": "remove", "path": "/columns/0/tags/0"}])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(usage(&s, &bot, sensitive).await, 2);
+        // A refused write changes no count.
+        let refused = json!([{"op": "add", "path": "/tags/0", "value": label("PII.Nope")}]);
+        assert_eq!(patch(&s, &path, &bot, refused).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(usage(&s, &bot, sensitive).await, 2);
+
+        // Soft-deleted tables leave the listing (and come back with deleted=true); hard-deleted
+        // ones lose their uses.
+        assert_eq!(api(&s, "DELETE", &path, &bot, None).await.0, StatusCode::OK);
+        assert!(tagged_tables(&s, &bot, "PII.Sensitive").await.is_empty());
+        let hard = format!("{}?hardDelete=true", path);
+        assert_eq!(api(&s, "DELETE", &hard, &bot, None).await.0, StatusCode::OK);
+        assert_eq!(usage(&s, &bot, sensitive).await, 1, "the other table's column");
+        let other = format!("/api/v1/tables/{}?hardDelete=true&recursive=true", other["id"].as_str().unwrap());
+        assert_eq!(api(&s, "DELETE", &other, &bot, None).await.0, StatusCode::OK);
+        assert_eq!((usage(&s, &bot, sensitive).await, usage(&s, &bot, pii).await), (json!(0), json!(before)));
+    }
+}
+
+#[tokio::test]
+async fn tag_listings_refuse_what_they_cannot_answer_and_hide_unreadable_kinds() {
+    let (s, bot) = setup().await;
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
+    api(&s, "PUT", "/api/v1/tables", &bot, Some(table(vec![label("Tier.Tier1")], vec![]))).await;
+    assert_eq!(tagged_tables(&s, &dana, "Tier.Tier1").await, ["labelled"], "a data consumer reads tags");
+    let base = "/api/v1/search/query?index=table_search_index";
+    let encode = |f: &str| percent_encoding::utf8_percent_encode(f, percent_encoding::NON_ALPHANUMERIC).to_string();
+    for (extra, says) in [
+        (format!("&q=lab&query_filter={}", encode(r#"{"term":{"tags.tagFQN":"Tier.Tier1"}}"#)), "send q=*"),
+        (
+            format!("&query_filter={}", encode(r#"{"query":{"match":{"name":"x"}}}"#)),
+            "query_filter.match is not supported",
+        ),
+        (format!("&query_filter={}", encode("{nope")), "query_filter is not valid JSON"),
+    ] {
+        let (status, answer) = api(&s, "GET", &format!("{base}{extra}"), &dana, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{extra}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(says), "{extra}: {answer}");
+    }
+    let forged = session(&server(&[]).await, "admin", "admin@open-metadata.org");
+    let filter = encode(r#"{"term":{"tags.tagFQN":"Tier.Tier1"}}"#);
+    let (status, _) = api(&s, "GET", &format!("{base}&query_filter={filter}"), &forged, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a token of another server");
+}

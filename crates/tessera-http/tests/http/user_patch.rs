@@ -117,3 +117,51 @@ async fn someone_elses_profile_needs_the_operations_and_strangers_get_nothing() 
     let (_, read) = api(&s, "GET", &theirs, &admin, None).await;
     assert_eq!((read["displayName"].as_str(), read["description"].as_str()), (None, Some("d")), "{read}");
 }
+
+#[tokio::test]
+async fn people_set_their_own_picture_and_time_zone_and_nothing_unsafe_is_kept() {
+    let (s, admin, dana, me) = setup().await;
+    let picture =
+        json!({"images": {"image": "https://img.example.com/dana.png", "image24": "https://img.example.com/d24.png"}});
+    let edit = json!([
+        {"op": "add", "path": "/profile", "value": picture},
+        {"op": "add", "path": "/timezone", "value": "Europe/Paris"},
+    ]);
+    let (status, edited) = patch(&s, &me, &dana, edit).await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!((&edited["profile"], edited["timezone"].as_str()), (&picture, Some("Europe/Paris")));
+    let (_, read) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+    assert_eq!((&read["profile"], read["timezone"].as_str()), (&picture, Some("Europe/Paris")), "stored: {read}");
+    let version = read["version"].clone();
+
+    for (bad, says) in [
+        (
+            json!([{"op": "replace", "path": "/profile/images/image", "value": "javascript:alert(1)"}]),
+            "http or https URL",
+        ),
+        (
+            json!([{"op": "add", "path": "/profile/subscription", "value": {"slack": {"endpoint": "http://10.0.0.1/"}}}]),
+            "sends no notifications",
+        ),
+        (json!([{"op": "replace", "path": "/timezone", "value": "<b>"}]), "time zone name"),
+    ] {
+        let (status, answer) = patch(&s, &me, &dana, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(says), "{bad}: {answer}");
+    }
+    let (_, unchanged) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+    assert_eq!((&unchanged["profile"], &unchanged["version"]), (&picture, &version), "refusals change nothing");
+    // Someone else's picture is theirs: a data consumer may not change it; an admin may.
+    let erin = json!({"name": "erin", "email": "erin@open-metadata.org"});
+    let (_, erin) = api(&s, "POST", "/api/v1/users", &admin, Some(erin)).await;
+    let theirs = format!("/api/v1/users/{}", erin["id"].as_str().unwrap());
+    let put_picture = json!([{"op": "add", "path": "/profile", "value": picture}]);
+    assert_eq!(patch(&s, &theirs, &dana, put_picture.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(patch(&s, &theirs, &admin, put_picture).await.0, StatusCode::OK);
+    // Removing them clears them.
+    let clear = json!([{"op": "remove", "path": "/profile"}, {"op": "remove", "path": "/timezone"}]);
+    let (status, cleared) = patch(&s, &me, &dana, clear).await;
+    assert_eq!(status, StatusCode::OK, "{cleared}");
+    assert!(cleared.get("profile").is_none() && cleared.get("timezone").is_none(), "{cleared}");
+    assert!(cleared["version"].as_f64() > version.as_f64(), "refused edits changed nothing, this one did");
+}
