@@ -10,12 +10,16 @@
    seeded tag), one adding a column tag (`/columns/3/tags`: Tier.Tier2), one setting the owner
    (`/owners`: the admin user, resolved). p50 and p99 per kind.
 
+3. Then --reads times of reads over the tagged tables: a page of 10 tables carrying PII.Sensitive
+   (the web UI's tag-page search, `query_filter` with a `tags.tagFQN` term, at a random offset
+   within the tagged ones), and PII.Sensitive's and PII's `usageCount`.
+
 The server runs on core 0 and this client on core 1. --write rewrites the section between the
-governance markers in bench/README.md (one per store). Listing tables by tag needs the search
-of issue 20 and is not measured here.
+governance markers in bench/README.md (one per store).
 """
 import argparse, datetime, json, os, random, shutil, statistics, sys, tempfile, time
 import http.client
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,6 +57,33 @@ def timed_patches(server, tables, patches):
     return timings
 
 
+def timed_reads(server, tagged, reads):
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    headers = {"Authorization": f"Bearer {server.token}"}
+    query_filter = urllib.parse.quote(json.dumps({"query": {"bool": {"must": [{"term": {"tags.tagFQN": "PII.Sensitive"}}]}}}))
+    offsets = random.Random(11)
+    kinds = {
+        "tables tagged PII.Sensitive, a page of 10": lambda: "/api/v1/search/query?q=&index=table_search_index"
+        f"&size=10&from={offsets.randrange(max(1, tagged - 10))}&query_filter={query_filter}",
+        "usageCount of the tag PII.Sensitive": lambda: "/api/v1/tags/name/PII.Sensitive?fields=usageCount",
+        "usageCount of the classification PII": lambda: "/api/v1/classifications/name/PII?fields=usageCount",
+    }
+    timings = {kind: [] for kind in kinds}
+    for _ in range(reads):
+        for kind, path in kinds.items():
+            started = time.perf_counter()
+            connection.request("GET", path(), headers=headers)
+            response = connection.getresponse()
+            text = response.read()
+            timings[kind].append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                sys.exit(f"error: {kind}: {response.status} {text[:300]!r}")
+    found = server.call("GET", f"/api/v1/search/query?q=&index=table_search_index&size=0&query_filter={query_filter}")
+    if found["hits"]["total"]["value"] != tagged:
+        sys.exit(f"error: {tagged} tables were tagged, the search lists {found['hits']['total']}")
+    return timings
+
+
 def table_names(server, count):
     names, after = [], None
     while len(names) < count:
@@ -71,6 +102,7 @@ def main():
     ap.add_argument("--postgres-url")
     ap.add_argument("--tables", type=int, default=100_000)
     ap.add_argument("--patches", type=int, default=2000)
+    ap.add_argument("--reads", type=int, default=1000)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     if not os.access(args.binary, os.X_OK):
@@ -87,6 +119,7 @@ def main():
             os.sched_setaffinity(0, {1})
             names = table_names(server, rounds[-1]["after"])
             timings = timed_patches(server, names, min(args.patches, len(names)))
+            reads = timed_reads(server, min(args.patches, len(names)), args.reads)
         finally:
             server.stop()
     finally:
@@ -100,6 +133,13 @@ def main():
         "|---|---:|---:|",
     ]
     for kind, values in timings.items():
+        lines.append(f"| {kind} | {statistics.median(values):.2f} ms | {percentile(values, 0.99):.2f} ms |")
+    lines += [
+        "",
+        f"| Read ({args.reads:,} of each, after the patches) | p50 | p99 |",
+        "|---|---:|---:|",
+    ]
+    for kind, values in reads.items():
         lines.append(f"| {kind} | {statistics.median(values):.2f} ms | {percentile(values, 0.99):.2f} ms |")
     text = "\n".join(lines)
     print(text)

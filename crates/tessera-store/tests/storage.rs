@@ -5,6 +5,8 @@
 mod catalog;
 #[path = "storage/catalog_search.rs"]
 mod catalog_search;
+#[path = "storage/catalog_tags.rs"]
+mod catalog_tags;
 #[path = "storage/copy.rs"]
 mod copy;
 

@@ -2,7 +2,7 @@
 //! is stored), the team types' parent rules with the original's texts, admins only.
 
 use crate::accounts::{api, data_consumer, session};
-use crate::server;
+use crate::{Server, server};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -10,19 +10,24 @@ fn member_names(team: &Value) -> Vec<&str> {
     team["users"].as_array().unwrap().iter().filter_map(|u| u["name"].as_str()).collect()
 }
 
-/// A server with an admin and dana (a DataConsumer): (server, admin's token, dana's token, dana's id).
-async fn with_dana() -> (crate::Server, String, String, String) {
-    let s = server(&[]).await;
-    let admin = session(&s, "admin", "admin@open-metadata.org");
-    let dana = data_consumer(&s, &admin).await;
-    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+/// An admin and dana (a DataConsumer) on `s`: (admin's token, dana's token, dana's id).
+async fn with_dana(s: &Server) -> (String, String, String) {
+    let admin = session(s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(s, &admin).await;
+    let (_, me) = api(s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
     let dana_id = me["id"].as_str().unwrap().to_string();
-    (s, admin, dana, dana_id)
+    (admin, dana, dana_id)
 }
 
 #[tokio::test]
 async fn create_team_users_become_members() {
-    let (s, admin, dana, dana_id) = with_dana().await;
+    for s in crate::each_store("tm").await {
+        create_team_users_become_members_on(s).await;
+    }
+}
+
+async fn create_team_users_become_members_on(s: Server) {
+    let (admin, dana, dana_id) = with_dana(&s).await;
     let dana_id = dana_id.as_str();
     let team = json!({"name": "analysts", "teamType": "Group", "users": [dana_id]});
     let (status, created) = api(&s, "POST", "/api/v1/teams", &admin, Some(team)).await;
@@ -67,7 +72,12 @@ async fn create_team_users_become_members() {
 
 #[tokio::test]
 async fn team_types_follow_the_1_7_hierarchy() {
-    let s = server(&[]).await;
+    for s in crate::each_store("tm").await {
+        team_types_follow_the_1_7_hierarchy_on(s).await;
+    }
+}
+
+async fn team_types_follow_the_1_7_hierarchy_on(s: Server) {
     let admin = session(&s, "admin", "admin@open-metadata.org");
     let save = async |body: Value| api(&s, "PUT", "/api/v1/teams", &admin, Some(body)).await;
     assert_eq!(save(json!({"name": "sales", "teamType": "BusinessUnit"})).await.0, StatusCode::CREATED);
@@ -108,7 +118,13 @@ async fn team_types_follow_the_1_7_hierarchy() {
 
 #[tokio::test]
 async fn members_are_set_and_removed_through_the_teams_users_paths() {
-    let (s, admin, dana, dana_id) = with_dana().await;
+    for s in crate::each_store("tm").await {
+        members_are_set_and_removed_through_the_teams_users_paths_on(s).await;
+    }
+}
+
+async fn members_are_set_and_removed_through_the_teams_users_paths_on(s: Server) {
+    let (admin, dana, dana_id) = with_dana(&s).await;
     let (_, group) =
         api(&s, "PUT", "/api/v1/teams", &admin, Some(json!({"name": "analysts", "teamType": "Group"}))).await;
     let (_, finance) =

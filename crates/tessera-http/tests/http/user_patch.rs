@@ -8,16 +8,17 @@ use crate::{Server, server};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-async fn setup() -> (Server, String, String, String) {
-    let s = server(&[]).await;
-    let admin = session(&s, "admin", "admin@open-metadata.org");
-    let dana = data_consumer(&s, &admin).await;
-    let (_, me) = api(&s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
+/// On `s`: an admin, dana (a DataConsumer), a Group and a Department team; (admin's token, dana's
+/// token, dana's path).
+async fn setup(s: &Server) -> (String, String, String) {
+    let admin = session(s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(s, &admin).await;
+    let (_, me) = api(s, "GET", "/api/v1/users/loggedInUser", &dana, None).await;
     for (name, team_type) in [("analysts", "Group"), ("finance", "Department")] {
         let team = json!({"name": name, "teamType": team_type});
-        assert_eq!(api(&s, "PUT", "/api/v1/teams", &admin, Some(team)).await.0, StatusCode::CREATED);
+        assert_eq!(api(s, "PUT", "/api/v1/teams", &admin, Some(team)).await.0, StatusCode::CREATED);
     }
-    (s, admin, dana, format!("/api/v1/users/{}", me["id"].as_str().unwrap()))
+    (admin, dana, format!("/api/v1/users/{}", me["id"].as_str().unwrap()))
 }
 
 fn team_names(user: &Value) -> Vec<&str> {
@@ -26,7 +27,13 @@ fn team_names(user: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn people_edit_their_own_profile_and_join_groups() {
-    let (s, _, dana, me) = setup().await;
+    for s in crate::each_store("up").await {
+        people_edit_their_own_profile_and_join_groups_on(s).await;
+    }
+}
+
+async fn people_edit_their_own_profile_and_join_groups_on(s: Server) {
+    let (_, dana, me) = setup(&s).await;
     let edit = json!([
         {"op": "add", "path": "/displayName", "value": "Dana S."},
         {"op": "add", "path": "/description", "value": "Analyst"},
@@ -64,7 +71,13 @@ async fn people_edit_their_own_profile_and_join_groups() {
 
 #[tokio::test]
 async fn admin_flags_and_roles_are_for_admins() {
-    let (s, admin, dana, me) = setup().await;
+    for s in crate::each_store("up").await {
+        admin_flags_and_roles_are_for_admins_on(s).await;
+    }
+}
+
+async fn admin_flags_and_roles_are_for_admins_on(s: Server) {
+    let (admin, dana, me) = setup(&s).await;
     let not_admin = "Principal: CatalogPrincipal{name='dana'} is not admin";
     for ops in [
         json!([{"op": "replace", "path": "/isAdmin", "value": true}]),
@@ -88,7 +101,13 @@ async fn admin_flags_and_roles_are_for_admins() {
 
 #[tokio::test]
 async fn someone_elses_profile_needs_the_operations_and_strangers_get_nothing() {
-    let (s, admin, dana, _) = setup().await;
+    for s in crate::each_store("up").await {
+        someone_elses_profile_needs_the_operations_and_strangers_get_nothing_on(s).await;
+    }
+}
+
+async fn someone_elses_profile_needs_the_operations_and_strangers_get_nothing_on(s: Server) {
+    let (admin, dana, _) = setup(&s).await;
     let erin = json!({"name": "erin", "email": "erin@open-metadata.org"});
     let (_, erin) = api(&s, "POST", "/api/v1/users", &admin, Some(erin)).await;
     let theirs = format!("/api/v1/users/{}", erin["id"].as_str().unwrap());
@@ -120,7 +139,13 @@ async fn someone_elses_profile_needs_the_operations_and_strangers_get_nothing() 
 
 #[tokio::test]
 async fn people_set_their_own_picture_and_time_zone_and_nothing_unsafe_is_kept() {
-    let (s, admin, dana, me) = setup().await;
+    for s in crate::each_store("up").await {
+        people_set_their_own_picture_and_time_zone_and_nothing_unsafe_is_kept_on(s).await;
+    }
+}
+
+async fn people_set_their_own_picture_and_time_zone_and_nothing_unsafe_is_kept_on(s: Server) {
+    let (admin, dana, me) = setup(&s).await;
     let picture =
         json!({"images": {"image": "https://img.example.com/dana.png", "image24": "https://img.example.com/d24.png"}});
     let edit = json!([
