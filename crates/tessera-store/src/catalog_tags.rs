@@ -50,16 +50,17 @@ fn columns_of(columns: &[Value], parent: &str, uses: &mut Vec<(String, String)>)
     }
 }
 
-/// One statement storing an entity's uses (`None` when it has none).
-pub(crate) fn insert_uses(entity_id: &str, uses: Vec<(String, String)>) -> Option<Statement> {
+/// One statement storing the uses of the entity stored as `row` (`None` when it has none).
+pub(crate) fn insert_uses(row: &CatalogRow) -> Option<Statement> {
+    let uses = tag_uses(&row.body);
     if uses.is_empty() {
         return None;
     }
-    let mut sql = String::from("INSERT INTO catalog_tag_uses (tag_fqn, target, entity_id) VALUES ");
-    let mut args = Vec::with_capacity(uses.len() * 3);
+    let mut sql = String::from("INSERT INTO catalog_tag_uses (tag_fqn, target, kind, deleted, entity_id) VALUES ");
+    let mut args = Vec::with_capacity(uses.len() * 5);
     for (i, (fqn, target)) in uses.into_iter().enumerate() {
-        sql.push_str(if i == 0 { "(?, ?, ?)" } else { ", (?, ?, ?)" });
-        args.extend([fqn.into(), target.into(), entity_id.into()]);
+        sql.push_str(if i == 0 { "(?, ?, ?, ?, ?)" } else { ", (?, ?, ?, ?, ?)" });
+        args.extend([fqn.into(), target.into(), (&row.kind).into(), row.deleted.into(), (&row.id).into()]);
     }
     sql.push_str(" ON CONFLICT DO NOTHING");
     Some(Statement::new(sql, args))
@@ -72,15 +73,17 @@ pub(crate) const DELETE_SUBTREE_USES: &str = "DELETE FROM catalog_tag_uses WHERE
 const COUNT_USES: &str =
     "SELECT COUNT(*) FROM (SELECT 1 FROM catalog_tag_uses WHERE tag_fqn >= ? AND tag_fqn <= ? LIMIT ?) w";
 /// Entities of some kinds (five placeholders, as name searches) carrying a tag on themselves, in
-/// id order (the key's order: no sort), counted up to the window.
-const TAGGED_COUNT: &str = "SELECT COUNT(*) FROM (SELECT u.entity_id FROM catalog_tag_uses u \
-     JOIN catalog_entities e ON e.id = u.entity_id WHERE u.tag_fqn = ? AND u.target = '' \
-     AND e.kind IN (?, ?, ?, ?, ?) AND e.deleted IN (?, ?) ORDER BY u.entity_id LIMIT ?) w";
+/// the key's order (kind, deleted, id), counted up to the window: ranges of the key, and the
+/// entities' rows read for the page only.
+const TAGGED_COUNT: &str = "SELECT COUNT(*) FROM (SELECT entity_id FROM catalog_tag_uses \
+     WHERE tag_fqn = ? AND target = '' AND kind IN (?, ?, ?, ?, ?) AND deleted IN (?, ?) LIMIT ?) w";
 const TAGGED_PAGE: &str = "SELECT e.id, e.kind, e.fqn, e.fqn_hash, e.name, e.body, e.version, e.deleted, \
-     e.updated_at, e.updated_by, e.subtype FROM catalog_tag_uses u JOIN catalog_entities e ON e.id = u.entity_id \
-     WHERE u.tag_fqn = ? AND u.target = '' AND e.kind IN (?, ?, ?, ?, ?) AND e.deleted IN (?, ?) \
-     ORDER BY u.entity_id LIMIT ? OFFSET ?";
-const BACKFILL_BATCH: &str = "SELECT id, body FROM catalog_entities WHERE id > ? ORDER BY id LIMIT 500";
+     e.updated_at, e.updated_by, e.subtype FROM (SELECT kind, deleted, entity_id FROM catalog_tag_uses \
+     WHERE tag_fqn = ? AND target = '' AND kind IN (?, ?, ?, ?, ?) AND deleted IN (?, ?) \
+     ORDER BY kind, deleted, entity_id LIMIT ? OFFSET ?) u JOIN catalog_entities e ON e.id = u.entity_id \
+     ORDER BY u.kind, u.deleted, u.entity_id";
+const BACKFILL_BATCH: &str = "SELECT id, kind, fqn, fqn_hash, name, body, version, deleted, updated_at, \
+     updated_by, subtype FROM catalog_entities WHERE id > ? ORDER BY id LIMIT 500";
 
 /// The tag-use queries, for the query-plan test.
 pub(crate) const TAG_PATHS: &[&str] =
@@ -150,23 +153,14 @@ impl Store {
         if self.setting(BACKFILL_SETTING).await?.is_none() {
             return Ok(());
         }
-        #[derive(sqlx::FromRow)]
-        struct Document {
-            id: String,
-            body: String,
-        }
         let mut after = String::new();
         loop {
-            let batch = fetch!(self, Document, fetch_all, BACKFILL_BATCH, &after)?;
+            let batch = fetch!(self, CatalogRow, fetch_all, BACKFILL_BATCH, &after)?;
             let Some(last) = batch.last() else { break };
             after = last.id.clone();
             // One transaction per batch: one commit per 500 entities.
             let mut write = crate::write::WriteSet::default();
-            for document in &batch {
-                if let Some(insert) = insert_uses(&document.id, tag_uses(&document.body)) {
-                    write.push(insert);
-                }
-            }
+            write.extend(batch.iter().filter_map(insert_uses));
             self.apply(write).await?;
         }
         exec!(self, "DELETE FROM tessera_settings WHERE key = ?", BACKFILL_SETTING)?;

@@ -5,8 +5,12 @@
 CREATE TABLE catalog_tag_uses (
     tag_fqn   TEXT COLLATE "C" NOT NULL,
     target    TEXT COLLATE "C" NOT NULL,
+    -- Copied from the entity (its kind never changes; every update rewrites its uses, so
+    -- `deleted` follows soft deletes and restores): listing a tag's entities reads this key only.
+    kind      TEXT COLLATE "C" NOT NULL,
+    deleted   BOOLEAN NOT NULL,
     entity_id TEXT COLLATE "C" NOT NULL,
-    PRIMARY KEY (tag_fqn, target, entity_id)
+    PRIMARY KEY (tag_fqn, target, kind, deleted, entity_id)
 );
 -- Updates and hard deletes replace or remove an entity's uses.
 CREATE INDEX catalog_tag_uses_entity ON catalog_tag_uses (entity_id);
