@@ -14,6 +14,9 @@ pub enum CatalogError {
     /// owner (`user`, `team`); the original's `tag instance for PII.Foo not found`.
     #[error("{type_name} instance for {key} not found")]
     Unresolved { type_name: &'static str, key: String },
+    /// No lineage edge where one was named; the original's text.
+    #[error("{0}")]
+    EdgeNotFound(String),
     #[error("Entity already exists")]
     Exists,
     /// The caller may create but not change this entity; the text is the authorizer's.

@@ -144,6 +144,7 @@ impl From<tessera_catalog::CatalogError> for ApiError {
             E::NotFound { .. } | E::Unresolved { .. } => {
                 Self::new(StatusCode::NOT_FOUND, "not_found", error.to_string())
             }
+            E::EdgeNotFound(message) => Self::new(StatusCode::NOT_FOUND, "lineage_edge_not_found", message),
             E::Exists => Self::new(StatusCode::CONFLICT, "entity_exists", "Entity already exists"),
             E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, "not_authorized", message),
             E::Busy { .. } => Self::new(StatusCode::CONFLICT, "concurrent_update", error.to_string()),

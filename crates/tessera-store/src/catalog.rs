@@ -231,7 +231,7 @@ impl CatalogStore for Store {
             ],
         ));
         write.push(crate::catalog_names::insert_names(names));
-        write.extend(crate::catalog_tags::insert_uses(&row.id, crate::catalog_tags::tag_uses(&row.body)));
+        write.extend(crate::catalog_tags::insert_uses(row));
         self.apply(write).await.map(drop)
     }
 
@@ -260,7 +260,7 @@ impl CatalogStore for Store {
             .conflict_unless_changed(conflict),
         );
         write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![(&row.id).into()]));
-        write.extend(crate::catalog_tags::insert_uses(&row.id, crate::catalog_tags::tag_uses(&row.body)));
+        write.extend(crate::catalog_tags::insert_uses(row));
         self.apply(write).await.map(drop)
     }
 
@@ -323,6 +323,9 @@ impl CatalogStore for Store {
         write.push(Statement::new(DELETE_VERSIONS, args()));
         write.push(Statement::new(DELETE_NAMES, args()));
         write.push(Statement::new(crate::catalog_tags::DELETE_SUBTREE_USES, args()));
+        for sql in crate::lineage::DELETE_SUBTREE_EDGES {
+            write.push(Statement::new(sql, args()));
+        }
         write.push(Statement::new(DELETE_ENTITIES, args()));
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
@@ -332,6 +335,9 @@ impl CatalogStore for Store {
         write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
         write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![id.into()]));
+        for sql in crate::lineage::DELETE_ONE_EDGES {
+            write.push(Statement::new(sql, vec![id.into()]));
+        }
         write.push(Statement::new(DELETE_ONE, vec![id.into()]));
         Ok(self.apply(write).await?.last().copied().unwrap_or(0))
     }
@@ -358,6 +364,7 @@ impl CatalogStore for Store {
             .chain(crate::catalog_versions::READ_PATHS)
             .chain(crate::catalog_names::SEARCH_PATHS)
             .chain(crate::catalog_tags::TAG_PATHS)
+            .chain(crate::lineage::LINEAGE_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)
             .chain(crate::catalog_reseal::RESEAL_PATHS)

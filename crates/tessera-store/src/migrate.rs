@@ -96,10 +96,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_tag_uses_and_profiles.sql"),
         postgres: include_str!("../migrations/postgres/0014_tag_uses_and_profiles.sql"),
     },
+    Migration {
+        version: 15,
+        description: "lineage edges",
+        sqlite: include_str!("../migrations/sqlite/0015_lineage.sql"),
+        postgres: include_str!("../migrations/postgres/0015_lineage.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 14;
+pub const LATEST_SCHEMA_VERSION: i64 = 15;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII
