@@ -289,10 +289,20 @@ impl Catalog {
         Ok(self.store.lineage_upsert(&row).await?)
     }
 
-    /// The stored details of the edge from `from_id` to `to_id`, if there is one.
-    pub async fn edge(&self, from_id: &str, to_id: &str) -> Result<Option<Map<String, Value>>, CatalogError> {
+    /// The ends' kinds and the stored details of the edge from `from_id` to `to_id`, if any.
+    pub async fn edge(
+        &self,
+        from_id: &str,
+        to_id: &str,
+    ) -> Result<Option<([Kind; 2], Map<String, Value>)>, CatalogError> {
         let Some(row) = self.store.lineage_edge(from_id, to_id).await? else { return Ok(None) };
-        Ok(Some(details_of(&row)?))
+        let kind = |name: &str| {
+            Kind::parse(name).ok_or_else(|| CatalogError::Damaged {
+                id: format!("{from_id}->{to_id}"),
+                reason: format!("unknown kind {name}"),
+            })
+        };
+        Ok(Some(([kind(&row.from_kind)?, kind(&row.to_kind)?], details_of(&row)?)))
     }
 
     /// Applies a JSON Patch to the details of the edge between two live ends, checks the result as
@@ -304,7 +314,7 @@ impl Catalog {
         body: Value,
         by: &str,
     ) -> Result<Map<String, Value>, CatalogError> {
-        let stored = self.edge(from.id(), to.id()).await?.ok_or_else(|| {
+        let (_, stored) = self.edge(from.id(), to.id()).await?.ok_or_else(|| {
             CatalogError::EdgeNotFound(format!(
                 "Lineage edge not found between {} {} and {} {}",
                 from.kind.name(),

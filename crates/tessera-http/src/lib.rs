@@ -11,6 +11,7 @@ pub mod connections;
 pub mod entities;
 pub mod error;
 mod extract;
+mod lineage;
 pub mod observe;
 mod openapi;
 mod passwords;

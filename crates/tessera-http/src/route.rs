@@ -89,6 +89,7 @@ pub fn all() -> Vec<Route> {
         crate::search::routes(),
         crate::catalog::routes(),
         crate::pipelines::routes(),
+        crate::lineage::routes(),
         crate::openapi::routes(),
         crate::ui::routes(),
     ]

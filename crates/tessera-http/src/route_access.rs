@@ -51,6 +51,27 @@ impl Gate {
     }
 }
 
+impl Gate {
+    /// Whether the caller may do `operation` on this one entity (read through `permit`): its
+    /// owners (inherited too) and tags decide the conditional rules, as for its own permissions.
+    pub async fn check_entity(
+        &self,
+        permit: &Permit,
+        entity: &tessera_catalog::Entity,
+        operation: Operation,
+    ) -> Result<(), ApiError> {
+        if self.state.enforcement == Enforcement::Noop {
+            return Ok(());
+        }
+        let user = self.state.accounts.require_user_of(&self.caller).await?;
+        let subject = self.state.access.subject(&user);
+        let owners = self.state.catalog_for(permit).owner_facts(entity).await?;
+        let tags = tessera_catalog::EntityFacts::of(&entity.doc).tags;
+        let facts = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &tags };
+        Ok(tessera_authz::check(&subject, entity.kind.name(), &[operation], &facts)?)
+    }
+}
+
 /// Decides edits for one caller and resource type; `None` under the noop authorizer.
 pub struct FieldGate {
     subject: Option<Arc<tessera_authz::Subject>>,

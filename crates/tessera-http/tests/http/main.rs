@@ -17,6 +17,7 @@ mod catalog;
 mod classifications;
 mod contract;
 mod ldap;
+mod lineage;
 mod owners;
 mod passwords;
 mod patch;
