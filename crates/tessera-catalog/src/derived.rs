@@ -12,7 +12,9 @@ use serde_json::{Value, json};
 pub fn derives_fields(entity: &Entity, fields: &crate::Fields) -> bool {
     let ownerless = entity.doc.get("owners").and_then(Value::as_array).is_none_or(Vec::is_empty);
     let inherits = matches!(entity.kind, Kind::Database | Kind::DatabaseSchema | Kind::Table | Kind::StoredProcedure);
-    (inherits && ownerless && fields.wants("owners")) || matches!(entity.kind, Kind::Classification | Kind::Tag)
+    (inherits && ownerless && fields.wants("owners"))
+        || matches!(entity.kind, Kind::Classification | Kind::Tag)
+        || (entity.kind == Kind::Table && fields.names("usageSummary"))
 }
 
 impl crate::Catalog {
@@ -43,6 +45,9 @@ impl crate::Catalog {
             }
             Kind::Tag if fields.wants("children") => shown["children"] = json!([]),
             _ => {}
+        }
+        if entity.kind == Kind::Table && fields.names("usageSummary") {
+            shown["usageSummary"] = self.usage_summary(entity).await?;
         }
         if matches!(entity.kind, Kind::Classification | Kind::Tag) && fields.wants("usageCount") {
             shown["usageCount"] = json!(self.usage_count(entity).await?);

@@ -142,6 +142,12 @@ impl Fields {
         Ok(Fields::Named(names))
     }
 
+    /// Whether `name` is listed by name (not by `*`): for fields that cost a lookup per entity,
+    /// which `*` (and the full answers of writes) leave out.
+    pub(crate) fn names(&self, name: &str) -> bool {
+        matches!(self, Fields::Named(names) if names.iter().any(|n| n == name))
+    }
+
     pub(crate) fn wants(&self, name: &str) -> bool {
         match self {
             Fields::All => true,

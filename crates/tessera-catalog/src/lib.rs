@@ -5,6 +5,7 @@
 //! Knows the store's functions, never SQL; knows nothing of HTTP.
 
 pub mod change;
+pub mod civil_date;
 mod classification;
 pub mod column;
 pub mod connection_type;
@@ -30,6 +31,7 @@ mod search;
 pub mod secrets;
 mod service;
 mod tag_labels;
+pub mod usage;
 
 pub use derived::derives_fields;
 pub use edit::{AnyEdit, Edit, EditGate, EntityFacts, TagChange};

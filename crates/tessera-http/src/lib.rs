@@ -30,6 +30,7 @@ pub mod system;
 mod team_members;
 mod test_connections;
 pub mod ui;
+mod usage;
 mod user_patch;
 mod user_profile;
 mod users;

@@ -90,6 +90,7 @@ pub fn all() -> Vec<Route> {
         crate::catalog::routes(),
         crate::pipelines::routes(),
         crate::lineage::routes(),
+        crate::usage::routes(),
         crate::openapi::routes(),
         crate::ui::routes(),
     ]

@@ -323,6 +323,7 @@ impl CatalogStore for Store {
         write.push(Statement::new(DELETE_VERSIONS, args()));
         write.push(Statement::new(DELETE_NAMES, args()));
         write.push(Statement::new(crate::catalog_tags::DELETE_SUBTREE_USES, args()));
+        write.push(Statement::new(crate::usage::DELETE_SUBTREE_USAGE, args()));
         for sql in crate::lineage::DELETE_SUBTREE_EDGES {
             write.push(Statement::new(sql, args()));
         }
@@ -335,6 +336,7 @@ impl CatalogStore for Store {
         write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
         write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![id.into()]));
+        write.push(Statement::new(crate::usage::DELETE_ONE_USAGE, vec![id.into()]));
         for sql in crate::lineage::DELETE_ONE_EDGES {
             write.push(Statement::new(sql, vec![id.into()]));
         }
@@ -365,6 +367,7 @@ impl CatalogStore for Store {
             .chain(crate::catalog_names::SEARCH_PATHS)
             .chain(crate::catalog_tags::TAG_PATHS)
             .chain(crate::lineage::LINEAGE_PATHS)
+            .chain(crate::usage::USAGE_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)
             .chain(crate::catalog_reseal::RESEAL_PATHS)

@@ -27,6 +27,7 @@ mod settings;
 #[doc(hidden)]
 pub mod testing;
 mod tokens;
+mod usage;
 mod write;
 
 pub use access::{AccessRow, AccessStore, MembershipRow};
@@ -44,6 +45,7 @@ pub use passwords::{LoginFailures, PasswordStore, RefreshTokenRow};
 pub use pipeline_status::PipelineStatusStore;
 pub use sessions::{SessionRow, SessionStore};
 pub use tokens::{BotCredentialRow, CredentialSnapshot, PersonalTokenRow, TokenStore};
+pub use usage::{DailyCount, UsageMerge, UsageRow, UsageStore};
 
 /// An entity's next version: 0.1 → 0.2 → ... (one decimal, so equal versions compare equal as
 /// floats). Every kind of entity steps its version with this.

@@ -102,10 +102,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_lineage.sql"),
         postgres: include_str!("../migrations/postgres/0015_lineage.sql"),
     },
+    Migration {
+        version: 16,
+        description: "daily usage of catalog entities",
+        sqlite: include_str!("../migrations/sqlite/0016_usage.sql"),
+        postgres: include_str!("../migrations/postgres/0016_usage.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 15;
+pub const LATEST_SCHEMA_VERSION: i64 = 16;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

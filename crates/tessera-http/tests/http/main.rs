@@ -30,6 +30,7 @@ mod tag_labels;
 mod teams;
 mod test_connections;
 mod ui;
+mod usage;
 mod user_patch;
 
 pub struct Server {

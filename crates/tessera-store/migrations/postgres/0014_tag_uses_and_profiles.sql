@@ -9,7 +9,8 @@ CREATE TABLE catalog_tag_uses (
     -- `deleted` follows soft deletes and restores): listing a tag's entities reads this key only.
     kind      TEXT COLLATE "C" NOT NULL,
     deleted   BOOLEAN NOT NULL,
-    entity_id TEXT COLLATE "C" NOT NULL,
+    -- The collation of catalog_entities.id, so joins and deletes use its key.
+    entity_id TEXT NOT NULL,
     PRIMARY KEY (tag_fqn, target, kind, deleted, entity_id)
 );
 -- Updates and hard deletes replace or remove an entity's uses.
