@@ -11,6 +11,7 @@ import {
 } from './lib/ui.mjs';
 import { catalogBrowse } from './catalog-scenario.mjs';
 import { tableEditing } from './editing-scenario.mjs';
+import { tableLineage } from './lineage-scenario.mjs';
 import { adminPages } from './admin-pages-scenario.mjs';
 import { PROVIDER_GROUPS } from './providers-scenario.mjs';
 
@@ -384,7 +385,7 @@ export const GROUPS = [
   {
     name: 'editing',
     tessera: { clientType: 'public', responseType: 'code' },
-    scenarios: { 'table-editing': tableEditing, 'admin-pages': adminPages },
+    scenarios: { 'table-editing': tableEditing, 'admin-pages': adminPages, 'table-lineage': tableLineage },
     timeoutMs: 90000,
   },
   {

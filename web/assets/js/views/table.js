@@ -1,11 +1,13 @@
 // A table's page: its facts, description, owners and tags, columns (nested children indented, each
-// with its tags), constraints and, for a view, its definition. Editing: table-edit.js.
+// with its tags), constraints and, for a view, its definition; then its lineage and usage
+// (table-lineage.js). Editing: table-edit.js.
 
 import { h, show } from '../dom.js';
 import { api } from '../api.js';
 import { byNamePath } from '../catalog-links.js';
 import { breadcrumbs, label, searchBox } from '../catalog-parts.js';
 import { descriptionSection, ownersSection, tablePermissions, tagList } from './table-edit.js';
+import { lineageSection, usageSection } from './table-lineage.js';
 
 const MAX_DEPTH = 6; // deeper children are indented as much as level 6 (CSS classes depth-0..6)
 
@@ -97,5 +99,7 @@ export async function tableView(fqn) {
       h('h2', { text: 'View definition' }),
       h('pre', { class: 'code', testid: 'table-schema-definition', text: table.schemaDefinition }),
     ],
+    lineageSection(table),
+    usageSection(table),
   ));
 }
