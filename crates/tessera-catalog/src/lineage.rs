@@ -221,14 +221,9 @@ impl Catalog {
         self.by_id(kind, id, Include::NonDeleted).await
     }
 
-    /// Resolves and checks an edge (ends, pipeline, columns) without storing it.
-    pub async fn resolve_edge(&self, edge: NewEdge) -> Result<ResolvedEdge, CatalogError> {
-        let from = self.lineage_end(edge.from.0, &edge.from.1).await?;
-        let to = self.lineage_end(edge.to.0, &edge.to.1).await?;
-        self.resolved(from, to, edge.details).await
-    }
-
-    async fn resolved(
+    /// Checks an edge between two live ends (read with [`Catalog::lineage_end`]): its details,
+    /// columns and pipeline, without storing it.
+    pub async fn resolve_edge(
         &self,
         from: Entity,
         to: Entity,
@@ -327,7 +322,7 @@ impl Catalog {
         let Value::Object(patched) = crate::patch::apply(&Value::Object(stored.clone()), &ops)? else {
             return Err(invalid("the patched lineageDetails must stay an object".into()));
         };
-        let ResolvedEdge { from, to, pipeline, mut details } = self.resolved(from, to, patched).await?;
+        let ResolvedEdge { from, to, pipeline, mut details } = self.resolve_edge(from, to, patched).await?;
         for key in ["createdAt", "createdBy"] {
             if let Some(kept) = stored.get(key) {
                 details.insert(key.into(), kept.clone());

@@ -83,13 +83,7 @@ async fn add(
         editable_ends(&state, &gate, (edge.from.0, Key::Id(&edge.from.1)), (edge.to.0, Key::Id(&edge.to.1))).await?;
     let permit = viewer(&gate, from.kind).await?;
     let catalog = permit.catalog(&state);
-    let resolved = catalog
-        .resolve_edge(tessera_catalog::lineage::NewEdge {
-            from: (from.kind, from.id().into()),
-            to: (to.kind, to.id().into()),
-            details: edge.details,
-        })
-        .await?;
+    let resolved = catalog.resolve_edge(from, to, edge.details).await?;
     catalog.save_edge(resolved, &gate.caller.name).await?;
     Ok(StatusCode::OK)
 }

@@ -11,7 +11,9 @@ CREATE TABLE catalog_tag_uses (
     deleted   INTEGER NOT NULL,
     entity_id TEXT NOT NULL,
     PRIMARY KEY (tag_fqn, target, kind, deleted, entity_id)
-) WITHOUT ROWID;
+);
+-- (A rowid table: its key holds an integer, and `migrate-db` walks WITHOUT ROWID tables by text
+-- keys. The key is a covering index all the same.)
 -- Updates and hard deletes replace or remove an entity's uses.
 CREATE INDEX catalog_tag_uses_entity ON catalog_tag_uses (entity_id);
 INSERT INTO tessera_settings (key, value) VALUES ('catalog_tag_uses_backfill', 'pending');

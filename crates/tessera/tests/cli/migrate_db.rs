@@ -78,6 +78,17 @@ fn write_catalog(api: &Api) {
     let archive = api.put("/api/v1/tables", table("orders_archive", "first"));
     let path = format!("/api/v1/tables/{}?hardDelete=false", archive["id"].as_str().unwrap());
     assert_eq!(api.call("DELETE", &path, None).0, 200);
+    // A tag on orders, lineage from orders to customers, a day of usage for orders.
+    let mut tagged = table("orders", "first");
+    tagged["tags"] =
+        json!([{"tagFQN": "PII.Sensitive", "source": "Classification", "labelType": "Manual", "state": "Confirmed"}]);
+    let orders = api.put("/api/v1/tables", tagged);
+    let customers = &third;
+    let edge = json!({"edge": {"fromEntity": {"id": orders["id"], "type": "table"},
+        "toEntity": {"id": customers["id"], "type": "table"}, "lineageDetails": {"source": "Manual"}}});
+    assert_eq!(api.call("PUT", "/api/v1/lineage", Some(edge)).0, 200);
+    let usage = format!("/api/v1/usage/table/{}", orders["id"].as_str().unwrap());
+    assert_eq!(api.call("PUT", &usage, Some(json!({"count": 3, "date": "2025-01-02"}))).0, 201);
     let pipeline = json!({"name": "warehouse_metadata", "service": {"id": service["id"], "type": "databaseService"},
         "pipelineType": "metadata", "sourceConfig": {"config": {"type": "DatabaseMetadata"}}, "airflowConfig": {}});
     api.put("/api/v1/services/ingestionPipelines", pipeline);
@@ -101,7 +112,10 @@ fn row_counts(vars: &[(&str, &str)]) -> Vec<String> {
             "bots",
             "catalog_entities",
             "catalog_names",
+            "catalog_tag_uses",
             "catalog_versions",
+            "entity_usage",
+            "lineage_edges",
             "login_failures",
             "memberships",
             "personal_access_tokens",
@@ -182,6 +196,12 @@ fn migrate_db_moves_a_sqlite_catalog_into_postgres_with_its_tokens_history_and_s
         .map(|h| h["_source"]["fullyQualifiedName"].as_str().unwrap())
         .collect();
     assert_eq!(hits, ["warehouse.dw.main.orders"], "found by name, the deleted one left out: {found}");
+    let (_, tag) = api.call("GET", "/api/v1/tags/name/PII.Sensitive?fields=usageCount", None);
+    assert_eq!(tag["usageCount"], 1, "tag uses moved: {tag}");
+    let (_, lineage) = api.call("GET", "/api/v1/lineage/table/name/warehouse.dw.main.customers", None);
+    assert_eq!(lineage["upstreamEdges"].as_array().map(Vec::len), Some(1), "lineage moved: {lineage}");
+    let (_, usage) = api.call("GET", "/api/v1/usage/table/name/warehouse.dw.main.orders?date=2025-01-02", None);
+    assert_eq!(usage["usage"][0]["dailyStats"]["count"], 3, "usage moved: {usage}");
     let run = format!("/api/v1/services/ingestionPipelines/warehouse.warehouse_metadata/pipelineStatus/{RUN}");
     let (status, recorded) = api.call("GET", &run, None);
     assert_eq!((status, recorded["pipelineState"].as_str()), (200, Some("running")), "{recorded}");
