@@ -1,7 +1,8 @@
-//! `GET /api/v1/search/fieldQuery`: the one search the ingestion client makes (resolving a foreign
-//! key's or a view's table by FQN), answered from the catalog itself, in Elasticsearch's hit shape.
-//! Tessera has no search engine: only exact `fullyQualifiedName` (or `name` of a service) lookups,
-//! and `GET /api/v1/search/query` by name prefix (the web UI's search box; `search_query.rs`).
+//! `GET /api/v1/search/fieldQuery`: the search the ingestion client makes to resolve a foreign
+//! key's or a view's table by FQN, answered from the catalog itself in Elasticsearch's hit shape:
+//! exact `fullyQualifiedName` (or a service's `name`) lookups, and FQNs with wildcards for the
+//! service, database or schema (`svc.*.*.orders`, `fqn_pattern.rs`). `GET /api/v1/search/query`
+//! is in `search_query.rs`.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -61,12 +62,18 @@ async fn field_query(State(state): State<AppState>, gate: Gate, params: Params) 
         Some(other) => return Err(bad(format!("deleted must be true or false, not {other}"))),
     };
     let (from, size) = (number(&params, "from", 0)?, number(&params, "size", 10)?);
-    let hits = match permit.catalog(&state).by_name(kind, &fqn, include).await {
-        Ok(entity) if from == 0 && size > 0 => vec![render(&entity, &state.base_url, &Fields::All)],
-        Ok(_) | Err(CatalogError::NotFound { .. }) => vec![],
-        Err(other) => return Err(other.into()),
+    let catalog = permit.catalog(&state);
+    let (found, total) = if tessera_catalog::is_pattern(&fqn) {
+        catalog.by_fqn_pattern(kind, &fqn, include, from, size.min(tessera_catalog::MAX_SEARCH_SIZE)).await?
+    } else {
+        match catalog.by_name(kind, &fqn, include).await {
+            Ok(entity) if from == 0 && size > 0 => (vec![entity], 1),
+            Ok(_) => (vec![], 1),
+            Err(CatalogError::NotFound { .. }) => (vec![], 0),
+            Err(other) => return Err(other.into()),
+        }
     };
-    let total = hits.len();
+    let hits: Vec<Value> = found.iter().map(|entity| render(entity, &state.base_url, &Fields::All)).collect();
     let hits: Vec<Value> = hits.into_iter().map(|entity| json!({"_index": index, "_source": entity})).collect();
     Ok(Json(json!({"hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}})))
 }

@@ -37,6 +37,28 @@ async fn field_queries_find_tables_by_fqn_in_the_search_hit_shape() {
         (Some(0), Some(0))
     );
 
+    // Wildcards for the service, database or schema, as the client sends them for a view's
+    // unqualified table; parts compared ignoring case, as the original's normalised keyword.
+    let names = |answer: &serde_json::Value| -> Vec<String> {
+        let hits = answer["hits"]["hits"].as_array().unwrap();
+        assert_eq!(answer["hits"]["total"]["value"], hits.len(), "{answer}");
+        hits.iter().map(|h| h["_source"]["fullyQualifiedName"].as_str().unwrap().to_string()).collect()
+    };
+    for (pattern, expected) in [
+        ("local_sqlite.*.*.customers", vec!["local_sqlite.sample.main.customers"]),
+        ("*.*.*.ORDERS", vec!["local_sqlite.sample.main.orders"]),
+        ("local_sqlite.s?mple.ma*.big_orders", vec!["local_sqlite.sample.main.big_orders"]),
+        ("elsewhere.*.*.customers", vec![]),
+        ("local_sqlite.*.customers", vec![]),
+    ] {
+        let (status, found) = api(&s, "GET", &query(pattern, ""), &bot, None).await;
+        assert_eq!(status, StatusCode::OK, "{pattern}: {found}");
+        assert_eq!(names(&found), expected, "{pattern}");
+    }
+    let (status, body) = api(&s, "GET", &query("local_sqlite.sample.main.*", ""), &bot, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("not the name (the last part)"), "{body}");
+
     // A soft-deleted table is found only with deleted=true.
     let (_, table) = api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.orders", &bot, None).await;
     let id = table["id"].as_str().unwrap();
