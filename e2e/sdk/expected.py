@@ -4,6 +4,9 @@ EXPECTED_MISSING: (entity, call) pairs that answer 404/405 because Tessera has n
 type or sub-resource yet, with the issue that builds it. The suite fails when one of them starts
 working (remove it here then), so the list shows what remains and shrinks as it is built.
 
+ALWAYS_HARD_DELETED: types the original deletes for good on any DELETE (their models have no
+`deleted`), so the soft-delete step checks that they are gone.
+
 BOT_FORBIDDEN: (entity, call) pairs the ingestion bot is refused with a 403 whose message says
 why (the bot's policy, or an admin-only route), as in the original.
 """
@@ -24,6 +27,8 @@ EXPECTED_MISSING = {
 for _entity in ("User", "Team", "Role", "Policy", "Bot"):
     EXPECTED_MISSING[(_entity, "versions")] = f"{_entity} versions: {NO_ISSUE}"
     EXPECTED_MISSING[(_entity, "version")] = f"{_entity} versions: {NO_ISSUE}"
+
+ALWAYS_HARD_DELETED = {"Query"}
 
 # Writes on people and access control are admin-only; reads are not.
 _ADMIN_WRITES = ["create", "patch_description", "patch_owners", "soft_delete", "hard_delete"]

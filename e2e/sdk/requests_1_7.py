@@ -11,6 +11,7 @@ from typing import Callable, Optional
 
 from metadata.generated.schema.api.classification.createClassification import CreateClassificationRequest
 from metadata.generated.schema.api.classification.createTag import CreateTagRequest
+from metadata.generated.schema.api.data.createQuery import CreateQueryRequest
 from metadata.generated.schema.api.createBot import CreateBot
 from metadata.generated.schema.api.data.createDatabase import CreateDatabaseRequest
 from metadata.generated.schema.api.data.createDatabaseSchema import CreateDatabaseSchemaRequest
@@ -26,6 +27,7 @@ from metadata.generated.schema.api.teams.createTeam import CreateTeamRequest
 from metadata.generated.schema.api.teams.createUser import CreateUserRequest
 from metadata.generated.schema.entity.bot import Bot
 from metadata.generated.schema.entity.classification.classification import Classification
+from metadata.generated.schema.entity.data.query import Query
 from metadata.generated.schema.entity.classification.tag import Tag
 from metadata.generated.schema.entity.data.database import Database
 from metadata.generated.schema.entity.data.databaseSchema import DatabaseSchema
@@ -179,6 +181,14 @@ def cases():
                 name=f"{p}tag", description="Made by the SDK", classification=fqn_of(f["classification"])
             ),
             needs=["classification"],
+        ),
+        Case(
+            "Query",
+            Query,
+            lambda p, f: CreateQueryRequest(
+                query=f"SELECT * FROM {p}table", service=f["service"].fullyQualifiedName.root, duration=1.5
+            ),
+            needs=["service"],
         ),
         Case("User", User, lambda p, _: CreateUserRequest(name=f"{p}user", email=f"{p}user@open-metadata.org")),
         Case(

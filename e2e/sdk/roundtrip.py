@@ -25,7 +25,7 @@ import warnings
 warnings.filterwarnings("ignore")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from expected import BOT_FORBIDDEN, EXPECTED_MISSING, SEEDED  # noqa: E402
+from expected import ALWAYS_HARD_DELETED, BOT_FORBIDDEN, EXPECTED_MISSING, SEEDED  # noqa: E402
 from requests_1_7 import SECRETS, cases, fixtures, fqn_of  # noqa: E402
 
 from metadata.generated.schema.entity.services.connections.metadata.openMetadataConnection import (  # noqa: E402
@@ -194,6 +194,13 @@ class Run:
         client, T, label, name = self.client, case.entity, case.label, case.entity.__name__
         fqn = fqn_of(entity)
         soft = self.call(label, name, "soft_delete", lambda: client.delete(T, entity.id, recursive=True) or True)
+        if soft and name in ALWAYS_HARD_DELETED:
+            try:
+                self.raw(T, entity.id, "all")
+                self.fail(label, "soft_delete", "deleted for good in the original, still found with include=all")
+            except APIError as error:
+                self.check(label, "soft_delete", error.code == 404, f"after a delete: {error.code} {error}")
+            return
         if soft:
             self.check(label, "soft_delete", client.get_by_name(T, fqn) is None, "soft-deleted is not found")
             kept = self.call(label, name, "soft_delete", lambda: T.model_validate(self.raw(T, entity.id, "deleted")))

@@ -112,6 +112,8 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
     let name = match body.remove("name") {
         Some(Value::String(name)) => name,
         Some(_) => return Err(invalid("name must be a string".into())),
+        // A query is named by its text's checksum unless the request names it.
+        None if kind == Kind::Query => crate::query::checksum(crate::query::text(&body)?),
         None => return Err(invalid(format!("name is required in {}", request_name(kind)))),
     };
     check_name(&name)?;
@@ -151,6 +153,9 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
         crate::pipeline::check_required(&body)?;
     }
     crate::classification::check_required(kind, &body)?;
+    if kind == Kind::Query {
+        crate::query::text(&body)?;
+    }
     let mut fields = Map::new();
     for (key, value) in body {
         if value.is_null() {
@@ -180,6 +185,10 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
     if kind == Kind::IngestionPipeline {
         crate::pipeline::complete_source_config(&mut fields)?;
     }
+    if kind == Kind::Query {
+        let checksum = crate::query::checksum(crate::query::text(&fields)?);
+        fields.insert("checksum".into(), Value::String(checksum));
+    }
     Ok(Draft { kind, name, parent, service_type, fields })
 }
 
@@ -208,6 +217,9 @@ fn check_type(key: &str, value: &Value) -> Result<(), CatalogError> {
         return checked;
     }
     if let Some(checked) = crate::classification::check_field(key, value) {
+        return checked;
+    }
+    if let Some(checked) = crate::query::check_field(key, value) {
         return checked;
     }
     match key {

@@ -187,6 +187,9 @@ pub(crate) fn render_sealed(entity: Entity, base_url: &str, fields: &Fields) -> 
             reference.insert("href".into(), json!(href(base_url, kind, &id)));
         }
     }
+    if entity_kind == Kind::Query {
+        doc.remove("deleted"); // kept for the catalog; the 1.7 Query model has no such field
+    }
     for name in OPTIONAL_FIELDS {
         if !fields.wants(name) || !entity_kind.field_names().contains(name) {
             doc.remove(*name);

@@ -17,10 +17,12 @@ pub enum Kind {
     Classification,
     /// A tag of a classification (`PII.Sensitive`).
     Tag,
+    /// SQL a database service ran (`<service>.<checksum>`).
+    Query,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::DatabaseService,
         Kind::Database,
         Kind::DatabaseSchema,
@@ -29,6 +31,7 @@ impl Kind {
         Kind::IngestionPipeline,
         Kind::Classification,
         Kind::Tag,
+        Kind::Query,
     ];
 
     /// The entity type as the original names it (references' `type`, authorization resources).
@@ -42,6 +45,7 @@ impl Kind {
             Kind::IngestionPipeline => "ingestionPipeline",
             Kind::Classification => "classification",
             Kind::Tag => "tag",
+            Kind::Query => "query",
         }
     }
 
@@ -60,13 +64,14 @@ impl Kind {
             Kind::IngestionPipeline => "services/ingestionPipelines",
             Kind::Classification => "classifications",
             Kind::Tag => "tags",
+            Kind::Query => "queries",
         }
     }
 
     pub fn parent(self) -> Option<Kind> {
         match self {
             Kind::DatabaseService | Kind::Classification => None,
-            Kind::Database | Kind::IngestionPipeline => Some(Kind::DatabaseService),
+            Kind::Database | Kind::IngestionPipeline | Kind::Query => Some(Kind::DatabaseService),
             Kind::DatabaseSchema => Some(Kind::Database),
             Kind::Table | Kind::StoredProcedure => Some(Kind::DatabaseSchema),
             Kind::Tag => Some(Kind::Classification),
@@ -100,7 +105,7 @@ impl Kind {
     /// Whether the entity repeats its service's `serviceType` (the 1.7 models of pipelines have no
     /// such field, and refuse it).
     pub fn carries_service_type(self) -> bool {
-        !matches!(self, Kind::IngestionPipeline | Kind::Classification | Kind::Tag)
+        !matches!(self, Kind::IngestionPipeline | Kind::Classification | Kind::Tag | Kind::Query)
     }
 
     /// The field lists filter on within the kind (stored as the row's subtype).
@@ -200,6 +205,23 @@ impl Kind {
                 "disabled",
                 "deprecated",
             ],
+            Kind::Query => &[
+                "displayName",
+                "description",
+                "owners",
+                "tags",
+                "query",
+                "query_type",
+                "exclude_usage",
+                "duration",
+                "users",
+                "usedBy",
+                "dialect",
+                "queryDate",
+                "queryUsedIn",
+                "processedLineage",
+                "checksum",
+            ],
         }
     }
 
@@ -215,6 +237,7 @@ impl Kind {
             Kind::Classification => &["domain"],
             // Nested tags (a tag under a tag) are not kept yet.
             Kind::Tag => &["domain", "parent"],
+            Kind::Query => &["domain", "triggeredBy"],
         }
     }
 
@@ -294,6 +317,7 @@ impl Kind {
             // Counted when named (`classification_counts.rs`).
             Kind::Classification => &["usageCount", "termCount"],
             Kind::Tag => &["children", "usageCount"],
+            Kind::Query => &["owners", "followers", "users", "votes", "tags", "queryUsedIn"],
         }
     }
 }

@@ -28,6 +28,7 @@ mod owners;
 pub mod patch;
 mod pipeline;
 mod pipeline_status;
+mod query;
 mod search;
 pub mod secrets;
 mod service;

@@ -141,7 +141,7 @@ fn prefix_of(kind: Kind, filters: &[(String, String)]) -> Result<Option<String>,
             Kind::DatabaseService | Kind::Classification => false,
             // `parent=PII`: a classification's name (quoted if it holds a dot).
             Kind::Tag => field == "parent",
-            Kind::Database | Kind::IngestionPipeline => field == "service",
+            Kind::Database | Kind::IngestionPipeline | Kind::Query => field == "service",
             Kind::DatabaseSchema => matches!(field.as_str(), "service" | "database"),
             Kind::Table | Kind::StoredProcedure => {
                 matches!(field.as_str(), "service" | "database" | "databaseSchema")

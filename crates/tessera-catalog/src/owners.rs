@@ -16,7 +16,7 @@ impl Catalog {
             let kind = owner["type"].as_str().unwrap_or_default();
             let key = owner["id"].as_str().or_else(|| owner["name"].as_str()).unwrap_or_default();
             let reference = match kind {
-                "user" => self.user_owner(key).await?,
+                "user" => self.user_reference(key).await?,
                 "team" => self.team_owner(key).await?,
                 other => {
                     return Err(CatalogError::Invalid(format!(
@@ -32,7 +32,8 @@ impl Catalog {
         Ok(())
     }
 
-    async fn user_owner(&self, key: &str) -> Result<Value, CatalogError> {
+    /// A live user, by id or name, as a reference (404 `user instance for <key> not found`).
+    pub(crate) async fn user_reference(&self, key: &str) -> Result<Value, CatalogError> {
         let mut user = self.store.user_by_id(key).await?;
         if user.is_none() {
             user = self.store.user_by_name(key).await?;

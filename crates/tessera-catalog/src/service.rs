@@ -313,6 +313,8 @@ impl Catalog {
         recursive: bool,
         by: &str,
     ) -> Result<Entity, CatalogError> {
+        // A query is deleted for good, as in 1.7 (its model has no `deleted` to show).
+        let hard = hard || kind == Kind::Query;
         let include = if hard { Include::All } else { Include::NonDeleted };
         let entity = self.by_id(kind, id, include).await?;
         crate::classification::check_deletable(&entity)?;

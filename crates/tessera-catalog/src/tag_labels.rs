@@ -20,13 +20,14 @@ struct Resolved {
 }
 
 impl Catalog {
-    /// `fields` with their tag labels and owners resolved.
+    /// `fields` with their tag labels, owners and (a query's) users and assets resolved.
     pub(crate) async fn references_resolved(
         &self,
         mut fields: Map<String, Value>,
     ) -> Result<Map<String, Value>, CatalogError> {
         self.resolve_labels(&mut fields).await?;
         self.resolve_owners(&mut fields).await?;
+        self.resolve_query_references(&mut fields).await?;
         Ok(fields)
     }
 

@@ -17,7 +17,7 @@ use tessera_catalog::{Entity, Fields, Kind, ListQuery, Outcome, Write};
 
 pub fn routes() -> Vec<Route> {
     use Kind::*;
-    [DatabaseService, Database, DatabaseSchema, Table, StoredProcedure, Classification, Tag]
+    [DatabaseService, Database, DatabaseSchema, Table, StoredProcedure, Classification, Tag, Query]
         .into_iter()
         .flat_map(kind_routes)
         .collect()
@@ -119,6 +119,13 @@ pub(crate) async fn list(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
+    if kind == Kind::Query && params.get("entityId").is_some() {
+        // Answering every query instead would be a silently wrong list.
+        return Err(ApiError::bad_request(
+            "unsupported_filter",
+            "entityId is not supported by Tessera yet for queries; list them with service= instead",
+        ));
+    }
     let filters = ["service", "database", "databaseSchema", "pipelineType", "parent"]
         .into_iter()
         .filter_map(|f| params.get(f).map(|v| (f.to_string(), v.to_string())))

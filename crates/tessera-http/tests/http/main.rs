@@ -22,6 +22,7 @@ mod owners;
 mod passwords;
 mod patch;
 mod pipelines;
+mod queries;
 mod route_access;
 mod search;
 mod search_query;

@@ -1,0 +1,112 @@
+//! `/api/v1/queries` as the 1.7 client writes them, on SQLite and PostgreSQL: named by the MD5 of
+//! their text under their service, users and mentioned assets resolved to references (an unknown
+//! one is a 404 and stores nothing), read by id and by FQN (the bare checksum is a 404, as 1.7),
+//! patched; and refused when malformed or sent by a caller without Create.
+
+use crate::accounts::{api, data_consumer, session};
+use crate::catalog::{bot_token, ingest};
+use crate::patch::patch;
+use crate::server;
+use axum::http::StatusCode;
+use serde_json::json;
+
+const SQL: &str = "SELECT * FROM orders WHERE total > ?";
+/// MD5 of `SQL`, from Python's `hashlib.md5(...).hexdigest()`.
+const CHECKSUM: &str = "f8d962bc18163d51caa9d40e234a8650";
+
+#[tokio::test]
+async fn queries_are_named_by_checksum_and_resolve_their_references() {
+    for s in crate::each_store("qy").await {
+        let bot = bot_token(&s).await;
+        ingest(&s, &bot).await;
+        let (_, orders) = api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.orders", &bot, None).await;
+        let checksum = CHECKSUM;
+        let body = json!({"query": SQL, "service": "local_sqlite", "query_type": "SELECT", "duration": 12.5,
+            "queryDate": 1_700_000_000_000_i64, "users": ["admin"], "usedBy": ["etl"],
+            "queryUsedIn": [{"id": orders["id"], "type": "table"}]});
+        let (status, created) = api(&s, "PUT", "/api/v1/queries", &bot, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(created["name"], checksum);
+        assert_eq!(created["checksum"], checksum);
+        assert_eq!(created["fullyQualifiedName"], format!("local_sqlite.{checksum}"));
+        assert_eq!(created["service"]["name"], "local_sqlite");
+        assert_eq!(created["users"][0]["name"], "admin");
+        assert_eq!(created["users"][0]["type"], "user");
+        assert_eq!(created["queryUsedIn"][0]["fullyQualifiedName"], "local_sqlite.sample.main.orders");
+        assert!(created.get("serviceType").is_none(), "the 1.7 Query has no serviceType: {created}");
+
+        // The client's first lookup uses the bare checksum: 404, as against 1.7; the FQN finds it.
+        let (status, _) = api(&s, "GET", &format!("/api/v1/queries/name/{checksum}"), &bot, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, read) = api(&s, "GET", &format!("/api/v1/queries/name/local_sqlite.{checksum}"), &bot, None).await;
+        assert_eq!((status, &read["id"]), (StatusCode::OK, &created["id"]));
+        // The same PUT again changes nothing; a patch edits and keeps the references.
+        let (status, again) = api(&s, "PUT", "/api/v1/queries", &bot, Some(body)).await;
+        assert_eq!((status, &again["version"]), (StatusCode::OK, &created["version"]), "{again}");
+        let path = format!("/api/v1/queries/{}", created["id"].as_str().unwrap());
+        let (status, patched) =
+            patch(&s, &path, &bot, json!([{"op": "add", "path": "/description", "value": "Big orders"}])).await;
+        assert_eq!(status, StatusCode::OK, "{patched}");
+        assert_eq!(
+            (patched["description"].as_str(), &patched["users"][0]["name"]),
+            (Some("Big orders"), &json!("admin"))
+        );
+        let (_, listed) = api(&s, "GET", "/api/v1/queries?service=local_sqlite", &bot, None).await;
+        assert_eq!(listed["paging"]["total"], 1, "{listed}");
+        let by_entity = format!("/api/v1/queries?entityId={}", orders["id"].as_str().unwrap());
+        let (status, refused) = api(&s, "GET", &by_entity, &bot, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "never every query instead: {refused}");
+        // A DELETE is for good, as in 1.7.
+        assert_eq!(api(&s, "DELETE", &path, &bot, None).await.0, StatusCode::OK);
+        let (status, _) = api(&s, "GET", &format!("{path}?include=all"), &bot, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn unknown_references_and_malformed_queries_store_nothing() {
+    let s = server(&[]).await;
+    let bot = bot_token(&s).await;
+    ingest(&s, &bot).await;
+    let missing = "0b6f6a30-0000-4000-8000-00000000dead";
+    for (body, status, says) in [
+        (
+            json!({"query": "select 1", "service": "local_sqlite", "users": ["nobody"]}),
+            StatusCode::NOT_FOUND,
+            "user instance for nobody not found".to_string(),
+        ),
+        (
+            json!({"query": "select 1", "service": "local_sqlite", "queryUsedIn": [{"id": missing, "type": "table"}]}),
+            StatusCode::NOT_FOUND,
+            format!("table instance for {missing} not found"),
+        ),
+        (
+            json!({"query": "select 1", "service": "nowhere"}),
+            StatusCode::NOT_FOUND,
+            "databaseService instance for nowhere not found".into(),
+        ),
+        (json!({"service": "local_sqlite"}), StatusCode::BAD_REQUEST, "query is required in CreateQuery".into()),
+        (
+            json!({"query": "select 1", "service": "local_sqlite", "duration": "slow"}),
+            StatusCode::BAD_REQUEST,
+            "duration must be a number".into(),
+        ),
+        (
+            json!({"query": "select 1", "service": "local_sqlite", "triggeredBy": {}}),
+            StatusCode::BAD_REQUEST,
+            "triggeredBy is not supported by Tessera yet".into(),
+        ),
+    ] {
+        let (got, answer) = api(&s, "PUT", "/api/v1/queries", &bot, Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(answer["message"].as_str().unwrap().contains(&says), "{body}: {answer}");
+    }
+    let (_, listed) = api(&s, "GET", "/api/v1/queries", &bot, None).await;
+    assert_eq!(listed["paging"]["total"], 0, "nothing stored: {listed}");
+    let admin = session(&s, "admin", "admin@open-metadata.org");
+    let dana = data_consumer(&s, &admin).await;
+    let query = json!({"query": "select 2", "service": "local_sqlite"});
+    assert_eq!(api(&s, "PUT", "/api/v1/queries", &dana, Some(query.clone())).await.0, StatusCode::FORBIDDEN);
+    let forged = session(&server(&[]).await, "admin", "admin@open-metadata.org");
+    assert_eq!(api(&s, "PUT", "/api/v1/queries", &forged, Some(query)).await.0, StatusCode::UNAUTHORIZED);
+}
