@@ -18,6 +18,7 @@ mod passwords;
 mod permissions;
 mod pipelines;
 pub mod public_paths;
+mod queries;
 pub mod route;
 pub mod route_access;
 mod search;

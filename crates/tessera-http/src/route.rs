@@ -91,6 +91,7 @@ pub fn all() -> Vec<Route> {
         crate::pipelines::routes(),
         crate::lineage::routes(),
         crate::usage::routes(),
+        crate::queries::routes(),
         crate::openapi::routes(),
         crate::ui::routes(),
     ]

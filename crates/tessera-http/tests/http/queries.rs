@@ -110,3 +110,57 @@ async fn unknown_references_and_malformed_queries_store_nothing() {
     let forged = session(&server(&[]).await, "admin", "admin@open-metadata.org");
     assert_eq!(api(&s, "PUT", "/api/v1/queries", &forged, Some(query)).await.0, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn usage_users_and_used_by_are_added_as_the_client_sends_them() {
+    for s in crate::each_store("qs").await {
+        let bot = bot_token(&s).await;
+        ingest(&s, &bot).await;
+        let table = async |name: &str| {
+            let path = format!("/api/v1/tables/name/local_sqlite.sample.main.{name}");
+            api(&s, "GET", &path, &bot, None).await.1["id"].clone()
+        };
+        let (orders, customers) = (table("orders").await, table("customers").await);
+        let body = json!({"query": SQL, "service": "local_sqlite", "queryUsedIn": [{"id": orders, "type": "table"}],
+            "usedBy": ["etl"]});
+        let (_, created) = api(&s, "PUT", "/api/v1/queries", &bot, Some(body)).await;
+        let base = format!("/api/v1/queries/{}", created["id"].as_str().unwrap());
+
+        let mentions = json!([{"id": customers, "type": "table"}, {"id": orders, "type": "table"}]);
+        let (status, event) = api(&s, "PUT", &format!("{base}/usage"), &bot, Some(mentions.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        assert_eq!(event["changeDescription"]["fieldsUpdated"][0]["name"], "queryUsedIn");
+        let fqns = |q: &serde_json::Value| -> Vec<String> {
+            q["queryUsedIn"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(fqns(&event["entity"]), ["orders", "customers"], "each asset once: {event}");
+        let (_, again) = api(&s, "PUT", &format!("{base}/usage"), &bot, Some(mentions)).await;
+        assert_eq!(fqns(&again["entity"]), ["orders", "customers"]);
+
+        let (status, event) = api(&s, "PUT", &format!("{base}/users"), &bot, Some(json!(["admin", "admin"]))).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        assert_eq!(event["entity"]["users"].as_array().map(Vec::len), Some(1), "{event}");
+        assert_eq!(event["entity"]["users"][0]["type"], "user");
+        let (status, _) = api(&s, "PUT", &format!("{base}/users"), &bot, Some(json!(["nobody"]))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (_, event) = api(&s, "PUT", &format!("{base}/usedBy"), &bot, Some(json!(["etl", "bi"]))).await;
+        assert_eq!(event["entity"]["usedBy"], json!(["etl", "etl", "bi"]), "appended, as 1.7");
+
+        // Malformed bodies, an unknown asset, a caller without EditAll: nothing changes.
+        let missing = json!([{"id": "0b6f6a30-0000-4000-8000-00000000dead", "type": "table"}]);
+        assert_eq!(api(&s, "PUT", &format!("{base}/usage"), &bot, Some(missing)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            api(&s, "PUT", &format!("{base}/usage"), &bot, Some(json!({"id": 1}))).await.0,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(api(&s, "PUT", &format!("{base}/users"), &bot, Some(json!([1]))).await.0, StatusCode::BAD_REQUEST);
+        let admin = session(&s, "admin", "admin@open-metadata.org");
+        let dana = data_consumer(&s, &admin).await;
+        assert_eq!(api(&s, "PUT", &format!("{base}/usedBy"), &dana, Some(json!(["x"]))).await.0, StatusCode::FORBIDDEN);
+        let (_, read) = api(&s, "GET", &base, &bot, None).await;
+        assert_eq!(
+            (fqns(&read), &read["usedBy"]),
+            (vec!["orders".to_string(), "customers".to_string()], &json!(["etl", "etl", "bi"]))
+        );
+    }
+}
