@@ -17,19 +17,16 @@
 The server runs on core 0 and this client on core 1. --write rewrites the section between the
 governance markers in bench/README.md (one per store).
 """
-import argparse, datetime, json, os, random, shutil, statistics, sys, tempfile, time
+import argparse, datetime, json, os, random, statistics, sys, time
 import http.client
 import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from catalog import README, ROOT, SCHEMA, Server, seed_schema, upserts  # noqa: E402
+from catalog import README, ROOT, SCHEMA  # noqa: E402
+from large_catalog import on_filled_catalog, percentile  # noqa: E402
 from common import write_section  # noqa: E402
 
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def timed_patches(server, tables, patches):
@@ -84,16 +81,6 @@ def timed_reads(server, tagged, reads):
     return timings
 
 
-def table_names(server, count):
-    names, after = [], None
-    while len(names) < count:
-        query = f"/api/v1/tables?databaseSchema={SCHEMA}&limit=1000" + (f"&after={after}" if after else "")
-        page = server.call("GET", query)
-        names += [t["name"] for t in page["data"]]
-        after = page["paging"].get("after")
-        if not after:
-            break
-    return names
 
 
 def main():
@@ -105,28 +92,17 @@ def main():
     ap.add_argument("--reads", type=int, default=1000)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    if not os.access(args.binary, os.X_OK):
-        sys.exit(f"error: {args.binary} not found; build it with: cargo build --release")
-    if not shutil.which("wrk") or not shutil.which("taskset"):
-        sys.exit("error: wrk and taskset are needed (apt-get install -y wrk util-linux)")
     store = "postgres" if args.postgres_url else "sqlite"
-    work = Path(tempfile.mkdtemp(prefix="tessera-bench-governance-"))
-    try:
-        server = Server(args.binary, args.postgres_url, work)
-        try:
-            seed_schema(server)
-            rounds = upserts(server, args.tables, 5)
-            os.sched_setaffinity(0, {1})
-            names = table_names(server, rounds[-1]["after"])
-            timings = timed_patches(server, names, min(args.patches, len(names)))
-            reads = timed_reads(server, min(args.patches, len(names)), args.reads)
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    def measure(server, tables):
+        names = [name for _, name in tables]
+        patched = min(args.patches, len(names))
+        return len(names), timed_patches(server, names, patched), timed_reads(server, patched, args.reads)
+
+    count, timings, reads = on_filled_catalog(args.binary, args.postgres_url, args.tables, "governance", measure)
     lines = [
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; store: {store}; "
-        f"{rounds[-1]['after']:,} tables of 20 columns; {args.patches:,} tables patched, one request at a time; "
+        f"{count:,} tables of 20 columns; {args.patches:,} tables patched, one request at a time; "
         "server on core 0, client on core 1",
         "",
         "| PATCH of a table (as the ingestion bot) | p50 | p99 |",

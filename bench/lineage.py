@@ -14,30 +14,17 @@
 The server runs on core 0 and this client on core 1. --write rewrites the section between the
 lineage markers in bench/README.md (one per store).
 """
-import argparse, datetime, json, os, random, shutil, statistics, sys, tempfile, time
+import argparse, datetime, json, os, random, statistics, sys, time
 import http.client
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from catalog import README, SCHEMA, Server, seed_schema, upserts  # noqa: E402
+from catalog import README, SCHEMA  # noqa: E402
+from large_catalog import on_filled_catalog, percentile  # noqa: E402
 from common import write_section  # noqa: E402
 
 
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
-
-def tables(server, count):
-    found, after = [], None
-    while len(found) < count:
-        query = f"/api/v1/tables?databaseSchema={SCHEMA}&limit=1000" + (f"&after={after}" if after else "")
-        page = server.call("GET", query)
-        found += [(t["id"], t["name"]) for t in page["data"]]
-        after = page["paging"].get("after")
-        if not after:
-            break
-    return found
 
 
 def add_edges(server, found, edges):
@@ -91,26 +78,14 @@ def main():
     ap.add_argument("--reads", type=int, default=1000)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    if not os.access(args.binary, os.X_OK):
-        sys.exit(f"error: {args.binary} not found; build it with: cargo build --release")
-    if not shutil.which("wrk") or not shutil.which("taskset"):
-        sys.exit("error: wrk and taskset are needed (apt-get install -y wrk util-linux)")
     store = "postgres" if args.postgres_url else "sqlite"
-    work = Path(tempfile.mkdtemp(prefix="tessera-bench-lineage-"))
-    try:
-        server = Server(args.binary, args.postgres_url, work)
-        try:
-            seed_schema(server)
-            rounds = upserts(server, args.tables, 5)
-            os.sched_setaffinity(0, {1})
-            found = tables(server, rounds[-1]["after"])
-            rate = add_edges(server, found, args.edges)
-            print(f"{args.edges:,} edges added, {rate:,.0f} edges/s", flush=True)
-            walks = timed_walks(server, found, min(args.reads, len(found)))
-        finally:
-            server.stop()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+    def measure(server, found):
+        rate = add_edges(server, found, args.edges)
+        print(f"{args.edges:,} edges added, {rate:,.0f} edges/s", flush=True)
+        return found, rate, timed_walks(server, found, min(args.reads, len(found)))
+
+    found, rate, walks = on_filled_catalog(args.binary, args.postgres_url, args.tables, "lineage", measure)
     lines = [
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; store: {store}; "
         f"{len(found):,} tables of 20 columns; {args.edges:,} edges between tables picked at random, each with "

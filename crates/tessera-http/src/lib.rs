@@ -7,6 +7,7 @@ pub mod authn;
 mod body;
 mod bots;
 mod catalog;
+mod change_event;
 pub mod connections;
 pub mod entities;
 pub mod error;

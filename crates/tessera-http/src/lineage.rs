@@ -181,7 +181,7 @@ fn reference(state: &AppState, entity: &Entity) -> Value {
     if let Some(description) = entity.doc.get("description") {
         reference["description"] = description.clone();
     }
-    reference["href"] = json!(format!("{}/api/v1/{}/{}", state.base_url, entity.kind.collection(), entity.id()));
+    reference["href"] = json!(tessera_catalog::entity::href(&state.base_url, entity.kind, entity.id()));
     reference
 }
 

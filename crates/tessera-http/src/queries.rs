@@ -89,22 +89,9 @@ async fn add(
     let patch = additions(&before, field, items);
     let (after, _) = catalog.patch(Kind::Query, &id, patch, &gate.caller.name, &state.base_url, &edits).await?;
     let shown = tessera_catalog::render(&after, &state.base_url, &tessera_catalog::Fields::All);
-    let event = json!({
-        "id": uuid::Uuid::new_v4().to_string(),
-        "eventType": "entityUpdated",
-        "entityType": "query",
-        "entityId": after.id(),
-        "entityFullyQualifiedName": after.fqn(),
-        "userName": gate.caller.name,
-        "timestamp": tessera_store::clock::now_millis(),
-        "previousVersion": before.version(),
-        "currentVersion": after.version(),
-        "changeDescription": {
-            "fieldsAdded": [], "fieldsDeleted": [], "previousVersion": before.version(),
-            "fieldsUpdated": [{"name": field, "oldValue": before.doc.get(field).cloned().unwrap_or(json!([])),
-                               "newValue": after.doc.get(field).cloned().unwrap_or(json!([]))}],
-        },
-        "entity": shown,
-    });
+    let old = before.doc.get(field).cloned().unwrap_or(json!([]));
+    let new = after.doc.get(field).cloned().unwrap_or(json!([]));
+    let mut event = crate::change_event::field_updated(&after, before.version(), &gate.caller.name, field, old, new);
+    event["entity"] = shown;
     Ok((StatusCode::CREATED, Json(event)))
 }

@@ -87,27 +87,9 @@ async fn write(
     let (count, date) = parse_daily_count(&body)?;
     let (permit, entity) = table(&state, &gate, &path, by_name, EditUsage).await?;
     let (before, after) = permit.catalog(&state).record_usage(&entity, count, date, merge).await?;
-    Ok((StatusCode::CREATED, Json(change_event(&entity, &gate.caller.name, before, after))))
-}
-
-/// 1.7's answer to a usage write: a ChangeEvent whose change is the `usageSummary`.
-fn change_event(entity: &Entity, by: &str, before: Value, after: Value) -> Value {
-    let version = entity.version();
-    json!({
-        "id": uuid::Uuid::new_v4().to_string(),
-        "eventType": "entityUpdated",
-        "entityType": entity.kind.name(),
-        "entityId": entity.id(),
-        "entityFullyQualifiedName": entity.fqn(),
-        "userName": by,
-        "timestamp": tessera_store::clock::now_millis(),
-        "currentVersion": version,
-        "previousVersion": version,
-        "changeDescription": {
-            "fieldsAdded": [], "fieldsDeleted": [], "previousVersion": version,
-            "fieldsUpdated": [{"name": "usageSummary", "oldValue": before, "newValue": after}],
-        },
-    })
+    let event =
+        crate::change_event::field_updated(&entity, entity.version(), &gate.caller.name, "usageSummary", before, after);
+    Ok((StatusCode::CREATED, Json(event)))
 }
 
 async fn rank(
