@@ -39,6 +39,9 @@ pub enum CatalogError {
          /api/v1/services/databaseServices with the connection) to encrypt them with the current key"
     )]
     SecretUnreadable { kind: Kind, fqn: String },
+    /// The search index failed (a server fault: the database is unaffected).
+    #[error("search index: {0}")]
+    SearchIndex(String),
     #[error(transparent)]
     Store(#[from] tessera_store::StoreError),
 }
@@ -46,5 +49,14 @@ pub enum CatalogError {
 impl From<crate::fqn::FqnError> for CatalogError {
     fn from(error: crate::fqn::FqnError) -> Self {
         CatalogError::Invalid(error.to_string())
+    }
+}
+
+impl From<tessera_search::SearchError> for CatalogError {
+    fn from(error: tessera_search::SearchError) -> Self {
+        match error {
+            tessera_search::SearchError::Invalid(message) => CatalogError::Invalid(message),
+            other => CatalogError::SearchIndex(other.to_string()),
+        }
     }
 }

@@ -92,6 +92,15 @@ impl Kind {
 
     /// Whether the top-level name is the whole FQN, quoted when it holds a dot (a service's, a
     /// classification's), so a request naming it as a parent sends the bare name.
+    /// Services, databases, schemas, tables and stored procedures: what the `all` and
+    /// `dataAsset` search aliases cover.
+    pub fn is_data_asset(self) -> bool {
+        matches!(
+            self,
+            Kind::DatabaseService | Kind::Database | Kind::DatabaseSchema | Kind::Table | Kind::StoredProcedure
+        )
+    }
+
     pub fn is_root(self) -> bool {
         self.parent().is_none()
     }
@@ -169,6 +178,8 @@ impl Kind {
                 "fileFormat",
                 "lifeCycle",
                 "sourceHash",
+                // Not in 1.7's create request, but the lineage workflow PATCHes it.
+                "processedLineage",
             ],
             Kind::StoredProcedure => &[
                 "displayName",

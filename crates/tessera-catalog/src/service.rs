@@ -12,9 +12,11 @@ use crate::hash::fqn_hash;
 use crate::kind::Kind;
 use crate::list::Include;
 use crate::list_total::ListTotals;
+use crate::search_feed::SearchFeed;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tessera_config::SecretBox;
+use tessera_search::SearchIndex;
 use tessera_store::{CatalogStore, VersionStore};
 use tessera_store::{Store, StoreError};
 
@@ -50,6 +52,8 @@ pub struct Catalog {
     pub(crate) secrets: Arc<SecretBox>,
     /// Lists' `paging.total`, kept between writes that change it (see `list_total.rs`).
     pub(crate) totals: Arc<ListTotals>,
+    /// This replica's search index and its place in the change feed (`search_feed.rs`).
+    pub(crate) search: Arc<SearchFeed>,
 }
 
 /// Concurrent writers of one entity retry this often before giving up with a conflict.
@@ -63,19 +67,36 @@ pub(crate) async fn back_off(attempt: u32) {
     let jitter = u64::from(uuid::Uuid::new_v4().as_u128() as u16) % ceiling_ms;
     tokio::time::sleep(std::time::Duration::from_millis(1 + jitter)).await;
 }
+/// An index in memory, built at the first search.
+fn in_memory_search() -> Arc<SearchFeed> {
+    Arc::new(SearchFeed::new(SearchIndex::in_memory().expect("an index in memory opens")))
+}
+
 /// Descendants are deleted or restored in batches of this size.
 const BATCH: i64 = 500;
 
 impl Catalog {
     pub fn new(store: Store, secrets: SecretBox) -> Self {
         let clock: Clock = Arc::new(tessera_store::clock::now_millis);
-        Self { store, clock, secrets: Arc::new(secrets), totals: Arc::default() }
+        Self { store, clock, secrets: Arc::new(secrets), totals: Arc::default(), search: in_memory_search() }
+    }
+
+    /// The same catalog searching `index` (one in a directory, see `tessera::wire`) rather than
+    /// one in memory.
+    pub fn with_search_index(self, index: SearchIndex) -> Self {
+        Self { search: Arc::new(SearchFeed::new(index)), ..self }
     }
 
     /// For tests: a clock of their own (milliseconds since the epoch) and a fixed Fernet key
     /// (another with [`Catalog::with_secrets`]).
     pub fn with_clock(store: Store, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
-        Self { store, clock: Arc::new(clock), secrets: Arc::new(SecretBox::from_key([42; 32])), totals: Arc::default() }
+        Self {
+            store,
+            clock: Arc::new(clock),
+            secrets: Arc::new(SecretBox::from_key([42; 32])),
+            totals: Arc::default(),
+            search: in_memory_search(),
+        }
     }
 
     /// The same catalog with another Fernet key (tests of a changed FERNET_KEY).

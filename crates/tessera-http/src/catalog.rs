@@ -37,6 +37,7 @@ fn kind_routes(kind: Kind) -> Vec<Route> {
         delete(format!("{base}/{{id}}"), on(Delete), move |s, p, g, i, q| remove(s, p, g, i, q, kind)),
         patch(format!("{base}/{{id}}"), PATCH_ACCESS, move |s, g, i, b| patch_entity(s, g, i, b, kind)),
         get(format!("{base}/name/{{fqn}}"), on(ViewBasic), move |s, p, g, n, q| by_name(s, p, g, n, q, kind)),
+        patch(format!("{base}/name/{{fqn}}"), PATCH_ACCESS, move |s, g, n, b| patch_by_name(s, g, n, b, kind)),
         versions(kind),
         version(kind),
         restore(kind),
@@ -242,6 +243,20 @@ pub(crate) async fn patch_entity(
     let (entity, _) =
         permit.catalog(&state).patch(kind, &id, body, &permit.caller().name, &state.base_url, &edits).await?;
     Ok(Json(Sight::of(&state, permit, &gate, kind).await.show_derived(&state, entity, &Fields::All).await?))
+}
+
+/// The same patch addressed by FQN, as the client's lineage workflow marks a view processed
+/// (`PATCH /tables/name/{fqn}` of `/processedLineage`).
+async fn patch_by_name(
+    State(state): State<AppState>,
+    gate: Gate,
+    PathParams(fqn): PathParams<String>,
+    JsonBody(body): JsonBody<Value>,
+    kind: Kind,
+) -> Result<Json<Value>, ApiError> {
+    let permit = gate.permit(kind.name(), ViewBasic).await?;
+    let id = permit.catalog(&state).by_name(kind, &fqn, tessera_catalog::Include::NonDeleted).await?.id().to_string();
+    patch_entity(State(state), gate, PathParams(id), JsonBody(body), kind).await
 }
 
 pub(crate) async fn remove(

@@ -151,8 +151,8 @@ impl From<tessera_catalog::CatalogError> for ApiError {
             E::NotEmpty { .. } => Self::new(StatusCode::BAD_REQUEST, "entity_not_empty", error.to_string()),
             // As an unreadable bot token: the message says what the operator can do.
             E::SecretUnreadable { .. } => Self::new(StatusCode::BAD_REQUEST, "secret_unreadable", error.to_string()),
-            E::Damaged { .. } => {
-                tracing::error!(%error, "catalog document");
+            E::Damaged { .. } | E::SearchIndex(_) => {
+                tracing::error!(%error, "catalog");
                 Self::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal_error",

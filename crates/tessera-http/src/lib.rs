@@ -23,7 +23,6 @@ mod queries;
 pub mod route;
 pub mod route_access;
 mod search;
-mod search_filter;
 mod search_query;
 mod signin;
 mod signin_page;

@@ -30,7 +30,14 @@ pub(crate) const INDEXES: &[(&str, Kind)] = &[
     ("database_schema_search_index", Kind::DatabaseSchema),
     ("table_search_index", Kind::Table),
     ("stored_procedure_search_index", Kind::StoredProcedure),
+    ("classification_search_index", Kind::Classification),
+    ("tag_search_index", Kind::Tag),
+    ("query_search_index", Kind::Query),
 ];
+
+/// Index names that cover every data asset (services, databases, schemas, tables, stored
+/// procedures).
+pub(crate) const ALL_INDEXES: &[&str] = &["all", "dataAsset"];
 
 pub(crate) fn bad(message: String) -> ApiError {
     ApiError::bad_request("invalid_search", message)

@@ -94,6 +94,12 @@ impl AppState {
         self.catalog.seed_classifications().await
     }
 
+    /// Keeps the search index in step with the database in the background (see
+    /// `tessera_catalog::SearchFeed`).
+    pub fn follow_search_feed(&self) -> tokio::task::JoinHandle<()> {
+        self.catalog.clone().follow_search_feed()
+    }
+
     /// Whether the database answers (health and readiness).
     pub async fn database_ping(&self) -> Result<(), StoreError> {
         self.store.ping().await

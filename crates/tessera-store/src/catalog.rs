@@ -232,6 +232,7 @@ impl CatalogStore for Store {
         ));
         write.push(crate::catalog_names::insert_names(names));
         write.extend(crate::catalog_tags::insert_uses(row));
+        write.push(crate::catalog_changes::record(&row.id));
         self.apply(write).await.map(drop)
     }
 
@@ -261,6 +262,7 @@ impl CatalogStore for Store {
         );
         write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![(&row.id).into()]));
         write.extend(crate::catalog_tags::insert_uses(row));
+        write.push(crate::catalog_changes::record(&row.id));
         self.apply(write).await.map(drop)
     }
 
@@ -320,6 +322,9 @@ impl CatalogStore for Store {
     async fn catalog_hard_delete(&self, id: &str, fqn_hash: &str) -> Result<u64, StoreError> {
         let args = || vec![id.into(), format!("{fqn_hash}.").into(), format!("{fqn_hash}/").into()];
         let mut write = WriteSet::default();
+        let mut record = args();
+        record.insert(0, crate::clock::now_millis().into());
+        write.push(Statement::new(crate::catalog_changes::RECORD_SUBTREE, record));
         write.push(Statement::new(DELETE_VERSIONS, args()));
         write.push(Statement::new(DELETE_NAMES, args()));
         write.push(Statement::new(crate::catalog_tags::DELETE_SUBTREE_USES, args()));
@@ -333,6 +338,7 @@ impl CatalogStore for Store {
 
     async fn catalog_hard_delete_one(&self, id: &str) -> Result<u64, StoreError> {
         let mut write = WriteSet::default();
+        write.push(crate::catalog_changes::record(id));
         write.push(Statement::new(DELETE_ONE_VERSIONS, vec![id.into()]));
         write.push(Statement::new(DELETE_ONE_NAMES, vec![id.into()]));
         write.push(Statement::new(crate::catalog_tags::DELETE_ENTITY_USES, vec![id.into()]));
@@ -364,6 +370,7 @@ impl CatalogStore for Store {
         for sql in READ_PATHS
             .iter()
             .chain(crate::catalog_versions::READ_PATHS)
+            .chain(crate::catalog_changes::READ_PATHS)
             .chain(crate::catalog_names::SEARCH_PATHS)
             .chain(crate::catalog_tags::TAG_PATHS)
             .chain(crate::lineage::LINEAGE_PATHS)

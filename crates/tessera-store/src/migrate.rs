@@ -108,10 +108,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_usage.sql"),
         postgres: include_str!("../migrations/postgres/0016_usage.sql"),
     },
+    Migration {
+        version: 17,
+        description: "catalog change feed (search index)",
+        sqlite: include_str!("../migrations/sqlite/0017_catalog_changes.sql"),
+        postgres: include_str!("../migrations/postgres/0017_catalog_changes.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 16;
+pub const LATEST_SCHEMA_VERSION: i64 = 17;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

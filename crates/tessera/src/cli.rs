@@ -45,6 +45,9 @@ pub enum Command {
     },
     /// Bring the database schema up to date, then exit.
     Migrate(ConfigArg),
+    /// Rebuild this replica's search index (TESSERA_DATA_DIR/search-index) from the database.
+    /// Stop the server on this data directory first; a server rebuilds a missing index by itself.
+    Reindex(ConfigArg),
     /// Copy the SQLite database (a consistent snapshot, while the server runs) and the signing
     /// key files into a new directory. Restore: stop Tessera, copy them into TESSERA_DATA_DIR.
     Backup {

@@ -15,6 +15,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate(arg) => migrate(load_config(&arg)?),
+        Command::Reindex(arg) => crate::reindex::run(load_config(&arg)?),
         Command::Backup { destination, config } => crate::backup::run(load_config(&config)?, &destination),
         Command::MigrateDb(args) => crate::migrate_db::run(&args),
         Command::RotateKey(arg) => crate::key_rotation::rotate(load_config(&arg)?),

@@ -9,6 +9,7 @@ mod key_rotation;
 mod logging;
 mod migrate_db;
 mod open_files;
+mod reindex;
 mod serve;
 mod shutdown;
 

@@ -20,7 +20,8 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
     accounts.serve_catch_ups();
     let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
     let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
-    let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys));
+    let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys))
+        .with_search_index(search_index(&config.data_dir));
     let provider_origins = Arc::new(tessera_auth::ProviderOrigins::new(&config));
     AppState::new(Services { config, store, keys, verifier, accounts, access, signin, provider_origins, catalog })
 }
@@ -47,5 +48,21 @@ pub async fn start(state: &AppState) -> anyhow::Result<Vec<tokio::task::JoinHand
         state.accounts.clone().follow_changes(),
         state.access.clone().follow(state.accounts.reloads()),
         tessera_http::observe::spawn_metrics_upkeep(),
+        state.follow_search_feed(),
     ])
+}
+
+/// Where this replica keeps its search index.
+pub fn search_index_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("search-index")
+}
+
+/// The search index in the data directory; in memory (rebuilt at every start) when the
+/// directory cannot hold one, e.g. another process on this data directory has it open.
+fn search_index(data_dir: &std::path::Path) -> tessera_catalog::SearchIndex {
+    let directory = search_index_dir(data_dir);
+    tessera_catalog::SearchIndex::open(&directory).unwrap_or_else(|error| {
+        tracing::warn!(%error, "keeping the search index in memory instead");
+        tessera_catalog::SearchIndex::in_memory().expect("an index in memory opens")
+    })
 }

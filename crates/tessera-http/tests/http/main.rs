@@ -25,6 +25,7 @@ mod pipelines;
 mod queries;
 mod route_access;
 mod search;
+mod search_index;
 mod search_query;
 mod secrets;
 mod tag_labels;

@@ -200,12 +200,20 @@ async fn passwords_are_stored_only_as_argon2id_hashes() {
     let admin = s.state.accounts.user_by_name("admin").await.unwrap();
     let stored = s.store.password_hash(&admin.id).await.unwrap().unwrap();
     assert!(stored.starts_with("$argon2id$"), "{stored}");
-    // No file of the data directory holds a password's bytes (WAL and journal included).
+    // No file of the data directory holds a password's bytes (WAL, journal and search index included).
     drop(s);
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        for password in [ADMIN_PASSWORD, "Carol-Unique-77"] {
-            assert!(!bytes.windows(password.len()).any(|w| w == password.as_bytes()), "{password} found on disk");
+    let mut directories = vec![dir.path().to_path_buf()];
+    while let Some(directory) = directories.pop() {
+        for entry in std::fs::read_dir(directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                directories.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for password in [ADMIN_PASSWORD, "Carol-Unique-77"] {
+                assert!(!bytes.windows(password.len()).any(|w| w == password.as_bytes()), "{password} in {path:?}");
+            }
         }
     }
     // A restart keeps the admin's password (it is set once, never replaced from the configuration).

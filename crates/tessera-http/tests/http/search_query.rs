@@ -93,8 +93,20 @@ async fn bad_parameters_are_400s_that_say_what_to_change() {
     let s = server(&[]).await;
     let bot = bot_token(&s).await;
     for (path, says) in [
-        (search("*", "&query_filter=%7B%22bool%22%3A%7B%22should%22%3A%5B%5D%7D%7D"), "bool.should is not supported"),
-        (search("a", "&index=glossary_search_index"), "table_search_index"),
+        (
+            search("*", "&query_filter=%7B%22fuzzy%22%3A%7B%22name%22%3A%22x%22%7D%7D"),
+            "query_filter.fuzzy is not supported",
+        ),
+        (search("*", "&sort_field=totalVotes"), "sort_field \"totalVotes\" is not supported"),
+        (search("a", "&search_after=3.5"), "search_after needs sort_field"),
+        (search("*", "&sort_field=updatedAt&search_after=yesterday"), "must be a number of milliseconds"),
+        (search("*", "&sort_order=up"), "sort_order must be asc or desc"),
+        (search("*", "&track_total_hits=maybe"), "track_total_hits must be true, false or a number"),
+        (
+            search("*", "&query_filter=%7B%22match%22%3A%7B%22columns.dataType%22%3A%22INT%22%7D%7D"),
+            "match on columns.dataType is not supported",
+        ),
+        (search("a", "&index=glossary_search_index"), "table_search_index, stored_procedure_search_index"),
         (search("a", "&size=101"), "size must be between 0 and 100"),
         (search("a", "&size=ten"), "size must be a whole number"),
         (search("a", "&from=-1"), "from must be a whole number"),

@@ -202,11 +202,21 @@ async fn tag_listings_refuse_what_they_cannot_answer_and_hide_unreadable_kinds()
     assert_eq!(tagged_tables(&s, &dana, "Tier.Tier1").await, ["labelled"], "a data consumer reads tags");
     let base = "/api/v1/search/query?index=table_search_index";
     let encode = |f: &str| percent_encoding::utf8_percent_encode(f, percent_encoding::NON_ALPHANUMERIC).to_string();
+    // Text and a tag filter together: the tagged entities the text finds.
+    let with_text =
+        |q: &str| format!("{base}&q={q}&query_filter={}", encode(r#"{"term":{"tags.tagFQN":"Tier.Tier1"}}"#));
+    let (status, found) = api(&s, "GET", &with_text("lab"), &dana, None).await;
+    assert_eq!(
+        (status, found["hits"]["hits"][0]["_source"]["name"].as_str()),
+        (StatusCode::OK, Some("labelled")),
+        "{found}"
+    );
+    let (_, none) = api(&s, "GET", &with_text("zzz"), &dana, None).await;
+    assert_eq!(none["hits"]["total"]["value"], 0, "{none}");
     for (extra, says) in [
-        (format!("&q=lab&query_filter={}", encode(r#"{"term":{"tags.tagFQN":"Tier.Tier1"}}"#)), "send q=*"),
         (
-            format!("&query_filter={}", encode(r#"{"query":{"match":{"name":"x"}}}"#)),
-            "query_filter.match is not supported",
+            format!("&query_filter={}", encode(r#"{"query":{"range":{"updatedAt":{"gte":1}}}}"#)),
+            "query_filter.range is not supported",
         ),
         (format!("&query_filter={}", encode("{nope")), "query_filter is not valid JSON"),
     ] {

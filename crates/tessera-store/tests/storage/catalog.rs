@@ -2,6 +2,7 @@
 //! ranges, descendants, hard delete of a subtree, and query plans without table scans.
 
 use super::both;
+use tessera_config::DatabaseConfig;
 use tessera_store::{CatalogRange, CatalogRow, Store, StoreError};
 use tessera_store::{CatalogStore, PipelineStatusStore, VersionStore};
 
@@ -194,6 +195,18 @@ async fn pipeline_statuses_by_run_and_time_go_with_their_pipeline() {
 async fn concurrent_writes_commit_together_and_fail_alone() {
     for db in both().await {
         let store = store(&db).await;
+        // SQLite's write lock held by another connection while the writes queue up: they are
+        // all waiting when it is released, whatever the machine's load (without it, a slow
+        // machine could commit each write before the next one arrived).
+        let blocker = match &db.config {
+            DatabaseConfig::Sqlite { path } => {
+                use sqlx::ConnectOptions;
+                let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(path).connect().await.unwrap();
+                sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
+                Some(conn)
+            }
+            DatabaseConfig::Postgres(_) => None,
+        };
         let mut writes = tokio::task::JoinSet::new();
         for i in 0..60 {
             let writer = store.clone();
@@ -206,6 +219,10 @@ async fn concurrent_writes_commit_together_and_fail_alone() {
                 let same = CatalogRow { id: format!("dup-{i}"), ..row("table", "dup", "99", 0.1, false) };
                 (1000 + i, if i < 10 { racer.catalog_insert(&same).await } else { Ok(()) })
             });
+        }
+        if let Some(mut conn) = blocker {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await; // every write queues
+            sqlx::query("COMMIT").execute(&mut conn).await.unwrap();
         }
         let (mut stored, mut conflicts) = (0, 0);
         while let Some(joined) = writes.join_next().await {

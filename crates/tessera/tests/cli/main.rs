@@ -17,6 +17,7 @@ mod postgres_restart;
 mod provider;
 pub mod replicas;
 mod sdk_roundtrip;
+mod search_index;
 mod serving;
 mod signin;
 mod slow_clients;

@@ -110,6 +110,7 @@ fn row_counts(vars: &[(&str, &str)]) -> Vec<String> {
             "auth_changes",
             "bot_credentials",
             "bots",
+            "catalog_changes",
             "catalog_entities",
             "catalog_names",
             "catalog_tag_uses",

@@ -150,3 +150,38 @@ fn a_token_made_on_one_replica_works_on_the_other_at_once() {
     let (status, body) = logged_in_on_b(&session_token(&keys, "nobody", "nobody@open-metadata.org"));
     assert_eq!(status, 401, "{body}");
 }
+
+/// Each replica keeps its own search index, fed by the database's change feed: a table written on
+/// one is found by the next search on the other, and an edit or a delete there too.
+#[test]
+fn a_write_on_one_replica_is_searchable_on_the_other() {
+    let Some((first, a, _second, b)) = two_replicas() else { return };
+    let admin = format!("Bearer {}", admin_token(&first.data_dir()));
+    let headers = [("Authorization", admin.as_str())];
+    let put = |path: &str, body: &str| {
+        let (status, answer) = send("PUT", &format!("{}{path}", a.api), &headers, Some(body)).unwrap();
+        assert!(status == 200 || status == 201, "{path}: {status} {answer}");
+        json(&answer)
+    };
+    put(
+        "/api/v1/services/databaseServices",
+        r#"{"name": "wh", "serviceType": "Postgres", "connection": {"config": {"type": "Postgres", "username": "u", "hostPort": "h:5432", "authType": {"password": "p"}, "database": "d"}}}"#,
+    );
+    put("/api/v1/databases", r#"{"name": "d", "service": "wh"}"#);
+    put("/api/v1/databaseSchemas", r#"{"name": "s", "database": "wh.d"}"#);
+    let table = put(
+        "/api/v1/tables",
+        r#"{"name": "shipments", "databaseSchema": "wh.d.s", "description": "Parcels leaving the depot", "columns": [{"name": "id", "dataType": "INT"}]}"#,
+    );
+    let search = |q: &str| {
+        let (status, body) =
+            get_with(&format!("{}/api/v1/search/query?q={q}&index=table_search_index", b.api), &headers).unwrap();
+        assert_eq!(status, 200, "{body}");
+        json(&body)["hits"]["total"]["value"].as_i64().unwrap()
+    };
+    assert_eq!(search("depot"), 1, "written on a, found on b by the next search");
+    let id = table["id"].as_str().unwrap();
+    let (status, _) = send("DELETE", &format!("{}/api/v1/tables/{id}?hardDelete=true", a.api), &headers, None).unwrap();
+    assert_eq!(status, 200);
+    assert_eq!(search("depot"), 0, "deleted on a, gone on b");
+}

@@ -1,0 +1,257 @@
+//! Keeps a replica's search index in step with the database: the first catch-up rebuilds the
+//! index when it was never built, was left half-built, or is ahead of this database's change
+//! feed (another database); every catch-up then applies the feed's entries since the index's
+//! position, re-reading each entity they name (gone: dropped from the index). Searches catch up
+//! first, so a write is found by the next search on any replica.
+//!
+//! On PostgreSQL, numbers of the feed can commit out of order (or never, when a transaction rolls
+//! back): the position only moves over a contiguous run, entries past a hole are applied and
+//! remembered, and a hole still open after [`HOLE_TIMEOUT`] is taken as a rollback.
+
+use crate::entity::{Entity, Fields, render_owned};
+use crate::error::CatalogError;
+use crate::kind::Kind;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tessera_search::{Batch, IndexedEntity, Position, SearchIndex};
+use tessera_store::{CatalogChangeStore, CatalogRow, IDS_PER_QUERY, LineageStore, Store};
+
+/// Entries (and, in a rebuild, entities) read and indexed per commit.
+const BATCH: i64 = 1000;
+/// How long a hole in the feed's numbers may stay open before it is taken as a rollback.
+const HOLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The kinds the index holds (ingestion pipelines carry credentials and are not searched).
+pub const SEARCHED_KINDS: &[Kind] = &[
+    Kind::DatabaseService,
+    Kind::Database,
+    Kind::DatabaseSchema,
+    Kind::Table,
+    Kind::StoredProcedure,
+    Kind::Classification,
+    Kind::Tag,
+    Kind::Query,
+];
+
+pub struct SearchFeed {
+    index: Arc<SearchIndex>,
+    cursor: tokio::sync::Mutex<Cursor>,
+}
+
+#[derive(Default)]
+struct Cursor {
+    /// Set after the first catch-up (which may rebuild).
+    started: bool,
+    /// Every entry up to here is in the index.
+    applied: i64,
+    /// Entries past a hole, already applied.
+    seen: BTreeSet<i64>,
+    /// When the hole after `applied` was first seen.
+    hole_since: Option<Instant>,
+}
+
+/// What a catch-up did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CatchUp {
+    /// Whether it rebuilt the index from every entity.
+    pub rebuilt: bool,
+    /// Entities (re)indexed or dropped.
+    pub entities: usize,
+}
+
+impl SearchFeed {
+    pub fn new(index: SearchIndex) -> SearchFeed {
+        SearchFeed { index: Arc::new(index), cursor: tokio::sync::Mutex::default() }
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    pub(crate) fn index_handle(&self) -> Arc<SearchIndex> {
+        self.index.clone()
+    }
+
+    /// Brings the index up to the change feed (see the module comment).
+    pub async fn catch_up(&self, store: &Store) -> Result<CatchUp, CatalogError> {
+        let mut cursor = self.cursor.lock().await;
+        let mut done = CatchUp::default();
+        if !cursor.started {
+            let latest = store.catalog_latest_change().await?;
+            match self.index.position() {
+                Some(position) if position.complete && position.seq <= latest => cursor.applied = position.seq,
+                _ => {
+                    done.entities = self.rebuild_locked(store, latest).await?;
+                    done.rebuilt = true;
+                    cursor.applied = latest;
+                }
+            }
+            cursor.started = true;
+        }
+        loop {
+            let changes = store.catalog_changes_after(cursor.applied, BATCH).await?;
+            let fresh: Vec<&str> =
+                changes.iter().filter(|c| !cursor.seen.contains(&c.seq)).map(|c| c.entity_id.as_str()).collect();
+            let before = cursor.applied;
+            let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
+            let position = advance(&mut cursor, &seqs);
+            if !fresh.is_empty() || position != before {
+                done.entities += self.reindex(store, &fresh, Position { seq: position, complete: true }).await?;
+            }
+            if changes.len() < BATCH as usize || position == before {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Rebuilds the index from every entity (`tessera reindex`, or a missing index).
+    pub async fn rebuild(&self, store: &Store) -> Result<usize, CatalogError> {
+        let mut cursor = self.cursor.lock().await;
+        let latest = store.catalog_latest_change().await?;
+        let count = self.rebuild_locked(store, latest).await?;
+        *cursor = Cursor { started: true, applied: latest, ..Cursor::default() };
+        Ok(count)
+    }
+
+    async fn rebuild_locked(&self, store: &Store, latest: i64) -> Result<usize, CatalogError> {
+        let started = Instant::now();
+        self.index.clear()?;
+        let partial = Position { seq: latest, complete: false };
+        let mut after = String::new();
+        let mut count = 0;
+        loop {
+            let rows = store.catalog_scan(&after, BATCH).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            let documents = documents(&rows)?;
+            count += documents.len();
+            self.write(documents, Vec::new(), partial).await?;
+        }
+        self.write(Vec::new(), Vec::new(), Position { seq: latest, complete: true }).await?;
+        tracing::info!(entities = count, millis = started.elapsed().as_millis() as u64, "search index rebuilt");
+        Ok(count)
+    }
+
+    /// Re-reads `ids` and writes them (or their absence) to the index at `position`.
+    async fn reindex(&self, store: &Store, ids: &[&str], position: Position) -> Result<usize, CatalogError> {
+        let mut unique: Vec<&str> = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let mut rows = Vec::with_capacity(unique.len());
+        for chunk in unique.chunks(IDS_PER_QUERY) {
+            rows.extend(store.lineage_entities(chunk).await?);
+        }
+        let found: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let gone: Vec<String> = unique.iter().filter(|id| !found.contains(**id)).map(|id| id.to_string()).collect();
+        let documents = documents(&rows)?;
+        // Entities of kinds the index does not hold are dropped too (harmless when absent).
+        let kept: BTreeSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
+        let dropped: Vec<String> =
+            rows.iter().filter(|r| !kept.contains(r.id.as_str())).map(|r| r.id.clone()).chain(gone).collect();
+        self.write(documents, dropped, position).await?;
+        Ok(unique.len())
+    }
+
+    async fn write(
+        &self,
+        documents: Vec<Document>,
+        deletes: Vec<String>,
+        position: Position,
+    ) -> Result<(), CatalogError> {
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || {
+            let upserts = documents
+                .iter()
+                .map(|d| IndexedEntity {
+                    id: &d.id,
+                    kind: d.kind.name(),
+                    fqn: &d.fqn,
+                    name: &d.name,
+                    updated_at: d.updated_at,
+                    deleted: d.deleted,
+                    json: &d.json,
+                })
+                .collect();
+            index.apply(Batch { upserts, deletes }, position)
+        })
+        .await
+        .map_err(|e| CatalogError::SearchIndex(format!("the indexing task failed: {e}")))??;
+        Ok(())
+    }
+}
+
+/// Moves `applied` over the contiguous run of `seqs` (sorted) and remembers the rest; returns the
+/// new position. A hole open longer than [`HOLE_TIMEOUT`] is stepped over.
+fn advance(cursor: &mut Cursor, seqs: &[i64]) -> i64 {
+    cursor.seen.extend(seqs.iter().copied().filter(|s| *s > cursor.applied));
+    loop {
+        while cursor.seen.remove(&(cursor.applied + 1)) {
+            cursor.applied += 1;
+            cursor.hole_since = None;
+        }
+        let Some(&next) = cursor.seen.first() else {
+            cursor.hole_since = None;
+            return cursor.applied;
+        };
+        let since = *cursor.hole_since.get_or_insert_with(Instant::now);
+        if since.elapsed() < HOLE_TIMEOUT {
+            return cursor.applied;
+        }
+        cursor.applied = next - 1;
+        cursor.hole_since = None;
+    }
+}
+
+/// An entity as the index needs it, owned (it crosses to the blocking indexing thread).
+struct Document {
+    id: String,
+    kind: Kind,
+    fqn: String,
+    name: String,
+    updated_at: i64,
+    deleted: bool,
+    json: serde_json::Value,
+}
+
+fn documents(rows: &[CatalogRow]) -> Result<Vec<Document>, CatalogError> {
+    let mut documents = Vec::with_capacity(rows.len());
+    for row in rows {
+        let entity = Entity::from_row(row)?;
+        if !SEARCHED_KINDS.contains(&entity.kind) {
+            continue;
+        }
+        let kind = entity.kind;
+        let json = render_owned(entity, "", &Fields::All);
+        documents.push(Document {
+            id: row.id.clone(),
+            kind,
+            fqn: row.fqn.clone(),
+            name: row.name.clone(),
+            updated_at: row.updated_at,
+            deleted: row.deleted,
+            json,
+        });
+    }
+    Ok(documents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_moves_over_contiguous_entries_only() {
+        let mut cursor = Cursor { started: true, applied: 10, ..Cursor::default() };
+        assert_eq!(advance(&mut cursor, &[11, 12, 14]), 12);
+        assert_eq!(cursor.seen, BTreeSet::from([14]));
+        assert!(cursor.hole_since.is_some());
+        // 13 commits late: the run joins up.
+        assert_eq!(advance(&mut cursor, &[13, 14]), 14);
+        assert!(cursor.seen.is_empty() && cursor.hole_since.is_none());
+        // A hole that stays open is stepped over once it is old.
+        assert_eq!(advance(&mut cursor, &[16]), 14);
+        cursor.hole_since = Some(Instant::now() - HOLE_TIMEOUT);
+        assert_eq!(advance(&mut cursor, &[16]), 16);
+    }
+}
