@@ -12,6 +12,7 @@ import {
 import { catalogBrowse } from './catalog-scenario.mjs';
 import { tableEditing } from './editing-scenario.mjs';
 import { tableLineage } from './lineage-scenario.mjs';
+import { catalogSearch } from './search-scenario.mjs';
 import { adminPages } from './admin-pages-scenario.mjs';
 import { PROVIDER_GROUPS } from './providers-scenario.mjs';
 
@@ -385,7 +386,7 @@ export const GROUPS = [
   {
     name: 'editing',
     tessera: { clientType: 'public', responseType: 'code' },
-    scenarios: { 'table-editing': tableEditing, 'admin-pages': adminPages, 'table-lineage': tableLineage },
+    scenarios: { 'table-editing': tableEditing, 'admin-pages': adminPages, 'table-lineage': tableLineage, 'catalog-search': catalogSearch },
     timeoutMs: 90000,
   },
   {

@@ -4,10 +4,11 @@ operator would.
 
     python3 e2e/ingestion/workflow.py OUT.yaml --server http://127.0.0.1:8585 --token-file FILE \
         --service NAME --source PATH|postgresql://USER@HOST:PORT/DB [--database LABEL]
-        [--pipeline NAME --run-id UUID]
+        [--lineage] [--pipeline NAME --run-id UUID]
 
 `jwtToken` names a file: the client reads the token from it, so the token never sits in the YAML.
-With --pipeline the run records its status on ingestion pipeline `<service>.<pipeline>`.
+With --lineage it is the view-lineage workflow (`<type>-lineage`, `DatabaseLineage`) instead of the
+metadata one. With --pipeline the run records its status on ingestion pipeline `<service>.<pipeline>`.
 """
 
 import argparse
@@ -33,7 +34,10 @@ def connection(args: argparse.Namespace) -> tuple[str, dict]:
     return "sqlite", {"type": "SQLite", "database": args.database, "databaseMode": args.source}
 
 
-def source_config(source_type: str) -> dict:
+def source_config(source_type: str, lineage: bool) -> dict:
+    if lineage:
+        # Views only: neither SQLite nor the test's PostgreSQL keeps a query log.
+        return {"type": "DatabaseLineage", "processViewLineage": True, "processQueryLineage": False}
     config = {"type": "DatabaseMetadata"}
     if source_type == "postgres":
         # Otherwise the client also walks information_schema and pg_catalog: hundreds of tables.
@@ -45,10 +49,10 @@ def workflow(args: argparse.Namespace) -> dict:
     source_type, config = connection(args)
     doc = {
         "source": {
-            "type": source_type,
+            "type": f"{source_type}-lineage" if args.lineage else source_type,
             "serviceName": args.service,
             "serviceConnection": {"config": config},
-            "sourceConfig": {"config": source_config(source_type)},
+            "sourceConfig": {"config": source_config(source_type, args.lineage)},
         },
         "sink": {"type": "metadata-rest", "config": {}},
         "workflowConfig": {
@@ -74,6 +78,7 @@ def main() -> None:
     parser.add_argument("--service", required=True)
     parser.add_argument("--source", required=True)
     parser.add_argument("--database", default="sample")
+    parser.add_argument("--lineage", action="store_true", help="the view-lineage workflow (<type>-lineage)")
     parser.add_argument("--pipeline")
     parser.add_argument("--run-id")
     args = parser.parse_args()

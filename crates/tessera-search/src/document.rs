@@ -70,7 +70,7 @@ pub(crate) fn document(fields: &Fields, entity: &IndexedEntity<'_>) -> TantivyDo
     doc.add_text(fields.prefixes, format!("{WHOLE_NAME}{}", entity.name.to_lowercase()));
     let display = entity.json.get("displayName").and_then(Value::as_str).unwrap_or_default();
     let mut prefixes: Vec<String> = Vec::new();
-    for word in words(entity.name).chain(words(display)) {
+    for word in name_words(entity.name).chain(name_words(display)) {
         for (end, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]).take(MAX_PREFIX_CHARS) {
             prefixes.push(word[..end].to_string());
         }
@@ -155,9 +155,31 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
+/// A name's words, and the humps of camelCase words (`orderItems` → `orderitems`, `items`), so
+/// the start of any of them finds the name.
+fn name_words(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).flat_map(|run| {
+        let mut found: Vec<String> = words(run).collect();
+        let mut previous_lower = false;
+        for (at, c) in run.char_indices() {
+            if previous_lower && c.is_uppercase() {
+                found.extend(words(&run[at..]));
+            }
+            previous_lower = c.is_lowercase();
+        }
+        found
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn camel_case_humps_start_words_of_a_name() {
+        let found: Vec<String> = name_words("dim_orderLineItems x").collect();
+        assert_eq!(found, ["dim", "orderlineitems", "lineitems", "items", "x"]);
+    }
 
     #[test]
     fn words_split_on_anything_but_letters_and_digits() {

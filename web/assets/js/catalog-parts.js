@@ -25,16 +25,17 @@ const INDEXES = [
   ['database_schema_search_index', 'Schemas'],
   ['database_search_index', 'Databases'],
   ['database_service_search_index', 'Services'],
+  ['stored_procedure_search_index', 'Stored procedures'],
 ];
 
-/** The search-by-name box; submitting opens /catalog?q=…&index=…. */
+/** The search box; submitting opens /catalog?q=…&index=… (`*` for everything when empty). */
 export function searchBox({ q = '', index = 'all' } = {}) {
-  const input = h('input', { id: 'catalog-search-input', type: 'search', name: 'q', testid: 'catalog-search-input', autocomplete: 'off', placeholder: 'Name or start of a name' });
+  const input = h('input', { id: 'catalog-search-input', type: 'search', name: 'q', testid: 'catalog-search-input', autocomplete: 'off', placeholder: 'Names, descriptions, columns, tags' });
   input.value = q;
   const select = h('select', { id: 'catalog-search-index', name: 'index', testid: 'catalog-search-index' },
     INDEXES.map(([value, text]) => h('option', { value, text, selected: value === index })));
   const form = h('form', { role: 'search', class: 'search', testid: 'catalog-search' },
-    h('label', { for: 'catalog-search-input', text: 'Find by name' }),
+    h('label', { for: 'catalog-search-input', text: 'Search the catalog' }),
     h('div', { class: 'search-row' },
       input,
       h('label', { for: 'catalog-search-index', class: 'visually-hidden', text: 'In' }),
@@ -42,8 +43,7 @@ export function searchBox({ q = '', index = 'all' } = {}) {
       h('button', { type: 'submit', testid: 'catalog-search-submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const text = input.value.trim();
-    if (text) router.navigate(catalogUrl({ q: text, index: select.value }));
+    router.navigate(catalogUrl({ q: input.value.trim() || '*', index: select.value }));
   });
   return form;
 }

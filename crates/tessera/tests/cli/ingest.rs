@@ -386,3 +386,54 @@ fn a_run_with_an_ingestion_pipeline_records_its_status_on_postgres() {
     let Some(database) = fresh_postgres_database() else { return };
     pipeline_runs(Env::new().set("DATABASE_URL", &database));
 }
+
+/// The client's view-lineage workflow (`sqlite-lineage`, `DatabaseLineage`) after a metadata run:
+/// it pages the service's unprocessed views through `/search/query`, resolves the tables their SQL
+/// names through `/search/fieldQuery`, writes each edge with `source: ViewLineage` and column
+/// lineage, and marks the view processed, so a re-run finds nothing to do and writes nothing.
+fn view_lineage(env: Env) {
+    let catalog = Catalog::start(env);
+    let source = catalog.source("basic", "shop");
+    green(&catalog.ingest("local_sqlite", &source, &[]));
+    green(&catalog.ingest("local_sqlite", &source, &["--lineage"]));
+    let (status, lineage) =
+        catalog.get("/api/v1/lineage/table/name/local_sqlite.sample.main.big_orders?upstreamDepth=1&downstreamDepth=1");
+    assert_eq!(status, 200, "{lineage}");
+    let edges = lineage["upstreamEdges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "one upstream table: {lineage}");
+    let (_, orders) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.orders");
+    assert_eq!(edges[0]["fromEntity"], orders["id"], "{lineage}");
+    let details = &edges[0]["lineageDetails"];
+    assert_eq!(details["source"], "ViewLineage", "{lineage}");
+    assert!(details["sqlQuery"].as_str().is_some_and(|q| q.contains("big_orders")), "{lineage}");
+    let columns = details["columnsLineage"].as_array().cloned().unwrap_or_default();
+    assert!(
+        columns.iter().any(|c| c["toColumn"] == "local_sqlite.sample.main.big_orders.amount"
+            && c["fromColumns"][0] == "local_sqlite.sample.main.orders.amount"),
+        "column lineage: {lineage}"
+    );
+    let (_, view) = catalog.get("/api/v1/tables/name/local_sqlite.sample.main.big_orders");
+    assert_eq!(view["processedLineage"], true, "the view is marked processed: {view}");
+
+    // A re-run finds no unprocessed view: nothing written.
+    let before = catalog.writes();
+    green(&catalog.ingest("local_sqlite", &source, &["--lineage"]));
+    assert_eq!(catalog.writes() - before, 0, "a re-run of the lineage workflow must not write");
+}
+
+#[test]
+fn the_lineage_workflow_links_views_to_their_tables() {
+    if skipped() {
+        return;
+    }
+    view_lineage(Env::new());
+}
+
+#[test]
+fn the_lineage_workflow_links_views_to_their_tables_on_postgres() {
+    if skipped() {
+        return;
+    }
+    let Some(database) = fresh_postgres_database() else { return };
+    view_lineage(Env::new().set("DATABASE_URL", &database));
+}
