@@ -50,6 +50,6 @@ pub use pipeline::PIPELINE_TYPES;
 pub use pipeline_status::{MAX_LISTED, PIPELINE_STATES};
 pub use search::{MAX_SEARCH_SIZE, SearchPage};
 pub use search_feed::{CatchUp, SEARCHED_KINDS, SearchFeed};
-pub use search_index::{Found, Search};
+pub use search_index::{Found, QueriesOf, Search};
 pub use service::{Catalog, Outcome, Write};
 pub use tessera_search::{Filter, Hit, SearchIndex, Sort, SortField, parse_filter};

@@ -160,3 +160,83 @@ impl OwnedRequest {
         }
     }
 }
+
+/// A page of the queries that mention an entity (`GET /queries?entityId=`).
+pub struct QueriesOf {
+    pub items: Vec<Entity>,
+    pub total: usize,
+    /// The cursor of the next page, when there is one.
+    pub after: Option<String>,
+}
+
+impl Catalog {
+    /// The queries whose `queryUsedIn` names `entity_id`, in FQN order, `limit` at most, after the
+    /// cursor `after` (from a previous page), found through the search index.
+    pub async fn queries_of(
+        &self,
+        entity_id: &str,
+        include: Include,
+        limit: i64,
+        after: Option<&str>,
+    ) -> Result<QueriesOf, CatalogError> {
+        let mut cursor = match after {
+            Some(text) => Some(decode_cursor(text)?),
+            None => None,
+        };
+        let filter = Filter::Term { path: "queryUsedIn.id".into(), values: vec![entity_id.to_string()] };
+        let sort = Sort { field: tessera_search::SortField::FullyQualifiedName, descending: false };
+        let (mut items, mut total) = (Vec::new(), 0);
+        while (items.len() as i64) < limit {
+            let size = (limit - items.len() as i64).min(MAX_SEARCH_SIZE);
+            let search = Search {
+                text: "",
+                kinds: &[Kind::Query],
+                include,
+                filter: &filter,
+                sort,
+                search_after: cursor.as_deref(),
+                from: 0,
+                size,
+            };
+            let found = self.search(&search).await?;
+            if total == 0 {
+                total = found.total;
+            }
+            let last = found.hits.last().map(|(_, hit)| hit.sort.clone());
+            let full = found.hits.len() as i64 == size;
+            items.extend(found.hits.into_iter().map(|(entity, _)| entity));
+            match last {
+                Some(last) if full => cursor = Some(last),
+                _ => return Ok(QueriesOf { items, total, after: None }),
+            }
+        }
+        // A next page only when something follows (one more hit asked for).
+        let probe = Search {
+            text: "",
+            kinds: &[Kind::Query],
+            include,
+            filter: &filter,
+            sort,
+            search_after: cursor.as_deref(),
+            from: 0,
+            size: 1,
+        };
+        let more = !self.search(&probe).await?.hits.is_empty();
+        let after = cursor.filter(|_| more).map(|fqn| fqn.bytes().map(|b| format!("{b:02x}")).collect());
+        Ok(QueriesOf { items, total, after })
+    }
+}
+
+fn decode_cursor(text: &str) -> Result<String, CatalogError> {
+    let bad =
+        || CatalogError::Invalid(format!("after {text:?} is not a cursor of this list; use paging.after as given"));
+    if text.len() % 2 != 0 {
+        return Err(bad());
+    }
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
+    String::from_utf8(bytes).map_err(|_| bad())
+}

@@ -120,12 +120,8 @@ pub(crate) async fn list(
     kind: Kind,
 ) -> Result<Json<Value>, ApiError> {
     let fields = Fields::parse(kind, params.get("fields"))?;
-    if kind == Kind::Query && params.get("entityId").is_some() {
-        // Answering every query instead would be a silently wrong list.
-        return Err(ApiError::bad_request(
-            "unsupported_filter",
-            "entityId is not supported by Tessera yet for queries; list them with service= instead",
-        ));
+    if let Some(entity_id) = params.get("entityId").filter(|_| kind == Kind::Query) {
+        return queries_of(&state, permit, &gate, &params, entity_id, &fields).await;
     }
     let filters = ["service", "database", "databaseSchema", "pipelineType", "parent"]
         .into_iter()
@@ -150,6 +146,36 @@ pub(crate) async fn list(
     }
     if let Some(before) = page.before {
         paging["before"] = json!(before);
+    }
+    Ok(Json(json!({ "data": data, "paging": paging })))
+}
+
+/// `GET /queries?entityId=`: the queries that mention an entity (their `queryUsedIn`), as the
+/// client's usage workflow and the table page read them; paged with `after`.
+async fn queries_of(
+    state: &AppState,
+    permit: Permit,
+    gate: &Gate,
+    params: &Params,
+    entity_id: &str,
+    fields: &Fields,
+) -> Result<Json<Value>, ApiError> {
+    if params.get("before").is_some() {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "before is not supported with entityId; page forwards with after",
+        ));
+    }
+    let catalog = permit.catalog(state);
+    let page = catalog.queries_of(entity_id, params.include()?, params.limit()?, params.get("after")).await?;
+    let sight = Sight::of(state, permit, gate, Kind::Query).await;
+    let mut data = Vec::with_capacity(page.items.len());
+    for entity in page.items {
+        data.push(sight.show_derived(state, entity, fields).await?);
+    }
+    let mut paging = json!({ "total": page.total });
+    if let Some(after) = page.after {
+        paging["after"] = json!(after);
     }
     Ok(Json(json!({ "data": data, "paging": paging })))
 }

@@ -1,7 +1,8 @@
 //! `/api/v1/queries` as the 1.7 client writes them, on SQLite and PostgreSQL: named by the MD5 of
 //! their text under their service, users and mentioned assets resolved to references (an unknown
 //! one is a 404 and stores nothing), read by id and by FQN (the bare checksum is a 404, as 1.7),
-//! patched; and refused when malformed or sent by a caller without Create.
+//! listed by the entity they mention, patched; and refused when malformed or sent by a caller
+//! without Create.
 
 use crate::accounts::{api, data_consumer, session};
 use crate::catalog::{bot_token, ingest};
@@ -53,9 +54,31 @@ async fn queries_are_named_by_checksum_and_resolve_their_references() {
         );
         let (_, listed) = api(&s, "GET", "/api/v1/queries?service=local_sqlite", &bot, None).await;
         assert_eq!(listed["paging"]["total"], 1, "{listed}");
+        // By the entity they mention: this one, and a second one paged after it; none for another table.
+        let second = json!({"query": "SELECT id FROM orders", "service": "local_sqlite",
+            "queryUsedIn": [{"id": orders["id"], "type": "table"}]});
+        assert_eq!(api(&s, "PUT", "/api/v1/queries", &bot, Some(second)).await.0, StatusCode::CREATED);
+        let elsewhere = json!({"query": "SELECT 1", "service": "local_sqlite"});
+        assert_eq!(api(&s, "PUT", "/api/v1/queries", &bot, Some(elsewhere)).await.0, StatusCode::CREATED);
         let by_entity = format!("/api/v1/queries?entityId={}", orders["id"].as_str().unwrap());
-        let (status, refused) = api(&s, "GET", &by_entity, &bot, None).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "never every query instead: {refused}");
+        let (status, mentioned) = api(&s, "GET", &by_entity, &bot, None).await;
+        assert_eq!(status, StatusCode::OK, "{mentioned}");
+        assert_eq!(mentioned["paging"]["total"], 2, "{mentioned}");
+        let first = api(&s, "GET", &format!("{by_entity}&limit=1&fields=users"), &bot, None).await.1;
+        assert_eq!(first["data"].as_array().unwrap().len(), 1, "{first}");
+        let after = first["paging"]["after"].as_str().expect("a next page");
+        let next = api(&s, "GET", &format!("{by_entity}&limit=1&after={after}"), &bot, None).await.1;
+        let ids = [&first["data"][0]["id"], &next["data"][0]["id"]];
+        assert_ne!(ids[0], ids[1], "{next}");
+        assert!(next["paging"].get("after").is_none(), "the last page: {next}");
+        let (_, customers) = api(&s, "GET", "/api/v1/tables/name/local_sqlite.sample.main.customers", &bot, None).await;
+        let none =
+            api(&s, "GET", &format!("/api/v1/queries?entityId={}", customers["id"].as_str().unwrap()), &bot, None)
+                .await
+                .1;
+        assert_eq!((none["paging"]["total"].as_i64(), none["data"].as_array().map(Vec::len)), (Some(0), Some(0)));
+        let (status, bad) = api(&s, "GET", &format!("{by_entity}&after=zz"), &bot, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         // A DELETE is for good, as in 1.7.
         assert_eq!(api(&s, "DELETE", &path, &bot, None).await.0, StatusCode::OK);
         let (status, _) = api(&s, "GET", &format!("{path}?include=all"), &bot, None).await;
