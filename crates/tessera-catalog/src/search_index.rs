@@ -230,7 +230,7 @@ impl Catalog {
 fn decode_cursor(text: &str) -> Result<String, CatalogError> {
     let bad =
         || CatalogError::Invalid(format!("after {text:?} is not a cursor of this list; use paging.after as given"));
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(bad());
     }
     let bytes = (0..text.len())
