@@ -1,8 +1,8 @@
-// Lineage and usage on the table page (issue 20, item 6): a view's upstream table is a link that
-// opens that table's page, whose lineage shows both ways with column lineage; a deeper walk
-// reaches the table two levels up; the day's usage is listed. Every edge and count is written
-// through the API first and each page is checked against it. Imported by scenarios.mjs (group
-// `editing`).
+// Lineage, usage and queries on the table page (issue 20, item 6): a view's upstream table is a
+// link that opens that table's page, whose lineage shows both ways with column lineage; a deeper
+// walk reaches the table two levels up; the day's usage and the SQL that mentions it are listed.
+// Every edge and count is written through the API first and each page is checked against it.
+// Imported by scenarios.mjs (group `editing`).
 
 import assert from 'node:assert/strict';
 
@@ -28,6 +28,8 @@ async function seed(base, token) {
     columnsLineage: [{ fromColumns: [`${SCHEMA}.orders.id`], toColumn: `${SCHEMA}.big_orders.id` }] });
   const today = new Date().toISOString().slice(0, 10);
   await put(base, token, `usage/table/${orders.id}`, { count: 7, date: today });
+  await put(base, token, 'queries', { query: 'SELECT id, customer_id FROM orders', service: 'lineage_shop',
+    users: ['admin'], duration: 42, queryUsedIn: [{ id: orders.id, type: 'table' }] });
   return today;
 }
 
@@ -67,5 +69,10 @@ export async function tableLineage({ t, base }) {
   const day = page.locator(`[data-testid="usage-row"][data-date="${today}"]`);
   await day.waitFor();
   assert.equal((await day.getByTestId('usage-daily').innerText()).trim(), '7');
+  // The SQL that mentions orders, with who ran it.
+  const sql = page.getByTestId('queries-list').getByTestId('query-sql');
+  await sql.first().waitFor();
+  assert.deepEqual(await sql.allInnerTexts(), ['SELECT id, customer_id FROM orders']);
+  assert.match(await page.getByTestId('query-item').innerText(), /run by admin · 42 ms/);
   await t.shot('table-lineage-and-usage');
 }

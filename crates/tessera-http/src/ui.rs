@@ -64,6 +64,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/table.js", JS),
     asset!("js/views/table-edit.js", JS),
     asset!("js/views/table-lineage.js", JS),
+    asset!("js/views/table-queries.js", JS),
     asset!("js/markdown.js", JS),
     asset!("js/views/ingest-guide.js", JS),
     asset!("js/views/admin-parts.js", JS),

@@ -8,6 +8,7 @@ import { byNamePath } from '../catalog-links.js';
 import { breadcrumbs, label, searchBox } from '../catalog-parts.js';
 import { descriptionSection, ownersSection, tablePermissions, tagList } from './table-edit.js';
 import { lineageSection, usageSection } from './table-lineage.js';
+import { queriesSection } from './table-queries.js';
 
 const MAX_DEPTH = 6; // deeper children are indented as much as level 6 (CSS classes depth-0..6)
 
@@ -101,5 +102,6 @@ export async function tableView(fqn) {
     ],
     lineageSection(table),
     usageSection(table),
+    queriesSection(table),
   ));
 }
