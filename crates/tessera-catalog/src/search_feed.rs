@@ -17,8 +17,9 @@ use std::time::{Duration, Instant};
 use tessera_search::{Batch, IndexedEntity, Position, SearchIndex};
 use tessera_store::{CatalogChangeStore, CatalogRow, IDS_PER_QUERY, LineageStore, Store};
 
-/// Entries (and, in a rebuild, entities) read and indexed per commit.
-const BATCH: i64 = 1000;
+/// Entries (and, in a rebuild, entities) read and indexed per commit: few commits, as each costs
+/// more than a thousand documents.
+const BATCH: i64 = 5000;
 /// How long a hole in the feed's numbers may stay open before it is taken as a rollback.
 const HOLE_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -4,6 +4,7 @@
 
 use crate::schema::{Fields, SEP, WHOLE_NAME};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use tantivy::TantivyDocument;
 
 /// Keys whose subtree is never indexed: secrets and connection details (even masked), links,
@@ -17,6 +18,20 @@ const SKIPPED_KEYS: &[&str] = &[
     "changeDescription",
     "incrementalChangeDescription",
     "sampleData",
+];
+
+/// Paths not indexed at all: per-column values nobody filters on that would otherwise be most of
+/// a table's terms (each column's FQN, position, length and display type).
+const SKIPPED_PATHS: &[&str] = &[
+    "sourceHash",
+    "columns.fullyQualifiedName",
+    "columns.ordinalPosition",
+    "columns.dataLength",
+    "columns.dataTypeDisplay",
+    "columns.children.fullyQualifiedName",
+    "columns.children.ordinalPosition",
+    "columns.children.dataLength",
+    "columns.children.dataTypeDisplay",
 ];
 
 /// Paths whose words are indexed (for `match` and the free text).
@@ -82,63 +97,84 @@ pub(crate) fn document(fields: &Fields, entity: &IndexedEntity<'_>) -> TantivyDo
     }
     add_keyword(&mut doc, fields, "entityType", entity.kind);
     add_keyword(&mut doc, fields, "deleted", if entity.deleted { "true" } else { "false" });
-    doc.add_text(fields.paths, "deleted");
-    let mut path = String::new();
-    walk(&mut doc, fields, &mut path, entity.json, 0);
+    let mut walker = Walker { doc, fields, path: String::new(), paths: BTreeSet::from(["deleted".to_string()]) };
+    walker.walk(entity.json, 0);
+    let Walker { mut doc, paths, .. } = walker;
+    for path in paths {
+        doc.add_text(fields.paths, path);
+    }
     doc
 }
 
-fn walk(doc: &mut TantivyDocument, fields: &Fields, path: &mut String, value: &Value, depth: usize) {
-    if depth > MAX_DEPTH {
-        return;
+/// Walks a document, adding its terms; each path that has a value is noted once.
+struct Walker<'a> {
+    doc: TantivyDocument,
+    fields: &'a Fields,
+    path: String,
+    paths: BTreeSet<String>,
+}
+
+impl Walker<'_> {
+    fn note_path(&mut self) {
+        if !self.paths.contains(&self.path) {
+            self.paths.insert(self.path.clone());
+        }
     }
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                if SKIPPED_KEYS.contains(&key.as_str())
-                    || key.contains(SEP)
-                    || (depth == 0 && matches!(key.as_str(), "entityType" | "deleted"))
-                {
-                    continue;
-                }
-                let before = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(key);
-                // A non-empty object or list exists too (`exists` on `owners`, `columns`).
-                let filled = match child {
-                    Value::Object(map) => !map.is_empty(),
-                    Value::Array(items) => !items.is_empty(),
-                    _ => false,
-                };
-                if filled {
-                    doc.add_text(fields.paths, path.as_str());
-                }
-                walk(doc, fields, path, child, depth + 1);
-                path.truncate(before);
-            }
+
+    fn walk(&mut self, value: &Value, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
         }
-        Value::Array(items) => items.iter().for_each(|item| walk(doc, fields, path, item, depth + 1)),
-        Value::Null => {}
-        Value::String(text) => {
-            doc.add_text(fields.paths, path.as_str());
-            if text.len() <= MAX_KEYWORD_BYTES {
-                add_keyword(doc, fields, path, text);
-            }
-            if WORD_PATHS.contains(&path.as_str()) {
-                for word in words(text) {
-                    doc.add_text(fields.words, format!("{path}{SEP}{word}"));
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    if SKIPPED_KEYS.contains(&key.as_str())
+                        || key.contains(SEP)
+                        || (depth == 0 && matches!(key.as_str(), "entityType" | "deleted"))
+                    {
+                        continue;
+                    }
+                    let before = self.path.len();
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    self.path.push_str(key);
+                    if !SKIPPED_PATHS.contains(&self.path.as_str()) {
+                        // A non-empty object or list exists too (`exists` on `owners`, `columns`).
+                        let filled = match child {
+                            Value::Object(map) => !map.is_empty(),
+                            Value::Array(items) => !items.is_empty(),
+                            _ => false,
+                        };
+                        if filled {
+                            self.note_path();
+                        }
+                        self.walk(child, depth + 1);
+                    }
+                    self.path.truncate(before);
                 }
             }
-        }
-        Value::Bool(b) => {
-            doc.add_text(fields.paths, path.as_str());
-            add_keyword(doc, fields, path, if *b { "true" } else { "false" });
-        }
-        Value::Number(n) => {
-            doc.add_text(fields.paths, path.as_str());
-            add_keyword(doc, fields, path, &n.to_string());
+            Value::Array(items) => items.iter().for_each(|item| self.walk(item, depth + 1)),
+            Value::Null => {}
+            Value::String(text) => {
+                self.note_path();
+                if text.len() <= MAX_KEYWORD_BYTES {
+                    add_keyword(&mut self.doc, self.fields, &self.path, text);
+                }
+                if WORD_PATHS.contains(&self.path.as_str()) {
+                    for word in words(text) {
+                        self.doc.add_text(self.fields.words, format!("{}{SEP}{word}", self.path));
+                    }
+                }
+            }
+            Value::Bool(b) => {
+                self.note_path();
+                add_keyword(&mut self.doc, self.fields, &self.path, if *b { "true" } else { "false" });
+            }
+            Value::Number(n) => {
+                self.note_path();
+                add_keyword(&mut self.doc, self.fields, &self.path, &n.to_string());
+            }
         }
     }
 }
