@@ -11,7 +11,7 @@
 use crate::entity::{Entity, Fields, render_owned};
 use crate::error::CatalogError;
 use crate::kind::Kind;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tessera_search::{Batch, IndexedEntity, Position, SearchIndex};
@@ -46,10 +46,18 @@ struct Cursor {
     started: bool,
     /// Every entry up to here is in the index.
     applied: i64,
-    /// Entries past a hole, already applied.
-    seen: BTreeSet<i64>,
+    /// The entity id of the entry at `applied` (`""` when unknown).
+    anchor: String,
+    /// Entries past a hole, already applied, with their entity ids.
+    seen: BTreeMap<i64, String>,
     /// When the hole after `applied` was first seen.
     hole_since: Option<Instant>,
+}
+
+impl Cursor {
+    fn position(&self) -> Position {
+        Position { seq: self.applied, complete: true, anchor: self.anchor.clone() }
+    }
 }
 
 /// What a catch-up did.
@@ -81,11 +89,15 @@ impl SearchFeed {
         if !cursor.started {
             let latest = store.catalog_latest_change().await?;
             match self.index.position() {
-                Some(position) if position.complete && position.seq <= latest => cursor.applied = position.seq,
+                Some(position) if position.complete && self.same_feed(store, &position, latest).await? => {
+                    cursor.applied = position.seq;
+                    cursor.anchor = position.anchor;
+                }
                 _ => {
                     done.entities = self.rebuild_locked(store, latest).await?;
                     done.rebuilt = true;
                     cursor.applied = latest;
+                    cursor.anchor = anchor_at(store, latest).await?;
                 }
             }
             cursor.started = true;
@@ -93,12 +105,12 @@ impl SearchFeed {
         loop {
             let changes = store.catalog_changes_after(cursor.applied, BATCH).await?;
             let fresh: Vec<&str> =
-                changes.iter().filter(|c| !cursor.seen.contains(&c.seq)).map(|c| c.entity_id.as_str()).collect();
+                changes.iter().filter(|c| !cursor.seen.contains_key(&c.seq)).map(|c| c.entity_id.as_str()).collect();
             let before = cursor.applied;
-            let seqs: Vec<i64> = changes.iter().map(|c| c.seq).collect();
-            let position = advance(&mut cursor, &seqs);
+            let entries: Vec<(i64, String)> = changes.iter().map(|c| (c.seq, c.entity_id.clone())).collect();
+            let position = advance(&mut cursor, entries);
             if !fresh.is_empty() || position != before {
-                done.entities += self.reindex(store, &fresh, Position { seq: position, complete: true }).await?;
+                done.entities += self.reindex(store, &fresh, cursor.position()).await?;
             }
             if changes.len() < BATCH as usize || position == before {
                 return Ok(done);
@@ -106,19 +118,30 @@ impl SearchFeed {
         }
     }
 
+    /// Whether the index's position is a place in this database's feed: not past its end, and
+    /// the entry there names the entity the index recorded (another database's feed does not).
+    async fn same_feed(&self, store: &Store, position: &Position, latest: i64) -> Result<bool, CatalogError> {
+        if position.seq > latest {
+            return Ok(false);
+        }
+        Ok(position.seq == 0 || anchor_at(store, position.seq).await? == position.anchor)
+    }
+
     /// Rebuilds the index from every entity (`tessera reindex`, or a missing index).
     pub async fn rebuild(&self, store: &Store) -> Result<usize, CatalogError> {
         let mut cursor = self.cursor.lock().await;
         let latest = store.catalog_latest_change().await?;
         let count = self.rebuild_locked(store, latest).await?;
-        *cursor = Cursor { started: true, applied: latest, ..Cursor::default() };
+        let anchor = anchor_at(store, latest).await?;
+        *cursor = Cursor { started: true, applied: latest, anchor, ..Cursor::default() };
         Ok(count)
     }
 
     async fn rebuild_locked(&self, store: &Store, latest: i64) -> Result<usize, CatalogError> {
         let started = Instant::now();
         self.index.clear()?;
-        let partial = Position { seq: latest, complete: false };
+        let anchor = anchor_at(store, latest).await?;
+        let partial = Position { seq: latest, complete: false, anchor: anchor.clone() };
         let mut after = String::new();
         let mut count = 0;
         loop {
@@ -127,9 +150,9 @@ impl SearchFeed {
             after = last.id.clone();
             let documents = documents(&rows)?;
             count += documents.len();
-            self.write(documents, Vec::new(), partial).await?;
+            self.write(documents, Vec::new(), partial.clone()).await?;
         }
-        self.write(Vec::new(), Vec::new(), Position { seq: latest, complete: true }).await?;
+        self.write(Vec::new(), Vec::new(), Position { seq: latest, complete: true, anchor }).await?;
         tracing::info!(entities = count, millis = started.elapsed().as_millis() as u64, "search index rebuilt");
         Ok(count)
     }
@@ -182,16 +205,24 @@ impl SearchFeed {
     }
 }
 
-/// Moves `applied` over the contiguous run of `seqs` (sorted) and remembers the rest; returns the
-/// new position. A hole open longer than [`HOLE_TIMEOUT`] is stepped over.
-fn advance(cursor: &mut Cursor, seqs: &[i64]) -> i64 {
-    cursor.seen.extend(seqs.iter().copied().filter(|s| *s > cursor.applied));
+/// The entity id of the feed's entry at `seq` (`""` when there is none).
+async fn anchor_at(store: &Store, seq: i64) -> Result<String, CatalogError> {
+    Ok(store.catalog_change_at(seq).await?.map(|c| c.entity_id).unwrap_or_default())
+}
+
+/// Moves `applied` over the contiguous run of `entries` (sorted `(seq, entity id)`) and
+/// remembers the rest; returns the new position. A hole open longer than [`HOLE_TIMEOUT`] is
+/// stepped over.
+fn advance(cursor: &mut Cursor, entries: Vec<(i64, String)>) -> i64 {
+    let applied = cursor.applied;
+    cursor.seen.extend(entries.into_iter().filter(|(seq, _)| *seq > applied));
     loop {
-        while cursor.seen.remove(&(cursor.applied + 1)) {
+        while let Some(anchor) = cursor.seen.remove(&(cursor.applied + 1)) {
             cursor.applied += 1;
+            cursor.anchor = anchor;
             cursor.hole_since = None;
         }
-        let Some(&next) = cursor.seen.first() else {
+        let Some((&next, _)) = cursor.seen.first_key_value() else {
             cursor.hole_since = None;
             return cursor.applied;
         };
@@ -199,7 +230,9 @@ fn advance(cursor: &mut Cursor, seqs: &[i64]) -> i64 {
         if since.elapsed() < HOLE_TIMEOUT {
             return cursor.applied;
         }
+        // A rollback's number: nothing is there to anchor on (a restart then rebuilds).
         cursor.applied = next - 1;
+        cursor.anchor = String::new();
         cursor.hole_since = None;
     }
 }
@@ -241,18 +274,25 @@ fn documents(rows: &[CatalogRow]) -> Result<Vec<Document>, CatalogError> {
 mod tests {
     use super::*;
 
+    fn entries(seqs: &[i64]) -> Vec<(i64, String)> {
+        seqs.iter().map(|s| (*s, format!("e{s}"))).collect()
+    }
+
     #[test]
     fn the_position_moves_over_contiguous_entries_only() {
         let mut cursor = Cursor { started: true, applied: 10, ..Cursor::default() };
-        assert_eq!(advance(&mut cursor, &[11, 12, 14]), 12);
-        assert_eq!(cursor.seen, BTreeSet::from([14]));
+        assert_eq!(advance(&mut cursor, entries(&[11, 12, 14])), 12);
+        assert_eq!(cursor.anchor, "e12");
+        assert_eq!(cursor.seen.keys().copied().collect::<Vec<_>>(), [14]);
         assert!(cursor.hole_since.is_some());
         // 13 commits late: the run joins up.
-        assert_eq!(advance(&mut cursor, &[13, 14]), 14);
+        assert_eq!(advance(&mut cursor, entries(&[13, 14])), 14);
+        assert_eq!(cursor.anchor, "e14");
         assert!(cursor.seen.is_empty() && cursor.hole_since.is_none());
         // A hole that stays open is stepped over once it is old.
-        assert_eq!(advance(&mut cursor, &[16]), 14);
+        assert_eq!(advance(&mut cursor, entries(&[16])), 14);
         cursor.hole_since = Some(Instant::now() - HOLE_TIMEOUT);
-        assert_eq!(advance(&mut cursor, &[16]), 16);
+        assert_eq!(advance(&mut cursor, entries(&[16])), 16);
+        assert_eq!(cursor.anchor, "e16");
     }
 }

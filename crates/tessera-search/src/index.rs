@@ -17,12 +17,15 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, 
 const WRITER_MEMORY: usize = 15_000_000;
 
 /// Where the index stands, saved with every commit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Position {
     /// Every change-feed entry up to this `seq` is in the index.
     pub seq: i64,
     /// False while a rebuild is under way (an interrupted one starts over).
     pub complete: bool,
+    /// The entity id of the feed's entry at `seq` (`""` when unknown): an index that meets
+    /// another database, whose entry there differs, is rebuilt.
+    pub anchor: String,
 }
 
 /// One write to the index: entities to (re)index, ids to drop, and the position reached.
@@ -93,12 +96,12 @@ impl SearchIndex {
     /// Where the last commit left the index (`None`: never built, or by another version).
     pub fn position(&self) -> Option<Position> {
         let payload = self.index.load_metas().ok()?.payload?;
-        let (version, rest) = payload.split_once(':')?;
-        let (seq, complete) = rest.split_once(':')?;
+        let mut parts = payload.splitn(4, ':');
+        let (version, seq, complete, anchor) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         if version.parse::<u32>().ok()? != SCHEMA_VERSION {
             return None;
         }
-        Some(Position { seq: seq.parse().ok()?, complete: complete == "complete" })
+        Some(Position { seq: seq.parse().ok()?, complete: complete == "complete", anchor: anchor.to_string() })
     }
 
     /// Applies a batch and commits it at `position` (blocking: call from a blocking thread).
@@ -112,7 +115,7 @@ impl SearchIndex {
         }
         let mut commit = writer.prepare_commit()?;
         let state = if position.complete { "complete" } else { "partial" };
-        commit.set_payload(&format!("{SCHEMA_VERSION}:{}:{state}", position.seq));
+        commit.set_payload(&format!("{SCHEMA_VERSION}:{}:{state}:{}", position.seq, position.anchor));
         commit.commit()?;
         self.reader.reload()?;
         Ok(())

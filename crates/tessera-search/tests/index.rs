@@ -37,7 +37,9 @@ fn apply(index: &SearchIndex, docs: &[Doc], seq: i64) {
             json: &d.json,
         })
         .collect();
-    index.apply(Batch { upserts, deletes: vec![] }, Position { seq, complete: true }).unwrap();
+    index
+        .apply(Batch { upserts, deletes: vec![] }, Position { seq, complete: true, anchor: format!("a{seq}") })
+        .unwrap();
 }
 
 fn names(
@@ -157,7 +159,7 @@ fn a_reopened_index_keeps_its_documents_and_position() {
         assert!(SearchIndex::open(dir.path()).unwrap_err().to_string().contains("in use by another Tessera process"));
     }
     let index = SearchIndex::open(dir.path()).unwrap();
-    assert_eq!(index.position(), Some(Position { seq: 42, complete: true }));
+    assert_eq!(index.position(), Some(Position { seq: 42, complete: true, anchor: "a42".into() }));
     assert_eq!(index.stats().0, 1);
     assert!(index.stats().1 > 0);
     // An update replaces the document; a delete removes it.
@@ -166,6 +168,11 @@ fn a_reopened_index_keeps_its_documents_and_position() {
     assert_eq!(index.stats().0, 1);
     let views = parse_filter(Some(r#"{"term":{"tableType":"View"}}"#)).unwrap();
     assert_eq!(names(&index, &docs, "", &views, BY_FQN, None, 10), ["orders"]);
-    index.apply(Batch { upserts: vec![], deletes: vec!["id-1".into()] }, Position { seq: 44, complete: true }).unwrap();
+    index
+        .apply(
+            Batch { upserts: vec![], deletes: vec!["id-1".into()] },
+            Position { seq: 44, complete: true, anchor: String::new() },
+        )
+        .unwrap();
     assert_eq!(index.stats().0, 0);
 }

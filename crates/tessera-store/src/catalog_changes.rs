@@ -19,6 +19,7 @@ pub(crate) const RECORD: &str = "INSERT INTO catalog_changes (entity_id, at) VAL
 pub(crate) const RECORD_SUBTREE: &str = "INSERT INTO catalog_changes (entity_id, at) SELECT id, ? \
      FROM catalog_entities WHERE id = ? OR (fqn_hash > ? AND fqn_hash < ?)";
 const AFTER: &str = "SELECT seq, entity_id FROM catalog_changes WHERE seq > ? ORDER BY seq LIMIT ?";
+const AT: &str = "SELECT seq, entity_id FROM catalog_changes WHERE seq = ?";
 /// (The range is always true; it makes the plan name the key it reads, as the plan test checks.)
 const LATEST: &str = "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes WHERE seq > -1";
 const SCAN: &str = concat!(
@@ -27,7 +28,7 @@ const SCAN: &str = concat!(
 );
 
 /// Every query of this module that reads existing rows (for the query-plan test).
-pub(crate) const READ_PATHS: &[&str] = &[AFTER, LATEST, SCAN];
+pub(crate) const READ_PATHS: &[&str] = &[AFTER, AT, LATEST, SCAN];
 
 /// The statement that records a write of `id` (joined to the write's own transaction).
 pub(crate) fn record(id: &str) -> Statement {
@@ -43,6 +44,9 @@ pub trait CatalogChangeStore {
         limit: i64,
     ) -> impl Future<Output = Result<Vec<CatalogChange>, StoreError>> + Send;
 
+    /// The entry at `seq`, if there is one.
+    fn catalog_change_at(&self, seq: i64) -> impl Future<Output = Result<Option<CatalogChange>, StoreError>> + Send;
+
     /// The newest entry's `seq` (0 when there is none).
     fn catalog_latest_change(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
 
@@ -57,6 +61,10 @@ pub trait CatalogChangeStore {
 impl CatalogChangeStore for Store {
     async fn catalog_changes_after(&self, seq: i64, limit: i64) -> Result<Vec<CatalogChange>, StoreError> {
         fetch!(self, CatalogChange, fetch_all, AFTER, seq, limit)
+    }
+
+    async fn catalog_change_at(&self, seq: i64) -> Result<Option<CatalogChange>, StoreError> {
+        fetch!(self, CatalogChange, fetch_optional, AT, seq)
     }
 
     async fn catalog_latest_change(&self) -> Result<i64, StoreError> {

@@ -72,3 +72,52 @@ fn the_index_survives_restarts_and_is_rebuilt_on_demand() {
     let (_, log) = third.stop();
     assert!(log.contains("search index rebuilt"), "{log}");
 }
+
+/// The index keeps the entity id of its last feed entry: put another database (with a longer
+/// feed) under the same data directory, and the index is rebuilt instead of resuming at a
+/// number that means something else there.
+#[test]
+fn an_index_that_meets_another_database_is_rebuilt() {
+    let write = |env: &Env, names: &[&str]| {
+        let server = env.serve();
+        let auth = format!("Bearer {}", admin_token(&env.data_dir()));
+        let headers = [("Authorization", auth.as_str())];
+        let schema = [
+            (
+                "/api/v1/services/databaseServices",
+                r#"{"name": "wh", "serviceType": "SQLite", "connection": {"config": {"type": "SQLite"}}}"#.to_string(),
+            ),
+            ("/api/v1/databases", r#"{"name": "d", "service": "wh"}"#.to_string()),
+            ("/api/v1/databaseSchemas", r#"{"name": "s", "database": "wh.d"}"#.to_string()),
+        ];
+        let tables = names.iter().map(|n| {
+            (
+                "/api/v1/tables",
+                format!(
+                    r#"{{"name": "{n}", "databaseSchema": "wh.d.s", "columns": [{{"name": "id", "dataType": "INT"}}]}}"#
+                ),
+            )
+        });
+        for (path, body) in schema.into_iter().chain(tables) {
+            let (status, answer) = send("PUT", &format!("{}{path}", server.api), &headers, Some(&body)).unwrap();
+            assert!(status == 200 || status == 201, "{path}: {status} {answer}");
+        }
+        let (status, log) = server.stop();
+        assert!(status.success(), "{log}");
+    };
+    let first = Env::new();
+    write(&first, &["alpha"]);
+    let other = Env::new();
+    write(&other, &["bravo", "charlie", "delta"]);
+    // The other database (stopped cleanly: its WAL is checkpointed) replaces the first one.
+    for leftover in ["tessera.db-wal", "tessera.db-shm"] {
+        let _ = std::fs::remove_file(first.data_dir().join(leftover));
+    }
+    std::fs::copy(other.data_dir().join("tessera.db"), first.data_dir().join("tessera.db")).unwrap();
+    let server = first.serve();
+    let token = admin_token(&first.data_dir());
+    assert_eq!(found(&server, &token, "alpha"), Vec::<String>::new(), "nothing of the first database is left");
+    assert_eq!(found(&server, &token, "charlie"), ["charlie"]);
+    let (_, log) = server.stop();
+    assert!(log.contains("search index rebuilt"), "{log}");
+}
