@@ -148,7 +148,7 @@ impl SearchFeed {
             let rows = store.catalog_scan(&after, BATCH).await?;
             let Some(last) = rows.last() else { break };
             after = last.id.clone();
-            let documents = documents(&rows)?;
+            let documents = documents(&rows);
             count += documents.len();
             self.write(documents, Vec::new(), partial.clone()).await?;
         }
@@ -168,7 +168,7 @@ impl SearchFeed {
         }
         let found: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         let gone: Vec<String> = unique.iter().filter(|id| !found.contains(**id)).map(|id| id.to_string()).collect();
-        let documents = documents(&rows)?;
+        let documents = documents(&rows);
         // Entities of kinds the index does not hold are dropped too (harmless when absent).
         let kept: BTreeSet<&str> = documents.iter().map(|d| d.id.as_str()).collect();
         let dropped: Vec<String> =
@@ -248,10 +248,17 @@ struct Document {
     json: serde_json::Value,
 }
 
-fn documents(rows: &[CatalogRow]) -> Result<Vec<Document>, CatalogError> {
+fn documents(rows: &[CatalogRow]) -> Vec<Document> {
     let mut documents = Vec::with_capacity(rows.len());
     for row in rows {
-        let entity = Entity::from_row(row)?;
+        // A damaged document is left out of the index (and logged) rather than stopping it.
+        let entity = match Entity::from_row(row) {
+            Ok(entity) => entity,
+            Err(error) => {
+                tracing::error!(%error, "not indexed");
+                continue;
+            }
+        };
         if !SEARCHED_KINDS.contains(&entity.kind) {
             continue;
         }
@@ -267,7 +274,7 @@ fn documents(rows: &[CatalogRow]) -> Result<Vec<Document>, CatalogError> {
             json,
         });
     }
-    Ok(documents)
+    documents
 }
 
 #[cfg(test)]

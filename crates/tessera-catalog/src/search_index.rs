@@ -55,8 +55,13 @@ impl Catalog {
                 search.from, search.size
             )));
         }
-        match tokio::time::timeout(CATCH_UP_WAIT, self.search.catch_up(&self.store)).await {
-            Ok(caught_up) => drop(caught_up?),
+        // The catch-up runs as its own task: a search that stops waiting for it does not stop it
+        // (a rebuild it started goes on to the end).
+        let (feed, store) = (self.search.clone(), self.store.clone());
+        let catching_up = tokio::spawn(async move { feed.catch_up(&store).await });
+        match tokio::time::timeout(CATCH_UP_WAIT, catching_up).await {
+            Ok(Ok(caught_up)) => drop(caught_up?),
+            Ok(Err(failed)) => return Err(CatalogError::SearchIndex(format!("the catch-up task failed: {failed}"))),
             Err(_) => tracing::warn!("the search index is still catching up; answering from what it holds"),
         }
         let kinds: Vec<&str> = search.kinds.iter().map(|k| k.name()).collect();

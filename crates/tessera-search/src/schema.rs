@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 /// Bumped whenever the schema or the way documents are built changes: an index written by
 /// another version is rebuilt rather than read.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Separates a path from its value in `keywords` and `words` terms (never in a JSON key or word).
 pub const SEP: char = '\u{1f}';
