@@ -172,45 +172,31 @@ impl OwnedRequest {
 pub struct QueriesOf {
     pub items: Vec<Entity>,
     pub total: usize,
-    /// The cursor of the next page, when there is one.
+    /// The last item's FQN when another page follows (the next page's `after`).
     pub after: Option<String>,
 }
 
 impl Catalog {
-    /// The queries whose `queryUsedIn` names `entity_id`, in FQN order, `limit` at most, after the
-    /// cursor `after` (from a previous page), found through the search index.
+    /// The queries whose `queryUsedIn` names `entity_id`, in FQN order, `limit` at most, after
+    /// the FQN `after` (a previous page's last), found through the search index.
     pub async fn queries_of(
         &self,
         entity_id: &str,
         include: Include,
         limit: i64,
-        after: Option<&str>,
+        after: Option<String>,
     ) -> Result<QueriesOf, CatalogError> {
-        let mut cursor = match after {
-            Some(text) => Some(decode_cursor(text)?),
-            None => None,
-        };
         let filter = Filter::Term { path: "queryUsedIn.id".into(), values: vec![entity_id.to_string()] };
-        let sort = Sort { field: tessera_search::SortField::FullyQualifiedName, descending: false };
-        let (mut items, mut total) = (Vec::new(), 0);
+
+        let (mut cursor, mut items, mut total) = (after, Vec::new(), 0);
         while (items.len() as i64) < limit {
             let size = (limit - items.len() as i64).min(MAX_SEARCH_SIZE);
-            let search = Search {
-                text: "",
-                kinds: &[Kind::Query],
-                include,
-                filter: &filter,
-                sort,
-                search_after: cursor.as_deref(),
-                from: 0,
-                size,
-            };
-            let found = self.search(&search).await?;
+            let found = self.search(&queries_page(&filter, include, cursor.as_deref(), size)).await?;
             if total == 0 {
                 total = found.total;
             }
-            let last = found.hits.last().map(|(_, hit)| hit.sort.clone());
             let full = found.hits.len() as i64 == size;
+            let last = found.hits.last().map(|(_, hit)| hit.sort.clone());
             items.extend(found.hits.into_iter().map(|(entity, _)| entity));
             match last {
                 Some(last) if full => cursor = Some(last),
@@ -218,32 +204,13 @@ impl Catalog {
             }
         }
         // A next page only when something follows (one more hit asked for).
-        let probe = Search {
-            text: "",
-            kinds: &[Kind::Query],
-            include,
-            filter: &filter,
-            sort,
-            search_after: cursor.as_deref(),
-            from: 0,
-            size: 1,
-        };
-        let more = !self.search(&probe).await?.hits.is_empty();
-        let after = cursor.filter(|_| more).map(|fqn| fqn.bytes().map(|b| format!("{b:02x}")).collect());
-        Ok(QueriesOf { items, total, after })
+        let more = !self.search(&queries_page(&filter, include, cursor.as_deref(), 1)).await?.hits.is_empty();
+        Ok(QueriesOf { items, total, after: cursor.filter(|_| more) })
     }
 }
 
-fn decode_cursor(text: &str) -> Result<String, CatalogError> {
-    let bad =
-        || CatalogError::Invalid(format!("after {text:?} is not a cursor of this list; use paging.after as given"));
-    if !text.len().is_multiple_of(2) {
-        return Err(bad());
-    }
-    let bytes = (0..text.len())
-        .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
-        .collect::<Option<Vec<u8>>>()
-        .ok_or_else(bad)?;
-    String::from_utf8(bytes).map_err(|_| bad())
+/// One page of a search for queries, in FQN order, after `search_after`.
+fn queries_page<'a>(filter: &'a Filter, include: Include, search_after: Option<&'a str>, size: i64) -> Search<'a> {
+    let sort = Sort { field: tessera_search::SortField::FullyQualifiedName, descending: false };
+    Search { text: "", kinds: &[Kind::Query], include, filter, sort, search_after, from: 0, size }
 }

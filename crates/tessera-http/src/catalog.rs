@@ -166,18 +166,14 @@ async fn queries_of(
             "before is not supported with entityId; page forwards with after",
         ));
     }
-    let catalog = permit.catalog(state);
-    let page = catalog.queries_of(entity_id, params.include()?, params.limit()?, params.get("after")).await?;
+    let after = crate::entities::cursor(params.get("after"))?;
+    let page = permit.catalog(state).queries_of(entity_id, params.include()?, params.limit()?, after).await?;
     let sight = Sight::of(state, permit, gate, Kind::Query).await;
     let mut data = Vec::with_capacity(page.items.len());
     for entity in page.items {
         data.push(sight.show_derived(state, entity, fields).await?);
     }
-    let mut paging = json!({ "total": page.total });
-    if let Some(after) = page.after {
-        paging["after"] = json!(after);
-    }
-    Ok(Json(json!({ "data": data, "paging": paging })))
+    Ok(Json(crate::entities::page(data, page.total as i64, page.after.as_deref(), true)))
 }
 
 pub(crate) async fn save(
