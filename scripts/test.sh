@@ -111,11 +111,13 @@ as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --no-l
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+# pg_stat_statements is preloaded for the official client's usage workflow (cli ingest.rs),
+# which reads its query log from there.
 # The port is free when picked but could be taken before postgres binds it: retry.
 for attempt in 1 2 3; do
     PG_PORT=$(free_port)
     if as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -t 30 start \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_preload_libraries=pg_stat_statements" \
         >/dev/null; then
         PG_STARTED=1
         break

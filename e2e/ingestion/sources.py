@@ -10,9 +10,11 @@ KIND is one of:
   forward-fk  a table whose foreign key points at a table the client processes later
   odd-names   table and column names with dots, quotes, spaces and non-ASCII letters
   generated   N tables of 20 columns each (--tables, default 2000), for the benchmark
+  workload    PostgreSQL only, after basic: pg_stat_statements, then queries a user runs (a join,
+              the view, an insert), which the client's usage workflow reads back from there
 
 With a PostgreSQL URL the same statements run in that (empty) database's `public` schema
-(basic and changed only), and basic adds a row-level-security policy on orders. Full timestamps only: date-only strings in TIMESTAMP columns make the client's profiler loop.
+(basic, changed and workload only), and basic adds a row-level-security policy on orders. Full timestamps only: date-only strings in TIMESTAMP columns make the client's profiler loop.
 """
 
 import argparse
@@ -81,12 +83,22 @@ def generated(tables: int) -> str:
     return "\n".join(statements)
 
 
+# PostgreSQL only: the query log the usage workflow reads (the server must preload the library:
+# shared_preload_libraries = pg_stat_statements), then one statement per execute, as a user runs them.
+WORKLOAD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+    "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.amount > 10",
+    "SELECT count(*) FROM big_orders",
+    "INSERT INTO orders (id, customer_id, amount, placed_at) VALUES (2, 1, 5.00, '2026-01-04 11:00:00')",
+]
+
+
 def build_postgres(kind: str, url: str) -> None:
     import psycopg2  # the ingestion client's venv has it (openmetadata-ingestion[postgres])
 
-    scripts = {"basic": [BASIC, ROW_SECURITY], "changed": [CHANGE]}
+    scripts = {"basic": [BASIC, ROW_SECURITY], "changed": [CHANGE], "workload": WORKLOAD}
     if kind not in scripts:
-        sys.exit(f"kind {kind!r} is for SQLite only; with PostgreSQL use basic, then changed")
+        sys.exit(f"kind {kind!r} is for SQLite only; with PostgreSQL use basic, then changed or workload")
     with psycopg2.connect(url) as db, db.cursor() as cursor:
         for script in scripts[kind]:
             cursor.execute(script)

@@ -4,11 +4,13 @@ operator would.
 
     python3 e2e/ingestion/workflow.py OUT.yaml --server http://127.0.0.1:8585 --token-file FILE \
         --service NAME --source PATH|postgresql://USER@HOST:PORT/DB [--database LABEL]
-        [--lineage] [--pipeline NAME --run-id UUID]
+        [--lineage | --usage STAGE_DIR] [--pipeline NAME --run-id UUID]
 
 `jwtToken` names a file: the client reads the token from it, so the token never sits in the YAML.
 With --lineage it is the view-lineage workflow (`<type>-lineage`, `DatabaseLineage`) instead of the
-metadata one. With --pipeline the run records its status on ingestion pipeline `<service>.<pipeline>`.
+metadata one. With --usage it is the usage workflow (`postgres-usage`, `DatabaseUsage`, run with
+`metadata usage`): the query log from `pg_stat_statements`, staged as files in STAGE_DIR, then
+published as queries, usage counts and joins. With --pipeline the run records its status on ingestion pipeline `<service>.<pipeline>`.
 """
 
 import argparse
@@ -45,8 +47,50 @@ def source_config(source_type: str, lineage: bool) -> dict:
     return config
 
 
+def server_config(args: argparse.Namespace) -> dict:
+    return {
+        "loggerLevel": "INFO",
+        "openMetadataServerConfig": {
+            "hostPort": f"{args.server.rstrip('/')}/api",
+            "authProvider": "openmetadata",
+            "securityConfig": {"jwtToken": args.token_file},
+        },
+    }
+
+
+def usage_workflow(args: argparse.Namespace, source_type: str, config: dict) -> dict:
+    """The usage workflow's source, processor, stage and bulk sink."""
+    if source_type != "postgres":
+        raise SystemExit("--usage needs a PostgreSQL source (the query log is pg_stat_statements)")
+    return {
+        "source": {
+            "type": "postgres-usage",
+            "serviceName": args.service,
+            "serviceConnection": {"config": config},
+            # pg_stat_statements holds every database's queries: only this one's, as an operator
+            # of a shared server would configure it (the client prefixes the condition with "s.").
+            "sourceConfig": {
+                "config": {
+                    "type": "DatabaseUsage",
+                    "queryLogDuration": 1,
+                    "filterCondition": "dbid = (SELECT oid FROM pg_database WHERE datname = '{}')".format(
+                        config["database"].replace("'", "''")
+                    ),
+                }
+            },
+        },
+        "processor": {"type": "query-parser", "config": {}},
+        "stage": {"type": "table-usage", "config": {"filename": args.usage}},
+        "bulkSink": {"type": "metadata-usage", "config": {"filename": args.usage}},
+    }
+
+
 def workflow(args: argparse.Namespace) -> dict:
     source_type, config = connection(args)
+    if args.usage:
+        doc = usage_workflow(args, source_type, config)
+        doc["workflowConfig"] = server_config(args)
+        return doc
     doc = {
         "source": {
             "type": f"{source_type}-lineage" if args.lineage else source_type,
@@ -55,14 +99,7 @@ def workflow(args: argparse.Namespace) -> dict:
             "sourceConfig": {"config": source_config(source_type, args.lineage)},
         },
         "sink": {"type": "metadata-rest", "config": {}},
-        "workflowConfig": {
-            "loggerLevel": "INFO",
-            "openMetadataServerConfig": {
-                "hostPort": f"{args.server.rstrip('/')}/api",
-                "authProvider": "openmetadata",
-                "securityConfig": {"jwtToken": args.token_file},
-            },
-        },
+        "workflowConfig": server_config(args),
     }
     if args.pipeline:
         doc["ingestionPipelineFQN"] = f"{args.service}.{args.pipeline}"
@@ -78,7 +115,9 @@ def main() -> None:
     parser.add_argument("--service", required=True)
     parser.add_argument("--source", required=True)
     parser.add_argument("--database", default="sample")
-    parser.add_argument("--lineage", action="store_true", help="the view-lineage workflow (<type>-lineage)")
+    workflows = parser.add_mutually_exclusive_group()
+    workflows.add_argument("--lineage", action="store_true", help="the view-lineage workflow (<type>-lineage)")
+    workflows.add_argument("--usage", metavar="STAGE_DIR", help="the usage workflow (postgres-usage)")
     parser.add_argument("--pipeline")
     parser.add_argument("--run-id")
     args = parser.parse_args()

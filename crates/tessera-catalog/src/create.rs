@@ -61,7 +61,7 @@ pub const DATABASE_SERVICE_TYPES: &[&str] = &[
 /// The 1.7 `storedProcedure.json` languages and types.
 pub const STORED_PROCEDURE_LANGUAGES: &[&str] =
     &["SQL", "Java", "JavaScript", "Python", "External", "Scala", "Snowflake Scripting"];
-pub const STORED_PROCEDURE_TYPES: &[&str] = &["StoredProcedure", "UDF", "StoredPackage"];
+pub const STORED_PROCEDURE_TYPES: &[&str] = &["StoredProcedure", "UDF", "StoredPackage", "Function"];
 
 /// `{"code": "...", "language": "SQL"}`, nothing else (the 1.7 model forbids extra fields).
 fn stored_procedure_code(value: &Value) -> bool {
@@ -188,6 +188,8 @@ pub fn parse(kind: Kind, body: Value) -> Result<Draft, CatalogError> {
     if kind == Kind::Query {
         let checksum = crate::query::checksum(crate::query::text(&fields)?);
         fields.insert("checksum".into(), Value::String(checksum));
+        // A request-only field: the 1.7 Query model has none, and the client refuses a query with one.
+        fields.remove("dialect");
     }
     Ok(Draft { kind, name, parent, service_type, fields })
 }

@@ -1,6 +1,7 @@
 //! Fields a rendering takes from other entities, added only when the `fields` parameter names
 //! them: a data asset's inherited `owners`, a classification's `termCount`, a tag's `children`,
-//! and how often a tag or a classification's tags are used (`usageCount`).
+//! how often a tag or a classification's tags are used (`usageCount`), a table's `usageSummary`
+//! and `joins`.
 
 use crate::entity::Entity;
 use crate::error::CatalogError;
@@ -14,7 +15,7 @@ pub fn derives_fields(entity: &Entity, fields: &crate::Fields) -> bool {
     let inherits = matches!(entity.kind, Kind::Database | Kind::DatabaseSchema | Kind::Table | Kind::StoredProcedure);
     (inherits && ownerless && fields.wants("owners"))
         || matches!(entity.kind, Kind::Classification | Kind::Tag)
-        || (entity.kind == Kind::Table && fields.names("usageSummary"))
+        || (entity.kind == Kind::Table && (fields.names("usageSummary") || fields.names("joins")))
 }
 
 impl crate::Catalog {
@@ -48,6 +49,9 @@ impl crate::Catalog {
         }
         if entity.kind == Kind::Table && fields.names("usageSummary") {
             shown["usageSummary"] = self.usage_summary(entity).await?;
+        }
+        if entity.kind == Kind::Table && fields.names("joins") {
+            shown["joins"] = self.joins_of(entity).await?;
         }
         if matches!(entity.kind, Kind::Classification | Kind::Tag) && fields.wants("usageCount") {
             shown["usageCount"] = json!(self.usage_count(entity).await?);

@@ -189,6 +189,7 @@ pub(crate) fn render_sealed(entity: Entity, base_url: &str, fields: &Fields) -> 
     }
     if entity_kind == Kind::Query {
         doc.remove("deleted"); // kept for the catalog; the 1.7 Query model has no such field
+        doc.remove("dialect"); // stored by earlier builds; the client refuses a query with it
     }
     for name in OPTIONAL_FIELDS {
         if !fields.wants(name) || !entity_kind.field_names().contains(name) {

@@ -26,6 +26,17 @@ pub fn usage_kind(type_name: &str) -> Result<Kind, CatalogError> {
     }
 }
 
+/// The kind whose day a percentile computation ranks: a table, or the schemas and databases a
+/// table's counts are added to (the client ranks tables, then databases).
+pub fn ranked_kind(type_name: &str) -> Result<Kind, CatalogError> {
+    match Kind::parse(type_name) {
+        Some(kind @ (Kind::Table | Kind::DatabaseSchema | Kind::Database)) => Ok(kind),
+        _ => Err(invalid(format!(
+            "Entity type {type_name} not supported: Tessera ranks the usage of tables, databaseSchemas and databases"
+        ))),
+    }
+}
+
 /// A `YYYY-MM-DD` day, or a 400 that says so.
 pub fn day(text: &str, at: &str) -> Result<Day, CatalogError> {
     Day::parse(text).ok_or_else(|| invalid(format!("{at} must be a date as YYYY-MM-DD, not {text:?}")))

@@ -92,6 +92,8 @@ pub fn all() -> Vec<Route> {
         crate::lineage::routes(),
         crate::usage::routes(),
         crate::queries::routes(),
+        crate::query_costs::routes(),
+        crate::table_joins::routes(),
         crate::openapi::routes(),
         crate::ui::routes(),
     ]

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tessera_authz::Operation::{self, EditUsage, ViewBasic, ViewUsage};
 use tessera_catalog::civil_date::Day;
-use tessera_catalog::usage::{day, parse_daily_count, usage_kind};
+use tessera_catalog::usage::{day, parse_daily_count, ranked_kind, usage_kind};
 use tessera_catalog::{Entity, Include};
 use tessera_store::UsageMerge;
 
@@ -97,7 +97,7 @@ async fn rank(
     gate: Gate,
     PathParams((entity, date)): PathParams<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let kind = usage_kind(&entity)?;
+    let kind = ranked_kind(&entity)?;
     let date = day(&date, "the date")?;
     let permit = gate.permit(kind.name(), EditUsage).await?;
     permit.catalog(&state).rank_usage(kind, date).await?;

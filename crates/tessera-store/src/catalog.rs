@@ -375,6 +375,8 @@ impl CatalogStore for Store {
             .chain(crate::catalog_tags::TAG_PATHS)
             .chain(crate::lineage::LINEAGE_PATHS)
             .chain(crate::usage::USAGE_PATHS)
+            .chain(crate::table_joins::JOIN_PATHS)
+            .chain(crate::query_costs::COST_PATHS)
             .chain(crate::pipeline_status::READ_PATHS)
             .chain(crate::catalog_rekey::REKEY_PATHS)
             .chain(crate::catalog_reseal::RESEAL_PATHS)

@@ -23,8 +23,10 @@ mod migrate;
 mod passwords;
 mod pipeline_status;
 mod query;
+mod query_costs;
 mod sessions;
 mod settings;
+mod table_joins;
 #[doc(hidden)]
 pub mod testing;
 mod tokens;
@@ -45,7 +47,9 @@ pub use lineage::{IDS_PER_QUERY, LineageRow, LineageStore};
 pub use migrate::{LATEST_SCHEMA_VERSION, MigrationReport};
 pub use passwords::{LoginFailures, PasswordStore, RefreshTokenRow};
 pub use pipeline_status::PipelineStatusStore;
+pub use query_costs::{QueryCostRow, QueryCostStore};
 pub use sessions::{SessionRow, SessionStore};
+pub use table_joins::{JoinCount, JoinKind, JoinStore, JoinTotal};
 pub use tokens::{BotCredentialRow, CredentialSnapshot, PersonalTokenRow, TokenStore};
 pub use usage::{DailyCount, UsageMerge, UsageRow, UsageStore};
 

@@ -114,10 +114,16 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_catalog_changes.sql"),
         postgres: include_str!("../migrations/postgres/0017_catalog_changes.sql"),
     },
+    Migration {
+        version: 18,
+        description: "table joins and query cost records",
+        sqlite: include_str!("../migrations/sqlite/0018_joins_and_query_costs.sql"),
+        postgres: include_str!("../migrations/postgres/0018_joins_and_query_costs.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.
-pub const LATEST_SCHEMA_VERSION: i64 = 17;
+pub const LATEST_SCHEMA_VERSION: i64 = 18;
 
 /// Any stable number: the key of the PostgreSQL advisory lock held while migrating.
 const PG_MIGRATION_LOCK: i64 = 0x0074_6573_7365_7261; // "tessera" in ASCII

@@ -9,6 +9,8 @@ mod catalog_search;
 mod catalog_tags;
 #[path = "storage/copy.rs"]
 mod copy;
+#[path = "storage/joins.rs"]
+mod joins;
 
 use std::collections::BTreeMap;
 use tessera_config::{DatabaseConfig, Sources, load};

@@ -89,6 +89,11 @@ async fn the_ingestion_bot_creates_and_reads_back_by_fqn() {
         (Some("local_sqlite"), Some("ingestion-bot"))
     );
     assert_eq!(service["connection"]["config"]["databaseMode"], "/tmp/x.db", "kept and shown to the bot: {service}");
+    // 1.7 also knows "Function": the client sends it for PostgreSQL functions (pg_stat_statements').
+    let function = json!({"name": "refresh", "databaseSchema": "local_sqlite.sample.main",
+        "storedProcedureCode": {"language": "SQL", "code": "SELECT 1"}, "storedProcedureType": "Function"});
+    let (status, created) = api(&s, "PUT", "/api/v1/storedProcedures", &bot, Some(function)).await;
+    assert_eq!((status, created["storedProcedureType"].as_str()), (StatusCode::CREATED, Some("Function")), "{created}");
     let odd = &written[6].1;
     assert_eq!(odd["fullyQualifiedName"], "local_sqlite.sample.main.\"my.table/ü\"");
     assert_eq!(odd["columns"][0]["fullyQualifiedName"], "local_sqlite.sample.main.\"my.table/ü\".\"weird.col\"");
@@ -300,6 +305,14 @@ async fn bad_input_gets_a_4xx_that_says_what_to_change() {
             "databaseSchema instance for nowhere.x.y not found",
         ),
         ("PUT", "/api/v1/databases", Some(json!("text")), StatusCode::BAD_REQUEST, "must be a JSON object"),
+        (
+            "PUT",
+            "/api/v1/storedProcedures",
+            Some(json!({"name": "p", "databaseSchema": "local_sqlite.sample.main",
+                "storedProcedureCode": {"code": "SELECT 1"}, "storedProcedureType": "Procedure"})),
+            StatusCode::BAD_REQUEST,
+            "storedProcedureType \"Procedure\" is not one of StoredProcedure, UDF, StoredPackage, Function",
+        ),
         (
             "PUT",
             "/api/v1/tables",

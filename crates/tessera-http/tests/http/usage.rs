@@ -75,6 +75,9 @@ async fn counts_add_replace_sum_and_rank_as_1_7() {
         assert_eq!(ranked["usage"][0]["dailyStats"]["percentileRank"], 50.0, "one of two tables below it: {ranked}");
         let (_, lowest) = api(&s, "GET", &format!("/api/v1/usage/table/{orders}?date=2025-05-20"), &bot, None).await;
         assert_eq!(lowest["usage"][0]["dailyStats"]["percentileRank"], 0.0);
+        // The client ranks databases after tables (their days hold their tables' counts).
+        let rank = api(&s, "POST", "/api/v1/usage/compute.percentile/database/2025-05-20", &bot, None).await;
+        assert_eq!(rank.0, StatusCode::CREATED, "{}", rank.1);
 
         // usageSummary is the newest day, when asked for by name.
         let (_, table) = api(&s, "GET", &format!("/api/v1/tables/{orders}?fields=usageSummary"), &bot, None).await;
@@ -136,6 +139,13 @@ async fn bad_counts_and_callers_without_edit_usage_change_nothing() {
             json!({"count": 1, "date": "2025-06-01"}),
             StatusCode::NOT_FOUND,
             "table instance for 0b6f6a30-0000-4000-8000-00000000dead not found",
+        ),
+        (
+            "POST",
+            "/api/v1/usage/compute.percentile/dashboard/2025-06-01".to_string(),
+            json!(null),
+            StatusCode::BAD_REQUEST,
+            "Tessera ranks the usage of tables, databaseSchemas and databases",
         ),
         (
             "POST",

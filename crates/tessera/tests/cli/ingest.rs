@@ -4,7 +4,7 @@
 //! odd names, a revoked token and a PostgreSQL source, with Tessera on SQLite and on PostgreSQL; a
 //! changed source and a forward foreign key (JSON Patch); runs with `ingestionPipelineFQN` that
 //! create their ingestion pipeline and record their status (checked through the API: the client
-//! only logs a failure there and exits 0).
+//! only logs a failure there and exits 0); the view-lineage and usage workflows.
 
 use crate::ingestion_client::{venv, workspace as repo};
 use crate::replicas::fresh_postgres_database;
@@ -55,7 +55,8 @@ impl Catalog {
         path
     }
 
-    /// Runs `metadata ingest` for `service` from the SQLite file `source`.
+    /// Runs `metadata ingest` (`metadata usage` with `--usage`) for `service` from `source` (an
+    /// SQLite file or a PostgreSQL URL).
     fn ingest(&self, service: &str, source: &Path, extra: &[&str]) -> Output {
         let workflow = self.env.dir.path().join(format!("{service}.yaml"));
         let mut args = vec![
@@ -72,11 +73,12 @@ impl Catalog {
         ];
         args.extend(extra.iter().map(|a| a.to_string()));
         python(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let command = if extra.contains(&"--usage") { "usage" } else { "ingest" };
         // The client sets no request timeout: a hung server must not hang the suite.
         Command::new("timeout")
             .arg("300")
             .arg(venv().join("bin/metadata"))
-            .args(["ingest", "-c"])
+            .args([command, "-c"])
             .arg(&workflow)
             .output()
             .unwrap()
@@ -263,9 +265,15 @@ fn a_postgresql_source() {
 
 /// Requests of one method served so far, from the metrics.
 fn served(catalog: &Catalog, method: &str) -> u64 {
+    served_where(catalog, method, "")
+}
+
+/// Requests of one method whose metric labels also contain `labels`, served so far.
+fn served_where(catalog: &Catalog, method: &str, labels: &str) -> u64 {
     let (_, text) = get(&format!("{}/prometheus", catalog.server.admin)).unwrap();
     text.lines()
         .filter(|l| l.starts_with("http_requests_total{") && l.contains(&format!("method=\"{method}\"")))
+        .filter(|l| l.contains(labels))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum::<f64>() as u64
 }
@@ -436,4 +444,75 @@ fn the_lineage_workflow_links_views_to_their_tables_on_postgres() {
     }
     let Some(database) = fresh_postgres_database() else { return };
     view_lineage(Env::new().set("DATABASE_URL", &database));
+}
+
+/// The client's usage workflow (`postgres-usage`, `metadata usage`) after a metadata run of a
+/// PostgreSQL source whose queries `pg_stat_statements` recorded: each query becomes a Query
+/// mentioning its tables, the tables get the day's usage (ranked) and the join the query made,
+/// and each query's cost is recorded.
+fn usage_workflow(env: Env) {
+    let Some(source) = fresh_postgres_database() else { return };
+    let database = source.rsplit('/').next().unwrap().to_string();
+    let sources = repo().join("e2e/ingestion/sources.py");
+    python(&[sources.to_str().unwrap(), "basic", &source]);
+    python(&[sources.to_str().unwrap(), "workload", &source]);
+    let catalog = Catalog::start(env);
+    // The extension's functions come in as stored procedures of type Function (1.7 has it).
+    green(&catalog.ingest("pg_shop", Path::new(&source), &[]));
+    let (status, reset) =
+        catalog.get(&format!("/api/v1/storedProcedures/name/pg_shop.{database}.public.pg_stat_statements_reset"));
+    assert_eq!((status, reset["storedProcedureType"].as_str()), (200, Some("Function")), "{reset}");
+
+    let stage = catalog.env.dir.path().join("usage-stage");
+    let costs = "route=\"/api/v1/queryCostRecord\",status=\"200\"";
+    let before = served_where(&catalog, "POST", costs);
+    green(&catalog.ingest("pg_shop", Path::new(&source), &["--usage", stage.to_str().unwrap()]));
+    let table = |name: &str| {
+        let (status, table) =
+            catalog.get(&format!("/api/v1/tables/name/pg_shop.{database}.public.{name}?fields=usageSummary,joins"));
+        assert_eq!(status, 200, "{table}");
+        table
+    };
+    let (orders, customers) = (table("orders"), table("customers"));
+    let summary = &orders["usageSummary"];
+    assert!(summary["dailyStats"]["count"].as_i64().is_some_and(|n| n >= 2), "the join and the insert: {orders}");
+    assert!(summary["dailyStats"]["percentileRank"].as_f64().is_some(), "{orders}");
+    let joined = format!("pg_shop.{database}.public.orders.customer_id");
+    let joins = customers["joins"]["columnJoins"].as_array().cloned().unwrap_or_default();
+    assert!(
+        joins.iter().any(|j| j["columnName"] == "id" && j["joinedWith"][0]["fullyQualifiedName"] == joined.as_str()),
+        "customers.id is joined with orders.customer_id: {customers}"
+    );
+    let (status, queries) =
+        catalog.get(&format!("/api/v1/queries?entityId={}&limit=50", orders["id"].as_str().unwrap()));
+    assert_eq!(status, 200, "{queries}");
+    let join = queries["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["query"].as_str().is_some_and(|t| t.contains("JOIN customers")));
+    let join = join.unwrap_or_else(|| panic!("the join query mentions orders: {queries}"));
+    let mentioned: Vec<&str> =
+        join["queryUsedIn"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(mentioned.contains(&"orders") && mentioned.contains(&"customers"), "{join}");
+    assert_eq!(join["fullyQualifiedName"], format!("pg_shop.{}", join["checksum"].as_str().unwrap()));
+    assert!(join.get("dialect").is_none(), "the 1.7 Query has no dialect (the client refuses one): {join}");
+    assert!(served_where(&catalog, "POST", costs) > before, "query costs were recorded");
+}
+
+#[test]
+fn the_usage_workflow_records_queries_usage_joins_and_costs() {
+    if skipped() {
+        return;
+    }
+    usage_workflow(Env::new());
+}
+
+#[test]
+fn the_usage_workflow_records_queries_usage_joins_and_costs_on_postgres() {
+    if skipped() {
+        return;
+    }
+    let Some(database) = fresh_postgres_database() else { return };
+    usage_workflow(Env::new().set("DATABASE_URL", &database));
 }

@@ -89,6 +89,16 @@ fn write_catalog(api: &Api) {
     assert_eq!(api.call("PUT", "/api/v1/lineage", Some(edge)).0, 200);
     let usage = format!("/api/v1/usage/table/{}", orders["id"].as_str().unwrap());
     assert_eq!(api.call("PUT", &usage, Some(json!({"count": 3, "date": "2025-01-02"}))).0, 201);
+    // Today's join of orders with customers; a query of the service with a cost record.
+    let today = tessera_catalog::civil_date::Day::of_millis(tessera_store::clock::now_millis()).text();
+    let joins = json!({"startDate": today, "directTableJoins": [
+        {"fullyQualifiedName": "warehouse.dw.main.customers", "joinCount": 4}]});
+    let path = format!("/api/v1/tables/{}/joins", orders["id"].as_str().unwrap());
+    assert_eq!(api.call("PUT", &path, Some(joins)).0, 200);
+    let query = api.put("/api/v1/queries", json!({"query": "SELECT * FROM orders", "service": "warehouse"}));
+    let cost = json!({"timestamp": 1_700_000_000_000_i64, "queryReference": {"id": query["id"], "type": "query"},
+        "cost": 1.5, "count": 2});
+    assert_eq!(api.call("POST", "/api/v1/queryCostRecord", Some(cost)).0, 200);
     let pipeline = json!({"name": "warehouse_metadata", "service": {"id": service["id"], "type": "databaseService"},
         "pipelineType": "metadata", "sourceConfig": {"config": {"type": "DatabaseMetadata"}}, "airflowConfig": {}});
     api.put("/api/v1/services/ingestionPipelines", pipeline);
@@ -121,9 +131,11 @@ fn row_counts(vars: &[(&str, &str)]) -> Vec<String> {
             "memberships",
             "personal_access_tokens",
             "pipeline_statuses",
+            "query_cost_records",
             "refresh_tokens",
             "sessions",
             "signed_out_tokens",
+            "table_joins",
             "tessera_settings",
             "user_passwords",
             "users",
@@ -172,8 +184,10 @@ fn migrate_db_moves_a_sqlite_catalog_into_postgres_with_its_tokens_history_and_s
     assert!(output.status.success(), "{}\n{report}", stderr(&output));
     assert!(report.starts_with(&format!("copied {data_dir}/tessera.db into postgresql://")), "{report}");
     assert_eq!(reported_counts(&report), source_counts, "every table reported, with the source's counts");
-    // 7 data assets and the 17 seeded classifications and tags.
-    assert!(source_counts.contains(&"catalog_entities: 24".to_string()), "{source_counts:?}");
+    // 7 data assets, a query and the 17 seeded classifications and tags; the join and the cost.
+    for count in ["catalog_entities: 25", "table_joins: 1", "query_cost_records: 1"] {
+        assert!(source_counts.contains(&count.to_string()), "{count}: {source_counts:?}");
+    }
     assert!(report.contains(&format!("signing keys: keep TESSERA_DATA_DIR={data_dir}")), "{report}");
     assert!(report.contains("jwt_private_key.der, jwt_public_key.der"), "{report}");
     assert!(report.contains("\nnext: start Tessera with this configuration"), "{report}");
@@ -197,6 +211,12 @@ fn migrate_db_moves_a_sqlite_catalog_into_postgres_with_its_tokens_history_and_s
         .map(|h| h["_source"]["fullyQualifiedName"].as_str().unwrap())
         .collect();
     assert_eq!(hits, ["warehouse.dw.main.orders"], "found by name, the deleted one left out: {found}");
+    let (_, customers) = api.call("GET", "/api/v1/tables/name/warehouse.dw.main.customers?fields=joins", None);
+    let joined = &customers["joins"]["directTableJoins"][0];
+    assert_eq!(
+        (joined["fullyQualifiedName"].as_str(), joined["joinCount"].as_i64()),
+        (Some("warehouse.dw.main.orders"), Some(4))
+    );
     let (_, tag) = api.call("GET", "/api/v1/tags/name/PII.Sensitive?fields=usageCount", None);
     assert_eq!(tag["usageCount"], 1, "tag uses moved: {tag}");
     let (_, lineage) = api.call("GET", "/api/v1/lineage/table/name/warehouse.dw.main.customers", None);
