@@ -11,7 +11,8 @@ KIND is one of:
   odd-names   table and column names with dots, quotes, spaces and non-ASCII letters
   generated   N tables of 20 columns each (--tables, default 2000), for the benchmark
   workload    PostgreSQL only, after basic: pg_stat_statements, then queries a user runs (a join,
-              the view, an insert), which the client's usage workflow reads back from there
+              the view, inserts, a table made from orders), which the client's usage and
+              query-lineage workflows read back from there
 
 With a PostgreSQL URL the same statements run in that (empty) database's `public` schema
 (basic, changed and workload only), and basic adds a row-level-security policy on orders. Full timestamps only: date-only strings in TIMESTAMP columns make the client's profiler loop.
@@ -90,6 +91,9 @@ WORKLOAD = [
     "SELECT o.id, c.name FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.amount > 10",
     "SELECT count(*) FROM big_orders",
     "INSERT INTO orders (id, customer_id, amount, placed_at) VALUES (2, 1, 5.00, '2026-01-04 11:00:00')",
+    # Lineage from the query log: orders → order_totals, with column lineage.
+    "CREATE TABLE order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id",
+    "INSERT INTO order_totals SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id",
 ]
 
 

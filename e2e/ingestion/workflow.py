@@ -4,13 +4,15 @@ operator would.
 
     python3 e2e/ingestion/workflow.py OUT.yaml --server http://127.0.0.1:8585 --token-file FILE \
         --service NAME --source PATH|postgresql://USER@HOST:PORT/DB [--database LABEL]
-        [--lineage | --usage STAGE_DIR] [--pipeline NAME --run-id UUID]
+        [--lineage [--query-log] | --usage STAGE_DIR] [--pipeline NAME --run-id UUID]
 
 `jwtToken` names a file: the client reads the token from it, so the token never sits in the YAML.
 With --lineage it is the view-lineage workflow (`<type>-lineage`, `DatabaseLineage`) instead of the
-metadata one. With --usage it is the usage workflow (`postgres-usage`, `DatabaseUsage`, run with
-`metadata usage`): the query log from `pg_stat_statements`, staged as files in STAGE_DIR, then
-published as queries, usage counts and joins. With --pipeline the run records its status on ingestion pipeline `<service>.<pipeline>`.
+metadata one; --query-log adds lineage from the queries in `pg_stat_statements` (PostgreSQL).
+With --usage it is the usage workflow (`postgres-usage`, `DatabaseUsage`, run with `metadata
+usage`): the query log from `pg_stat_statements`, staged as files in STAGE_DIR, then published as
+queries, usage counts and joins. With --pipeline the run records its status on ingestion pipeline
+`<service>.<pipeline>`.
 """
 
 import argparse
@@ -36,10 +38,21 @@ def connection(args: argparse.Namespace) -> tuple[str, dict]:
     return "sqlite", {"type": "SQLite", "database": args.database, "databaseMode": args.source}
 
 
-def source_config(source_type: str, lineage: bool) -> dict:
-    if lineage:
-        # Views only: neither SQLite nor the test's PostgreSQL keeps a query log.
-        return {"type": "DatabaseLineage", "processViewLineage": True, "processQueryLineage": False}
+def only_this_database(config: dict) -> str:
+    """pg_stat_statements holds every database's queries: a condition keeping this one's, as an
+    operator of a shared server would set it (the client prefixes it with "s.")."""
+    return "dbid = (SELECT oid FROM pg_database WHERE datname = '{}')".format(config["database"].replace("'", "''"))
+
+
+def source_config(source_type: str, config: dict, args: argparse.Namespace) -> dict:
+    if args.lineage:
+        lineage = {"type": "DatabaseLineage", "processViewLineage": True, "processQueryLineage": False}
+        if args.query_log:
+            if source_type != "postgres":
+                raise SystemExit("--query-log needs a PostgreSQL source (the query log is pg_stat_statements)")
+            lineage["processQueryLineage"] = True
+            lineage["filterCondition"] = only_this_database(config)
+        return lineage
     config = {"type": "DatabaseMetadata"}
     if source_type == "postgres":
         # Otherwise the client also walks information_schema and pg_catalog: hundreds of tables.
@@ -67,16 +80,8 @@ def usage_workflow(args: argparse.Namespace, source_type: str, config: dict) -> 
             "type": "postgres-usage",
             "serviceName": args.service,
             "serviceConnection": {"config": config},
-            # pg_stat_statements holds every database's queries: only this one's, as an operator
-            # of a shared server would configure it (the client prefixes the condition with "s.").
             "sourceConfig": {
-                "config": {
-                    "type": "DatabaseUsage",
-                    "queryLogDuration": 1,
-                    "filterCondition": "dbid = (SELECT oid FROM pg_database WHERE datname = '{}')".format(
-                        config["database"].replace("'", "''")
-                    ),
-                }
+                "config": {"type": "DatabaseUsage", "queryLogDuration": 1, "filterCondition": only_this_database(config)}
             },
         },
         "processor": {"type": "query-parser", "config": {}},
@@ -96,7 +101,7 @@ def workflow(args: argparse.Namespace) -> dict:
             "type": f"{source_type}-lineage" if args.lineage else source_type,
             "serviceName": args.service,
             "serviceConnection": {"config": config},
-            "sourceConfig": {"config": source_config(source_type, args.lineage)},
+            "sourceConfig": {"config": source_config(source_type, config, args)},
         },
         "sink": {"type": "metadata-rest", "config": {}},
         "workflowConfig": server_config(args),
@@ -118,6 +123,7 @@ def main() -> None:
     workflows = parser.add_mutually_exclusive_group()
     workflows.add_argument("--lineage", action="store_true", help="the view-lineage workflow (<type>-lineage)")
     workflows.add_argument("--usage", metavar="STAGE_DIR", help="the usage workflow (postgres-usage)")
+    parser.add_argument("--query-log", action="store_true", help="with --lineage: also from pg_stat_statements")
     parser.add_argument("--pipeline")
     parser.add_argument("--run-id")
     args = parser.parse_args()

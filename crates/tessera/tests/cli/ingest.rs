@@ -449,7 +449,7 @@ fn the_lineage_workflow_links_views_to_their_tables_on_postgres() {
 /// The client's usage workflow (`postgres-usage`, `metadata usage`) after a metadata run of a
 /// PostgreSQL source whose queries `pg_stat_statements` recorded: each query becomes a Query
 /// mentioning its tables, the tables get the day's usage (ranked) and the join the query made,
-/// and each query's cost is recorded.
+/// and each query's cost is recorded. Then the lineage workflow over the same query log.
 fn usage_workflow(env: Env) {
     let Some(source) = fresh_postgres_database() else { return };
     let database = source.rsplit('/').next().unwrap().to_string();
@@ -498,10 +498,33 @@ fn usage_workflow(env: Env) {
     assert_eq!(join["fullyQualifiedName"], format!("pg_shop.{}", join["checksum"].as_str().unwrap()));
     assert!(join.get("dialect").is_none(), "the 1.7 Query has no dialect (the client refuses one): {join}");
     assert!(served_where(&catalog, "POST", costs) > before, "query costs were recorded");
+
+    // Lineage from the same query log (processQueryLineage): orders → order_totals, made and
+    // filled by queries; the queries that gave lineage are marked, so a re-run writes nothing.
+    green(&catalog.ingest("pg_shop", Path::new(&source), &["--lineage", "--query-log"]));
+    let path = format!("/api/v1/lineage/table/name/pg_shop.{database}.public.order_totals?upstreamDepth=1");
+    let (status, lineage) = catalog.get(&path);
+    assert_eq!(status, 200, "{lineage}");
+    let edges = lineage["upstreamEdges"].as_array().cloned().unwrap_or_default();
+    let from_orders = edges.iter().find(|e| e["fromEntity"] == orders["id"]);
+    let from_orders = from_orders.unwrap_or_else(|| panic!("orders feeds order_totals: {lineage}"));
+    let details = &from_orders["lineageDetails"];
+    assert_eq!(details["source"], "QueryLineage", "{lineage}");
+    assert!(details["sqlQuery"].as_str().is_some_and(|q| q.contains("order_totals")), "{lineage}");
+    let total = format!("pg_shop.{database}.public.order_totals.total");
+    let amount = format!("pg_shop.{database}.public.orders.amount");
+    let columns = details["columnsLineage"].as_array().cloned().unwrap_or_default();
+    assert!(
+        columns.iter().any(|c| c["toColumn"] == total.as_str() && c["fromColumns"][0] == amount.as_str()),
+        "column lineage: {lineage}"
+    );
+    let before = catalog.writes();
+    green(&catalog.ingest("pg_shop", Path::new(&source), &["--lineage", "--query-log"]));
+    assert_eq!(catalog.writes() - before, 0, "a re-run of the lineage workflow must not write");
 }
 
 #[test]
-fn the_usage_workflow_records_queries_usage_joins_and_costs() {
+fn the_usage_and_query_lineage_workflows_read_the_query_log() {
     if skipped() {
         return;
     }
@@ -509,7 +532,7 @@ fn the_usage_workflow_records_queries_usage_joins_and_costs() {
 }
 
 #[test]
-fn the_usage_workflow_records_queries_usage_joins_and_costs_on_postgres() {
+fn the_usage_and_query_lineage_workflows_read_the_query_log_on_postgres() {
     if skipped() {
         return;
     }
