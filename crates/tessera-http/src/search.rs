@@ -39,16 +39,28 @@ pub(crate) const INDEXES: &[(&str, Kind)] = &[
 /// procedures).
 pub(crate) const ALL_INDEXES: &[&str] = &["all", "dataAsset"];
 
+/// The kind an index name (or its alias without `_search_index`, which 1.7 also answers to)
+/// holds; a 400 listing the names (and the caller's `others`) otherwise.
+pub(crate) fn kind_of_index(index: &str, others: &[&str]) -> Result<Kind, ApiError> {
+    let found = INDEXES.iter().find(|(name, kind)| *name == index || kind.name() == index);
+    found.map(|(_, kind)| *kind).ok_or_else(|| {
+        let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).chain(others.iter().copied()).collect();
+        bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
+    })
+}
+
+/// The index name of a kind's entities (`""` for a kind no index holds).
+pub(crate) fn index_of(kind: Kind) -> &'static str {
+    INDEXES.iter().find(|(_, k)| *k == kind).map_or("", |(name, _)| *name)
+}
+
 pub(crate) fn bad(message: String) -> ApiError {
     ApiError::bad_request("invalid_search", message)
 }
 
 async fn field_query(State(state): State<AppState>, gate: Gate, params: Params) -> Result<Json<Value>, ApiError> {
     let index = params.get("index").unwrap_or("table_search_index");
-    let kind = INDEXES.iter().find(|(name, _)| *name == index).map(|(_, kind)| *kind).ok_or_else(|| {
-        let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).collect();
-        bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
-    })?;
+    let kind = kind_of_index(index, &[])?;
     let permit = gate.permit(kind.name(), ViewBasic).await?;
     let field = params.get("fieldName").unwrap_or_default();
     let service_name = field == "name" && kind == Kind::DatabaseService;

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::Params;
 use crate::route_access::Gate;
-use crate::search::{ALL_INDEXES, INDEXES, bad, number};
+use crate::search::{ALL_INDEXES, INDEXES, bad, index_of, kind_of_index, number};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde_json::{Map, Value, json};
@@ -61,9 +61,8 @@ pub(crate) async fn query(
         .map(|(entity, hit)| {
             let mut source = render(entity, &state.base_url, &Fields::All);
             source["entityType"] = json!(entity.kind.name());
-            let index = INDEXES.iter().find(|(_, kind)| *kind == entity.kind).map_or("", |(name, _)| *name);
             json!({
-                "_index": index,
+                "_index": index_of(entity.kind),
                 "_type": "_doc",
                 "_id": entity.id(),
                 "_score": hit.score,
@@ -85,12 +84,7 @@ fn kinds_of(index: &str) -> Result<Vec<Kind>, ApiError> {
     if ALL_INDEXES.contains(&index) {
         return Ok(INDEXES.iter().map(|(_, kind)| *kind).filter(|k| k.is_data_asset()).collect());
     }
-    // 1.7 also answers to the alias without `_search_index` (`table`).
-    let found = INDEXES.iter().find(|(name, kind)| *name == index || kind.name() == index);
-    found.map(|(_, kind)| vec![*kind]).ok_or_else(|| {
-        let known: Vec<&str> = INDEXES.iter().map(|(name, _)| *name).chain(ALL_INDEXES.iter().copied()).collect();
-        bad(format!("index {index} is not served by Tessera; use one of: {}", known.join(", ")))
-    })
+    Ok(vec![kind_of_index(index, ALL_INDEXES)?])
 }
 
 /// `sort_field` (default: relevance with a text, else `fullyQualifiedName`) and `sort_order`
