@@ -42,13 +42,14 @@ async fn viewer(gate: &Gate, kind: Kind) -> Result<Permit, ApiError> {
     gate.permit(kind.name(), ViewBasic).await
 }
 
-/// Both ends, live, each with `EditLineage` allowed.
+/// Both ends, live, each with `EditLineage` allowed, and the permit the from-end was read with
+/// (the catalog is reached through it for the edit).
 async fn editable_ends(
     state: &AppState,
     gate: &Gate,
     from: (Kind, Key<'_>),
     to: (Kind, Key<'_>),
-) -> Result<(Entity, Entity), ApiError> {
+) -> Result<(Permit, Entity, Entity), ApiError> {
     let mut ends = Vec::with_capacity(2);
     for (kind, key) in [from, to] {
         let permit = viewer(gate, kind).await?;
@@ -64,8 +65,8 @@ async fn editable_ends(
         gate.check_entity(permit, end, EditLineage).await?;
     }
     let (_, to) = ends.pop().expect("two ends");
-    let (_, from) = ends.pop().expect("two ends");
-    Ok((from, to))
+    let (permit, from) = ends.pop().expect("two ends");
+    Ok((permit, from, to))
 }
 
 enum Key<'a> {
@@ -79,9 +80,8 @@ async fn add(
     JsonBody(body): JsonBody<Value>,
 ) -> Result<StatusCode, ApiError> {
     let edge = parse_add(&body)?;
-    let (from, to) =
+    let (permit, from, to) =
         editable_ends(&state, &gate, (edge.from.0, Key::Id(&edge.from.1)), (edge.to.0, Key::Id(&edge.to.1))).await?;
-    let permit = viewer(&gate, from.kind).await?;
     let catalog = permit.catalog(&state);
     let resolved = catalog.resolve_edge(from, to, edge.details).await?;
     catalog.save_edge(resolved, &gate.caller.name).await?;
@@ -192,8 +192,8 @@ async fn patch_edge(
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Json<Map<String, Value>>, ApiError> {
     let (from_kind, to_kind) = (lineage_kind(&from_type, "fromEntity")?, lineage_kind(&to_type, "toEntity")?);
-    let (from, to) = editable_ends(&state, &gate, (from_kind, Key::Id(&from_id)), (to_kind, Key::Id(&to_id))).await?;
-    let permit = viewer(&gate, from_kind).await?;
+    let (permit, from, to) =
+        editable_ends(&state, &gate, (from_kind, Key::Id(&from_id)), (to_kind, Key::Id(&to_id))).await?;
     Ok(Json(permit.catalog(&state).patch_edge(from, to, body, &gate.caller.name).await?))
 }
 
@@ -203,8 +203,9 @@ async fn delete_edge(
     PathParams((from_type, from_id, to_type, to_id)): PathParams<(String, String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (from_kind, to_kind) = (lineage_kind(&from_type, "fromEntity")?, lineage_kind(&to_type, "toEntity")?);
-    let (from, to) = editable_ends(&state, &gate, (from_kind, Key::Id(&from_id)), (to_kind, Key::Id(&to_id))).await?;
-    viewer(&gate, from_kind).await?.catalog(&state).delete_edge(&from, &to).await?;
+    let (permit, from, to) =
+        editable_ends(&state, &gate, (from_kind, Key::Id(&from_id)), (to_kind, Key::Id(&to_id))).await?;
+    permit.catalog(&state).delete_edge(&from, &to).await?;
     Ok(StatusCode::OK)
 }
 
@@ -214,9 +215,9 @@ async fn delete_by_names(
     PathParams((from_type, from_fqn, to_type, to_fqn)): PathParams<(String, String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (from_kind, to_kind) = (lineage_kind(&from_type, "fromEntity")?, lineage_kind(&to_type, "toEntity")?);
-    let (from, to) =
+    let (permit, from, to) =
         editable_ends(&state, &gate, (from_kind, Key::Name(&from_fqn)), (to_kind, Key::Name(&to_fqn))).await?;
-    viewer(&gate, from_kind).await?.catalog(&state).delete_edge(&from, &to).await?;
+    permit.catalog(&state).delete_edge(&from, &to).await?;
     Ok(StatusCode::OK)
 }
 
