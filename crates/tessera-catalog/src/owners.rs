@@ -121,6 +121,13 @@ impl Catalog {
         Ok(inherited.iter().map(|o| (text(o, "type"), text(o, "name"))).collect())
     }
 
+    /// What an access decision on the entity sees: its owners ([`Catalog::owner_facts`]) and
+    /// its own tags.
+    pub async fn decision_facts(&self, entity: &crate::Entity) -> Result<crate::EntityFacts, CatalogError> {
+        let tags = crate::EntityFacts::of(&entity.doc).tags;
+        Ok(crate::EntityFacts { owners: self.owner_facts(entity).await?, tags })
+    }
+
     /// Asks `gate` about `edit` of `stored`; an asset without owners of its own is decided with
     /// the owners it inherits, looked up only when the decision depends on ownership (never for
     /// the ingestion bot or an admin, so re-ingestion pays no lookup).

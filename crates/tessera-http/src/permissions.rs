@@ -172,8 +172,7 @@ async fn catalog_entity(
         Key::Name(fqn) => catalog.by_name(kind, fqn, tessera_catalog::Include::NonDeleted).await?,
     };
     let subject = subject(state, &gate.caller, params).await?;
-    let facts = tessera_catalog::EntityFacts::of(&entity.doc);
-    let owners = catalog.owner_facts(&entity).await?;
-    let owned = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &facts.tags };
+    let known = catalog.decision_facts(&entity).await?;
+    let owned = tessera_authz::condition::Owned { subject: &subject, owners: &known.owners, tags: &known.tags };
     Ok(Json(json!({"resource": kind.name(), "permissions": entity_permissions(&subject, kind.name(), &owned)})))
 }

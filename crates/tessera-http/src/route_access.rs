@@ -65,9 +65,8 @@ impl Gate {
         }
         let user = self.state.accounts.require_user_of(&self.caller).await?;
         let subject = self.state.access.subject(&user);
-        let owners = self.state.catalog_for(permit).owner_facts(entity).await?;
-        let tags = tessera_catalog::EntityFacts::of(&entity.doc).tags;
-        let facts = tessera_authz::condition::Owned { subject: &subject, owners: &owners, tags: &tags };
+        let known = self.state.catalog_for(permit).decision_facts(entity).await?;
+        let facts = tessera_authz::condition::Owned { subject: &subject, owners: &known.owners, tags: &known.tags };
         Ok(tessera_authz::check(&subject, entity.kind.name(), &[operation], &facts)?)
     }
 }
