@@ -148,9 +148,16 @@ impl SearchFeed {
             let rows = store.catalog_scan(&after, BATCH).await?;
             let Some(last) = rows.last() else { break };
             after = last.id.clone();
+            let reached_the_end = rows.len() < BATCH as usize;
             let documents = documents(&rows);
             count += documents.len();
             self.write(documents, Vec::new(), partial.clone()).await?;
+            // What is written from now on is in the feed after `latest`: one pass, rather than
+            // chasing writers with a commit per handful of new rows (that halved bulk writes
+            // while a first start's build ran).
+            if reached_the_end {
+                break;
+            }
         }
         self.write(Vec::new(), Vec::new(), Position { seq: latest, complete: true, anchor }).await?;
         tracing::info!(entities = count, millis = started.elapsed().as_millis() as u64, "search index rebuilt");

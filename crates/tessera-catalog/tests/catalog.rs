@@ -1,7 +1,7 @@
 //! The catalog over a real store, SQLite and PostgreSQL (`TESSERA_TEST_POSTGRES_URL`, which
 //! `scripts/test.sh` sets): the ingestion client's create-or-update cycle, versions, paging,
 //! FQN-prefix filters, deletes and restore; ingestion pipelines and their run statuses
-//! (`catalog/pipelines.rs`).
+//! (`catalog/pipelines.rs`); the search index's rebuild under writes (`catalog/search_feed.rs`).
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -14,6 +14,8 @@ use tessera_store::Store;
 
 #[path = "catalog/pipelines.rs"]
 mod pipelines;
+#[path = "catalog/search_feed.rs"]
+mod search_feed;
 
 struct Db {
     config: DatabaseConfig,
