@@ -102,17 +102,21 @@ impl SearchFeed {
             }
             cursor.started = true;
         }
+        // Read from the position (a late entry fills a hole there) to the feed's end: past a
+        // hole that lasts (a rolled-back write's number), more than a batch may wait.
+        let mut from = cursor.applied;
         loop {
-            let changes = store.catalog_changes_after(cursor.applied, BATCH).await?;
+            let changes = store.catalog_changes_after(from, BATCH).await?;
             let fresh: Vec<&str> =
                 changes.iter().filter(|c| !cursor.seen.contains_key(&c.seq)).map(|c| c.entity_id.as_str()).collect();
             let before = cursor.applied;
+            from = changes.last().map_or(from, |c| c.seq);
             let entries: Vec<(i64, String)> = changes.iter().map(|c| (c.seq, c.entity_id.clone())).collect();
             let position = advance(&mut cursor, entries);
             if !fresh.is_empty() || position != before {
                 done.entities += self.reindex(store, &fresh, cursor.position()).await?;
             }
-            if changes.len() < BATCH as usize || position == before {
+            if changes.len() < BATCH as usize {
                 return Ok(done);
             }
         }
