@@ -15,6 +15,9 @@ use tessera_store::{JoinCount, JoinKind, JoinStore};
 
 /// Days a table's joins cover, and the oldest day a report may be for (1.7: 30).
 pub const JOIN_DAYS: i64 = 30;
+/// Pairs one report may name (the client sends a table's day, a handful); each is looked up and
+/// written in one transaction.
+pub const MAX_PAIRS: usize = 1000;
 
 fn invalid(message: String) -> CatalogError {
     CatalogError::Invalid(message)
@@ -100,6 +103,13 @@ pub fn parse_table_joins(table: &Entity, body: &Value) -> Result<JoinReport, Cat
     for (i, with) in list(report, "directTableJoins")?.iter().enumerate() {
         let (far, count) = joined_with(with, &format!("directTableJoins[{i}]"))?;
         pairs.push(Pair { kind: JoinKind::Table, near: table.fqn().to_string(), far, count });
+    }
+    if pairs.len() > MAX_PAIRS {
+        return Err(invalid(format!(
+            "a TableJoins report names at most {MAX_PAIRS} joined columns and tables, this one {}; send the rest in \
+             another report",
+            pairs.len()
+        )));
     }
     Ok(JoinReport { date, pairs })
 }

@@ -22,6 +22,8 @@ use tessera_store::{CatalogChangeStore, CatalogRow, IDS_PER_QUERY, LineageStore,
 const BATCH: i64 = 5000;
 /// How long a hole in the feed's numbers may stay open before it is taken as a rollback.
 const HOLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Holes looked up for late entries per catch-up (the lowest first; more wait for the next).
+const MAX_HOLES_LOOKED_UP: usize = 64;
 
 /// The kinds the index holds (ingestion pipelines carry credentials and are not searched).
 pub const SEARCHED_KINDS: &[Kind] = &[
@@ -48,10 +50,11 @@ struct Cursor {
     applied: i64,
     /// The entity id of the entry at `applied` (`""` when unknown).
     anchor: String,
-    /// Entries past a hole, already applied, with their entity ids.
-    seen: BTreeMap<i64, String>,
-    /// When the hole after `applied` was first seen.
-    hole_since: Option<Instant>,
+    /// Entries past a hole, already applied: entity id and when first read (a hole below an
+    /// entry is at least as old as that).
+    seen: BTreeMap<i64, (String, Instant)>,
+    /// The highest number read (entries above it are new to this cursor).
+    read_to: i64,
 }
 
 impl Cursor {
@@ -102,21 +105,28 @@ impl SearchFeed {
             }
             cursor.started = true;
         }
-        // Read from the position (a late entry fills a hole there) to the feed's end: past a
-        // hole that lasts (a rolled-back write's number), more than a batch may wait.
-        let mut from = cursor.applied;
+        // Late entries in the holes below what was read (a slow transaction's; a rolled-back
+        // one's never comes), looked up one by one: holes are few.
+        let mut late = Vec::new();
+        let holes = (cursor.applied + 1..=cursor.read_to).filter(|seq| !cursor.seen.contains_key(seq));
+        for seq in holes.take(MAX_HOLES_LOOKED_UP).collect::<Vec<_>>() {
+            late.extend(store.catalog_change_at(seq).await?);
+        }
+        // Then what is new, to the feed's end.
+        let mut from = cursor.read_to.max(cursor.applied);
         loop {
             let changes = store.catalog_changes_after(from, BATCH).await?;
-            let fresh: Vec<&str> =
-                changes.iter().filter(|c| !cursor.seen.contains_key(&c.seq)).map(|c| c.entity_id.as_str()).collect();
-            let before = cursor.applied;
+            let full = changes.len() == BATCH as usize;
             from = changes.last().map_or(from, |c| c.seq);
-            let entries: Vec<(i64, String)> = changes.iter().map(|c| (c.seq, c.entity_id.clone())).collect();
-            let position = advance(&mut cursor, entries);
+            let entries: Vec<(i64, String)> = late.drain(..).chain(changes).map(|c| (c.seq, c.entity_id)).collect();
+            let fresh: Vec<String> = entries.iter().map(|(_, id)| id.clone()).collect();
+            let before = cursor.applied;
+            let position = advance(&mut cursor, entries, Instant::now());
             if !fresh.is_empty() || position != before {
+                let fresh: Vec<&str> = fresh.iter().map(String::as_str).collect();
                 done.entities += self.reindex(store, &fresh, cursor.position()).await?;
             }
-            if changes.len() < BATCH as usize {
+            if !full {
                 return Ok(done);
             }
         }
@@ -221,30 +231,30 @@ async fn anchor_at(store: &Store, seq: i64) -> Result<String, CatalogError> {
     Ok(store.catalog_change_at(seq).await?.map(|c| c.entity_id).unwrap_or_default())
 }
 
-/// Moves `applied` over the contiguous run of `entries` (sorted `(seq, entity id)`) and
-/// remembers the rest; returns the new position. A hole open longer than [`HOLE_TIMEOUT`] is
-/// stepped over.
-fn advance(cursor: &mut Cursor, entries: Vec<(i64, String)>) -> i64 {
-    let applied = cursor.applied;
-    cursor.seen.extend(entries.into_iter().filter(|(seq, _)| *seq > applied));
+/// Notes `entries` (`(seq, entity id)`, read at `now`; each new to the cursor), moves `applied`
+/// over the contiguous run and remembers the rest; returns the new position. A hole below an
+/// entry first read more than [`HOLE_TIMEOUT`] ago is stepped over.
+fn advance(cursor: &mut Cursor, entries: Vec<(i64, String)>, now: Instant) -> i64 {
+    for (seq, entity_id) in entries {
+        cursor.read_to = cursor.read_to.max(seq);
+        if seq > cursor.applied {
+            cursor.seen.entry(seq).or_insert((entity_id, now));
+        }
+    }
     loop {
-        while let Some(anchor) = cursor.seen.remove(&(cursor.applied + 1)) {
+        while let Some((anchor, _)) = cursor.seen.remove(&(cursor.applied + 1)) {
             cursor.applied += 1;
             cursor.anchor = anchor;
-            cursor.hole_since = None;
         }
-        let Some((&next, _)) = cursor.seen.first_key_value() else {
-            cursor.hole_since = None;
+        let Some((&next, (_, first_read))) = cursor.seen.first_key_value() else {
             return cursor.applied;
         };
-        let since = *cursor.hole_since.get_or_insert_with(Instant::now);
-        if since.elapsed() < HOLE_TIMEOUT {
+        if now.duration_since(*first_read) < HOLE_TIMEOUT {
             return cursor.applied;
         }
         // A rollback's number: nothing is there to anchor on (a restart then rebuilds).
         cursor.applied = next - 1;
         cursor.anchor = String::new();
-        cursor.hole_since = None;
     }
 }
 
@@ -298,19 +308,22 @@ mod tests {
 
     #[test]
     fn the_position_moves_over_contiguous_entries_only() {
+        let start = Instant::now();
         let mut cursor = Cursor { started: true, applied: 10, ..Cursor::default() };
-        assert_eq!(advance(&mut cursor, entries(&[11, 12, 14])), 12);
-        assert_eq!(cursor.anchor, "e12");
+        assert_eq!(advance(&mut cursor, entries(&[11, 12, 14]), start), 12);
+        assert_eq!((cursor.anchor.as_str(), cursor.read_to), ("e12", 14));
         assert_eq!(cursor.seen.keys().copied().collect::<Vec<_>>(), [14]);
-        assert!(cursor.hole_since.is_some());
         // 13 commits late: the run joins up.
-        assert_eq!(advance(&mut cursor, entries(&[13, 14])), 14);
+        assert_eq!(advance(&mut cursor, entries(&[13]), start), 14);
         assert_eq!(cursor.anchor, "e14");
-        assert!(cursor.seen.is_empty() && cursor.hole_since.is_none());
-        // A hole that stays open is stepped over once it is old.
-        assert_eq!(advance(&mut cursor, entries(&[16])), 14);
-        cursor.hole_since = Some(Instant::now() - HOLE_TIMEOUT);
-        assert_eq!(advance(&mut cursor, entries(&[16])), 16);
-        assert_eq!(cursor.anchor, "e16");
+        assert!(cursor.seen.is_empty());
+        // Holes that stay open are stepped over once the entries above them are old, each
+        // timed from its own entry (two holes do not wait twice).
+        assert_eq!(advance(&mut cursor, entries(&[16, 18]), start), 14);
+        assert_eq!(advance(&mut cursor, entries(&[20]), start + HOLE_TIMEOUT / 2), 14);
+        assert_eq!(advance(&mut cursor, Vec::new(), start + HOLE_TIMEOUT), 18);
+        assert_eq!((cursor.anchor.as_str(), cursor.read_to), ("e18", 20));
+        assert_eq!(advance(&mut cursor, Vec::new(), start + HOLE_TIMEOUT * 3 / 2), 20);
+        assert_eq!(cursor.anchor, "e20");
     }
 }

@@ -115,6 +115,11 @@ async fn bad_reports_and_callers_without_edit_all_change_nothing() {
             "joinCount (a whole number, 0 or more)".into(),
         ),
         (json!([1]), StatusCode::BAD_REQUEST, "TableJoins must be an object".into()),
+        (
+            json!({"startDate": today(), "directTableJoins": vec![json!({"fullyQualifiedName": "a.b.c.d", "joinCount": 1}); 1001]}),
+            StatusCode::BAD_REQUEST,
+            "at most 1000 joined columns and tables, this one 1001".into(),
+        ),
     ];
     for (body, status, says) in cases {
         let (got, answer) = api(&s, "PUT", &path, &bot, Some(body.clone())).await;
