@@ -57,17 +57,15 @@ pub fn parse_cost_record(body: &Value) -> Result<CostReport, CatalogError> {
 }
 
 impl Catalog {
-    /// The live query a report is about (404 naming it when there is none).
-    pub async fn query_of_cost(&self, report: &CostReport) -> Result<Entity, CatalogError> {
-        self.by_id(Kind::Query, &report.query_id, Include::NonDeleted).await
-    }
-
-    /// Stores the record of `query` (from [`Catalog::query_of_cost`]); the `QueryCostRecord`.
+    /// Stores the record of `query` (the live query `report.query_id` names); the
+    /// `QueryCostRecord`.
     pub async fn record_query_cost(&self, query: &Entity, report: CostReport, by: &str) -> Result<Value, CatalogError> {
         let mut record = report.fields;
         let id = uuid::Uuid::now_v7().to_string();
         let mut reference = query.reference();
-        reference.as_object_mut().map(|r| r.remove("deleted"));
+        if let Some(reference) = reference.as_object_mut() {
+            reference.remove("deleted");
+        }
         record.insert("id".into(), json!(id));
         record.insert("queryReference".into(), reference);
         record.entry("totalDuration").or_insert(json!(0));

@@ -118,12 +118,12 @@ impl SearchFeed {
             let changes = store.catalog_changes_after(from, BATCH).await?;
             let full = changes.len() == BATCH as usize;
             from = changes.last().map_or(from, |c| c.seq);
+            // Every entry here is new to the cursor (late ones fill holes, the rest are past `read_to`).
             let entries: Vec<(i64, String)> = late.drain(..).chain(changes).map(|c| (c.seq, c.entity_id)).collect();
             let fresh: Vec<String> = entries.iter().map(|(_, id)| id.clone()).collect();
             let before = cursor.applied;
             let position = advance(&mut cursor, entries, Instant::now());
             if !fresh.is_empty() || position != before {
-                let fresh: Vec<&str> = fresh.iter().map(String::as_str).collect();
                 done.entities += self.reindex(store, &fresh, cursor.position()).await?;
             }
             if !full {
@@ -179,8 +179,8 @@ impl SearchFeed {
     }
 
     /// Re-reads `ids` and writes them (or their absence) to the index at `position`.
-    async fn reindex(&self, store: &Store, ids: &[&str], position: Position) -> Result<usize, CatalogError> {
-        let mut unique: Vec<&str> = ids.to_vec();
+    async fn reindex(&self, store: &Store, ids: &[String], position: Position) -> Result<usize, CatalogError> {
+        let mut unique: Vec<&str> = ids.iter().map(String::as_str).collect();
         unique.sort_unstable();
         unique.dedup();
         let mut rows = Vec::with_capacity(unique.len());

@@ -13,8 +13,8 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::Value;
 use tessera_authz::Operation::{EditQueries, ViewAll, ViewBasic};
-use tessera_catalog::Kind;
 use tessera_catalog::query_cost::parse_cost_record;
+use tessera_catalog::{Include, Kind};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -31,7 +31,7 @@ async fn add(
     let report = parse_cost_record(&body)?;
     let permit = gate.permit(Kind::Query.name(), ViewBasic).await?;
     let catalog = permit.catalog(&state);
-    let query = catalog.query_of_cost(&report).await?;
+    let query = catalog.by_id(Kind::Query, &report.query_id, Include::NonDeleted).await?;
     gate.check_entity(&permit, &query, EditQueries).await?;
     Ok(Json(catalog.record_query_cost(&query, report, &gate.caller.name).await?))
 }

@@ -6,11 +6,9 @@ use crate::{Store, StoreError};
 
 const INSERT: &str = "INSERT INTO query_cost_records (id, query_id, timestamp, body) VALUES (?, ?, ?, ?)";
 const GET: &str = "SELECT query_id, body FROM query_cost_records WHERE id = ?";
-const OF_QUERY: &str =
-    "SELECT query_id, body FROM query_cost_records WHERE query_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?";
 
 /// For the query-plan test.
-pub(crate) const COST_PATHS: &[&str] = &[GET, OF_QUERY];
+pub(crate) const COST_PATHS: &[&str] = &[GET];
 
 /// A stored record: its query's id and its JSON document.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -30,13 +28,6 @@ pub trait QueryCostStore {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     fn query_cost(&self, id: &str) -> impl Future<Output = Result<Option<QueryCostRow>, StoreError>> + Send;
-
-    /// The query's newest records, at most `limit`.
-    fn query_costs_of(
-        &self,
-        query_id: &str,
-        limit: i64,
-    ) -> impl Future<Output = Result<Vec<QueryCostRow>, StoreError>> + Send;
 }
 
 impl QueryCostStore for Store {
@@ -46,9 +37,5 @@ impl QueryCostStore for Store {
 
     async fn query_cost(&self, id: &str) -> Result<Option<QueryCostRow>, StoreError> {
         fetch!(self, QueryCostRow, fetch_optional, GET, id)
-    }
-
-    async fn query_costs_of(&self, query_id: &str, limit: i64) -> Result<Vec<QueryCostRow>, StoreError> {
-        fetch!(self, QueryCostRow, fetch_all, OF_QUERY, query_id, limit)
     }
 }
