@@ -141,9 +141,10 @@ fn requests_fail_cleanly_while_postgres_restarts_and_recover_by_themselves() {
 
     let answers = answers.lock().unwrap();
     let unavailable = answers.iter().filter(|a| a.2 == 503).count();
+    let slowest = answers.iter().map(|a| a.1).max().unwrap_or_default();
     eprintln!(
         "{} requests; database down at {stopped_at:?}, back at {started_at:?}; {unavailable} answered 503; \
-         first success after the restart at {recovered_at:?}",
+         first success after the restart at {recovered_at:?}; slowest answer {slowest:?}",
         answers.len()
     );
     for (at, took, status, body) in answers.iter() {

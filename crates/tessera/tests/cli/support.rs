@@ -170,7 +170,9 @@ pub fn send(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str
     let rest = url.strip_prefix("http://")?;
     let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
     let mut stream = std::net::TcpStream::connect(host).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    // Longer than the server's own waits (5 s for a database connection), so a slow answer is
+    // seen and reported by the test rather than lost as no answer.
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
     let body = body.unwrap_or("");
     write!(
