@@ -148,7 +148,7 @@ end
 
 def mint_tokens(data, paths, count):
     """`count` distinct valid session tokens of `admin` in each of `paths`, signed with the key in
-    `data`; one minting process per core (signing is slow: about 2,500 tokens a second)."""
+    `data`; one minting process per core (each token is an RSA signature, the slow part of a round)."""
     binary = verify_bench_binary()
     minting = [subprocess.Popen(["taskset", "-c", str(i % 2), binary, str(count)],
                                 env={**os.environ, "MINT_DIR": data, "MINT_OUT": path}) for i, path in enumerate(paths)]
