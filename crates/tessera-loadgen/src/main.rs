@@ -41,7 +41,7 @@ impl Target {
 /// One keep-alive connection with at most one request in flight.
 struct Connection {
     stream: TcpStream,
-    /// Bytes of the current request not yet written.
+    /// The current request, of which `written` bytes are sent.
     outgoing: Vec<u8>,
     written: usize,
     incoming: Vec<u8>,
