@@ -69,15 +69,20 @@ def wrk_counted(url, seconds, token=None):
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
         script.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
         script.close()
-    cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "--latency"]
-    if script:
-        cmd += ["-s", script.name]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    return run_wrk(url, seconds, ["--latency"] + (["-s", script.name] if script else []))
+
+
+def run_wrk(url, seconds, options, tokens=0):
+    """wrk (one thread, 32 connections, core 1): its rate and request count; exits on a failed
+    response, or when the run used all of `tokens` minted tokens (one would have been reused)."""
+    cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", *options, url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx:
-        sys.exit(f"error: {non2xx.group(1)} failed responses from {url}:\n{out}")
-    return rps, int(re.search(r"(\d+) requests in", out).group(1))
+    if non2xx or (tokens and done >= tokens):
+        sys.exit(f"error: run on {url} invalid ({done} requests, {tokens or 'no'} minted tokens):\n{out}")
+    return rps, done
 
 
 def loadgen_binary():
@@ -163,14 +168,16 @@ def cold_http(base, tokens, seconds):
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write(COLD_LUA % tokens)
     script.close()
-    cmd = ["taskset", "-c", "1", "wrk", "-t1", "-c32", f"-d{seconds}s", "-s", script.name, f"{base}/api/v1/users/loggedInUser"]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    done = int(re.search(r"(\d+) requests in", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non2xx or done >= count:
-        sys.exit(f"error: cold HTTP run invalid ({done} requests for {count} tokens):\n{out}")
-    return rps, done
+    return run_wrk(f"{base}/api/v1/users/loggedInUser", seconds, ["-s", script.name], tokens=count)
+
+
+def cold_round(pid, version, cold):
+    """One cold round with one client: openssl on the server's core, then `version()` and
+    `cold()` (each returning rate and request count) with the server's CPU time around each."""
+    server_core_openssl = openssl_verify_rate(core=0)
+    version = with_cpu(pid, version)
+    cold = with_cpu(pid, cold)
+    return cold[0], 1 / (1 / server_core_openssl + 1 / version[0]), version, cold
 
 
 def cold_rates(rounds):
@@ -259,16 +266,10 @@ def main():
             tokens = os.path.join(data, f"tokens-{round_number}.txt")
             polled_tokens = os.path.join(data, f"polled-tokens-{round_number}.txt")
             mint_tokens(data, [tokens, polled_tokens], COLD_SECONDS * COLD_TOKENS_PER_SECOND)
-            server_core_openssl = openssl_verify_rate(core=0)
-            version = with_cpu(proc.pid, lambda: wrk_counted(version_url, COLD_SECONDS))
-            cold = with_cpu(proc.pid, lambda: cold_http(base, tokens, COLD_SECONDS))
-            bound = 1 / (1 / server_core_openssl + 1 / version[0])
-            http_rounds.append((cold[0], bound, version, cold))
-            server_core_openssl = openssl_verify_rate(core=0)
-            version = with_cpu(proc.pid, lambda: loadgen(generator, version_url, COLD_SECONDS))
-            cold = with_cpu(proc.pid, lambda: loadgen(generator, cold_url, COLD_SECONDS, polled_tokens))
-            bound = 1 / (1 / server_core_openssl + 1 / version[0])
-            polled_rounds.append((cold[0], bound, version, cold))
+            http_rounds.append(cold_round(proc.pid, lambda: wrk_counted(version_url, COLD_SECONDS),
+                                          lambda: cold_http(base, tokens, COLD_SECONDS)))
+            polled_rounds.append(cold_round(proc.pid, lambda: loadgen(generator, version_url, COLD_SECONDS),
+                                            lambda: loadgen(generator, cold_url, COLD_SECONDS, polled_tokens)))
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
