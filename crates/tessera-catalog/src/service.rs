@@ -67,24 +67,17 @@ pub(crate) async fn back_off(attempt: u32) {
     let jitter = u64::from(uuid::Uuid::new_v4().as_u128() as u16) % ceiling_ms;
     tokio::time::sleep(std::time::Duration::from_millis(1 + jitter)).await;
 }
-/// An index in memory, built at the first search.
-fn in_memory_search() -> Arc<SearchFeed> {
-    Arc::new(SearchFeed::new(SearchIndex::in_memory().expect("an index in memory opens")))
-}
 
 /// Descendants are deleted or restored in batches of this size.
 const BATCH: i64 = 500;
 
 impl Catalog {
-    pub fn new(store: Store, secrets: SecretBox) -> Self {
+    /// The catalog searching `index` (one in a directory, see `tessera::wire`). Taken here, not
+    /// swapped in later: an index holds a writer with its threads and ~5 MiB of queue.
+    pub fn new(store: Store, secrets: SecretBox, index: SearchIndex) -> Self {
         let clock: Clock = Arc::new(tessera_store::clock::now_millis);
-        Self { store, clock, secrets: Arc::new(secrets), totals: Arc::default(), search: in_memory_search() }
-    }
-
-    /// The same catalog searching `index` (one in a directory, see `tessera::wire`) rather than
-    /// one in memory.
-    pub fn with_search_index(self, index: SearchIndex) -> Self {
-        Self { search: Arc::new(SearchFeed::new(index)), ..self }
+        let search = Arc::new(SearchFeed::new(index));
+        Self { store, clock, secrets: Arc::new(secrets), totals: Arc::default(), search }
     }
 
     /// For tests: a clock of their own (milliseconds since the epoch) and a fixed Fernet key
@@ -95,7 +88,8 @@ impl Catalog {
             clock: Arc::new(clock),
             secrets: Arc::new(SecretBox::from_key([42; 32])),
             totals: Arc::default(),
-            search: in_memory_search(),
+            // In memory, built at the first search.
+            search: Arc::new(SearchFeed::new(SearchIndex::in_memory().expect("an index in memory opens"))),
         }
     }
 

@@ -7,6 +7,7 @@ mod demo;
 mod healthcheck;
 mod key_rotation;
 mod logging;
+mod memory;
 mod migrate_db;
 mod open_files;
 mod reindex;

@@ -22,8 +22,7 @@ pub fn run(config: Config) -> anyhow::Result<ExitCode> {
         })?;
         let keys = tessera_auth::SigningKeys::load_or_generate(&config.jwt, &config.data_dir)?;
         let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
-        let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys))
-            .with_search_index(index);
+        let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys), index);
         let started = std::time::Instant::now();
         let count = catalog.search_feed().rebuild(&store).await.context("rebuilding the search index")?;
         let (_, bytes) = catalog.search_feed().index().stats();

@@ -55,7 +55,8 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
         None => (None, None),
     };
     let state = tessera::wire::state(config, store.clone(), keys);
-    let background = tessera::wire::start(&state).await.context("cannot start")?;
+    let mut background = tessera::wire::start(&state).await.context("cannot start")?;
+    background.push(crate::memory::spawn_upkeep());
     let draining = state.clone();
     let drain_watch = shutdown.clone();
     tokio::spawn(async move {

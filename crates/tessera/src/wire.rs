@@ -20,8 +20,11 @@ pub fn state(config: Config, store: Store, keys: SigningKeys) -> AppState {
     accounts.serve_catch_ups();
     let signin = tessera_auth::signin::SignIn::new(config.clone(), store.clone(), verifier.clone(), keys.clone());
     let fernet_key = config.fernet_key.as_ref().map(|k| k.expose());
-    let catalog = tessera_catalog::Catalog::new(store.clone(), tessera_auth::secret_box(fernet_key, &keys))
-        .with_search_index(search_index(&config.data_dir));
+    let catalog = tessera_catalog::Catalog::new(
+        store.clone(),
+        tessera_auth::secret_box(fernet_key, &keys),
+        search_index(&config.data_dir),
+    );
     let provider_origins = Arc::new(tessera_auth::ProviderOrigins::new(&config));
     AppState::new(Services { config, store, keys, verifier, accounts, access, signin, provider_origins, catalog })
 }
