@@ -40,6 +40,8 @@ pub const SEARCHED_KINDS: &[Kind] = &[
 pub struct SearchFeed {
     index: Arc<SearchIndex>,
     cursor: tokio::sync::Mutex<Cursor>,
+    /// Whether the follower's first catch-up is over (see [`SearchFeed::first_pass_over`]).
+    first_pass: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Default)]
@@ -74,7 +76,22 @@ pub struct CatchUp {
 
 impl SearchFeed {
     pub fn new(index: SearchIndex) -> SearchFeed {
-        SearchFeed { index: Arc::new(index), cursor: tokio::sync::Mutex::default() }
+        let first_pass = tokio::sync::watch::Sender::new(false);
+        SearchFeed { index: Arc::new(index), cursor: tokio::sync::Mutex::default(), first_pass }
+    }
+
+    /// Resolves once the follower's first catch-up is over, whatever its outcome: on a first
+    /// start (or after a version change) it builds the index, start-up's last large allocation.
+    pub fn first_pass_over(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+        let mut over = self.first_pass.subscribe();
+        async move {
+            // The sender lives as long as the feed; once it is gone nothing is pending either.
+            let _ = over.wait_for(|over| *over).await;
+        }
+    }
+
+    pub(crate) fn end_first_pass(&self) {
+        self.first_pass.send_replace(true);
     }
 
     pub fn index(&self) -> &SearchIndex {

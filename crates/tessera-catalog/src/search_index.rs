@@ -104,6 +104,11 @@ impl Catalog {
 impl Catalog {
     /// Catches the index up now (a rebuild when it needs one), then every [`FOLLOW_PERIOD`], so
     /// searches rarely wait; failures are logged and retried.
+    /// See [`SearchFeed::first_pass_over`].
+    pub fn search_first_pass_over(&self) -> impl Future<Output = ()> + Send + 'static {
+        self.search.first_pass_over()
+    }
+
     pub fn follow_search_feed(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             loop {
@@ -112,6 +117,7 @@ impl Catalog {
                     Ok(_) => {}
                     Err(error) => tracing::warn!(%error, "search index catch-up failed; retrying"),
                 }
+                self.search.end_first_pass();
                 tokio::time::sleep(FOLLOW_PERIOD).await;
             }
         })

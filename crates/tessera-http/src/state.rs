@@ -100,6 +100,11 @@ impl AppState {
         self.catalog.clone().follow_search_feed()
     }
 
+    /// Resolves once the search follower's first catch-up is over: the end of start-up.
+    pub fn search_first_pass_over(&self) -> impl Future<Output = ()> + Send + 'static {
+        self.catalog.search_first_pass_over()
+    }
+
     /// Whether the database answers (health and readiness).
     pub async fn database_ping(&self) -> Result<(), StoreError> {
         self.store.ping().await

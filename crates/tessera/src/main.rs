@@ -24,6 +24,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    memory::purge_at_once();
     let cli = cli::Cli::parse();
     match commands::run(cli.command) {
         Ok(code) => code,

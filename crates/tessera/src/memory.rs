@@ -1,27 +1,40 @@
 //! Freed memory goes back to the system while the server is quiet.
 //!
-//! mimalloc holds freed memory for a purge delay (1 s), then returns it, but only when some
-//! thread calls into it again: an idle server would keep for good what start-up freed (about
-//! 10 MiB: the search index's first catch-up, seeding, migrations) or what a burst of requests
-//! left. A task asks mimalloc to collect: forced (everything free, at once) every
-//! [`START_UP_PERIOD`] during [`START_UP_WINDOW`], then respecting the delay every [`PERIOD`], so a
-//! busy server keeps the memory it is about to reuse.
+//! mimalloc holds freed memory for a purge delay (1 s), then returns it, but only when the
+//! thread holding it calls into mimalloc again: an idle server would keep for good what start-up
+//! freed (about 10 MiB: migrations, seeding, the search index's first catch-up, mostly on threads
+//! that then sleep: SQLite's workers, blocking tasks, the index's writer) or what a burst left.
+//! So start-up runs with no purge delay (freed memory is returned at once, by the thread that
+//! frees it). Once start-up is over (the search index's first catch-up, at most
+//! [`START_UP_LIMIT`]) the delay comes back, as returning every freed page at once costs a busy
+//! server a few percent of its requests (bench/README.md), and a task asks mimalloc every
+//! [`PERIOD`] to return what has waited out the delay.
 
+use libmimalloc_sys::{mi_collect, mi_option_set, mi_option_t};
 use std::time::Duration;
-use tokio::time::Instant;
 
-/// How long start-up's transient allocations are taken to last.
-const START_UP_WINDOW: Duration = Duration::from_secs(10);
-const START_UP_PERIOD: Duration = Duration::from_millis(250);
+/// Start-up ends here at the latest, even if the search index is still being built.
+const START_UP_LIMIT: Duration = Duration::from_secs(30);
 const PERIOD: Duration = Duration::from_secs(2);
+/// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (the Rust bindings have no constant for
+/// it); a test fails if a new mimalloc moves it.
+const PURGE_DELAY: mi_option_t = 15;
+/// mimalloc v3's default purge delay, in milliseconds.
+const SERVING_PURGE_DELAY_MS: i64 = 1000;
 
-pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async {
-        let started = Instant::now();
-        while started.elapsed() < START_UP_WINDOW {
-            tokio::time::sleep(START_UP_PERIOD).await;
-            collect(true);
-        }
+/// Freed memory is returned at once until [`spawn_upkeep`] sees start-up end. Call first thing
+/// in `main`, while it is the only thread.
+pub fn purge_at_once() {
+    set_purge_delay(0);
+}
+
+/// Once `start_up` resolves (or [`START_UP_LIMIT`] passed), restores the purge delay, then
+/// collects every [`PERIOD`].
+pub fn spawn_upkeep(start_up: impl Future<Output = ()> + Send + 'static) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(START_UP_LIMIT, start_up).await;
+        collect(true);
+        set_purge_delay(SERVING_PURGE_DELAY_MS);
         loop {
             tokio::time::sleep(PERIOD).await;
             collect(false);
@@ -29,22 +42,43 @@ pub fn spawn_upkeep() -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// mimalloc's collection on this thread's heap and its arenas' pending purges; `force` purges
+/// mimalloc's collection of this thread's heap and of the arenas' pending purges; `force` purges
 /// without waiting for the delay.
 fn collect(force: bool) {
-    // SAFETY: mi_collect takes no pointers; it is safe to call from any thread at any time.
-    unsafe { libmimalloc_sys::mi_collect(force) }
+    // SAFETY: mi_collect takes no pointers; any thread may call it at any time.
+    unsafe { mi_collect(force) }
+}
+
+fn set_purge_delay(milliseconds: i64) {
+    // SAFETY: mi_option_set stores one integer in mimalloc's option table. mimalloc reads its
+    // options without locks (and fills them in lazily from whichever thread reads first); a
+    // reader at the moment of the change sees the old delay or the new one, either is valid.
+    unsafe { mi_option_set(PURGE_DELAY, milliseconds as _) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn purge_delay() -> i64 {
+        // SAFETY: reads one integer from mimalloc's option table.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) as i64 }
+    }
+
     /// This process's resident anonymous memory, in MiB (Linux).
     fn anonymous_mib() -> f64 {
         let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
         let line = status.lines().find(|l| l.starts_with("RssAnon:")).expect("RssAnon in /proc/self/status");
         line.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()).expect("a number of kB") / 1024.0
+    }
+
+    #[test]
+    fn the_purge_delay_option_is_mimallocs() {
+        assert_eq!(purge_delay(), SERVING_PURGE_DELAY_MS, "option {PURGE_DELAY} is not mimalloc's purge delay");
+        purge_at_once();
+        assert_eq!(purge_delay(), 0);
+        set_purge_delay(SERVING_PURGE_DELAY_MS);
+        assert_eq!(purge_delay(), SERVING_PURGE_DELAY_MS);
     }
 
     #[test]

@@ -56,7 +56,7 @@ async fn serve(config: Config, companion: Option<Companion>) -> anyhow::Result<(
     };
     let state = tessera::wire::state(config, store.clone(), keys);
     let mut background = tessera::wire::start(&state).await.context("cannot start")?;
-    background.push(crate::memory::spawn_upkeep());
+    background.push(crate::memory::spawn_upkeep(state.search_first_pass_over()));
     let draining = state.clone();
     let drain_watch = shutdown.clone();
     tokio::spawn(async move {

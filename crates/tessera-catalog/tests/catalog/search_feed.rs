@@ -74,3 +74,25 @@ async fn a_lasting_hole_in_the_feed_does_not_hold_back_later_writes() {
         assert_eq!(indexed as i64, entities, "the table written after the hole is indexed ({:?})", store.backend());
     }
 }
+
+/// The end of start-up the binary waits for (to stop returning freed memory at once): the
+/// follower's first catch-up, which on a first start builds the whole index.
+#[tokio::test]
+async fn the_first_pass_is_over_once_the_follower_caught_up_once() {
+    for db in both().await {
+        let (c, store) = catalog(&db).await;
+        seed(&c, "svc").await;
+        let over = c.search_first_pass_over();
+        tokio::pin!(over);
+        let early = tokio::time::timeout(Duration::from_millis(200), &mut over).await;
+        assert!(early.is_err(), "over before any catch-up");
+        let follower = c.clone().follow_search_feed();
+        tokio::time::timeout(Duration::from_secs(30), over).await.expect("over once the follower caught up");
+        let (entities, _) = store.catalog_row_counts().await.unwrap();
+        let (indexed, _) = c.search_feed().index().stats();
+        assert_eq!(indexed as i64, entities, "the first pass built the index");
+        // A waiter that comes later is not left waiting.
+        tokio::time::timeout(Duration::from_secs(1), c.search_first_pass_over()).await.expect("over for later waiters");
+        follower.abort();
+    }
+}
