@@ -73,7 +73,7 @@ const BATCH: i64 = 500;
 
 impl Catalog {
     /// The catalog searching `index` (one in a directory, see `tessera::wire`). Taken here, not
-    /// swapped in later: an index holds a writer with its threads and ~5 MiB of queue.
+    /// swapped in later: an index holds a writer with its threads and a queue of ~2.5 MiB.
     pub fn new(store: Store, secrets: SecretBox, index: SearchIndex) -> Self {
         let clock: Clock = Arc::new(tessera_store::clock::now_millis);
         let search = Arc::new(SearchFeed::new(index));

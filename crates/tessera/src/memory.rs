@@ -2,8 +2,9 @@
 //!
 //! mimalloc holds freed memory for a purge delay (1 s), then returns it, but only when the
 //! thread holding it calls into mimalloc again: an idle server would keep for good what start-up
-//! freed (about 10 MiB: migrations, seeding, the search index's first catch-up, mostly on threads
-//! that then sleep: SQLite's workers, blocking tasks, the index's writer) or what a burst left.
+//! freed (about 10 MiB: migrations, seeding, the search index's first catch-up) or what a burst
+//! left. Much of it is freed on threads that then sleep (SQLite's workers, blocking tasks, the
+//! index's writer): a forced collection from another thread does not reach it (bench/README.md).
 //! So start-up runs with no purge delay (freed memory is returned at once, by the thread that
 //! frees it). Once start-up is over (the search index's first catch-up, at most
 //! [`START_UP_LIMIT`]) the delay comes back, as returning every freed page at once costs a busy
