@@ -82,7 +82,7 @@ impl SearchFeed {
 
     /// Resolves once the follower's first catch-up is over, whatever its outcome: on a first
     /// start (or after a version change) it builds the index, start-up's last large allocation.
-    pub fn first_pass_over(self: &Arc<Self>) -> impl Future<Output = ()> + Send + 'static {
+    pub fn first_pass_over(&self) -> impl Future<Output = ()> + Send + 'static {
         let mut over = self.first_pass.subscribe();
         async move {
             // The sender lives as long as the feed; once it is gone nothing is pending either.
