@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The server's memory over time. One server on SQLite (50 tables):
-- steady: four rounds of 20 s of `GET /api/v1/system/version` with 16 connections, RSS after each
-  (over a million requests a round: memory kept per request shows as growth);
+- steady: rounds of 20 s of `GET /api/v1/system/version` with 16 connections (four unless
+  --steady-rounds says otherwise), RSS after each (over a million requests a round: memory kept
+  per request shows as growth);
 - bursts: wrk listing the tables for 15 s with 16, 512, 16, 512, 1024 and 16 connections in turn,
   RSS after each round and after 12 s idle (is a burst's memory given back?).
 Not run in CI (bench/README.md, "Memory over time").
 
-    python3 bench/memory.py [--binary target/release/tessera] [--env NAME=VALUE ...]
+    python3 bench/memory.py [--binary target/release/tessera] [--env NAME=VALUE ...] [--steady-rounds N]
 
 --env adds a variable to the server's environment (e.g. LD_PRELOAD=... to try another allocator).
 """
@@ -23,6 +24,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / "target" / "release" / "tessera"))
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--steady-rounds", type=int, default=4)
     args = parser.parse_args()
     extra = dict(e.split("=", 1) for e in args.env)
     server = Server(args.binary, None, Path(tempfile.mkdtemp(prefix="tessera-memory-")), extra)
@@ -41,7 +43,7 @@ def main():
 
     print(f"seeded: {rss():.1f} MiB")
     version = f"http://127.0.0.1:{server.port}/api/v1/system/version"
-    for _ in range(4):
+    for _ in range(args.steady_rounds):
         out = subprocess.run(["wrk", "-t1", "-c16", "-d20s", version], capture_output=True, text=True, check=True).stdout
         done = int(re.search(r"(\d+) requests in", out).group(1))
         time.sleep(6)
