@@ -91,7 +91,8 @@ impl SearchFeed {
     }
 
     pub(crate) fn end_first_pass(&self) {
-        self.first_pass.send_replace(true);
+        // Once: the follower calls this after every catch-up.
+        self.first_pass.send_if_modified(|over| !std::mem::replace(over, true));
     }
 
     pub fn index(&self) -> &SearchIndex {

@@ -102,11 +102,6 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// See [`SearchFeed::first_pass_over`].
-    pub fn search_first_pass_over(&self) -> impl Future<Output = ()> + Send + 'static {
-        self.search.first_pass_over()
-    }
-
     /// Catches the index up now (a rebuild when it needs one), then every [`FOLLOW_PERIOD`], so
     /// searches rarely wait; failures are logged and retried.
     pub fn follow_search_feed(self) -> tokio::task::JoinHandle<()> {

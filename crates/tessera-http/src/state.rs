@@ -102,7 +102,7 @@ impl AppState {
 
     /// Resolves once the search follower's first catch-up is over: the end of start-up.
     pub fn search_first_pass_over(&self) -> impl Future<Output = ()> + Send + 'static {
-        self.catalog.search_first_pass_over()
+        self.catalog.search_feed().first_pass_over()
     }
 
     /// Whether the database answers (health and readiness).

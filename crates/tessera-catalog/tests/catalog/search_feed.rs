@@ -82,7 +82,7 @@ async fn the_first_pass_is_over_once_the_follower_caught_up_once() {
     for db in both().await {
         let (c, store) = catalog(&db).await;
         seed(&c, "svc").await;
-        let over = c.search_first_pass_over();
+        let over = c.search_feed().first_pass_over();
         tokio::pin!(over);
         let early = tokio::time::timeout(Duration::from_millis(200), &mut over).await;
         assert!(early.is_err(), "over before any catch-up");
@@ -92,7 +92,9 @@ async fn the_first_pass_is_over_once_the_follower_caught_up_once() {
         let (indexed, _) = c.search_feed().index().stats();
         assert_eq!(indexed as i64, entities, "the first pass built the index");
         // A waiter that comes later is not left waiting.
-        tokio::time::timeout(Duration::from_secs(1), c.search_first_pass_over()).await.expect("over for later waiters");
+        tokio::time::timeout(Duration::from_secs(1), c.search_feed().first_pass_over())
+            .await
+            .expect("over for later waiters");
         follower.abort();
     }
 }
