@@ -20,4 +20,4 @@ pub use jwks::{Jwk, Jwks};
 pub use keys::{GENERATED_KEY_FILES, KeyError, KeySource, SigningKeys};
 pub use mint::{Expiry, Minted, Subject, TokenType};
 pub use provider_origins::ProviderOrigins;
-pub use verify::{AuthError, Principal, RevocationState, TokenHash, Verified, Verifier};
+pub use verify::{AuthError, LastToken, Principal, RevocationState, TokenHash, Verified, Verifier};

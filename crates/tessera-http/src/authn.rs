@@ -9,12 +9,16 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tessera_auth::{AuthError, Principal};
+use tessera_auth::{AuthError, LastToken, Principal};
 use tessera_config::RequestFilter;
 
 /// Who is calling: set by the layer on every authenticated request.
 #[derive(Debug, Clone)]
 pub struct Caller(pub std::sync::Arc<Principal>);
+
+/// The connection's last verified token, put on each request by the connection that carries it.
+#[derive(Clone, Default)]
+pub struct ConnectionToken(pub std::sync::Arc<LastToken>);
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
@@ -28,7 +32,11 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     let Some(token) = bearer(&request) else {
         return ApiError::from(AuthError::Missing).into_response();
     };
-    match state.verifier.verify(token).await {
+    let verification = match request.extensions().get::<ConnectionToken>() {
+        Some(ConnectionToken(last)) => state.verifier.verify_on_connection(token, last).await,
+        None => state.verifier.verify(token).await,
+    };
+    match verification {
         Ok(verified) => {
             request.extensions_mut().insert(Caller(verified.principal.clone()));
             next.run(request).await

@@ -18,16 +18,24 @@ impl VerifiedCache {
         Self { entries: RwLock::new(HashMap::with_capacity(1024)), capacity, ttl }
     }
 
-    pub fn get(&self, hash: &TokenHash) -> Option<Arc<Verified>> {
-        let entries = self.entries.read().expect("cache lock");
-        entries.get(hash).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, v)| v.clone())
+    pub fn ttl(&self) -> Duration {
+        self.ttl
     }
 
-    pub fn insert(&self, hash: TokenHash, verified: Arc<Verified>) {
+    /// The entry and when it was verified.
+    pub fn get(&self, hash: &TokenHash) -> Option<(Arc<Verified>, Instant)> {
+        let entries = self.entries.read().expect("cache lock");
+        entries.get(hash).filter(|(at, _)| at.elapsed() < self.ttl).map(|(at, v)| (v.clone(), *at))
+    }
+
+    /// Returns when the entry counts from.
+    pub fn insert(&self, hash: TokenHash, verified: Arc<Verified>) -> Instant {
         let mut entries = self.entries.write().expect("cache lock");
         if entries.len() >= self.capacity {
             entries.clear();
         }
-        entries.insert(hash, (Instant::now(), verified));
+        let at = Instant::now();
+        entries.insert(hash, (at, verified));
+        at
     }
 }

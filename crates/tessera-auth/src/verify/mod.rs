@@ -8,6 +8,7 @@ mod cache;
 mod claims;
 mod error;
 mod jwk;
+mod last_token;
 mod principal;
 mod provider_keys;
 mod revocation;
@@ -16,13 +17,14 @@ pub(crate) use algorithm::{Pinned, SignatureKey, rsa_key};
 pub use claims::Claims;
 pub use error::AuthError;
 pub use jwk::{decode_b64url, decode_jws_part};
+pub use last_token::LastToken;
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{CatchUp, RevocationState, TokenHash};
 
 use serde_json::Value;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tessera_config::Config;
 
 /// What a verified token proves.
@@ -108,20 +110,40 @@ impl Verifier {
 
     /// Verifies a bearer token (the part after `Bearer `).
     pub async fn verify(&self, token: &str) -> Result<Arc<Verified>, AuthError> {
-        let hash = TokenHash::of(token);
-        let verified = match self.cache.get(&hash) {
-            // A cached token may have expired since it was verified.
-            Some(hit) if hit.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) => {
-                return Err(AuthError::Expired);
-            }
+        let (verified, _) = self.signature_checked(token).await?;
+        self.still_valid(verified).await
+    }
+
+    /// [`Self::verify`] for a request on a connection that remembers its `last` token.
+    pub async fn verify_on_connection(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
+        let verified = match last.recall(token, self.cache.ttl()) {
             Some(hit) => hit,
             None => {
-                // The claims are dropped here: a cached entry keeps only what requests read.
-                let fresh = Arc::new(self.verify_uncached(token, hash).await?.0);
-                self.cache.insert(hash, fresh.clone());
-                fresh
+                let (verified, verified_at) = self.signature_checked(token).await?;
+                last.remember(token, verified.clone(), verified_at);
+                verified
             }
         };
+        self.still_valid(verified).await
+    }
+
+    /// The token's verification, from the cache or checked now, and when it was checked.
+    async fn signature_checked(&self, token: &str) -> Result<(Arc<Verified>, Instant), AuthError> {
+        let hash = TokenHash::of(token);
+        if let Some(hit) = self.cache.get(&hash) {
+            return Ok(hit);
+        }
+        // The claims are dropped here: a cached entry keeps only what requests read.
+        let fresh = Arc::new(self.verify_uncached(token, hash).await?.0);
+        let verified_at = self.cache.insert(hash, fresh.clone());
+        Ok((fresh, verified_at))
+    }
+
+    /// A token verified earlier may have expired or been revoked since.
+    async fn still_valid(&self, verified: Arc<Verified>) -> Result<Arc<Verified>, AuthError> {
+        if verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
+            return Err(AuthError::Expired);
+        }
         self.revocation.check_current(&verified).await?;
         Ok(verified)
     }

@@ -5,5 +5,6 @@
 
 mod attacks;
 mod key_server;
+mod last_token;
 mod own_tokens;
 mod provider_tokens;

@@ -4,6 +4,7 @@ use super::connection::Connection;
 use super::limits::ConnectionLimits;
 use super::registry::Registry;
 use super::tracked_io::TrackedIo;
+use crate::authn::ConnectionToken;
 use axum::Router;
 use axum::body::Body;
 use hyper::body::Incoming;
@@ -94,8 +95,10 @@ impl ConnectionTask {
         let _ = stream.set_nodelay(true);
         let io = TokioIo::new(TrackedIo::new(stream, connection.clone()));
         let requests = connection.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let last_token = ConnectionToken::default();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             let in_flight = requests.request_started();
+            request.extensions_mut().insert(last_token.clone());
             let answer = router.clone().oneshot(request.map(Body::new));
             async move {
                 let response = answer.await;

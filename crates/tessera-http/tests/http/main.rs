@@ -15,6 +15,7 @@ mod access_control;
 mod accounts;
 mod catalog;
 mod classifications;
+mod connection_tokens;
 mod contract;
 mod ldap;
 mod lineage;
