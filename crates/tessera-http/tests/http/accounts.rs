@@ -37,7 +37,7 @@ pub async fn data_consumer(s: &Server, admin: &str) -> String {
     session(s, "dana", "dana@open-metadata.org")
 }
 
-async fn bot_id(s: &Server, admin: &str) -> String {
+pub async fn bot_id(s: &Server, admin: &str) -> String {
     let (status, bot) = api(s, "GET", "/api/v1/bots/name/ingestion-bot", admin, None).await;
     assert_eq!(status, StatusCode::OK, "{bot}");
     bot["botUser"]["id"].as_str().unwrap().to_string()

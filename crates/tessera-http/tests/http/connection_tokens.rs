@@ -1,7 +1,8 @@
 //! Several tokens over one kept-alive connection, through Tessera's own connection handling: each
 //! request is answered as its own token's holder, though the connection remembers its last token.
 
-use crate::accounts::{api, session};
+use crate::accounts::{api, bot_id, data_consumer, session};
+use crate::catalog::bot_token;
 use crate::server;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -44,15 +45,9 @@ impl KeptAlive {
 async fn each_request_on_a_connection_is_its_own_tokens() {
     let s = server(&[]).await;
     let admin = session(&s, "admin", "admin@open-metadata.org");
-    let (status, created) =
-        api(&s, "POST", "/api/v1/users", &admin, Some(json!({"name": "dana", "email": "dana@open-metadata.org"})))
-            .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let dana = session(&s, "dana", "dana@open-metadata.org");
-    let (_, bot) = api(&s, "GET", "/api/v1/bots/name/ingestion-bot", &admin, None).await;
-    let bot_id = bot["botUser"]["id"].as_str().unwrap().to_string();
-    let (_, mechanism) = api(&s, "GET", &format!("/api/v1/users/token/{bot_id}"), &admin, None).await;
-    let bot_token = mechanism["JWTToken"].as_str().unwrap().to_string();
+    let dana = data_consumer(&s, &admin).await;
+    let bot_token = bot_token(&s).await;
+    let bot_id = bot_id(&s, &admin).await;
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
