@@ -18,6 +18,10 @@ wrk to core 1 with taskset):
             has to wake it across cores from inside the server's send (see bench/README.md).
             The server's CPU time per request (from /proc) is reported beside each rate.
                                                                             target >= 0.9x
+  2c. the floor under 2b: the same polled rounds against crates/tessera-auth/benches/http_floor.rs,
+            an axum server with no layers whose authenticated route only checks the signature
+            (then, with FLOOR_VERIFIER=1, runs Tessera's verifier instead): what a server on this
+            stack reaches against the same bound, without (and with) Tessera's verification.
   3. 10,000 requests carrying random unknown `kid`s against a server whose JWKS URL counts its
      hits: how many JWKS fetches they caused.                              target: a handful
 --write rewrites the section between the auth markers in bench/README.md.
@@ -196,6 +200,45 @@ def cold_rates(rounds):
     return runs
 
 
+def floor_binary():
+    out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "-p", "tessera-auth", "--bench", "http_floor"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        msg = json.loads(line)
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "http_floor" and msg.get("executable"):
+            return msg["executable"]
+    sys.exit("error: the http_floor bench was not built")
+
+
+def floor_rounds(data, token_files, generator, with_verifier):
+    """Polled cold rounds (as for Tessera) against the floor server, one token file per round."""
+    port = free_port()
+    env = {**os.environ, "FLOOR_VERIFIER": "1" if with_verifier else "0"}
+    floor = subprocess.Popen(["taskset", "-c", "0", floor_binary(), data, str(port)], env=env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/v1/system/version")
+                break
+            except OSError:
+                time.sleep(0.05)
+        return [cold_round(floor.pid, lambda: loadgen(generator, f"{base}/api/v1/system/version", COLD_SECONDS),
+                           lambda: loadgen(generator, f"{base}/api/v1/users/loggedInUser", COLD_SECONDS, tokens))
+                for tokens in token_files]
+    finally:
+        floor.send_signal(signal.SIGTERM)
+        floor.wait(timeout=10)
+
+
+def floor_row(what, rounds):
+    median = lambda xs: statistics.median(list(xs))
+    ratios = [c / b for c, b, _, _ in rounds]
+    return (f"| {what}: cold / bound, median (server CPU per request version / cold) | "
+            f"{median(ratios):.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)}; "
+            f"{median(v[1] for _, _, v, _ in rounds):.1f} µs / {median(c[1] for _, _, _, c in rounds):.1f} µs) | |")
+
+
 def cold_http_rows(client, rounds):
     """The table rows of the cold-over-HTTP rounds taken with one client."""
     median = lambda xs: statistics.median(list(xs))
@@ -270,9 +313,15 @@ def main():
                                           lambda: cold_http(base, tokens, COLD_SECONDS)))
             polled_rounds.append(cold_round(proc.pid, lambda: loadgen(generator, version_url, COLD_SECONDS),
                                             lambda: loadgen(generator, cold_url, COLD_SECONDS, polled_tokens)))
-    finally:
+        # 2c. the floor, on the same tokens (each new to a fresh floor process), Tessera stopped
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
+        polled_files = [os.path.join(data, f"polled-tokens-{n}.txt") for n in range(args.rounds)]
+        floors = [floor_rounds(data, polled_files, generator, with_verifier) for with_verifier in (False, True)]
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=10)
         jwks.shutdown()
         shutil.rmtree(data, ignore_errors=True)
     # 2. cold vs openssl
@@ -300,6 +349,8 @@ def main():
         f"| warm verification (cache hit + revocation check), in-process | {cold['warm_verify_microseconds']:.2f} µs | |",
         *cold_http_rows("wrk", http_rounds),
         *cold_http_rows("tessera-loadgen (polls, never sleeps)", polled_rounds),
+        floor_row("floor with tessera-loadgen, signature check only (`benches/http_floor.rs`)", floors[0]),
+        floor_row("floor with tessera-loadgen, Tessera's `Verifier` in place of the bare check", floors[1]),
         f"| 10,000 requests with random unknown `kid`s ({kid_seconds:.1f} s, statuses {statuses}) | **{fetches} JWKS fetches** | a handful |",
     ]
     text = "\n".join(lines)
