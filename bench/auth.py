@@ -134,15 +134,15 @@ def openssl_verify_rate(core=1):
     return float(line.split()[-1])
 
 
-def verify_bench_binary():
-    """Builds the in-process verification bench (release) and returns its path."""
-    out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "-p", "tessera-auth", "--bench", "verify"],
+def bench_binary(name):
+    """Builds tessera-auth's bench target `name` (release) and returns its path."""
+    out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "-p", "tessera-auth", "--bench", name],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "verify" and msg.get("executable"):
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == name and msg.get("executable"):
             return msg["executable"]
-    sys.exit("error: the verify bench was not built")
+    sys.exit(f"error: the {name} bench was not built")
 
 
 COLD_LUA = """
@@ -158,7 +158,7 @@ end
 def mint_tokens(data, paths, count):
     """`count` distinct valid session tokens of `admin` in each of `paths`, signed with the key in
     `data`; one minting process per core (each token is an RSA signature, the slow part of a round)."""
-    binary = verify_bench_binary()
+    binary = bench_binary("verify")
     minting = [subprocess.Popen(["taskset", "-c", str(i % 2), binary, str(count)],
                                 env={**os.environ, "MINT_DIR": data, "MINT_OUT": path}) for i, path in enumerate(paths)]
     if any(m.wait() != 0 for m in minting):
@@ -188,7 +188,7 @@ def cold_rates(rounds):
     """Interleaved on one core: openssl's verify rate, then Tessera's (cold rounds of 4,000 distinct
     tokens, each round with an empty cache). This machine's speed drifts by 10-20% over minutes,
     so each Tessera figure is divided by the openssl figure measured just before it."""
-    binary = verify_bench_binary()
+    binary = bench_binary("verify")
     runs = []
     for _ in range(rounds):
         openssl = openssl_verify_rate()
@@ -200,21 +200,11 @@ def cold_rates(rounds):
     return runs
 
 
-def floor_binary():
-    out = subprocess.run(["cargo", "bench", "--no-run", "--message-format=json", "-p", "tessera-auth", "--bench", "http_floor"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for line in out.splitlines():
-        msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "http_floor" and msg.get("executable"):
-            return msg["executable"]
-    sys.exit("error: the http_floor bench was not built")
-
-
 def floor_rounds(data, token_files, generator, with_verifier):
     """Polled cold rounds (as for Tessera) against the floor server, one token file per round."""
     port = free_port()
     env = {**os.environ, "FLOOR_VERIFIER": "1" if with_verifier else "0"}
-    floor = subprocess.Popen(["taskset", "-c", "0", floor_binary(), data, str(port)], env=env)
+    floor = subprocess.Popen(["taskset", "-c", "0", bench_binary("http_floor"), data, str(port)], env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
