@@ -204,15 +204,12 @@ def floor_rounds(data, token_files, generator, with_verifier):
     """Polled cold rounds (as for Tessera) against the floor server, one token file per round."""
     port = free_port()
     env = {**os.environ, "FLOOR_VERIFIER": "1" if with_verifier else "0"}
-    floor = subprocess.Popen(["taskset", "-c", "0", bench_binary("http_floor"), data, str(port)], env=env)
+    log = os.path.join(data, "http_floor.log")
+    floor = subprocess.Popen(["taskset", "-c", "0", bench_binary("http_floor"), data, str(port)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(log, "w"))
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/v1/system/version")
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_healthy(port, floor, log, name="http_floor", path="/api/v1/system/version")
         return [cold_round(floor.pid, lambda: loadgen(generator, f"{base}/api/v1/system/version", COLD_SECONDS),
                            lambda: loadgen(generator, f"{base}/api/v1/users/loggedInUser", COLD_SECONDS, tokens))
                 for tokens in token_files]

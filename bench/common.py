@@ -10,8 +10,8 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_healthy(admin_port, proc, log, name="tessera"):
-    """Returns once the admin port answers 200 on /healthcheck; exits with the log's tail if the
+def wait_healthy(admin_port, proc, log, name="tessera", path="/healthcheck"):
+    """Returns once the admin port answers 200 on `path`; exits with the log's tail if the
     process ends first or 30 s pass."""
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -19,7 +19,7 @@ def wait_healthy(admin_port, proc, log, name="tessera"):
             sys.exit(f"error: {name} exited with {proc.returncode}:\n{Path(log).read_text()[-2000:]}")
         try:
             c = http.client.HTTPConnection("127.0.0.1", admin_port, timeout=1)
-            c.request("GET", "/healthcheck")
+            c.request("GET", path)
             if c.getresponse().status == 200:
                 return
         except OSError:
