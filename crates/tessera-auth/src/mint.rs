@@ -119,13 +119,31 @@ impl SigningKeys {
         if let Some(exp) = exp {
             claims["exp"] = json!(exp);
         }
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-        header.kid = Some(self.key_id().to_string());
-        header.typ = Some("JWT".into());
-        let token =
-            jsonwebtoken::encode(&header, &claims, &self.encoding_key()).expect("RS256 signing with a valid key");
+        let token = jsonwebtoken::encode(&own_header(self.key_id()), &claims, &self.encoding_key())
+            .expect("RS256 signing with a valid key");
         Minted { token, expires_at_ms: exp.map(|e| e * 1000) }
     }
+
+    /// The first part (base64url header) of the tokens each trusted key signs, with its key id: a
+    /// token that starts with one is known to be RS256 with that kid without decoding its header.
+    pub(crate) fn own_header_parts(&self) -> Vec<(String, String)> {
+        use base64::Engine;
+        std::iter::once(self.key_id())
+            .chain(self.previous_key_id())
+            .map(|kid| {
+                let json = serde_json::to_vec(&own_header(kid)).expect("a JWS header serializes");
+                (base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json), kid.to_string())
+            })
+            .collect()
+    }
+}
+
+/// The header of Tessera's tokens signed with the key `kid`.
+fn own_header(kid: &str) -> jsonwebtoken::Header {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.kid = Some(kid.to_string());
+    header.typ = Some("JWT".into());
+    header
 }
 
 fn uuid_v4() -> String {
@@ -144,4 +162,18 @@ pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     aws_lc_rs::rand::fill(&mut bytes).expect("system randomness");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_parts_the_verifier_recognises_are_those_minted() {
+        let keys = SigningKeys::ephemeral("demo-1").unwrap();
+        let subject = Subject { name: "alice", email: "alice@example.com", roles: &[], is_bot: false };
+        let token = keys.mint("open-metadata.org", &subject, TokenType::OmUser, Expiry::OneHour, 1_700_000_000).token;
+        let first_part = token.split('.').next().unwrap();
+        assert_eq!(keys.own_header_parts(), [(first_part.to_string(), "demo-1".to_string())]);
+    }
 }

@@ -2,6 +2,7 @@
 //! checked with aws-lc's parsed public keys over the JWS signing input (RFC 7515 §5.2): parsing a
 //! key per request would cost more than the RSA verification itself.
 
+use aws_lc_rs::digest::Digest;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self, ParsedPublicKey, VerificationAlgorithm};
 use tessera_config::JwsAlgorithm;
@@ -27,7 +28,8 @@ pub fn rsa_key(algorithm: JwsAlgorithm, n: &[u8], e: &[u8]) -> Option<SignatureK
         return None;
     }
     let der = aws_lc_rs::rsa::PublicKeyComponents { n, e }.as_der().ok()?;
-    Some(SignatureKey(ParsedPublicKey::new(verification(algorithm), der.as_ref()).ok()?))
+    let key = ParsedPublicKey::new(verification(algorithm), der.as_ref()).ok()?;
+    Some(SignatureKey { key, takes_sha256: algorithm == JwsAlgorithm::RS256 })
 }
 
 /// An EC key from its coordinates, if `algorithm` is an EC one.
@@ -39,14 +41,23 @@ pub fn ec_key(algorithm: JwsAlgorithm, x: &[u8], y: &[u8]) -> Option<SignatureKe
     point.push(4);
     point.extend_from_slice(x);
     point.extend_from_slice(y);
-    Some(SignatureKey(ParsedPublicKey::new(verification(algorithm), point).ok()?))
+    Some(SignatureKey { key: ParsedPublicKey::new(verification(algorithm), point).ok()?, takes_sha256: false })
 }
 
 /// A public key ready to check signatures of its algorithm.
-pub struct SignatureKey(ParsedPublicKey);
+pub struct SignatureKey {
+    key: ParsedPublicKey,
+    /// RS256: the signing input's SHA-256, when the caller has it, saves hashing it again.
+    takes_sha256: bool,
+}
 
 impl SignatureKey {
-    pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> bool {
-        self.0.verify_sig(signing_input, signature).is_ok()
+    /// Checks `signature` over `signing_input`, whose SHA-256 the caller may already have.
+    pub fn verify(&self, signing_input: &[u8], sha256: Option<&Digest>, signature: &[u8]) -> bool {
+        match sha256 {
+            // aws-lc refuses a digest of another algorithm than the key's.
+            Some(digest) if self.takes_sha256 => self.key.verify_digest_sig(digest, signature).is_ok(),
+            _ => self.key.verify_sig(signing_input, signature).is_ok(),
+        }
     }
 }

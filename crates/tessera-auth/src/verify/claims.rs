@@ -1,5 +1,6 @@
 //! Token claims, looked up ignoring letter case as the original does (`EMAIL` finds `email`).
-//! The exact spelling is tried first; claim sets are small, so the fallback scan is cheap.
+//! The exact spelling is tried first. The claims verification reads for every token are located
+//! while parsing; any other is found by a scan of the (few) names.
 //!
 //! The payload is parsed once by serde_json without building a value tree: each claim keeps its
 //! name and the span of its JSON text, and a value is read when asked for. A token seen for the
@@ -26,10 +27,71 @@ struct Entry {
     string: Option<Text>,
 }
 
+/// The claims verification reads for every token: found once while parsing, so reading one is an
+/// array lookup rather than a scan of the names (a token is read through a dozen lookups).
+const KNOWN: [&str; 13] = [
+    "exp",
+    "nbf",
+    "iat",
+    "iss",
+    "sub",
+    "aud",
+    "azp",
+    "tid",
+    "email",
+    "email_verified",
+    "preferred_username",
+    "isBot",
+    "tokenType",
+];
+
+fn known_claim(name: &str) -> Option<usize> {
+    // A match rather than a search of KNOWN: compiled to a length switch, it costs a few compares.
+    Some(match name {
+        "exp" => 0,
+        "nbf" => 1,
+        "iat" => 2,
+        "iss" => 3,
+        "sub" => 4,
+        "aud" => 5,
+        "azp" => 6,
+        "tid" => 7,
+        "email" => 8,
+        "email_verified" => 9,
+        "preferred_username" => 10,
+        "isBot" => 11,
+        "tokenType" => 12,
+        _ => return None,
+    })
+}
+
+fn known_claim_folded(name: &str) -> Option<usize> {
+    KNOWN.iter().position(|known| known.eq_ignore_ascii_case(name))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Claims {
     payload: String,
     entries: Vec<Entry>,
+    known: KnownEntries,
+}
+
+/// Per [`KNOWN`] claim: its last entry of exactly that name, and its last entry spelt in another
+/// letter case.
+#[derive(Debug, Clone, Default)]
+struct KnownEntries {
+    exact: [Option<u32>; KNOWN.len()],
+    folded: [Option<u32>; KNOWN.len()],
+}
+
+impl KnownEntries {
+    fn note(&mut self, name: &str, index: u32) {
+        if let Some(known) = known_claim(name) {
+            self.exact[known] = Some(index);
+        } else if let Some(known) = known_claim_folded(name) {
+            self.folded[known] = Some(index);
+        }
+    }
 }
 
 impl Claims {
@@ -37,11 +99,20 @@ impl Claims {
     pub fn parse(payload: String) -> Option<Self> {
         let entries = {
             let mut deserializer = serde_json::Deserializer::from_str(&payload);
-            let spans = deserializer.deserialize_map(EntriesVisitor { base: payload.as_ptr() as usize }).ok()?;
+            let entries = deserializer.deserialize_map(EntriesVisitor { base: payload.as_ptr() as usize }).ok()?;
             deserializer.end().ok()?;
-            spans
+            entries
         };
-        Some(Self { payload, entries })
+        let mut known = KnownEntries::default();
+        u32::try_from(entries.len()).ok()?;
+        for (index, entry) in (0u32..).zip(&entries) {
+            let name = match &entry.name {
+                Text::Span(range) => &payload[range.clone()],
+                Text::Owned(owned) => owned,
+            };
+            known.note(name, index);
+        }
+        Some(Self { payload, entries, known })
     }
 
     /// The claims of a JSON object value (tests and callers holding a `Value`).
@@ -56,7 +127,12 @@ impl Claims {
         }
     }
 
+    /// The last entry of exactly that name, else the last of that name in another letter case.
     fn entry(&self, name: &str) -> Option<&Entry> {
+        if let Some(known) = known_claim(name) {
+            let index = self.known.exact[known].or(self.known.folded[known])?;
+            return self.entries.get(index as usize);
+        }
         let exact = self.entries.iter().rev().find(|e| self.text(&e.name) == name);
         exact.or_else(|| self.entries.iter().rev().find(|e| self.text(&e.name).eq_ignore_ascii_case(name)))
     }
@@ -132,7 +208,7 @@ impl<'de> Visitor<'de> for EntriesVisitor {
         f.write_str("a JSON object of claims")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Entry>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(12));
         while let Some((name, value)) = map.next_entry::<Key<'de>, &'de RawValue>()? {
             let raw = value.get();
@@ -186,6 +262,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn each_known_claim_is_matched_to_its_own_slot() {
+        for (slot, name) in super::KNOWN.iter().enumerate() {
+            assert_eq!(super::known_claim(name), Some(slot), "{name}");
+            assert_eq!(super::known_claim_folded(&name.to_uppercase()), Some(slot), "{name}");
+        }
+    }
+
+    #[test]
     fn claims_read_as_serde_json_reads_them() {
         let payload = r#"{"iss":"https://t/","sub":" me ","exp":1700000000,"nbf":1.7e9,"isBot":true,
             "roles":["A","B"],"aud":"client","EMail":"a@b.c","esc\u0061ped":"x\"y","empty":"  ","n":null}"#;
@@ -212,6 +296,15 @@ mod tests {
         assert_eq!(claims.string("sub"), Some("second"), "as serde_json's map keeps the last");
         for bad in ["[1]", "\"x\"", "{\"a\":1} trailing", "{\"a\":", "", "{\"a\":\"\\ud800\"}"] {
             assert!(Claims::parse(bad.to_string()).is_none(), "{bad}");
+        }
+        for (payload, exp, jti) in [
+            (r#"{"Exp":1,"exp":2,"JTI":"a","jti":"b"}"#, 2, "b"),
+            (r#"{"exp":2,"EXP":1,"jti":"b","Jti":"a"}"#, 2, "b"),
+            (r#"{"EXP":1,"Exp":3,"JTI":"a","Jti":"c"}"#, 3, "c"),
+        ] {
+            let claims = Claims::parse(payload.to_string()).unwrap();
+            assert_eq!(claims.seconds("exp"), Some(exp), "exact spelling first, else the last in any case: {payload}");
+            assert_eq!(claims.string("jti"), Some(jti), "the same for a claim read by scanning: {payload}");
         }
         let arrays = Claims::parse(r#"{"aud":["x","y"]}"#.to_string()).unwrap();
         assert_eq!(arrays.audiences(), ["x", "y"]);

@@ -8,10 +8,12 @@ mod cache;
 mod claims;
 mod error;
 mod jwk;
+mod jws;
 mod last_token;
 mod principal;
 mod provider_keys;
 mod revocation;
+mod token_digests;
 
 pub(crate) use algorithm::{Pinned, SignatureKey, rsa_key};
 pub use claims::Claims;
@@ -21,7 +23,9 @@ pub use last_token::LastToken;
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{CatchUp, RevocationState, TokenHash};
+use token_digests::TokenDigests;
 
+use jws::{Header, Jws};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +52,8 @@ struct Policy {
     /// Tessera's keys by key id: the current one, and the previous one during a rotation (both
     /// may share a kid, so each key of a matching kid is tried).
     own_keys: Vec<(String, SignatureKey)>,
+    /// The encoded header of the tokens Tessera signs with each of those keys, and its kid.
+    own_headers: Vec<(String, String)>,
     algorithm: Pinned,
     leeway: i64,
     /// `None` with TESSERA_INSECURE_SKIP_ISSUER_CHECK.
@@ -82,6 +88,7 @@ impl Verifier {
         let policy = Policy {
             own_issuer: config.jwt.issuer.clone(),
             own_keys: keys.signature_keys(),
+            own_headers: keys.own_header_parts(),
             algorithm: authn.token_validation_algorithm,
             leeway: tokens.leeway_seconds as i64,
             issuer_rule: (!tokens.insecure_skip_issuer_check).then(|| authn.issuer_rule.clone()),
@@ -129,13 +136,13 @@ impl Verifier {
 
     /// The token's verification, from the cache or checked now, and when it was checked.
     async fn signature_checked(&self, token: &str) -> Result<(Arc<Verified>, Instant), AuthError> {
-        let hash = TokenHash::of(token);
-        if let Some(hit) = self.cache.get(&hash) {
+        let digests = TokenDigests::of(token);
+        if let Some(hit) = self.cache.get(&digests.token) {
             return Ok(hit);
         }
         // The claims are dropped here: a cached entry keeps only what requests read.
-        let fresh = Arc::new(self.verify_uncached(token, hash).await?.0);
-        let verified_at = self.cache.insert(hash, fresh.clone());
+        let fresh = Arc::new(self.verify_uncached(token, &digests).await?.0);
+        let verified_at = self.cache.insert(digests.token, fresh.clone());
         Ok((fresh, verified_at))
     }
 
@@ -151,14 +158,21 @@ impl Verifier {
     /// [`Self::verify`] for a sign-in's ID token, whose claims the sign-in checks further (nonce,
     /// audience, `at_hash`); not cached, as a sign-in verifies each ID token once.
     pub async fn verify_with_claims(&self, token: &str) -> Result<(Verified, Claims), AuthError> {
-        let (verified, claims) = self.verify_uncached(token, TokenHash::of(token)).await?;
+        let (verified, claims) = self.verify_uncached(token, &TokenDigests::of(token)).await?;
         self.revocation.check_current(&verified).await?;
         Ok((verified, claims))
     }
 
-    async fn verify_uncached(&self, token: &str, hash: TokenHash) -> Result<(Verified, Claims), AuthError> {
+    async fn verify_uncached(&self, token: &str, digests: &TokenDigests) -> Result<(Verified, Claims), AuthError> {
         let mut jws = Jws::parse(token)?;
-        let header = Header::parse(&jws.header)?;
+        let decoded_header;
+        let header = match self.policy.own_headers.iter().find(|(part, _)| *part == jws.header) {
+            Some((_, kid)) => Header { alg: Some("RS256".into()), kid: Some(kid.into()) },
+            None => {
+                decoded_header = decode_jws_part(jws.header).ok_or(AuthError::Malformed)?;
+                Header::parse(&decoded_header)?
+            }
+        };
         let alg = header.alg.as_deref().unwrap_or("none");
         let kid = header.kid.as_deref();
         let own_keys = || self.policy.own_keys.iter().filter(|(id, _)| Some(id.as_str()) == kid).map(|(_, key)| key);
@@ -174,19 +188,20 @@ impl Verifier {
         if claims.seconds("exp").is_some_and(|exp| exp.saturating_add(self.policy.leeway) < now) {
             return Err(AuthError::Expired);
         }
+        let (signing_input, sha256) = (jws.signing_input.as_bytes(), digests.signing_input.as_ref());
         let valid = if own {
-            own_keys().any(|key| key.verify(jws.signing_input.as_bytes(), &jws.signature))
+            own_keys().any(|key| key.verify(signing_input, sha256, &jws.signature))
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
                 return Err(AuthError::AlgorithmNotAllowed(alg.to_string()));
             }
-            key.key.verify(jws.signing_input.as_bytes(), &jws.signature)
+            key.key.verify(signing_input, sha256, &jws.signature)
         };
         if !valid {
             return Err(AuthError::BadSignature("the signature does not match the key".into()));
         }
-        let verified = self.admit_signed(&claims, own, now, hash)?;
+        let verified = self.admit_signed(&claims, own, now, digests.token)?;
         Ok((verified, claims))
     }
 
@@ -268,50 +283,5 @@ impl Verifier {
             return Err(AuthError::AudienceMismatch { found: format!("azp {azp}"), expected });
         }
         Ok(())
-    }
-}
-
-/// The only header fields Tessera reads. `jku`, `x5u`, `jwk` and the rest are ignored on purpose.
-/// The header fields Tessera reads; borrowed from the decoded header when they have no escapes.
-#[derive(serde::Deserialize)]
-struct Header<'a> {
-    #[serde(borrow, default)]
-    alg: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow, default)]
-    kid: Option<std::borrow::Cow<'a, str>>,
-}
-
-/// A compact JWS split into its parts; nothing in it is trusted until the signature is checked.
-struct Jws<'a> {
-    /// The decoded header's JSON text (read with [`Header::parse`]).
-    header: Vec<u8>,
-    /// The decoded payload's JSON text.
-    payload: String,
-    /// `header.payload` as sent: the bytes the signature covers.
-    signing_input: &'a str,
-    signature: Vec<u8>,
-}
-
-impl<'a> Jws<'a> {
-    fn parse(token: &'a str) -> Result<Self, AuthError> {
-        let (signing_input, signature) = token.rsplit_once('.').ok_or(AuthError::Malformed)?;
-        let (header, payload) = signing_input.split_once('.').ok_or(AuthError::Malformed)?;
-        if payload.contains('.') {
-            return Err(AuthError::Malformed);
-        }
-        let payload = String::from_utf8(decode_jws_part(payload).ok_or(AuthError::Malformed)?)
-            .map_err(|_| AuthError::Malformed)?;
-        Ok(Self {
-            header: decode_jws_part(header).ok_or(AuthError::Malformed)?,
-            payload,
-            signing_input,
-            signature: decode_jws_part(signature).ok_or(AuthError::Malformed)?,
-        })
-    }
-}
-
-impl<'a> Header<'a> {
-    fn parse(json: &'a [u8]) -> Result<Self, AuthError> {
-        serde_json::from_slice(json).map_err(|_| AuthError::Malformed)
     }
 }
