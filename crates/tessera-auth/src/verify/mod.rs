@@ -188,15 +188,16 @@ impl Verifier {
         if claims.seconds("exp").is_some_and(|exp| exp.saturating_add(self.policy.leeway) < now) {
             return Err(AuthError::Expired);
         }
-        let (signing_input, sha256) = (jws.signing_input.as_bytes(), digests.signing_input.as_ref());
+        let sha256 = digests.signing_input();
+        let checks = |key: &SignatureKey| key.verify(jws.signing_input.as_bytes(), sha256.as_ref(), &jws.signature);
         let valid = if own {
-            own_keys().any(|key| key.verify(signing_input, sha256, &jws.signature))
+            own_keys().any(checks)
         } else {
             let key = self.providers.resolve(kid).await?;
             if key.alg.as_deref().is_some_and(|a| a != alg) {
                 return Err(AuthError::AlgorithmNotAllowed(alg.to_string()));
             }
-            key.key.verify(signing_input, sha256, &jws.signature)
+            checks(&key.key)
         };
         if !valid {
             return Err(AuthError::BadSignature("the signature does not match the key".into()));

@@ -10,27 +10,31 @@ use sha2::Digest as _;
 
 pub struct TokenDigests {
     pub token: TokenHash,
-    /// The SHA-256 of the signing input (the text before the token's second `.`); `None` for a
-    /// token with fewer than two.
-    pub signing_input: Option<Digest>,
+    /// The hash state after the signing input (the text before the token's second `.`); `None`
+    /// for a token with fewer than two. Finished only when the signature is checked, so a token
+    /// found in the cache costs one digest.
+    signing_input: Option<sha2::Sha256>,
 }
 
 impl TokenDigests {
     pub fn of(token: &str) -> Self {
         let mut context = sha2::Sha256::new();
-        let signing_input = match super::jws::signing_input_end(token) {
-            Some(end) => {
-                context.update(&token.as_bytes()[..end]);
-                let signing_input = context.clone().finalize();
-                context.update(&token.as_bytes()[end..]);
-                Digest::import_less_safe(&signing_input, &SHA256).ok()
-            }
-            None => {
-                context.update(token.as_bytes());
-                None
-            }
-        };
+        let signing_input = super::jws::signing_input_end(token).map(|end| {
+            context.update(&token.as_bytes()[..end]);
+            let signing_input = context.clone();
+            context.update(&token.as_bytes()[end..]);
+            signing_input
+        });
+        if signing_input.is_none() {
+            context.update(token.as_bytes());
+        }
         Self { token: TokenHash(context.finalize().into()), signing_input }
+    }
+
+    /// The SHA-256 of the signing input.
+    pub fn signing_input(&self) -> Option<Digest> {
+        let digest = self.signing_input.clone()?.finalize();
+        Digest::import_less_safe(&digest, &SHA256).ok()
     }
 }
 
@@ -46,7 +50,7 @@ mod tests {
             let dots: Vec<usize> = token.match_indices('.').map(|(at, _)| at).collect();
             let expected = dots.get(1).map(|end| aws_lc_rs::digest::digest(&SHA256, &token.as_bytes()[..*end]));
             assert_eq!(
-                digests.signing_input.as_ref().map(|d| d.as_ref().to_vec()),
+                digests.signing_input().map(|d| d.as_ref().to_vec()),
                 expected.map(|d| d.as_ref().to_vec()),
                 "{token}"
             );
