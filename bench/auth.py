@@ -123,8 +123,9 @@ def with_cpu(pid, measure):
 
 # A cold HTTP round's length: every request needs a token not used before, minted ahead.
 COLD_SECONDS = 3
-# Tokens minted for a cold round: above any cold rate seen here (under 40,000 requests a second).
-COLD_TOKENS_PER_SECOND = 45_000
+# Tokens minted for a cold round: above any cold rate seen here (the floor server reached ~50,000
+# requests a second on the Intel host of 2026-12-06; Tessera under 40,000).
+COLD_TOKENS_PER_SECOND = 70_000
 
 
 def openssl_verify_rate(core=1):

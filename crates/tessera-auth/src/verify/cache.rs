@@ -2,20 +2,20 @@
 //! (emptied when full: the next request of each client re-verifies once) and aged (an entry older
 //! than the TTL counts as absent, so a key withdrawn from a JWKS stops counting within it).
 
-use super::{TokenHash, Verified};
+use super::{TokenHash, TokenHashing, Verified};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 pub struct VerifiedCache {
-    entries: RwLock<HashMap<TokenHash, (Instant, Arc<Verified>)>>,
+    entries: RwLock<HashMap<TokenHash, (Instant, Arc<Verified>), TokenHashing>>,
     capacity: usize,
     ttl: Duration,
 }
 
 impl VerifiedCache {
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        Self { entries: RwLock::new(HashMap::with_capacity(1024)), capacity, ttl }
+        Self { entries: RwLock::new(HashMap::with_capacity_and_hasher(1024, TokenHashing)), capacity, ttl }
     }
 
     pub fn ttl(&self) -> Duration {

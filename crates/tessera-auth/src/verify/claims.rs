@@ -159,8 +159,16 @@ impl Claims {
 
     /// A numeric date claim in seconds.
     pub fn seconds(&self, name: &str) -> Option<i64> {
-        let raw = self.raw(name)?;
-        raw.parse::<i64>().ok().or_else(|| raw.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
+        self.raw(name).and_then(seconds)
+    }
+
+    /// A date claim that must be a number if it is there: `Some(None)` when absent, `None` when
+    /// present but not a number.
+    pub fn date(&self, name: &str) -> Option<Option<i64>> {
+        match self.raw(name) {
+            None => Some(None),
+            Some(raw) => seconds(raw).map(Some),
+        }
     }
 
     /// `aud` as a list (it may be one string or an array).
@@ -180,6 +188,11 @@ impl Claims {
     pub fn names(&self) -> Vec<&str> {
         self.entries.iter().map(|e| self.text(&e.name)).collect()
     }
+}
+
+/// A JSON number as whole seconds (a fraction is dropped, as the original does).
+fn seconds(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().or_else(|| raw.parse::<f64>().ok().filter(|f| f.is_finite()).map(|f| f as i64))
 }
 
 /// Reads an object's entries as spans of the text being parsed (`base` is its address).

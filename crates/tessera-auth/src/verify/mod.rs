@@ -10,10 +10,12 @@ mod error;
 mod jwk;
 mod jws;
 mod last_token;
+mod own_principals;
 mod principal;
 mod provider_keys;
 mod revocation;
 mod token_digests;
+mod token_hash;
 
 pub(crate) use algorithm::{Pinned, SignatureKey, rsa_key};
 pub use claims::Claims;
@@ -22,8 +24,10 @@ pub use jwk::{decode_b64url, decode_jws_part};
 pub use last_token::LastToken;
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
-pub use revocation::{CatchUp, RevocationState, TokenHash};
+pub use revocation::{CatchUp, RevocationState};
 use token_digests::TokenDigests;
+pub use token_hash::TokenHash;
+use token_hash::TokenHashing;
 
 use jws::{Header, Jws};
 use serde_json::Value;
@@ -44,6 +48,20 @@ pub struct Verified {
     /// `iat`: whether the revocation state may predate the token.
     pub issued_at: Option<i64>,
     pub hash: TokenHash,
+}
+
+/// A token's verification and when it was made (a cached entry's age counts from then).
+struct Checked {
+    verified: Arc<Verified>,
+    verified_at: Instant,
+    /// Made for this request, rather than found in the cache.
+    fresh: bool,
+}
+
+/// The dates a verified token keeps.
+struct Dates {
+    expires_at: Option<i64>,
+    issued_at: Option<i64>,
 }
 
 /// The verifier's fixed inputs, taken from the configuration once.
@@ -68,6 +86,7 @@ pub struct Verifier {
     config: Arc<Config>,
     providers: ProviderKeys,
     cache: cache::VerifiedCache,
+    own_principals: own_principals::OwnPrincipals,
     revocation: Arc<RevocationState>,
     now: fn() -> i64,
 }
@@ -98,7 +117,7 @@ impl Verifier {
         };
         let providers = ProviderKeys::new(&authn.public_key_urls, policy.algorithm);
         let cache = cache::VerifiedCache::new(100_000, Duration::from_secs(600));
-        Self { policy, config, providers, cache, revocation, now: unix_now }
+        Self { policy, config, providers, cache, own_principals: Default::default(), revocation, now: unix_now }
     }
 
     /// Replaces the clock (tests).
@@ -117,38 +136,39 @@ impl Verifier {
 
     /// Verifies a bearer token (the part after `Bearer `).
     pub async fn verify(&self, token: &str) -> Result<Arc<Verified>, AuthError> {
-        let (verified, _) = self.signature_checked(token).await?;
-        self.still_valid(verified).await
+        let checked = self.signature_checked(token).await?;
+        self.still_valid(checked.verified, checked.fresh).await
     }
 
     /// [`Self::verify`] for a request on a connection that remembers its `last` token.
     pub async fn verify_on_connection(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
-        let verified = match last.recall(token, self.cache.ttl()) {
-            Some(hit) => hit,
+        let (verified, fresh) = match last.recall(token, self.cache.ttl()) {
+            Some(hit) => (hit, false),
             None => {
-                let (verified, verified_at) = self.signature_checked(token).await?;
-                last.remember(token, verified.clone(), verified_at);
-                verified
+                let checked = self.signature_checked(token).await?;
+                last.remember(token, checked.verified.clone(), checked.verified_at);
+                (checked.verified, checked.fresh)
             }
         };
-        self.still_valid(verified).await
+        self.still_valid(verified, fresh).await
     }
 
-    /// The token's verification, from the cache or checked now, and when it was checked.
-    async fn signature_checked(&self, token: &str) -> Result<(Arc<Verified>, Instant), AuthError> {
+    /// The token's verification, from the cache or checked now.
+    async fn signature_checked(&self, token: &str) -> Result<Checked, AuthError> {
         let digests = TokenDigests::of(token);
-        if let Some(hit) = self.cache.get(&digests.token) {
-            return Ok(hit);
+        if let Some((verified, verified_at)) = self.cache.get(&digests.token) {
+            return Ok(Checked { verified, verified_at, fresh: false });
         }
         // The claims are dropped here: a cached entry keeps only what requests read.
-        let fresh = Arc::new(self.verify_uncached(token, &digests).await?.0);
-        let verified_at = self.cache.insert(digests.token, fresh.clone());
-        Ok((fresh, verified_at))
+        let verified = Arc::new(self.verify_uncached(token, &digests).await?.0);
+        let verified_at = self.cache.insert(digests.token, verified.clone());
+        Ok(Checked { verified, verified_at, fresh: true })
     }
 
-    /// A token verified earlier may have expired or been revoked since.
-    async fn still_valid(&self, verified: Arc<Verified>) -> Result<Arc<Verified>, AuthError> {
-        if verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
+    /// A token verified earlier may have expired or been revoked since; one verified just now was
+    /// checked for expiry then.
+    async fn still_valid(&self, verified: Arc<Verified>, fresh: bool) -> Result<Arc<Verified>, AuthError> {
+        if !fresh && verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
             return Err(AuthError::Expired);
         }
         self.revocation.check_current(&verified).await?;
@@ -209,35 +229,50 @@ impl Verifier {
     /// What follows a good signature: dates, issuer, audience, principal. Public so the fuzz
     /// target (fuzz/fuzz_targets/token.rs) reaches it without signing every input.
     pub fn admit_signed(&self, claims: &Claims, own: bool, now: i64, hash: TokenHash) -> Result<Verified, AuthError> {
-        self.check_times(claims, now)?;
+        let Dates { expires_at, issued_at } = self.check_times(claims, now)?;
         if own {
             self.check_own_issuer(claims)?;
         } else {
             self.check_provider_claims(claims)?;
         }
-        let principal = principal::derive(claims, &self.config.authentication, &self.config.authorizer, own)?;
         Ok(Verified {
-            principal: Arc::new(principal),
+            principal: self.principal_of(claims, own)?,
             own,
             token_type: own.then(|| claims.string("tokenType").and_then(crate::TokenType::parse)).flatten(),
-            expires_at: claims.seconds("exp"),
-            issued_at: claims.seconds("iat"),
+            expires_at,
+            issued_at,
             hash,
         })
     }
 
-    fn check_times(&self, claims: &Claims, now: i64) -> Result<(), AuthError> {
-        // A date claim that is there must be a number: a string `iat` would otherwise be skipped.
-        for name in ["exp", "nbf", "iat"] {
-            if claims.has(name) && claims.seconds(name).is_none() {
-                return Err(AuthError::DateClaimInvalid(name));
-            }
+    /// The token's principal: derived, or for a token of Tessera's whose principal claim was seen
+    /// before, the one derived then.
+    fn principal_of(&self, claims: &Claims, own: bool) -> Result<Arc<Principal>, AuthError> {
+        let authn = &self.config.authentication;
+        let is_bot = own && claims.is_true("isBot");
+        let shared_by = principal::derived_from_claim_alone(authn, own, is_bot)
+            .then(|| principal::principal_claim(claims, authn))
+            .flatten();
+        if let Some(known) = shared_by.and_then(|claim| self.own_principals.get(claim, is_bot)) {
+            return Ok(known);
         }
-        let future = |name| claims.seconds(name).is_some_and(|t| t > now.saturating_add(self.policy.leeway));
-        if future("nbf") || future("iat") {
+        let principal = Arc::new(principal::derive(claims, authn, &self.config.authorizer, own)?);
+        if let Some(claim) = shared_by {
+            self.own_principals.remember(claim, is_bot, &principal);
+        }
+        Ok(principal)
+    }
+
+    fn check_times(&self, claims: &Claims, now: i64) -> Result<Dates, AuthError> {
+        // A date claim that is there must be a number: a string `iat` would otherwise be skipped.
+        let expires_at = claims.date("exp").ok_or(AuthError::DateClaimInvalid("exp"))?;
+        let not_before = claims.date("nbf").ok_or(AuthError::DateClaimInvalid("nbf"))?;
+        let issued_at = claims.date("iat").ok_or(AuthError::DateClaimInvalid("iat"))?;
+        let future = |date: Option<i64>| date.is_some_and(|t| t > now.saturating_add(self.policy.leeway));
+        if future(not_before) || future(issued_at) {
             return Err(AuthError::NotYetValid);
         }
-        Ok(())
+        Ok(Dates { expires_at, issued_at })
     }
 
     fn check_own_issuer(&self, claims: &Claims) -> Result<(), AuthError> {

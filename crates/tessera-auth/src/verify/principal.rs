@@ -48,7 +48,7 @@ pub fn derive(
             }
         }
         _ => {
-            let value = authn.jwt_principal_claims.iter().find_map(|c| claims.string(c)).ok_or_else(|| {
+            let value = principal_claim(claims, authn).ok_or_else(|| {
                 tracing::warn!(claims_present = ?claims.names(), expected = ?authn.jwt_principal_claims, "no principal claim in token");
                 AuthError::NoPrincipalClaim(authn.jwt_principal_claims.clone())
             })?;
@@ -76,6 +76,17 @@ pub fn derive(
         issuer.zip(subject).map(|(issuer, subject)| ProviderAccount { issuer: issuer.into(), subject: subject.into() })
     };
     Ok(Principal { provider_roles, account, ..principal })
+}
+
+/// The value of the first configured principal claim (`AUTHENTICATION_JWT_PRINCIPAL_CLAIMS`) the
+/// token has.
+pub fn principal_claim<'a>(claims: &'a Claims, authn: &AuthenticationConfig) -> Option<&'a str> {
+    authn.jwt_principal_claims.iter().find_map(|c| claims.string(c))
+}
+
+/// Whether [`derive`] reads nothing but [`principal_claim`] and `isBot` (see `own_principals.rs`).
+pub fn derived_from_claim_alone(authn: &AuthenticationConfig, own_token: bool, is_bot: bool) -> bool {
+    own_token && (is_bot || authn.jwt_principal_claims_mapping.is_none())
 }
 
 /// Role names from a claim holding a list of strings (or one string); anything else is no roles.

@@ -9,8 +9,8 @@
 //! A token issued before the state was loaded is in it or truly gone: refused without a query, so
 //! revoked tokens cost nothing (bench/soak.py measured it); concurrent misses share one catch-up.
 
-use super::Verified;
 use super::error::AuthError;
+use super::{TokenHash, Verified};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
@@ -26,34 +26,6 @@ const ISSUED_MARGIN_SECONDS: i64 = 5;
 pub trait CatchUp: Send + Sync {
     /// Reloads the state if the change feed moved since it was last loaded.
     fn catch_up(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
-}
-
-/// SHA-256 of a token: what is stored and compared, never the token itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TokenHash(pub [u8; 32]);
-
-impl TokenHash {
-    pub fn of(token: &str) -> Self {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, token.as_bytes());
-        let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(digest.as_ref());
-        Self(bytes)
-    }
-
-    pub fn to_hex(self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    pub fn from_hex(text: &str) -> Option<Self> {
-        if text.len() != 64 {
-            return None;
-        }
-        let mut bytes = [0u8; 32];
-        for (i, chunk) in text.as_bytes().chunks(2).enumerate() {
-            bytes[i] = u8::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
-        }
-        Some(Self(bytes))
-    }
 }
 
 #[derive(Debug, Default)]

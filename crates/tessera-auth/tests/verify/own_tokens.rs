@@ -79,3 +79,21 @@ async fn mapping_applies_to_own_tokens_too() {
     let verified = setup.verifier.verify(&token).await.unwrap();
     assert_eq!((verified.principal.name.as_str(), verified.principal.email.as_str()), ("carol", "carol@example.com"));
 }
+
+#[tokio::test]
+async fn a_users_new_tokens_share_one_principal_and_a_bot_of_that_claim_keeps_its_own() {
+    let server = KeyServer::start(&[]).await;
+    let setup = setup(&server, &[]);
+    let first = mint(&setup, "dora", false, TokenType::OmUser, Expiry::OneHour);
+    let second = mint(&setup, "dora", false, TokenType::OmUser, Expiry::OneHour);
+    let bot = mint(&setup, "dora", true, TokenType::Bot, Expiry::Unlimited);
+    assert_ne!(first, second, "two sessions");
+    let bots = HashMap::from([("dora".to_string(), TokenHash::of(&bot))]);
+    setup.revocation.replace(bots, HashSet::new(), HashSet::from(["dora".to_string()]), HashSet::new());
+    let (first, second) = (setup.verifier.verify(&first).await.unwrap(), setup.verifier.verify(&second).await.unwrap());
+    assert_ne!(first.hash, second.hash, "each token verified and cached on its own");
+    assert!(std::sync::Arc::ptr_eq(&first.principal, &second.principal), "one principal for both");
+    assert_eq!((first.principal.name.as_str(), first.principal.is_bot), ("dora", false));
+    let bot = setup.verifier.verify(&bot).await.unwrap();
+    assert_eq!((bot.principal.name.as_str(), bot.principal.is_bot), ("dora", true), "never the user's principal");
+}
