@@ -60,8 +60,9 @@ impl BuildHasher for TokenHashing {
 pub struct DigestPrefix(u64);
 
 impl Hasher for DigestPrefix {
+    /// A [`TokenHash`] alone hashes to its first 8 bytes; anything hashed before it still counts.
     fn write_u64(&mut self, value: u64) {
-        self.0 = value;
+        self.0 = self.0.rotate_left(29) ^ value;
     }
 
     /// Anything else hashed with it (never a [`TokenHash`]) is folded in 8 bytes at a time.
@@ -87,6 +88,7 @@ mod tests {
         let hash = TokenHash::of("a token");
         let first = u64::from_le_bytes(hash.0[..8].try_into().unwrap());
         assert_eq!(TokenHashing.hash_one(hash), first);
+        assert_ne!(TokenHashing.hash_one((1u8, hash)), TokenHashing.hash_one((2u8, hash)), "nothing is overwritten");
         assert_eq!(TokenHash::from_hex(&hash.to_hex()), Some(hash));
         let mut map = std::collections::HashMap::with_hasher(TokenHashing);
         map.insert(hash, 1);
