@@ -32,8 +32,8 @@ pub fn derive(
     own_token: bool,
 ) -> Result<Principal, AuthError> {
     let is_bot = own_token && claims.is_true("isBot");
-    let principal = match (&authn.jwt_principal_claims_mapping, is_bot) {
-        (Some(mapping), false) => {
+    let principal = match claims_mapping(authn, is_bot) {
+        Some(mapping) => {
             let username = claims.string(&mapping.username).ok_or(AuthError::MappedUsernameMissing)?;
             let email = claims.string(&mapping.email).unwrap_or_default();
             if !email.contains('@') {
@@ -47,7 +47,7 @@ pub fn derive(
                 account: None,
             }
         }
-        _ => {
+        None => {
             let value = principal_claim(claims, authn).ok_or_else(|| {
                 tracing::warn!(claims_present = ?claims.names(), expected = ?authn.jwt_principal_claims, "no principal claim in token");
                 AuthError::NoPrincipalClaim(authn.jwt_principal_claims.clone())
@@ -86,7 +86,13 @@ pub fn principal_claim<'a>(claims: &'a Claims, authn: &AuthenticationConfig) -> 
 
 /// Whether [`derive`] reads nothing but [`principal_claim`] and `isBot` (see `own_principals.rs`).
 pub fn derived_from_claim_alone(authn: &AuthenticationConfig, own_token: bool, is_bot: bool) -> bool {
-    own_token && (is_bot || authn.jwt_principal_claims_mapping.is_none())
+    own_token && claims_mapping(authn, is_bot).is_none()
+}
+
+/// The claims mapping a user's token is read with (`AUTHENTICATION_JWT_PRINCIPAL_CLAIMS_MAPPING`);
+/// a bot's token never is.
+fn claims_mapping(authn: &AuthenticationConfig, is_bot: bool) -> Option<&tessera_config::ClaimsMapping> {
+    authn.jwt_principal_claims_mapping.as_ref().filter(|_| !is_bot)
 }
 
 /// Role names from a claim holding a list of strings (or one string); anything else is no roles.
