@@ -29,12 +29,22 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         request.extensions_mut().insert(Caller(std::sync::Arc::new(tessera_auth::Accounts::anonymous())));
         return next.run(request).await;
     }
-    let Some(token) = bearer(&request) else {
-        return ApiError::from(AuthError::Missing).into_response();
+    let remembered = match (request.extensions().get::<ConnectionToken>(), ascii_bearer_bytes(request.headers())) {
+        (Some(ConnectionToken(last)), Some(token)) => state.verifier.verify_remembered(token, last).await,
+        _ => None,
     };
-    let verification = match request.extensions().get::<ConnectionToken>() {
-        Some(ConnectionToken(last)) => state.verifier.verify_on_connection(token, last).await,
-        None => state.verifier.verify(token).await,
+    let verification = match remembered {
+        Some(outcome) => outcome,
+        None => {
+            let Some(token) = bearer(&request) else {
+                return ApiError::from(AuthError::Missing).into_response();
+            };
+            match request.extensions().get::<ConnectionToken>() {
+                // Not the connection's last token (asked above).
+                Some(ConnectionToken(last)) => state.verifier.verify_and_remember(token, last).await,
+                None => state.verifier.verify(token).await,
+            }
+        }
     };
     match verification {
         Ok(verified) => {
@@ -58,6 +68,17 @@ pub(crate) fn bearer_of(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer")?.get(1..)?.trim();
     (!token.is_empty()).then_some(token)
+}
+
+/// [`bearer_of`]'s token as bytes, without reading the whole value as text: `None` where
+/// [`bearer_of`] could differ, except that the token itself may hold bytes that are not text. For
+/// comparing with the connection's last token, which was text: a value equal to it is text
+/// throughout (a header value holds no control characters but tab, which both accept).
+fn ascii_bearer_bytes(headers: &axum::http::HeaderMap) -> Option<&[u8]> {
+    let value = headers.get(AUTHORIZATION)?.as_bytes();
+    let (separator, rest) = value.strip_prefix(b"Bearer")?.split_first()?;
+    let token = rest.trim_ascii();
+    (separator.is_ascii() && !token.is_empty()).then_some(token)
 }
 
 /// Anything that could be read as an API path (`/api/...`, `//API/...`) is guarded; the rest is the
@@ -87,6 +108,34 @@ mod tests {
         }
         for p in ["/", "/callback", "/apidocs", "/static/api/x"] {
             assert!(!super::is_api_path(p), "{p}");
+        }
+    }
+
+    /// Where the byte reading finds a token that is text, it is the one the text reading finds.
+    #[test]
+    fn the_byte_reading_of_a_bearer_token_agrees_with_the_text_reading() {
+        use axum::http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
+        let values: [&[u8]; 13] = [
+            b"Bearer abc.def.ghi",
+            b"Bearer  abc \t",
+            b"Bearer\tabc",
+            b"Bearerxabc",
+            b"Bearer",
+            b"Bearer ",
+            b"Bearer \t ",
+            b"bearer abc",
+            b"Basic abc",
+            b"Bearer \xc3\xa9abc",
+            b"Bearer\xc3\xa9abc",
+            b"Bearer\xa0abc",
+            b"Bearer abc\xa0",
+        ];
+        for value in values {
+            let mut headers = HeaderMap::new();
+            headers.insert(AUTHORIZATION, HeaderValue::from_bytes(value).unwrap());
+            let text = super::bearer_of(&headers);
+            let bytes = super::ascii_bearer_bytes(&headers).filter(|token| token.is_ascii());
+            assert_eq!(bytes, text.map(str::as_bytes), "{:?}", String::from_utf8_lossy(value));
         }
     }
 }

@@ -144,8 +144,9 @@ pub fn cursor(text: Option<&str>) -> Result<Option<String>, crate::ApiError> {
 /// Users' JSON, rendered once per (id, version, update time): a changed user renders anew.
 #[derive(Default)]
 pub struct RenderedUsers {
-    /// User id → (updatedAt, version bits, JSON). Keyed by id alone so a hit allocates nothing.
-    entries: std::sync::RwLock<std::collections::HashMap<String, (i64, u64, axum::body::Bytes)>>,
+    /// User id → (updatedAt, version bits, JSON). Keyed by id alone so a hit allocates nothing;
+    /// hashed with foldhash (seeded per process), as the accounts' user cache.
+    entries: std::sync::RwLock<foldhash::HashMap<String, (i64, u64, axum::body::Bytes)>>,
 }
 
 impl RenderedUsers {

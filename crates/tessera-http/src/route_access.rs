@@ -127,32 +127,38 @@ impl Permit {
 }
 
 pub async fn enforce(State((state, access)): State<(AppState, Access)>, mut request: Request, next: Next) -> Response {
-    let caller = request.extensions().get::<Caller>().map(|c| c.0.clone());
-    if let Some(caller) = caller.as_ref().filter(|c| c.provider_roles.is_some())
+    let caller = request.extensions().get::<Caller>().map(|c| &c.0);
+    if let Some(caller) = caller.filter(|c| c.provider_roles.is_some())
         && let Err(error) = sync_provider_roles(&state, caller).await
     {
         return error.into_response();
     }
-    let decision = match (access, caller) {
-        (Access::Public, _) => Ok(()),
-        (_, None) => Err(ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())),
-        (Access::SignedIn, Some(_)) => Ok(()),
-        (Access::Decided(_), Some(caller)) => {
+    // Public and signed-in routes only look at the caller (the most frequent requests).
+    let caller = match (access, caller) {
+        (Access::Public, _) => return next.run(request).await,
+        (_, None) => {
+            return ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())
+                .into_response();
+        }
+        (Access::SignedIn, Some(_)) => return next.run(request).await,
+        (_, Some(caller)) => caller.clone(),
+    };
+    let decision = match access {
+        Access::Public | Access::SignedIn => Ok(()), // answered above
+        Access::Decided(_) => {
             request.extensions_mut().insert(Gate { state: state.clone(), caller });
             Ok(())
         }
-        (Access::Admin, Some(caller)) => state.accounts.require_admin(&caller).await.map_err(ApiError::from),
-        (Access::Operation(resource, operation), Some(caller)) => {
-            match allowed(&state, &caller, resource, operation).await {
-                Ok(()) => {
-                    let gate = Gate { state: state.clone(), caller: caller.clone() };
-                    request.extensions_mut().insert(Permit { caller, resource, operation });
-                    request.extensions_mut().insert(gate);
-                    Ok(())
-                }
-                Err(error) => Err(error),
+        Access::Admin => state.accounts.require_admin(&caller).await.map_err(ApiError::from),
+        Access::Operation(resource, operation) => match allowed(&state, &caller, resource, operation).await {
+            Ok(()) => {
+                let gate = Gate { state: state.clone(), caller: caller.clone() };
+                request.extensions_mut().insert(Permit { caller, resource, operation });
+                request.extensions_mut().insert(gate);
+                Ok(())
             }
-        }
+            Err(error) => Err(error),
+        },
     };
     match decision {
         Ok(()) => next.run(request).await,

@@ -75,7 +75,8 @@ async fn logged_in_user(
         let memberships = crate::access_control::memberships(&state, &user);
         serde_json::to_vec(&entities::user_json(&user, &state.base_url, memberships)).expect("a user serialises")
     });
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+    const JSON: axum::http::HeaderValue = axum::http::HeaderValue::from_static("application/json");
+    Ok(([(axum::http::header::CONTENT_TYPE, JSON)], body).into_response())
 }
 
 async fn by_id(

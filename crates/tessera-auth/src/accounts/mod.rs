@@ -80,8 +80,9 @@ pub struct Accounts {
     secrets: SecretBox,
     revocation: Arc<RevocationState>,
     /// Users by name, so signed-in requests need no query; emptied on every change (local, or
-    /// seen in the change feed).
-    users: std::sync::RwLock<std::collections::HashMap<String, Option<Arc<UserRow>>>>,
+    /// seen in the change feed). Hashed with foldhash (seeded per process): SipHash cost a
+    /// signed-in request ~8 ns of its ~1 µs.
+    users: std::sync::RwLock<foldhash::HashMap<String, Option<Arc<UserRow>>>>,
     /// Bumped after every reload, local or from the feed: others (the authorizer) follow it.
     reloaded: tokio::sync::watch::Sender<u64>,
     /// One reload at a time: two overlapping reloads (the follower's and a local write's) could

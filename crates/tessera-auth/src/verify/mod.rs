@@ -22,6 +22,7 @@ pub use claims::Claims;
 pub use error::AuthError;
 pub use jwk::{decode_b64url, decode_jws_part};
 pub use last_token::LastToken;
+use last_token::Recalled;
 pub use principal::Principal;
 pub use provider_keys::{JwksSource, MIN_REFETCH_INTERVAL, ProviderKeys, is_own_jwks};
 pub use revocation::{CatchUp, RevocationState};
@@ -89,6 +90,8 @@ pub struct Verifier {
     own_principals: own_principals::OwnPrincipals,
     revocation: Arc<RevocationState>,
     now: fn() -> i64,
+    /// The clock a token verified earlier is re-checked against on every request.
+    recheck_now: fn() -> i64,
 }
 
 /// Seconds since the epoch.
@@ -117,12 +120,22 @@ impl Verifier {
         };
         let providers = ProviderKeys::new(&authn.public_key_urls, policy.algorithm);
         let cache = cache::VerifiedCache::new(100_000, Duration::from_secs(600));
-        Self { policy, config, providers, cache, own_principals: Default::default(), revocation, now: unix_now }
+        Self {
+            policy,
+            config,
+            providers,
+            cache,
+            own_principals: Default::default(),
+            revocation,
+            now: unix_now,
+            recheck_now: tessera_store::clock::coarse_now_seconds,
+        }
     }
 
     /// Replaces the clock (tests).
     pub fn with_clock(mut self, now: fn() -> i64) -> Self {
         self.now = now;
+        self.recheck_now = now;
         self
     }
 
@@ -142,15 +155,39 @@ impl Verifier {
 
     /// [`Self::verify`] for a request on a connection that remembers its `last` token.
     pub async fn verify_on_connection(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
-        let (verified, fresh) = match last.recall(token, self.cache.ttl()) {
-            Some(hit) => (hit, false),
-            None => {
-                let checked = self.signature_checked(token).await?;
-                last.remember(token, checked.verified.clone(), checked.verified_at);
-                (checked.verified, checked.fresh)
-            }
-        };
-        self.still_valid(verified, fresh).await
+        match self.verify_remembered(token.as_bytes(), last).await {
+            Some(outcome) => outcome,
+            None => self.verify_and_remember(token, last).await,
+        }
+    }
+
+    /// [`Self::verify`] for a token that is not the connection's `last` one, which it becomes.
+    pub async fn verify_and_remember(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
+        let checked = self.signature_checked(token).await?;
+        last.remember(token, checked.verified.clone(), checked.verified_at, self.cache.ttl());
+        let generation = self.revocation.generation();
+        let verified = self.still_valid(checked.verified, checked.fresh).await?;
+        last.valid_in(&verified, generation);
+        Ok(verified)
+    }
+
+    /// The outcome for `token` (the header's bytes after `Bearer `, not yet read as text) if it is
+    /// the connection's `last` one; `None` otherwise. Its expiry is checked again; its revocation
+    /// only if the revocation state changed since it last passed.
+    pub async fn verify_remembered(&self, token: &[u8], last: &LastToken) -> Option<Result<Arc<Verified>, AuthError>> {
+        let Recalled { verified, valid_in } = last.recall(token)?;
+        if self.expired(&verified) {
+            return Some(Err(AuthError::Expired));
+        }
+        let generation = self.revocation.generation();
+        if valid_in != 0 && valid_in == generation {
+            return Some(Ok(verified));
+        }
+        let outcome = self.revocation.check_current(&verified).await;
+        if outcome.is_ok() {
+            last.valid_in(&verified, generation);
+        }
+        Some(outcome.map(|()| verified))
     }
 
     /// The token's verification, from the cache or checked now.
@@ -168,11 +205,16 @@ impl Verifier {
     /// A token verified earlier may have expired or been revoked since; one verified just now was
     /// checked for expiry then.
     async fn still_valid(&self, verified: Arc<Verified>, fresh: bool) -> Result<Arc<Verified>, AuthError> {
-        if !fresh && verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.now)()) {
+        if !fresh && self.expired(&verified) {
             return Err(AuthError::Expired);
         }
         self.revocation.check_current(&verified).await?;
         Ok(verified)
+    }
+
+    /// Whether a token verified earlier has expired since (by the coarse clock: a tick late at most).
+    fn expired(&self, verified: &Verified) -> bool {
+        verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.recheck_now)())
     }
 
     /// [`Self::verify`] for a sign-in's ID token, whose claims the sign-in checks further (nonce,

@@ -14,7 +14,7 @@ use super::{TokenHash, Verified};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{OnceLock, RwLock, Weak};
 use std::time::Instant;
 
@@ -48,6 +48,8 @@ pub struct RevocationState {
     last_catch_up: tokio::sync::Mutex<Option<Instant>>,
     /// When the state was last replaced (seconds since the epoch).
     loaded_at: AtomicI64,
+    /// Counts replacements (from 1), so a check that passed can be known to still hold.
+    generation: AtomicU64,
 }
 
 impl std::fmt::Debug for RevocationState {
@@ -68,6 +70,14 @@ impl RevocationState {
         *self.state.write().expect("revocation lock") =
             State { bot_tokens, personal_tokens, known_users: Some(users), signed_out };
         self.loaded_at.store(super::unix_now(), Ordering::SeqCst);
+        // After the state: a reader that sees the new generation checks against the new state.
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// Which replacement of the state is current (0 before the first). Read before a check: a
+    /// check that passed keeps holding while this stays the same.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Where to catch up from when a token is not known yet (set once, at wiring).
@@ -171,6 +181,16 @@ mod tests {
             expires_at: None,
             issued_at: Some(iat),
             hash,
+        }
+    }
+
+    #[test]
+    fn every_replacement_is_a_new_generation() {
+        let state = RevocationState::default();
+        assert_eq!(state.generation(), 0, "none loaded yet");
+        for expected in 1..=2 {
+            state.replace(HashMap::new(), HashSet::new(), HashSet::new(), HashSet::new());
+            assert_eq!(state.generation(), expected);
         }
     }
 

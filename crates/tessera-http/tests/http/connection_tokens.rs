@@ -68,11 +68,13 @@ async fn each_request_on_a_connection_is_its_own_tokens() {
         let (status, me) = connection.logged_in_user(token).await;
         assert_eq!((status, me["name"].as_str()), (200, Some(name)), "{me}");
     }
-    // Dana's token with its signature altered, then cut short: refused; her own still works.
+    // Dana's token with its signature altered, cut short, or with a byte that is not text around
+    // it (a header the original cannot read as text): refused; her own still works.
     let mut forged = dana.clone();
     let last = forged.pop().unwrap();
     forged.push(if last == 'A' { 'B' } else { 'A' });
-    for attempt in [forged.as_str(), &dana[..dana.len() - 1]] {
+    let (nbsp_before, nbsp_after) = (format!("\u{a0}{dana}"), format!("{dana}\u{a0}"));
+    for attempt in [forged.as_str(), &dana[..dana.len() - 1], &nbsp_before, &nbsp_after] {
         let (status, body) = connection.logged_in_user(attempt).await;
         assert_eq!(status, 401, "{body}");
     }
