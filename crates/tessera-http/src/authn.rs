@@ -42,13 +42,13 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             match request.extensions().get::<ConnectionToken>() {
                 // Not the connection's last token (asked above).
                 Some(ConnectionToken(last)) => state.verifier.verify_and_remember(token, last).await,
-                None => state.verifier.verify(token).await,
+                None => state.verifier.verify(token).await.map(|verified| verified.principal.clone()),
             }
         }
     };
     match verification {
-        Ok(verified) => {
-            request.extensions_mut().insert(Caller(verified.principal.clone()));
+        Ok(principal) => {
+            request.extensions_mut().insert(Caller(principal));
             next.run(request).await
         }
         Err(error) => {
@@ -92,8 +92,10 @@ fn is_api_path(path: &str) -> bool {
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
+    /// Taken out of the request rather than copied (a reference count is an atomic operation,
+    /// ~8 ns on every signed-in request): a handler has one `Caller` argument.
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+        parts.extensions.remove::<Caller>().ok_or_else(|| {
             ApiError::unauthorized("token_missing", tessera_auth::verify::AuthError::Missing.to_string())
         })
     }

@@ -153,41 +153,43 @@ impl Verifier {
         self.still_valid(checked.verified, checked.fresh).await
     }
 
-    /// [`Self::verify`] for a request on a connection that remembers its `last` token.
-    pub async fn verify_on_connection(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
+    /// [`Self::verify`] for a request on a connection that remembers its `last` token: who the
+    /// token's holder is.
+    pub async fn verify_on_connection(&self, token: &str, last: &LastToken) -> Result<Arc<Principal>, AuthError> {
         match self.verify_remembered(token.as_bytes(), last).await {
             Some(outcome) => outcome,
             None => self.verify_and_remember(token, last).await,
         }
     }
 
-    /// [`Self::verify`] for a token that is not the connection's `last` one, which it becomes.
-    pub async fn verify_and_remember(&self, token: &str, last: &LastToken) -> Result<Arc<Verified>, AuthError> {
+    /// [`Self::verify_on_connection`] for a token that is not the connection's `last` one, which
+    /// it becomes.
+    pub async fn verify_and_remember(&self, token: &str, last: &LastToken) -> Result<Arc<Principal>, AuthError> {
         let checked = self.signature_checked(token).await?;
         last.remember(token, checked.verified.clone(), checked.verified_at, self.cache.ttl());
         let generation = self.revocation.generation();
         let verified = self.still_valid(checked.verified, checked.fresh).await?;
         last.valid_in(&verified, generation);
-        Ok(verified)
+        Ok(verified.principal.clone())
     }
 
     /// The outcome for `token` (the header's bytes after `Bearer `, not yet read as text) if it is
     /// the connection's `last` one; `None` otherwise. Its expiry is checked again; its revocation
     /// only if the revocation state changed since it last passed.
-    pub async fn verify_remembered(&self, token: &[u8], last: &LastToken) -> Option<Result<Arc<Verified>, AuthError>> {
-        let Recalled { verified, valid_in } = last.recall(token)?;
-        if self.expired(&verified) {
+    pub async fn verify_remembered(&self, token: &[u8], last: &LastToken) -> Option<Result<Arc<Principal>, AuthError>> {
+        // Read before the check, so a state replaced during it is checked again next time.
+        let generation = self.revocation.generation();
+        let Recalled { principal, expires_at, recheck } = last.recall(token, generation)?;
+        if self.expired(expires_at) {
             return Some(Err(AuthError::Expired));
         }
-        let generation = self.revocation.generation();
-        if valid_in != 0 && valid_in == generation {
-            return Some(Ok(verified));
-        }
-        let outcome = self.revocation.check_current(&verified).await;
-        if outcome.is_ok() {
+        if let Some(verified) = recheck {
+            if let Err(refusal) = self.revocation.check_current(&verified).await {
+                return Some(Err(refusal));
+            }
             last.valid_in(&verified, generation);
         }
-        Some(outcome.map(|()| verified))
+        Some(Ok(principal))
     }
 
     /// The token's verification, from the cache or checked now.
@@ -205,7 +207,7 @@ impl Verifier {
     /// A token verified earlier may have expired or been revoked since; one verified just now was
     /// checked for expiry then.
     async fn still_valid(&self, verified: Arc<Verified>, fresh: bool) -> Result<Arc<Verified>, AuthError> {
-        if !fresh && self.expired(&verified) {
+        if !fresh && self.expired(verified.expires_at) {
             return Err(AuthError::Expired);
         }
         self.revocation.check_current(&verified).await?;
@@ -213,8 +215,8 @@ impl Verifier {
     }
 
     /// Whether a token verified earlier has expired since (by the coarse clock: a tick late at most).
-    fn expired(&self, verified: &Verified) -> bool {
-        verified.expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.recheck_now)())
+    fn expired(&self, expires_at: Option<i64>) -> bool {
+        expires_at.is_some_and(|exp| exp.saturating_add(self.policy.leeway) < (self.recheck_now)())
     }
 
     /// [`Self::verify`] for a sign-in's ID token, whose claims the sign-in checks further (nonce,

@@ -33,15 +33,15 @@ async fn other_tokens_on_the_connection_are_verified_as_themselves() {
     setup.revocation.replace(HashMap::new(), HashSet::new(), users(&["alice", "bob"]), HashSet::new());
     let last = LastToken::default();
     for (token, name) in [(&alice, "alice"), (&alice, "alice"), (&bob, "bob"), (&alice, "alice")] {
-        let verified = setup.verifier.verify_on_connection(token, &last).await.unwrap();
-        assert_eq!(verified.principal.name, name);
+        let principal = setup.verifier.verify_on_connection(token, &last).await.unwrap();
+        assert_eq!(principal.name, name);
     }
     // A forgery of the remembered token, the same length or longer, is checked and refused.
     for attempt in [forged(&alice), format!("{alice}A"), alice[..alice.len() - 1].to_string()] {
         let refused = setup.verifier.verify_on_connection(&attempt, &last).await.unwrap_err();
         assert!(matches!(refused, AuthError::BadSignature(_) | AuthError::Malformed), "{refused:?}");
     }
-    assert_eq!(setup.verifier.verify_on_connection(&alice, &last).await.unwrap().principal.name, "alice");
+    assert_eq!(setup.verifier.verify_on_connection(&alice, &last).await.unwrap().name, "alice");
 }
 
 #[tokio::test]
