@@ -9,6 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 use tessera_auth::{AuthError, LastToken, Principal};
 use tessera_config::RequestFilter;
 
@@ -29,28 +30,12 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         request.extensions_mut().insert(Caller(std::sync::Arc::new(tessera_auth::Accounts::anonymous())));
         return next.run(request).await;
     }
-    let remembered = match (request.extensions().get::<ConnectionToken>(), ascii_bearer_bytes(request.headers())) {
-        (Some(ConnectionToken(last)), Some(token)) => state.verifier.verify_remembered(token, last).await,
-        _ => None,
-    };
-    let verification = match remembered {
-        Some(outcome) => outcome,
-        None => {
-            let Some(token) = bearer(&request) else {
-                return ApiError::from(AuthError::Missing).into_response();
-            };
-            match request.extensions().get::<ConnectionToken>() {
-                // Not the connection's last token (asked above).
-                Some(ConnectionToken(last)) => state.verifier.verify_and_remember(token, last).await,
-                None => state.verifier.verify(token).await.map(|verified| verified.principal.clone()),
-            }
-        }
-    };
-    match verification {
+    match verified_caller(&state, request.extensions(), request.headers()).await {
         Ok(principal) => {
             request.extensions_mut().insert(Caller(principal));
             next.run(request).await
         }
+        Err(AuthError::Missing) => ApiError::from(AuthError::Missing).into_response(),
         Err(error) => {
             tracing::info!(reason = error.reason(), path = %request.uri().path(), "token refused");
             ApiError::from(error).into_response()
@@ -58,25 +43,42 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
     }
 }
 
-/// The token after `Bearer ` (case-sensitive, as the original); `None` when absent or empty.
-fn bearer(request: &Request) -> Option<&str> {
-    bearer_of(request.headers())
+/// Who the request's bearer token names. The connection's last token is recognised from the
+/// header's bytes; any other token is read as text first, as the original reads the header.
+/// (The request's parts, not the request: its body cannot be shared across the awaits.)
+async fn verified_caller(
+    state: &AppState,
+    extensions: &axum::http::Extensions,
+    headers: &axum::http::HeaderMap,
+) -> Result<Arc<Principal>, AuthError> {
+    let last = extensions.get::<ConnectionToken>().map(|ConnectionToken(last)| &**last);
+    let header = headers.get(AUTHORIZATION);
+    if let (Some(last), Some(token)) = (last, header.and_then(|value| bearer_bytes(value.as_bytes())))
+        && let Some(outcome) = state.verifier.verify_remembered(token, last).await
+    {
+        return outcome;
+    }
+    let token = bearer_of(headers).ok_or(AuthError::Missing)?;
+    match last {
+        Some(last) => state.verifier.verify_and_remember(token, last).await,
+        None => state.verifier.verify(token).await.map(|verified| verified.principal.clone()),
+    }
 }
 
-/// [`bearer`] from the headers alone (for a handler that needs its own token).
+/// The token after `Bearer ` (case-sensitive, as the original); `None` when absent or empty, or
+/// when the header is not text (for a handler that needs its own token too).
 pub(crate) fn bearer_of(headers: &axum::http::HeaderMap) -> Option<&str> {
     let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer")?.get(1..)?.trim();
-    (!token.is_empty()).then_some(token)
+    // All of it is ASCII by now, so the token's bytes are its text.
+    std::str::from_utf8(bearer_bytes(value.as_bytes())?).ok()
 }
 
-/// [`bearer_of`]'s token as bytes, without first checking that the whole value is text: `None`
-/// where the part before the token already makes [`bearer_of`] find none. A token with bytes that
-/// are not text is returned as it is; it can only fail to match the connection's last token,
-/// which was text, so a match is a value [`bearer_of`] reads the same (header values hold no
-/// control characters but tab, which both accept).
-fn ascii_bearer_bytes(headers: &axum::http::HeaderMap) -> Option<&[u8]> {
-    let value = headers.get(AUTHORIZATION)?.as_bytes();
+/// The token in an `Authorization` value's bytes, without first checking that the whole value is
+/// text: `None` where the part before the token already gives none. A token with bytes that are
+/// not text is returned as it is; it can only fail to match the connection's last token, which
+/// was text, so a match is a value [`bearer_of`] reads the same (header values hold no control
+/// characters but tab).
+fn bearer_bytes(value: &[u8]) -> Option<&[u8]> {
     let (separator, rest) = value.strip_prefix(b"Bearer")?.split_first()?;
     let token = rest.trim_ascii();
     (separator.is_ascii() && !token.is_empty()).then_some(token)
@@ -138,7 +140,7 @@ mod tests {
             let mut headers = HeaderMap::new();
             headers.insert(AUTHORIZATION, HeaderValue::from_bytes(value).unwrap());
             let text = super::bearer_of(&headers);
-            let bytes = super::ascii_bearer_bytes(&headers).filter(|token| token.is_ascii());
+            let bytes = super::bearer_bytes(value).filter(|token| token.is_ascii());
             assert_eq!(bytes, text.map(str::as_bytes), "{:?}", String::from_utf8_lossy(value));
         }
     }

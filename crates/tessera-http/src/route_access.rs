@@ -133,32 +133,29 @@ pub async fn enforce(State((state, access)): State<(AppState, Access)>, mut requ
     {
         return error.into_response();
     }
-    // Public and signed-in routes only look at the caller (the most frequent requests).
-    let caller = match (access, caller) {
-        (Access::Public, _) => return next.run(request).await,
-        (_, None) => {
-            return ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())
-                .into_response();
-        }
-        (Access::SignedIn, Some(_)) => return next.run(request).await,
-        (_, Some(caller)) => caller.clone(),
-    };
-    let decision = match access {
-        Access::Public | Access::SignedIn => Ok(()), // answered above
-        Access::Decided(_) => {
-            request.extensions_mut().insert(Gate { state: state.clone(), caller });
+    // Cloned only where a decision keeps the caller: public and signed-in routes (the most
+    // frequent requests) only look at it.
+    let decision = match (access, caller) {
+        (Access::Public, _) | (Access::SignedIn, Some(_)) => Ok(()),
+        (_, None) => Err(ApiError::unauthorized("token_missing", tessera_auth::AuthError::Missing.to_string())),
+        (Access::Decided(_), Some(caller)) => {
+            let gate = Gate { state: state.clone(), caller: caller.clone() };
+            request.extensions_mut().insert(gate);
             Ok(())
         }
-        Access::Admin => state.accounts.require_admin(&caller).await.map_err(ApiError::from),
-        Access::Operation(resource, operation) => match allowed(&state, &caller, resource, operation).await {
-            Ok(()) => {
-                let gate = Gate { state: state.clone(), caller: caller.clone() };
-                request.extensions_mut().insert(Permit { caller, resource, operation });
-                request.extensions_mut().insert(gate);
-                Ok(())
+        (Access::Admin, Some(caller)) => state.accounts.require_admin(caller).await.map_err(ApiError::from),
+        (Access::Operation(resource, operation), Some(caller)) => {
+            match allowed(&state, caller, resource, operation).await {
+                Ok(()) => {
+                    let caller = caller.clone();
+                    let gate = Gate { state: state.clone(), caller: caller.clone() };
+                    request.extensions_mut().insert(Permit { caller, resource, operation });
+                    request.extensions_mut().insert(gate);
+                    Ok(())
+                }
+                Err(error) => Err(error),
             }
-            Err(error) => Err(error),
-        },
+        }
     };
     match decision {
         Ok(()) => next.run(request).await,
