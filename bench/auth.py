@@ -5,10 +5,12 @@
 
 Measured in one run, as ratios (the machine has 2 cores: the server is pinned to core 0 and
 wrk to core 1 with taskset):
-  1. warm:  wrk on GET /api/v1/users/loggedInUser with the ingestion-bot token (verified once,
+  1. warm:  GET /api/v1/users/loggedInUser with the ingestion-bot token (verified once,
             then cached) vs the public GET /api/v1/system/version.          target >= 0.95x
             Beside them, the public version request sent with the same Authorization header
             (never read: the path is public): what the larger request alone costs.
+            Taken with wrk and with tessera-loadgen (see 2b), in alternating rounds
+            (--warm-rounds), with the server's CPU time per request beside each rate.
   2. cold:  distinct valid tokens, each verified once (in-process, one core:
             `cargo bench -p tessera-auth --bench verify`) vs `openssl speed rsa2048` verify/s
             on the same machine, paired runs.                               target >= 0.9x
@@ -64,10 +66,6 @@ def b64(obj):
 
 
 
-def wrk(url, seconds, token=None):
-    return wrk_counted(url, seconds, token)[0]
-
-
 def wrk_counted(url, seconds, token=None):
     """wrk's rate and request count."""
     script = None
@@ -97,10 +95,12 @@ def loadgen_binary():
     return str(ROOT / "target" / "release" / "tessera-loadgen")
 
 
-def loadgen(binary, url, seconds, tokens=None):
+def loadgen(binary, url, seconds, tokens=None, repeat=None):
     """tessera-loadgen's rate and request count (32 connections on core 1); with `tokens`, each
-    request carries the next line of that file and running out of lines is an error."""
-    cmd = ["taskset", "-c", "1", binary, url, str(seconds), "32"] + ([tokens] if tokens else [])
+    request carries the next line of that file and running out of lines is an error; with
+    `repeat`, each request carries the first line of that file."""
+    cmd = ["taskset", "-c", "1", binary, url, str(seconds), "32"]
+    cmd += [tokens] if tokens else ["--repeat", repeat] if repeat else []
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"error: tessera-loadgen on {url}: {run.stderr}")
@@ -229,6 +229,32 @@ def floor_row(what, rounds):
             f"{median(v[1] for _, _, v, _ in rounds):.1f} µs / {median(c[1] for _, _, _, c in rounds):.1f} µs) | |")
 
 
+def warm_rounds(pid, rounds, measures):
+    """`rounds` alternating rounds of each of `measures` (name -> function returning rate and
+    request count): name -> [(rate, server CPU µs per request)], so drift hits every kind alike."""
+    results = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            results[name].append(with_cpu(pid, measure))
+    return results
+
+
+def warm_rows(client, results):
+    """The table rows of the warm rounds taken with one client."""
+    median = lambda xs: statistics.median(list(xs))
+    rate = {name: median(r for r, _ in runs) for name, runs in results.items()}
+    cpu = {name: median(c for _, c in runs) for name, runs in results.items()}
+    listed = lambda name: ", ".join(f"{r:,.0f}" for r, _ in results[name])
+    return [
+        f"| public `GET /api/v1/system/version` with {client}, median | {rate['version']:,.0f} req/s (runs: {listed('version')}) | |",
+        f"| authenticated `GET /api/v1/users/loggedInUser` with {client}, warm bot token, median | {rate['warm']:,.0f} req/s (runs: {listed('warm')}) | |",
+        f"| **warm ratio** with {client}: authenticated / public | **{rate['warm'] / rate['version']:.2f}x** | >= 0.95x |",
+        f"| public `version` sent with the bot's `Authorization` header (unread) with {client}, median | {rate['headered']:,.0f} req/s (runs: {listed('headered')}) | |",
+        f"| the larger request alone with {client}: headered / public | {rate['headered'] / rate['version']:.2f}x | |",
+        f"| server CPU per request with {client}: version / headered version / warm, median | {cpu['version']:.2f} µs / {cpu['headered']:.2f} µs / {cpu['warm']:.2f} µs | |",
+    ]
+
+
 def cold_http_rows(client, rounds):
     """The table rows of the cold-over-HTTP rounds taken with one client."""
     median = lambda xs: statistics.median(list(xs))
@@ -246,6 +272,7 @@ def main():
     ap.add_argument("--binary", default=str(ROOT / "target/release/tessera"))
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--warm-rounds", type=int, default=5)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     for tool in ("wrk", "taskset", "openssl"):
@@ -286,16 +313,21 @@ def main():
             statuses[r.status] = statuses.get(r.status, 0) + 1
         kid_seconds = time.time() - started
         fetches = CountingJwks.hits - before
-        # 1. warm vs public, alternated so drift in this VM hits both alike; medians compared
-        publics, warms, headered = [], [], []
-        for _ in range(args.rounds):
-            publics.append(wrk(f"{base}/api/v1/system/version", args.seconds))
-            warms.append(wrk(f"{base}/api/v1/users/loggedInUser", args.seconds, token))
-            headered.append(wrk(f"{base}/api/v1/system/version", args.seconds, token))
-        # 2b. cold over HTTP, each round against the bound measured just before it, with each client
-        http_rounds, polled_rounds = [], []
+        # 1. warm vs public, alternated so drift in this VM hits each kind alike; medians compared
         generator = loadgen_binary()
         version_url, cold_url = f"{base}/api/v1/system/version", f"{base}/api/v1/users/loggedInUser"
+        token_file = os.path.join(data, "bot-token.txt")
+        Path(token_file).write_text(token + "\n")
+        warm_wrk = warm_rounds(proc.pid, args.warm_rounds, {
+            "version": lambda: wrk_counted(version_url, args.seconds),
+            "warm": lambda: wrk_counted(cold_url, args.seconds, token),
+            "headered": lambda: wrk_counted(version_url, args.seconds, token)})
+        warm_polled = warm_rounds(proc.pid, args.warm_rounds, {
+            "version": lambda: loadgen(generator, version_url, args.seconds),
+            "warm": lambda: loadgen(generator, cold_url, args.seconds, repeat=token_file),
+            "headered": lambda: loadgen(generator, version_url, args.seconds, repeat=token_file)})
+        # 2b. cold over HTTP, each round against the bound measured just before it, with each client
+        http_rounds, polled_rounds = [], []
         for round_number in range(args.rounds):
             tokens = os.path.join(data, f"tokens-{round_number}.txt")
             polled_tokens = os.path.join(data, f"polled-tokens-{round_number}.txt")
@@ -322,19 +354,15 @@ def main():
     openssl = pick("openssl")
     cold_ratios = [r["cold_verify_per_second"] / r["openssl"] for r in colds]
 
-    public_mean, warm = statistics.median(publics), statistics.median(warms)
-    runs = lambda xs: ", ".join(f"{x:,.0f}" for x in xs)
     lines = [
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} CPUs; "
-        f"server on core 0, wrk (-t1 -c32, {args.seconds} s, {args.rounds} alternating rounds) on core 1",
+        f"server on core 0, the client (wrk -t1, or tessera-loadgen; 32 connections) on core 1; "
+        f"warm: {args.warm_rounds} alternating rounds of {args.seconds} s per client; cold over HTTP: {args.rounds} rounds of {COLD_SECONDS} s",
         "",
         "| measure | value | target |",
         "|---|---:|---|",
-        f"| public `GET /api/v1/system/version`, median | {public_mean:,.0f} req/s (runs: {runs(publics)}) | |",
-        f"| authenticated `GET /api/v1/users/loggedInUser`, warm bot token, median | {warm:,.0f} req/s (runs: {runs(warms)}) | |",
-        f"| **warm ratio** authenticated / public | **{warm / public_mean:.2f}x** | >= 0.95x |",
-        f"| public `version` sent with the bot's `Authorization` header (unread), median | {statistics.median(headered):,.0f} req/s (runs: {runs(headered)}) | |",
-        f"| the larger request alone: headered / public | {statistics.median(headered) / public_mean:.2f}x | |",
+        *warm_rows("wrk", warm_wrk),
+        *warm_rows("tessera-loadgen (polls, never sleeps)", warm_polled),
         f"| cold verification, distinct tokens, one core (in-process), median of {len(colds)} | {cold['cold_verify_per_second']:,.0f} /s | |",
         f"| aws-lc RS256 verify alone, one core, median | {cold['raw_rs256_verify_per_second']:,.0f} /s | |",
         f"| `openssl speed rsa2048` verify, one core, median | {openssl:,.0f} /s | |",

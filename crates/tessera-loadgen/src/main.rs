@@ -7,10 +7,11 @@
 //! answering clients over a network card pays nothing like it; this client keeps that cost out
 //! of the measurement for every endpoint alike (the bench compares rates taken the same way).
 //!
-//!     tessera-loadgen URL SECONDS CONNECTIONS [TOKENS_FILE]
+//!     tessera-loadgen URL SECONDS CONNECTIONS [TOKENS_FILE | --repeat TOKEN_FILE]
 //!
 //! With TOKENS_FILE each request carries the next line as a bearer token, and the run fails if
-//! the lines run out (a token sent twice would no longer be a first sight). Prints one line:
+//! the lines run out (a token sent twice would no longer be a first sight). With `--repeat`,
+//! every request carries the file's first line (a warm token, as a client's session sends it). Prints one line:
 //! `requests=N seconds=S rps=R non_2xx=K`.
 
 use std::io::{ErrorKind, Read, Write};
@@ -87,6 +88,35 @@ impl Connection {
     }
 }
 
+/// What the requests carry as bearer tokens.
+#[derive(Debug, PartialEq)]
+enum TokenSource {
+    None,
+    /// A file's text: each request the next line, none used twice.
+    EachLineOnce(String),
+    /// One token, on every request.
+    Repeat(String),
+}
+
+impl TokenSource {
+    /// From the arguments after CONNECTIONS: nothing, `TOKENS_FILE`, or `--repeat TOKEN_FILE`.
+    fn from_args(rest: &[String]) -> Result<Self, String> {
+        let read = |file: &String| std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"));
+        match rest {
+            [] => Ok(Self::None),
+            [flag, file] if flag == "--repeat" => {
+                let text = read(file)?;
+                let token = text.lines().next().filter(|t| !t.is_empty());
+                token.map(|t| Self::Repeat(t.to_string())).ok_or(format!("{file}: no token on its first line"))
+            }
+            [file] if !file.starts_with("--") => Ok(Self::EachLineOnce(read(file)?)),
+            _ => {
+                Err(format!("unexpected arguments {rest:?}: after CONNECTIONS give TOKENS_FILE or --repeat TOKEN_FILE"))
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     requests: u64,
@@ -108,18 +138,18 @@ fn main() -> ExitCode {
 
 fn run(args: Vec<String>) -> Result<String, String> {
     let [url, seconds, connections, rest @ ..] = args.as_slice() else {
-        return Err("usage: tessera-loadgen URL SECONDS CONNECTIONS [TOKENS_FILE]".into());
+        return Err("usage: tessera-loadgen URL SECONDS CONNECTIONS [TOKENS_FILE | --repeat TOKEN_FILE]".into());
     };
     let target = Target::parse(url)?;
     let seconds: f64 = seconds.parse().map_err(|_| format!("SECONDS must be a number, not {seconds:?}"))?;
     let connections: usize =
         connections.parse().map_err(|_| format!("CONNECTIONS must be a count, not {connections:?}"))?;
-    let tokens_text = match rest.first() {
-        Some(file) => Some(std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?),
-        None => None,
+    let (tokens_text, fixed) = match TokenSource::from_args(rest)? {
+        TokenSource::None => (None, target.request(None)),
+        TokenSource::EachLineOnce(text) => (Some(text), target.request(None)),
+        TokenSource::Repeat(token) => (None, target.request(Some(&token))),
     };
     let mut tokens = tokens_text.as_deref().map(|t| t.lines().filter(|l| !l.is_empty()));
-    let fixed = target.request(None);
     let mut next_request = || -> Result<Vec<u8>, String> {
         match tokens.as_mut() {
             Some(lines) => {
@@ -158,4 +188,33 @@ fn run(args: Vec<String>) -> Result<String, String> {
         tally.requests as f64 / elapsed,
         tally.non_2xx
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenSource;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn token_sources_are_read_from_the_arguments() {
+        let dir = std::env::temp_dir().join(format!("loadgen-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("tokens.txt");
+        std::fs::write(&file, "first\nsecond\n").unwrap();
+        let path = file.to_str().unwrap();
+        assert_eq!(TokenSource::from_args(&[]), Ok(TokenSource::None));
+        assert_eq!(TokenSource::from_args(&args(&[path])), Ok(TokenSource::EachLineOnce("first\nsecond\n".into())));
+        assert_eq!(TokenSource::from_args(&args(&["--repeat", path])), Ok(TokenSource::Repeat("first".into())));
+        std::fs::write(&file, "\nsecond\n").unwrap();
+        let empty = TokenSource::from_args(&args(&["--repeat", path])).unwrap_err();
+        assert!(empty.contains("no token on its first line"), "{empty}");
+        let flag_alone = TokenSource::from_args(&args(&["--repeat"])).unwrap_err();
+        assert!(flag_alone.contains("--repeat TOKEN_FILE"), "{flag_alone}");
+        let missing = TokenSource::from_args(&args(&[dir.join("absent").to_str().unwrap()])).unwrap_err();
+        assert!(missing.contains("absent"), "{missing}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
