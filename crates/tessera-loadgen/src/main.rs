@@ -11,8 +11,8 @@
 //!
 //! With TOKENS_FILE each request carries the next line as a bearer token, and the run fails if
 //! the lines run out (a token sent twice would no longer be a first sight). With `--repeat`,
-//! every request carries the file's first line (a warm token, as a client's session sends it). Prints one line:
-//! `requests=N seconds=S rps=R non_2xx=K`.
+//! every request carries the file's first line (a warm token, as a client's session sends it).
+//! Prints one line: `requests=N seconds=S rps=R non_2xx=K`.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
