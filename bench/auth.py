@@ -221,8 +221,11 @@ def floor_rounds(data, token_files, generator, with_verifier):
         floor.wait(timeout=10)
 
 
+def median(values):
+    return statistics.median(list(values))
+
+
 def floor_row(what, rounds):
-    median = lambda xs: statistics.median(list(xs))
     ratios = [c / b for c, b, _, _ in rounds]
     return (f"| {what}: cold / bound, median (server CPU per request version / cold) | "
             f"{median(ratios):.2f}x (runs: {', '.join(f'{r:.2f}' for r in ratios)}; "
@@ -241,7 +244,6 @@ def warm_rounds(pid, rounds, measures):
 
 def warm_rows(client, results):
     """The table rows of the warm rounds taken with one client."""
-    median = lambda xs: statistics.median(list(xs))
     rate = {name: median(r for r, _ in runs) for name, runs in results.items()}
     cpu = {name: median(c for _, c in runs) for name, runs in results.items()}
     listed = lambda name: ", ".join(f"{r:,.0f}" for r, _ in results[name])
@@ -257,7 +259,6 @@ def warm_rows(client, results):
 
 def cold_http_rows(client, rounds):
     """The table rows of the cold-over-HTTP rounds taken with one client."""
-    median = lambda xs: statistics.median(list(xs))
     ratios = [c / b for c, b, _, _ in rounds]
     return [
         f"| cold over HTTP with {client}: `loggedInUser`, every request a new token, median of {len(rounds)} | {median(c for c, _, _, _ in rounds):,.0f} req/s | |",

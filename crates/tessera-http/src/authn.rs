@@ -15,11 +15,11 @@ use tessera_config::RequestFilter;
 
 /// Who is calling: set by the layer on every authenticated request.
 #[derive(Debug, Clone)]
-pub struct Caller(pub std::sync::Arc<Principal>);
+pub struct Caller(pub Arc<Principal>);
 
 /// The connection's last verified token, put on each request by the connection that carries it.
 #[derive(Clone, Default)]
-pub struct ConnectionToken(pub std::sync::Arc<LastToken>);
+pub struct ConnectionToken(pub Arc<LastToken>);
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
@@ -27,7 +27,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
         return next.run(request).await;
     }
     if state.config.authorizer.request_filter == RequestFilter::Noop {
-        request.extensions_mut().insert(Caller(std::sync::Arc::new(tessera_auth::Accounts::anonymous())));
+        request.extensions_mut().insert(Caller(Arc::new(tessera_auth::Accounts::anonymous())));
         return next.run(request).await;
     }
     match verified_caller(&state, request.extensions(), request.headers()).await {
@@ -35,6 +35,7 @@ pub async fn authenticate(State(state): State<AppState>, mut request: Request, n
             request.extensions_mut().insert(Caller(principal));
             next.run(request).await
         }
+        // No token sent: nothing was refused, so nothing to log.
         Err(AuthError::Missing) => ApiError::from(AuthError::Missing).into_response(),
         Err(error) => {
             tracing::info!(reason = error.reason(), path = %request.uri().path(), "token refused");

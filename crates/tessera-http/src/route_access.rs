@@ -145,16 +145,13 @@ pub async fn enforce(State((state, access)): State<(AppState, Access)>, mut requ
         }
         (Access::Admin, Some(caller)) => state.accounts.require_admin(caller).await.map_err(ApiError::from),
         (Access::Operation(resource, operation), Some(caller)) => {
-            match allowed(&state, caller, resource, operation).await {
-                Ok(()) => {
-                    let caller = caller.clone();
-                    let gate = Gate { state: state.clone(), caller: caller.clone() };
-                    request.extensions_mut().insert(Permit { caller, resource, operation });
-                    request.extensions_mut().insert(gate);
-                    Ok(())
-                }
-                Err(error) => Err(error),
+            let permitted = allowed(&state, caller, resource, operation).await;
+            if permitted.is_ok() {
+                let caller = caller.clone();
+                request.extensions_mut().insert(Gate { state: state.clone(), caller: caller.clone() });
+                request.extensions_mut().insert(Permit { caller, resource, operation });
             }
+            permitted
         }
     };
     match decision {
