@@ -36,7 +36,7 @@ impl Snapshot {
 pub struct Access {
     store: Store,
     snapshot: RwLock<Arc<Snapshot>>,
-    subjects: RwLock<HashMap<String, Arc<Subject>>>,
+    subjects: tessera_store::BoundedMap<String, Arc<Subject>>,
     /// Bumped on every reload, so renderings that include roles and teams know to redo them.
     epoch: std::sync::atomic::AtomicU64,
     /// One reload at a time: a reload that read the database before a write committed must not
@@ -51,7 +51,7 @@ impl Access {
         Self {
             store,
             snapshot: RwLock::default(),
-            subjects: RwLock::default(),
+            subjects: Default::default(),
             epoch: Default::default(),
             reloading: tokio::sync::Mutex::new(()),
         }
@@ -113,7 +113,7 @@ impl Access {
             })
             .collect();
         *self.snapshot.write().expect("access snapshot") = Arc::new(Snapshot { book, rows, memberships });
-        self.subjects.write().expect("subject cache").clear();
+        self.subjects.clear();
         self.epoch.fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(())
     }
@@ -143,8 +143,8 @@ impl Access {
 
     /// The user's subject: roles (bots: their bot roles), teams, and the policies that apply.
     pub fn subject(&self, user: &UserRow) -> Arc<Subject> {
-        if let Some(hit) = self.subjects.read().expect("subject cache").get(&user.name) {
-            return hit.clone();
+        if let Some(hit) = self.subjects.get(user.name.as_str()) {
+            return hit;
         }
         let snapshot = self.snapshot();
         let (mut roles, teams) = snapshot.memberships.get(&user.id).cloned().unwrap_or_default();
@@ -159,11 +159,7 @@ impl Access {
         let member =
             Member { name: &user.name, is_admin: user.is_admin, is_bot: user.is_bot, roles: &roles, teams: &teams };
         let subject = Arc::new(snapshot.book.subject(&member));
-        let mut cache = self.subjects.write().expect("subject cache");
-        if cache.len() >= 100_000 {
-            cache.clear();
-        }
-        cache.insert(user.name.clone(), subject.clone());
+        self.subjects.insert(user.name.clone(), subject.clone());
         subject
     }
 }

@@ -9,10 +9,9 @@
 //! page's rows are always read fresh.
 
 use crate::kind::Kind;
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use tessera_store::BoundedMap;
 
 /// How long a count may be reused when this replica wrote nothing that changes it.
 pub(crate) const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -29,11 +28,16 @@ pub(crate) struct RangeKey {
     pub subtype: String,
 }
 
-#[derive(Default)]
 pub(crate) struct ListTotals {
     /// Bumped after every write that can change a count.
     generation: AtomicU64,
-    counts: Mutex<HashMap<RangeKey, Counted>>,
+    counts: BoundedMap<RangeKey, Counted>,
+}
+
+impl Default for ListTotals {
+    fn default() -> Self {
+        Self { generation: AtomicU64::new(0), counts: BoundedMap::new(MAX_RANGES) }
+    }
 }
 
 struct Counted {
@@ -56,17 +60,14 @@ impl ListTotals {
 
     /// A kept count still valid now.
     pub fn get(&self, key: &RangeKey) -> Option<i64> {
-        let counts = self.counts.lock().expect("list totals lock");
-        let counted = counts.get(key)?;
-        (counted.generation == self.generation() && counted.at.elapsed() < FRESH_FOR).then_some(counted.total)
+        let current = self.generation();
+        self.counts.read(key, |counted| {
+            (counted.generation == current && counted.at.elapsed() < FRESH_FOR).then_some(counted.total)
+        })
     }
 
     pub fn keep(&self, key: RangeKey, generation: u64, total: i64) {
-        let mut counts = self.counts.lock().expect("list totals lock");
-        if counts.len() >= MAX_RANGES {
-            counts.clear();
-        }
-        counts.insert(key, Counted { generation, at: Instant::now(), total });
+        self.counts.insert(key, Counted { generation, at: Instant::now(), total });
     }
 }
 

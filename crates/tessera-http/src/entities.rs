@@ -146,24 +146,21 @@ pub fn cursor(text: Option<&str>) -> Result<Option<String>, crate::ApiError> {
 pub struct RenderedUsers {
     /// User id → (updatedAt, version bits, JSON). Keyed by id alone so a hit allocates nothing;
     /// hashed with foldhash (seeded per process), as the accounts' user cache.
-    entries: std::sync::RwLock<foldhash::HashMap<String, (i64, u64, axum::body::Bytes)>>,
+    entries: tessera_store::BoundedMap<String, (i64, u64, axum::body::Bytes), foldhash::fast::RandomState>,
 }
 
 impl RenderedUsers {
     /// `epoch` is the authorizer's: a change of roles or teams renders anew.
     pub fn get_or_render(&self, row: &UserRow, epoch: u64, render: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
         let stamp = (row.updated_at, row.version.to_bits() ^ epoch.rotate_left(32));
-        if let Some((updated_at, version, hit)) = self.entries.read().expect("render cache").get(row.id.as_str())
-            && (*updated_at, *version) == stamp
-        {
-            return hit.clone();
+        let current = |(updated_at, version, hit): &(i64, u64, axum::body::Bytes)| {
+            ((*updated_at, *version) == stamp).then(|| hit.clone())
+        };
+        if let Some(hit) = self.entries.read(row.id.as_str(), current) {
+            return hit;
         }
         let bytes = axum::body::Bytes::from(render());
-        let mut entries = self.entries.write().expect("render cache");
-        if entries.len() >= 100_000 {
-            entries.clear();
-        }
-        entries.insert(row.id.clone(), (stamp.0, stamp.1, bytes.clone()));
+        self.entries.insert(row.id.clone(), (stamp.0, stamp.1, bytes.clone()));
         bytes
     }
 }

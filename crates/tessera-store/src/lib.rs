@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod backup;
+mod bounded_map;
 mod catalog;
 mod catalog_changes;
 mod catalog_names;
@@ -35,6 +36,7 @@ mod write;
 
 pub use access::{AccessRow, AccessStore, MembershipRow};
 pub use accounts::{AccountStore, BotRow, UserRow};
+pub use bounded_map::BoundedMap;
 pub use catalog::{CatalogRange, CatalogRow, CatalogStore};
 pub use catalog_changes::{CatalogChange, CatalogChangeStore};
 pub use catalog_names::{CatalogNameStore, NAME_KEY_CHARS, NameHits, NameSearch, SEARCH_WINDOW, name_key};

@@ -82,7 +82,7 @@ pub struct Accounts {
     /// Users by name, so signed-in requests need no query; emptied on every change (local, or
     /// seen in the change feed). Hashed with foldhash (seeded per process): SipHash cost a
     /// signed-in request ~8 ns of its ~1 µs.
-    users: std::sync::RwLock<foldhash::HashMap<String, Option<Arc<UserRow>>>>,
+    users: tessera_store::BoundedMap<String, Option<Arc<UserRow>>, foldhash::fast::RandomState>,
     /// Bumped after every reload, local or from the feed: others (the authorizer) follow it.
     reloaded: tokio::sync::watch::Sender<u64>,
     /// One reload at a time: two overlapping reloads (the follower's and a local write's) could
@@ -186,15 +186,11 @@ impl Accounts {
 
     /// A live user by exact (lower-case) name, from memory when possible.
     async fn cached_user(&self, name: &str) -> Result<Option<Arc<UserRow>>, AccountError> {
-        if let Some(hit) = self.users.read().expect("user cache").get(name) {
-            return Ok(hit.clone());
+        if let Some(hit) = self.users.get(name) {
+            return Ok(hit);
         }
         let user = self.store.user_by_name(name).await?.filter(|u| !u.deleted).map(Arc::new);
-        let mut cache = self.users.write().expect("user cache");
-        if cache.len() >= 100_000 {
-            cache.clear();
-        }
-        cache.insert(name.to_string(), user.clone());
+        self.users.insert(name.to_string(), user.clone());
         Ok(user)
     }
 
@@ -238,6 +234,6 @@ impl Accounts {
     }
 
     fn forget_users(&self) {
-        self.users.write().expect("user cache").clear();
+        self.users.clear();
     }
 }

@@ -3,19 +3,18 @@
 //! than the TTL counts as absent, so a key withdrawn from a JWKS stops counting within it).
 
 use super::{TokenHash, TokenHashing, Verified};
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tessera_store::BoundedMap;
 
 pub struct VerifiedCache {
-    entries: RwLock<HashMap<TokenHash, (Instant, Arc<Verified>), TokenHashing>>,
-    capacity: usize,
+    entries: BoundedMap<TokenHash, (Instant, Arc<Verified>), TokenHashing>,
     ttl: Duration,
 }
 
 impl VerifiedCache {
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        Self { entries: RwLock::new(HashMap::with_capacity_and_hasher(1024, TokenHashing)), capacity, ttl }
+        Self { entries: BoundedMap::new(capacity), ttl }
     }
 
     pub fn ttl(&self) -> Duration {
@@ -24,18 +23,13 @@ impl VerifiedCache {
 
     /// The entry and when it was verified.
     pub fn get(&self, hash: &TokenHash) -> Option<(Arc<Verified>, Instant)> {
-        let entries = self.entries.read().expect("cache lock");
-        entries.get(hash).filter(|(at, _)| at.elapsed() < self.ttl).map(|(at, v)| (v.clone(), *at))
+        self.entries.read(hash, |(at, verified)| (at.elapsed() < self.ttl).then(|| (verified.clone(), *at)))
     }
 
     /// Returns when the entry counts from.
     pub fn insert(&self, hash: TokenHash, verified: Arc<Verified>) -> Instant {
-        let mut entries = self.entries.write().expect("cache lock");
-        if entries.len() >= self.capacity {
-            entries.clear();
-        }
         let at = Instant::now();
-        entries.insert(hash, (at, verified));
+        self.entries.insert(hash, (at, verified));
         at
     }
 }

@@ -7,30 +7,30 @@
 //! without a claims mapping for users); the configuration is fixed for the verifier's life.
 
 use super::principal::Principal;
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use tessera_store::BoundedMap;
 
 /// Bounded like the verified-token cache: emptied when full.
 const CAPACITY: usize = 10_000;
 
-#[derive(Default)]
 pub struct OwnPrincipals {
     /// By the principal claim's value; users' at index 0, bots' at index 1.
-    by_claim: RwLock<[HashMap<Box<str>, Arc<Principal>>; 2]>,
+    by_claim: [BoundedMap<Box<str>, Arc<Principal>, foldhash::fast::RandomState>; 2],
+}
+
+impl Default for OwnPrincipals {
+    fn default() -> Self {
+        Self { by_claim: [BoundedMap::new(CAPACITY), BoundedMap::new(CAPACITY)] }
+    }
 }
 
 impl OwnPrincipals {
     pub fn get(&self, claim: &str, is_bot: bool) -> Option<Arc<Principal>> {
-        self.by_claim.read().ok()?[usize::from(is_bot)].get(claim).cloned()
+        self.by_claim[usize::from(is_bot)].get(claim)
     }
 
     pub fn remember(&self, claim: &str, is_bot: bool, principal: &Arc<Principal>) {
-        let Ok(mut by_claim) = self.by_claim.write() else { return };
-        let known = &mut by_claim[usize::from(is_bot)];
-        if known.len() >= CAPACITY {
-            known.clear();
-        }
-        known.insert(claim.into(), principal.clone());
+        self.by_claim[usize::from(is_bot)].insert(claim.into(), principal.clone());
     }
 }
 
@@ -55,6 +55,6 @@ mod tests {
         for n in 0..CAPACITY {
             principals.remember(&format!("u{n}"), false, &user);
         }
-        assert!(principals.by_claim.read().unwrap()[0].len() <= CAPACITY);
+        assert!(principals.by_claim[0].len() <= CAPACITY);
     }
 }
