@@ -26,6 +26,10 @@ wrk to core 1 with taskset):
             an axum server with no layers whose authenticated route only checks the signature
             (then, with FLOOR_VERIFIER=1, runs Tessera's verifier instead): what a server on this
             stack reaches against the same bound, without (and with) Tessera's verification.
+  2d. the ceiling this host puts on 2b, in server CPU per request: Tessera's warm request plus
+            what a new token costs the bare floor (its cold request minus its version request),
+            against the bound's CPU (openssl's verify plus Tessera's version request). If
+            Tessera's own work for a new token cost nothing, its cold ratio could not pass this.
   3. 10,000 requests carrying random unknown `kid`s against a server whose JWKS URL counts its
      hits: how many JWKS fetches they caused.                              target: a handful
 --write rewrites the section between the auth markers in bench/README.md.
@@ -232,6 +236,22 @@ def floor_row(what, rounds):
             f"{median(v[1] for _, _, v, _ in rounds):.1f} µs / {median(c[1] for _, _, _, c in rounds):.1f} µs) | |")
 
 
+def ceiling_row(client, rounds, floor, warm):
+    """2d: Tessera's cold request, and the best it could be (its warm request plus the bare floor's
+    cost of a new token), each against the bound, all in server CPU per request (medians)."""
+    openssl_us = median(1e6 * (1 / b - 1 / v[0]) for _, b, v, _ in rounds)
+    version_us = median(v[1] for _, _, v, _ in rounds)
+    bound_us = openssl_us + version_us
+    cold_us = median(c[1] for _, _, _, c in rounds)
+    warm_extra = median(c for _, c in warm["warm"]) - median(c for _, c in warm["version"])
+    new_token_on_floor = median(c[1] - v[1] for _, _, v, c in floor)
+    ceiling_us = version_us + warm_extra + new_token_on_floor
+    return (f"| ceiling on this host with {client}, server CPU per request: bound (openssl {openssl_us:.1f} + version "
+            f"{version_us:.1f}) / Tessera's cold; bound / (version + warm's extra {warm_extra:.1f} + the bare floor's "
+            f"new-token cost {new_token_on_floor:.1f}) | Tessera {bound_us / cold_us:.2f}x ({bound_us:.1f} / {cold_us:.1f} µs); "
+            f"**ceiling {bound_us / ceiling_us:.2f}x** ({bound_us:.1f} / {ceiling_us:.1f} µs) | |")
+
+
 def warm_rounds(pid, rounds, measures):
     """`rounds` alternating rounds of each of `measures` (name -> function returning rate and
     request count): name -> [(rate, server CPU µs per request)], so drift hits every kind alike."""
@@ -373,6 +393,7 @@ def main():
         *cold_http_rows("tessera-loadgen (polls, never sleeps)", polled_rounds),
         floor_row("floor with tessera-loadgen, signature check only (`benches/http_floor.rs`)", floors[0]),
         floor_row("floor with tessera-loadgen, Tessera's `Verifier` in place of the bare check", floors[1]),
+        ceiling_row("tessera-loadgen", polled_rounds, floors[0], warm_polled),
         f"| 10,000 requests with random unknown `kid`s ({kid_seconds:.1f} s, statuses {statuses}) | **{fetches} JWKS fetches** | a handful |",
     ]
     text = "\n".join(lines)
