@@ -239,6 +239,7 @@ def floor_row(what, rounds):
 def ceiling_row(client, rounds, floor, warm):
     """2d: Tessera's cold request, and the best it could be (its warm request plus the bare floor's
     cost of a new token), each against the bound, all in server CPU per request (medians)."""
+    # A round keeps only its bound; openssl's time per check is what the bound adds to version's.
     openssl_us = median(1e6 * (1 / b - 1 / v[0]) for _, b, v, _ in rounds)
     version_us = median(v[1] for _, _, v, _ in rounds)
     bound_us = openssl_us + version_us
